@@ -1,0 +1,202 @@
+/**
+ * Worker bindings, exactly as they travel on the wire (snake_case), for every binding type of seeds
+ * 000 (script settings), 001 (version detail) and 003 (Workers for Platforms bindings).
+ *
+ * One table of shapes serves two unions:
+ * - `wireBindingSchema`: what the API answers and what the emulator accepts. Objects are loose (fields the
+ *   API adds later pass through) and a binding of a type we do not know yet is kept as it is, never dropped.
+ * - `bindingInputSchema`: what a user may ask for. Objects are strict (a misspelt field is an error, not a
+ *   silently ignored key) and the type must be one we know.
+ */
+import { z } from "zod";
+
+const nonEmpty = z.string().min(1);
+const optionalString = z.string().optional();
+
+export const SECRET_KEY_FORMATS = ["raw", "pkcs8", "spki", "jwk"] as const;
+export const SECRET_KEY_USAGES = [
+  "encrypt",
+  "decrypt",
+  "sign",
+  "verify",
+  "deriveKey",
+  "deriveBits",
+  "wrapKey",
+  "unwrapKey",
+] as const;
+export const R2_JURISDICTIONS = ["eu", "fedramp", "fedramp-high"] as const;
+
+/** Binding types whose value is a secret: the API never returns it and `keep_bindings` may carry it over. */
+export const SECRET_BINDING_TYPES = ["secret_text", "secret_key"] as const;
+
+/** Fields of each binding type besides `type` and `name`. */
+export const BINDING_FIELDS = {
+  ai: {},
+  ai_search: { instance_name: nonEmpty, namespace: optionalString },
+  ai_search_namespace: { namespace: nonEmpty },
+  analytics_engine: { dataset: nonEmpty },
+  assets: {},
+  browser: {},
+  // Seeds 000/001 call the database `id`; seed 003 renames it `database_id` and keeps `id` as deprecated.
+  d1: { id: optionalString, database_id: optionalString },
+  data_blob: { part: nonEmpty },
+  dispatch_namespace: {
+    namespace: nonEmpty,
+    outbound: z
+      .object({
+        params: z.array(z.object({ name: nonEmpty })).optional(),
+        worker: z
+          .object({ entrypoint: optionalString, environment: optionalString, service: optionalString })
+          .optional(),
+      })
+      .optional(),
+  },
+  durable_object_namespace: {
+    class_name: optionalString,
+    dispatch_namespace: optionalString,
+    environment: optionalString,
+    namespace_id: z.string().max(32).optional(),
+    script_name: optionalString,
+  },
+  flagship: { app_id: z.string().min(1).max(128) },
+  hyperdrive: { id: nonEmpty },
+  images: {},
+  inherit: { old_name: optionalString, version_id: optionalString },
+  json: { json: z.unknown().refine((v) => v !== undefined, "json is required") },
+  kv_namespace: { namespace_id: z.string().min(1).max(32) },
+  media: {},
+  mtls_certificate: { certificate_id: nonEmpty },
+  pipelines: { pipeline: nonEmpty },
+  plain_text: { text: z.string() },
+  queue: { queue_name: nonEmpty },
+  ratelimit: {
+    namespace_id: nonEmpty,
+    simple: z.object({
+      limit: z.number().positive(),
+      period: z.number().int().positive(),
+      mitigation_timeout: z.number().int().nonnegative().optional(),
+    }),
+  },
+  r2_bucket: { bucket_name: nonEmpty, jurisdiction: z.enum(R2_JURISDICTIONS).optional() },
+  secret_key: {
+    algorithm: z.record(z.string(), z.unknown()),
+    format: z.enum(SECRET_KEY_FORMATS),
+    usages: z.array(z.enum(SECRET_KEY_USAGES)),
+    key_base64: optionalString,
+    key_jwk: z.record(z.string(), z.unknown()).optional(),
+  },
+  // The API never returns the value of a secret, so `text` is optional on the wire; inputs require it.
+  secret_text: { text: z.string().optional() },
+  secrets_store_secret: { secret_name: nonEmpty, store_id: nonEmpty },
+  send_email: {
+    allowed_destination_addresses: z.array(z.string()).optional(),
+    allowed_sender_addresses: z.array(z.string()).optional(),
+    destination_address: optionalString,
+  },
+  service: { service: nonEmpty, entrypoint: optionalString, environment: optionalString },
+  text_blob: { part: nonEmpty },
+  vectorize: { index_name: nonEmpty },
+  version_metadata: {},
+  vpc_network: { network_id: optionalString, tunnel_id: optionalString },
+  vpc_service: { service_id: nonEmpty },
+  wasm_module: { part: nonEmpty },
+  workflow: { workflow_name: nonEmpty, class_name: optionalString, script_name: optionalString },
+} as const satisfies Record<string, z.ZodRawShape>;
+
+export type BindingType = keyof typeof BINDING_FIELDS;
+export const BINDING_TYPES = Object.keys(BINDING_FIELDS) as BindingType[];
+
+export function isKnownBindingType(type: string): type is BindingType {
+  return Object.prototype.hasOwnProperty.call(BINDING_FIELDS, type);
+}
+
+/** A binding name: the variable the Worker sees on `env`. */
+export const bindingNameSchema = z
+  .string()
+  .min(1, "a binding needs a name")
+  .max(1024)
+  .refine((n) => !/[\u0000-\u001f\u007f]/.test(n), "a binding name cannot contain control characters");
+
+type Fields = (typeof BINDING_FIELDS)[BindingType];
+
+function member<T extends BindingType>(type: T, fields: Fields, strict: boolean) {
+  const shape = { type: z.literal(type), name: bindingNameSchema, ...fields };
+  return strict ? z.strictObject(shape) : z.looseObject(shape);
+}
+
+function buildUnion(strict: boolean) {
+  const members = BINDING_TYPES.map((type) => member(type, BINDING_FIELDS[type], strict));
+  return z.discriminatedUnion("type", members as unknown as [ReturnType<typeof member>, ...ReturnType<typeof member>[]]);
+}
+
+/** Rules that span fields of one binding, shared by both unions. */
+function crossFieldRules(binding: Record<string, unknown>, ctx: z.RefinementCtx, input: boolean): void {
+  switch (binding.type) {
+    case "d1":
+      if (binding.id === undefined && binding.database_id === undefined) {
+        ctx.addIssue({ code: "custom", path: ["database_id"], message: "a d1 binding needs database_id (or the deprecated id)" });
+      }
+      break;
+    case "vpc_network":
+      if (binding.network_id !== undefined && binding.tunnel_id !== undefined) {
+        ctx.addIssue({ code: "custom", path: ["tunnel_id"], message: "network_id and tunnel_id are mutually exclusive: give one" });
+      }
+      break;
+    case "secret_text":
+      if (input && typeof binding.text !== "string") {
+        ctx.addIssue({ code: "custom", path: ["text"], message: "a secret_text binding needs text" });
+      }
+      break;
+    case "secret_key":
+      if (input && binding.format === "jwk" && binding.key_jwk === undefined) {
+        ctx.addIssue({ code: "custom", path: ["key_jwk"], message: "format jwk needs key_jwk" });
+      }
+      if (input && binding.format !== "jwk" && binding.key_base64 === undefined) {
+        ctx.addIssue({ code: "custom", path: ["key_base64"], message: `format ${String(binding.format)} needs key_base64` });
+      }
+      break;
+    default:
+      break;
+  }
+}
+
+const knownWireBindingSchema = buildUnion(false);
+
+/** A binding of a type this package does not know (yet): kept as given. */
+export const unknownBindingSchema = z.looseObject({
+  type: z.string().refine((t) => !isKnownBindingType(t), "known binding types use their own schema"),
+  name: z.string(),
+});
+
+export const wireBindingSchema = z
+  .union([knownWireBindingSchema, unknownBindingSchema])
+  .superRefine((b, ctx) => crossFieldRules(b as Record<string, unknown>, ctx, false));
+export type WireBinding = z.infer<typeof wireBindingSchema>;
+
+/** What the upload and settings endpoints accept: a known binding, complete (secret values included). */
+export const bindingInputSchema = buildUnion(true).superRefine((b, ctx) =>
+  crossFieldRules(b as Record<string, unknown>, ctx, true),
+);
+export type BindingInput = z.infer<typeof bindingInputSchema>;
+
+/** Binding list with the rule the API enforces: names are unique within one Worker. */
+export function bindingListSchema<T extends z.ZodType<{ name: string }>>(item: T) {
+  return z.array(item).superRefine((list, ctx) => {
+    const seen = new Map<string, number>();
+    list.forEach((b, i) => {
+      const first = seen.get(b.name);
+      if (first !== undefined) {
+        ctx.addIssue({
+          code: "custom",
+          path: [i, "name"],
+          message: `duplicate binding name "${b.name}" (also used by binding ${first}): binding names must be unique`,
+        });
+      } else {
+        seen.set(b.name, i);
+      }
+    });
+  });
+}
+
+export const wireBindingListSchema = bindingListSchema(wireBindingSchema);
+export const bindingInputListSchema = bindingListSchema(bindingInputSchema);

@@ -1,0 +1,33 @@
+/**
+ * The Cloudflare v4 response envelope. Every JSON answer of the API, success or failure, has this shape;
+ * `result` is parsed separately by the schema of the endpoint that was called.
+ */
+import { z } from "zod";
+
+export const cfMessageSchema = z.looseObject({
+  code: z.number(),
+  message: z.string(),
+  documentation_url: z.string().optional(),
+  source: z.looseObject({ pointer: z.string().optional() }).optional(),
+});
+export type CfMessage = z.infer<typeof cfMessageSchema>;
+
+/** `result_info` of paged endpoints (scripts-search, versions list). */
+export const resultInfoSchema = z.looseObject({
+  page: z.number().optional(),
+  per_page: z.number().optional(),
+  count: z.number().optional(),
+  total_count: z.number().optional(),
+  total_pages: z.number().optional(),
+});
+export type ResultInfo = z.infer<typeof resultInfoSchema>;
+
+/** The envelope with `result` left unparsed: the request function parses it with the endpoint's schema. */
+export const envelopeSchema = z.looseObject({
+  success: z.boolean(),
+  errors: z.array(cfMessageSchema).default([]),
+  messages: z.array(z.unknown()).default([]),
+  result: z.unknown().optional(),
+  result_info: resultInfoSchema.optional(),
+});
+export type Envelope = z.infer<typeof envelopeSchema>;

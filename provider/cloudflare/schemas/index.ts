@@ -1,0 +1,4 @@
+/** The wire schemas: the one source of truth for shapes on the wire, shared by client, resources and emulator. */
+export * from "./envelope";
+export * from "./bindings";
+export * from "./script";
