@@ -1,0 +1,422 @@
+/**
+ * The one request function of the API client. Everything that touches the wire happens here, in this
+ * order for every attempt: configuration (read now, not at import), URL building, auth headers, the
+ * process-wide limiter, the request itself with a per-attempt timeout, then the answer: envelope, zod
+ * parse of `result`, or a typed `CloudflareApiError`. Retries live here and nowhere else.
+ */
+import { inspect } from "node:util";
+import type { z } from "zod";
+import type { FormData } from "undici";
+import {
+  credentialSecrets,
+  resolveAccountId,
+  resolveBaseUrl,
+  resolveCredentials,
+  resolveMaxAttempts,
+  resolveTimeoutMs,
+  type ClientOptions,
+  type Credentials,
+  type RequestEvent,
+} from "./config";
+import { dispatcherFor } from "./dispatcher";
+import { describeFailure, describeNonJsonBody, redact, type FailureContext } from "./error-messages";
+import { CloudflareApiError, classifyStatus, type CloudflareErrorCode } from "./errors";
+import { getProcessLimiter } from "./limiter";
+import { isRetrySafe, isRetryableStatus, isTransientNetworkError, MAX_RETRY_AFTER_MS, networkErrorCode, parseRetryAfter, retryDelay, wasNeverSent } from "./retry";
+import { envelopeSchema, type CfMessage, type ResultInfo } from "./schemas";
+
+export { path, scriptPath, type Scope } from "./paths";
+
+export type HttpMethod = "GET" | "PUT" | "POST" | "PATCH" | "DELETE";
+
+export interface RequestSpec<T> {
+  method: HttpMethod;
+  /** Relative to the base URL, built with the `path` tag, e.g. /accounts/…/workers/scripts/x. */
+  path: string;
+  query?: Record<string, string | number | boolean | undefined>;
+  /** JSON body. */
+  json?: unknown;
+  /** Multipart body, built fresh for each attempt (undici FormData). */
+  form?: () => FormData;
+  headers?: Record<string, string>;
+  /** Parses `result` (or, with `raw`, the RawResponse). */
+  schema: z.ZodType<T>;
+  /** Default: true for GET/PUT/DELETE, false for POST/PATCH. Set true only for endpoints idempotent by nature. */
+  retrySafe?: boolean;
+  /** Use this Bearer token instead of the configured credentials (assets upload JWT). */
+  bearer?: string;
+  /** The success body is not the JSON envelope (download, content/v2): `schema` receives a RawResponse. */
+  raw?: boolean;
+}
+
+/** A successful answer whose body is not the JSON envelope. */
+export interface RawResponse {
+  status: number;
+  headers: Record<string, string>;
+  body: Uint8Array;
+}
+
+/** `result` together with what the envelope carries besides it. */
+export interface EnvelopeResult<T> {
+  result: T;
+  resultInfo?: ResultInfo;
+  status: number;
+}
+
+/** Largest answer we buffer: Worker downloads are at most a few tens of MiB. */
+export const MAX_RESPONSE_BYTES = 256 * 1024 * 1024;
+const USER_AGENT = "pulumi-cloudflare-workers/0.1 (+undici)";
+
+type AttemptOutcome =
+  | { kind: "response"; status: number; headers: Record<string, string>; body: Uint8Array }
+  | { kind: "failure"; error: unknown; timedOut: boolean };
+
+interface Prepared {
+  method: HttpMethod;
+  path: string;
+  origin: string;
+  requestPath: string;
+  headers: Record<string, string>;
+  credentials: Credentials | undefined;
+  secrets: string[];
+  retrySafe: boolean;
+  maxAttempts: number;
+  timeoutMs: number;
+}
+
+const defaultSleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+function flattenHeaders(headers: Record<string, string | string[] | undefined>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [key, value] of Object.entries(headers)) {
+    if (value !== undefined) out[key.toLowerCase()] = Array.isArray(value) ? value.join(", ") : value;
+  }
+  return out;
+}
+
+function queryString(query: RequestSpec<unknown>["query"]): string {
+  if (query === undefined) return "";
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(query)) {
+    if (value !== undefined) params.append(key, String(value));
+  }
+  const text = params.toString();
+  return text === "" ? "" : `?${text}`;
+}
+
+function isJsonBody(contentType: string | undefined, body: Uint8Array): boolean {
+  if (/\bjson\b/i.test(contentType ?? "")) return true;
+  const first = body.find((b) => b !== 0x20 && b !== 0x0a && b !== 0x0d && b !== 0x09);
+  return first === 0x7b; // "{"
+}
+
+function summariseZodError(error: z.ZodError): string {
+  return error.issues
+    .slice(0, 5)
+    .map((issue) => `${issue.path.length > 0 ? issue.path.join(".") : "result"}: ${issue.message}`)
+    .join("; ");
+}
+
+export class CloudflareClient {
+  readonly #options: ClientOptions;
+
+  constructor(options: ClientOptions = {}) {
+    this.#options = { ...options };
+  }
+
+  /** The account to use when none is given: the `accountId` option, stack config, CLOUDFLARE_ACCOUNT_ID. */
+  resolveAccountId(explicit?: string): string {
+    return resolveAccountId(explicit ?? this.#options.accountId);
+  }
+
+  /** One request: URL building, auth, limiter, retries, envelope, zod parse of `result`, typed errors. */
+  async request<T>(spec: RequestSpec<T>): Promise<T> {
+    if (spec.raw === true) {
+      const raw = await this.requestRaw(spec);
+      return this.#parseResult(spec, raw, raw.status);
+    }
+    return (await this.requestEnvelope(spec)).result;
+  }
+
+  /** Like `request`, also returning `result_info` (paged endpoints). */
+  async requestEnvelope<T>(spec: RequestSpec<T>): Promise<EnvelopeResult<T>> {
+    const prepared = this.#prepare(spec);
+    const response = await this.#send(spec, prepared);
+    const text = Buffer.from(response.body).toString("utf8");
+    let envelope: z.infer<typeof envelopeSchema>;
+    try {
+      envelope = envelopeSchema.parse(JSON.parse(text));
+    } catch (error) {
+      const detail = isJsonBody(response.headers["content-type"], response.body)
+        ? `a body that is not the Cloudflare JSON envelope (${error instanceof Error ? error.message.slice(0, 200) : "parse error"})`
+        : describeNonJsonBody(text, response.headers["content-type"]);
+      throw this.#error(prepared, { code: "CF_UNEXPECTED_RESPONSE", status: response.status, detail, attempts: 1, cause: error });
+    }
+    if (!envelope.success) {
+      const code = classifyStatus(response.status >= 400 ? response.status : 400, envelope.errors.map((e) => e.code));
+      throw this.#error(prepared, { code, status: response.status, errors: envelope.errors, attempts: 1 });
+    }
+    const result = this.#parseResult(spec, envelope.result ?? null, response.status, prepared);
+    return {
+      result,
+      status: response.status,
+      ...(envelope.result_info === undefined ? {} : { resultInfo: envelope.result_info }),
+    };
+  }
+
+  /** A request whose success body is not the envelope (script download, content/v2). Errors are still typed. */
+  async requestRaw(spec: Omit<RequestSpec<unknown>, "schema" | "raw">): Promise<RawResponse> {
+    const prepared = this.#prepare({ ...spec, raw: true });
+    return this.#send(spec, prepared);
+  }
+
+  toJSON(): Record<string, unknown> {
+    return { client: "CloudflareClient", baseUrl: this.#options.baseUrl, accountId: this.#options.accountId };
+  }
+
+  [inspect.custom](): string {
+    return `CloudflareClient { baseUrl: ${JSON.stringify(this.#options.baseUrl ?? "(from config)")}, credentials: [hidden] }`;
+  }
+
+  #parseResult<T>(spec: RequestSpec<T>, value: unknown, status: number, prepared?: Prepared): T {
+    const parsed = spec.schema.safeParse(value);
+    if (parsed.success) return parsed.data;
+    throw this.#error(prepared ?? this.#prepare(spec), {
+      code: "CF_UNEXPECTED_RESPONSE",
+      status,
+      detail: summariseZodError(parsed.error),
+      attempts: 1,
+      cause: parsed.error,
+    });
+  }
+
+  /** Reads configuration now: base URL, credentials, timeouts. Throws CloudflareConfigError before sending. */
+  #prepare(spec: Omit<RequestSpec<unknown>, "schema">): Prepared {
+    if (!spec.path.startsWith("/")) throw new TypeError(`request path must start with "/" (got "${spec.path}")`);
+    const baseUrl = resolveBaseUrl(this.#options.baseUrl);
+    const base = new URL(baseUrl);
+    const credentials = spec.bearer === undefined ? resolveCredentials(this.#options) : undefined;
+    const headers: Record<string, string> = {};
+    for (const [key, value] of Object.entries(spec.headers ?? {})) {
+      if (!/^(authorization|x-auth-email|x-auth-key|host|content-length)$/i.test(key)) headers[key.toLowerCase()] = value;
+    }
+    headers["user-agent"] = USER_AGENT;
+    headers["accept"] ??= spec.raw === true ? "*/*" : "application/json";
+    if (spec.json !== undefined) headers["content-type"] = "application/json";
+    if (spec.bearer !== undefined) {
+      headers["authorization"] = `Bearer ${spec.bearer}`;
+    } else if (credentials?.kind === "token") {
+      headers["authorization"] = `Bearer ${credentials.token}`;
+    } else if (credentials?.kind === "globalKey") {
+      headers["x-auth-email"] = credentials.email;
+      headers["x-auth-key"] = credentials.apiKey;
+    }
+    const retrySafe = isRetrySafe(spec);
+    return {
+      method: spec.method,
+      path: spec.path,
+      origin: base.origin,
+      requestPath: `${base.pathname.replace(/\/+$/, "")}${spec.path}${queryString(spec.query)}`,
+      headers,
+      credentials,
+      secrets: [...credentialSecrets(credentials), ...(spec.bearer === undefined ? [] : [spec.bearer])],
+      retrySafe,
+      maxAttempts: resolveMaxAttempts(this.#options),
+      timeoutMs: resolveTimeoutMs(this.#options),
+    };
+  }
+
+  /** Sends with retries until a 2xx answer (returned) or a final failure (thrown as CloudflareApiError). */
+  async #send(spec: Omit<RequestSpec<unknown>, "schema">, prepared: Prepared): Promise<RawResponse> {
+    const limiter = this.#options.limiter ?? getProcessLimiter();
+    const sleep = this.#options.sleep ?? defaultSleep;
+    const random = this.#options.random ?? Math.random;
+    const now = this.#options.now ?? Date.now;
+
+    for (let attempt = 1; ; attempt++) {
+      await limiter.acquire();
+      const started = performance.now();
+      const outcome = await this.#attempt(spec, prepared);
+      const durationMs = performance.now() - started;
+
+      if (outcome.kind === "response" && outcome.status >= 200 && outcome.status < 300) {
+        this.#emit({ method: prepared.method, path: prepared.path, status: outcome.status, attempt, durationMs });
+        return { status: outcome.status, headers: outcome.headers, body: outcome.body };
+      }
+
+      let failure: CloudflareApiError;
+      let mayRepeat: boolean;
+      let retryAfterMs: number | undefined;
+      if (outcome.kind === "response") {
+        retryAfterMs = parseRetryAfter(outcome.headers["retry-after"], now());
+        failure = this.#httpError(prepared, outcome, attempt, retryAfterMs);
+        mayRepeat = prepared.retrySafe && isRetryableStatus(outcome.status);
+        if (retryAfterMs !== undefined && outcome.status === 429) limiter.pauseFor(retryAfterMs);
+        if (retryAfterMs !== undefined && retryAfterMs > MAX_RETRY_AFTER_MS) mayRepeat = false;
+      } else {
+        failure = this.#networkError(prepared, outcome, attempt);
+        mayRepeat = outcome.timedOut
+          ? prepared.retrySafe
+          : isTransientNetworkError(outcome.error) && (prepared.retrySafe || wasNeverSent(outcome.error));
+      }
+      this.#emit({
+        method: prepared.method,
+        path: prepared.path,
+        ...(outcome.kind === "response" ? { status: outcome.status } : {}),
+        attempt,
+        durationMs,
+        error: failure.code,
+      });
+      if (!mayRepeat || attempt >= prepared.maxAttempts) throw failure;
+      await sleep(retryDelay(attempt, retryAfterMs, random));
+    }
+  }
+
+  /** One attempt on the wire, with its own timeout covering connect, headers and the whole body. */
+  async #attempt(spec: Omit<RequestSpec<unknown>, "schema">, prepared: Prepared): Promise<AttemptOutcome> {
+    const controller = new AbortController();
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      controller.abort(new Error(`attempt timed out after ${prepared.timeoutMs} ms`));
+    }, prepared.timeoutMs);
+    try {
+      const body = spec.form !== undefined ? spec.form() : spec.json !== undefined ? JSON.stringify(spec.json) : undefined;
+      const response = await dispatcherFor(prepared.origin).request({
+        method: prepared.method,
+        path: prepared.requestPath,
+        headers: prepared.headers,
+        body: body ?? null,
+        signal: controller.signal,
+      });
+      const chunks: Buffer[] = [];
+      let size = 0;
+      for await (const chunk of response.body) {
+        const buf = chunk as Buffer;
+        size += buf.byteLength;
+        if (size > MAX_RESPONSE_BYTES) {
+          response.body.destroy();
+          return { kind: "failure", error: Object.assign(new Error(`answer larger than ${MAX_RESPONSE_BYTES} bytes`), { code: "CF_RESPONSE_TOO_LARGE" }), timedOut: false };
+        }
+        chunks.push(buf);
+      }
+      return {
+        kind: "response",
+        status: response.statusCode,
+        headers: flattenHeaders(response.headers),
+        body: new Uint8Array(Buffer.concat(chunks)),
+      };
+    } catch (error) {
+      return { kind: "failure", error, timedOut: timedOut || controller.signal.aborted };
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  #httpError(
+    prepared: Prepared,
+    outcome: Extract<AttemptOutcome, { kind: "response" }>,
+    attempts: number,
+    retryAfterMs: number | undefined,
+  ): CloudflareApiError {
+    const text = Buffer.from(outcome.body).toString("utf8");
+    let errors: CfMessage[] = [];
+    let detail: string | undefined;
+    const parsed = (() => {
+      try {
+        return envelopeSchema.safeParse(JSON.parse(text));
+      } catch {
+        return undefined;
+      }
+    })();
+    if (parsed?.success === true) {
+      errors = parsed.data.errors;
+    } else if (text.trim().length > 0) {
+      detail = describeNonJsonBody(text, outcome.headers["content-type"]);
+    }
+    const code = classifyStatus(outcome.status, errors.map((e) => e.code));
+    return this.#error(prepared, {
+      code,
+      status: outcome.status,
+      errors,
+      attempts,
+      ...(detail === undefined ? {} : { detail }),
+      ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
+    });
+  }
+
+  #networkError(prepared: Prepared, outcome: Extract<AttemptOutcome, { kind: "failure" }>, attempts: number): CloudflareApiError {
+    if (outcome.timedOut) {
+      return this.#error(prepared, { code: "CF_TIMEOUT", status: 0, attempts, detail: `timed out after ${prepared.timeoutMs} ms`, cause: outcome.error });
+    }
+    const error = outcome.error;
+    const code = networkErrorCode(error);
+    const message = error instanceof Error ? error.message : String(error);
+    const detail = code === "CF_RESPONSE_TOO_LARGE" ? message : `${code ?? "network error"}${message && !message.includes(code ?? "\0") ? ` (${message})` : ""}`;
+    return this.#error(prepared, {
+      code: code === "CF_RESPONSE_TOO_LARGE" ? "CF_UNEXPECTED_RESPONSE" : "CF_NETWORK",
+      status: 0,
+      attempts,
+      detail,
+      cause: error,
+    });
+  }
+
+  #error(
+    prepared: Prepared,
+    init: {
+      code: CloudflareErrorCode;
+      status: number;
+      attempts: number;
+      errors?: CfMessage[];
+      detail?: string;
+      retryAfterMs?: number;
+      cause?: unknown;
+    },
+  ): CloudflareApiError {
+    const errors = (init.errors ?? []).map((e) => ({ ...e, message: redact(e.message, prepared.secrets) }));
+    const ctx: FailureContext = {
+      code: init.code,
+      method: prepared.method,
+      path: prepared.path,
+      status: init.status,
+      errors,
+      attempts: init.attempts,
+      retrySafe: prepared.retrySafe,
+      timeoutMs: prepared.timeoutMs,
+      origin: prepared.origin,
+      ...(prepared.credentials === undefined ? {} : { credentials: prepared.credentials }),
+      ...(init.retryAfterMs === undefined ? {} : { retryAfterMs: init.retryAfterMs }),
+      ...(init.detail === undefined ? {} : { detail: redact(init.detail, prepared.secrets) }),
+    };
+    return new CloudflareApiError({
+      message: redact(describeFailure(ctx), prepared.secrets),
+      code: init.code,
+      method: prepared.method,
+      path: prepared.path,
+      status: init.status,
+      errors,
+      attempts: init.attempts,
+      ...(init.retryAfterMs === undefined ? {} : { retryAfterMs: init.retryAfterMs }),
+      ...(init.cause === undefined ? {} : { cause: init.cause }),
+    });
+  }
+
+  #emit(event: RequestEvent): void {
+    const hook = this.#options.onRequest;
+    if (hook === undefined) return;
+    try {
+      hook(event);
+    } catch {
+      // An observer must never break a request.
+    }
+  }
+}
+
+let defaultClient: CloudflareClient | undefined;
+
+/** The process-wide client; its options are all resolved per request (stack config, environment). */
+export function getDefaultClient(): CloudflareClient {
+  defaultClient ??= new CloudflareClient();
+  return defaultClient;
+}

@@ -1,0 +1,151 @@
+/**
+ * Messages a person can act on, built from what went wrong: which call (method and path), what came back
+ * (HTTP status, Cloudflare's codes and messages) and what to do about it. Pure functions, tested without
+ * a network. Secrets are removed by `redact` before anything leaves the client.
+ */
+import { HOW_TO_SET_CREDENTIALS, describeCredentials, type Credentials } from "./config";
+import type { CloudflareErrorCode } from "./errors";
+import { RATE_LIMIT_REQUESTS } from "./limiter";
+import type { CfMessage } from "./schemas";
+
+export const REDACTED = "[redacted]";
+/** Strings shorter than this are not treated as secrets (redacting "a" would garble every message). */
+const MIN_SECRET_LENGTH = 6;
+
+/** Replaces every occurrence of each secret (and its URL-encoded form) in `text`. */
+export function redact(text: string, secrets: readonly string[]): string {
+  let out = text;
+  for (const secret of secrets) {
+    if (secret.length < MIN_SECRET_LENGTH) continue;
+    for (const form of new Set([secret, encodeURIComponent(secret)])) out = out.split(form).join(REDACTED);
+  }
+  return out;
+}
+
+/** What the path names, read back from it (segments are percent-decoded). */
+export interface PathSubject {
+  accountId?: string;
+  dispatchNamespace?: string;
+  scriptName?: string;
+  secretName?: string;
+}
+
+function decode(segment: string | undefined): string | undefined {
+  if (segment === undefined) return undefined;
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
+}
+
+export function subjectOfPath(path: string): PathSubject {
+  const m =
+    /^\/accounts\/([^/]+)(?:\/workers(?:\/dispatch\/namespaces\/([^/?]+))?(?:\/scripts\/([^/?]+)(?:\/secrets\/([^/?]+))?)?)?/.exec(
+      path,
+    );
+  if (m === null) return {};
+  const subject: PathSubject = {};
+  const [, account, ns, script, secret] = m.map(decode);
+  if (account !== undefined) subject.accountId = account;
+  if (ns !== undefined) subject.dispatchNamespace = ns;
+  if (script !== undefined) subject.scriptName = script;
+  if (secret !== undefined) subject.secretName = secret;
+  return subject;
+}
+
+function where(subject: PathSubject): string {
+  const account = subject.accountId === undefined ? "this account" : `account ${subject.accountId}`;
+  return subject.dispatchNamespace === undefined
+    ? account
+    : `dispatch namespace "${subject.dispatchNamespace}" of ${account}`;
+}
+
+/** "Cloudflare 10007: This Worker does not exist on your account.; 10021: …" */
+export function formatCloudflareErrors(errors: readonly CfMessage[]): string {
+  return errors.map((e) => `${e.code}: ${e.message}`).join("; ");
+}
+
+export interface FailureContext {
+  code: CloudflareErrorCode;
+  method: string;
+  path: string;
+  status: number;
+  errors: readonly CfMessage[];
+  attempts: number;
+  retrySafe: boolean;
+  /** Credentials used, or undefined when the call carried its own bearer (assets upload JWT). */
+  credentials?: Credentials;
+  retryAfterMs?: number;
+  /** Network failures, timeouts, unexpected bodies: what happened, in a few words. */
+  detail?: string;
+  timeoutMs?: number;
+  origin?: string;
+}
+
+function hint(ctx: FailureContext): string {
+  const subject = subjectOfPath(ctx.path);
+  const codes = ctx.errors.map((e) => e.code);
+  switch (ctx.code) {
+    case "CF_NOT_FOUND":
+      if (codes.includes(100119) || (subject.dispatchNamespace !== undefined && subject.scriptName === undefined)) {
+        return `The dispatch namespace "${subject.dispatchNamespace ?? "?"}" does not exist on account ${subject.accountId ?? "?"}: create it first, or check its name.`;
+      }
+      if (subject.secretName !== undefined && !codes.includes(10007)) {
+        return `The secret "${subject.secretName}" does not exist on Worker "${subject.scriptName}" in ${where(subject)}.`;
+      }
+      if (subject.scriptName !== undefined) {
+        return `The Worker "${subject.scriptName}" does not exist in ${where(subject)}: it was deleted or never created, or the account id is wrong.`;
+      }
+      return `Nothing exists at this path: check the account id (${subject.accountId ?? "none"}) and the base URL.`;
+    case "CF_AUTH":
+      if (ctx.credentials === undefined) {
+        return "The upload session token was refused: it may have expired (they are valid for one hour); start a new assets upload session.";
+      }
+      return (
+        `Cloudflare refused ${describeCredentials(ctx.credentials)}: check that it is valid and has the ` +
+        `"Workers Scripts: Edit" permission on ${where(subject)}. To use another credential, ${HOW_TO_SET_CREDENTIALS}.`
+      );
+    case "CF_RATE_LIMITED": {
+      const wait = ctx.retryAfterMs === undefined ? "" : ` Cloudflare asks to wait ${Math.ceil(ctx.retryAfterMs / 1000)} s.`;
+      const notRepeated = ctx.retrySafe ? "" : ` ${ctx.method} on this endpoint is not safe to repeat, so it was not retried automatically.`;
+      return `Cloudflare is rate limiting these credentials (${RATE_LIMIT_REQUESTS} requests per 5 minutes, dashboard included).${wait}${notRepeated} Run the operation again later.`;
+    }
+    case "CF_CONFLICT":
+      return "Another change to this Worker was in progress at the same time: run the operation again.";
+    case "CF_SERVER":
+      return ctx.retrySafe
+        ? "Cloudflare failed on its side; this is usually temporary: try again in a few minutes (status: https://www.cloudflarestatus.com)."
+        : `Cloudflare failed on its side. ${ctx.method} on this endpoint is not safe to repeat, so it was not retried: check whether it took effect, then run the operation again.`;
+    case "CF_VALIDATION":
+      return "Cloudflare refused the request as it was sent: fix what its messages above point out.";
+    case "CF_NETWORK":
+      return `Could not reach ${ctx.origin ?? "the API"}: ${ctx.detail ?? "network error"}. Check the network connection, proxy settings, or CLOUDFLARE_API_BASE_URL.`;
+    case "CF_TIMEOUT":
+      return `No complete answer within ${ctx.timeoutMs ?? "?"} ms. Cloudflare may be slow or unreachable; run the operation again, or raise timeoutMs.`;
+    case "CF_UNEXPECTED_RESPONSE":
+      return `The answer was not what this endpoint returns: ${ctx.detail ?? "unreadable body"}.`;
+  }
+}
+
+/** `PUT /accounts/…/scripts/x failed: HTTP 400, Cloudflare 10021: …, after 3 attempts. <what to do>` */
+export function describeFailure(ctx: FailureContext): string {
+  const what: string[] = [];
+  if (ctx.status > 0) what.push(`HTTP ${ctx.status}`);
+  if (ctx.errors.length > 0) what.push(`Cloudflare ${formatCloudflareErrors(ctx.errors)}`);
+  if (ctx.status === 0 && ctx.detail !== undefined && ctx.code !== "CF_UNEXPECTED_RESPONSE") what.push(ctx.detail);
+  const attempts = ctx.attempts > 1 ? ` after ${ctx.attempts} attempts` : "";
+  const head = `${ctx.method} ${ctx.path} failed${what.length > 0 ? ` (${what.join(", ")})` : ""}${attempts}.`;
+  return `${head} ${hint(ctx)}`;
+}
+
+/** A short description of a non-JSON error body (e.g. an HTML error page from a proxy). */
+export function describeNonJsonBody(body: string, contentType: string | undefined): string {
+  const title = /<title[^>]*>([\s\S]*?)<\/title>/i.exec(body)?.[1];
+  const text = (title ?? body.replace(/<script[\s\S]*?<\/script>|<style[\s\S]*?<\/style>|<[^>]+>/gi, " "))
+    .replace(/\s+/g, " ")
+    .trim()
+    .slice(0, 200);
+  const kind = /html/i.test(contentType ?? "") || /^\s*</.test(body) ? "an HTML page" : `a ${contentType ?? "non-JSON"} body`;
+  return text.length > 0 ? `${kind} instead of JSON: "${text}"` : `${kind} instead of JSON`;
+}

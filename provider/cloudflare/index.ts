@@ -1,0 +1,27 @@
+/** The Cloudflare Workers API client: configuration, the request function, typed errors, endpoint functions, wire schemas. */
+export * from "./config";
+export * from "./errors";
+export { CloudflareClient, getDefaultClient, MAX_RESPONSE_BYTES, type EnvelopeResult, type HttpMethod, type RawResponse, type RequestSpec } from "./client";
+export { path, scriptPath, describeScope, type Scope } from "./paths";
+export * from "./limiter";
+export { closeDispatchers, dispatcherFor } from "./dispatcher";
+export {
+  buildAssetsBucketForm,
+  buildContentForm,
+  buildSettingsForm,
+  buildUploadForm,
+  parseModulesMultipart,
+  parseMultipart,
+  MultipartParseError,
+  type ContentInput,
+  type MultipartPart,
+  type WorkerModule,
+} from "./multipart";
+export * from "./endpoints/scripts";
+export * from "./endpoints/settings";
+export * from "./endpoints/secrets";
+export * from "./endpoints/subdomain";
+export * from "./endpoints/versions";
+export * from "./endpoints/namespaces";
+export * from "./endpoints/assets";
+export * from "./schemas";
