@@ -1,0 +1,30 @@
+/**
+ * `pulumi-cloudflare-workers/provider`: the resource implementations, required lazily by the small provider
+ * objects that the SDK serializes into state. Keep these export names stable: state written by older
+ * versions calls them.
+ */
+import { setStackConfig } from "./cloudflare";
+
+export { workerScriptProvider } from "./resources/worker-script";
+export { workerSecretProvider } from "./resources/worker-secret";
+export { workerScriptSettingsProvider } from "./resources/worker-script-settings";
+export { workerSubdomainProvider } from "./resources/worker-subdomain";
+
+/** Stack configuration keys honoured, as @pulumi/cloudflare users already set them. */
+export const STACK_CONFIG_KEYS = [
+  "cloudflare:apiToken",
+  "cloudflare:apiKey",
+  "cloudflare:email",
+  "cloudflare:accountId",
+  "cloudflare:apiBaseUrl",
+] as const;
+
+/** Called by the dynamic-provider host with the stack's configuration; kept in memory only. */
+export function configure(config: { get(key: string): string | undefined }): void {
+  const values: Record<string, string> = {};
+  for (const key of STACK_CONFIG_KEYS) {
+    const value = config.get(key);
+    if (value !== undefined) values[key] = value;
+  }
+  setStackConfig(values);
+}

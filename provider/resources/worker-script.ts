@@ -1,0 +1,412 @@
+/**
+ * WorkerScript: a Worker's code and versioned configuration (bindings, compatibility, placement, limits,
+ * usage model, migrations, annotations). Script-level settings (logpush, tail consumers, observability, tags)
+ * belong to WorkerScriptSettings and secrets to WorkerSecret; this resource never resets either.
+ *
+ * Lifecycle → endpoints:
+ *   create  GET …/settings (does it exist?) then PUT …/scripts/{name} (full upload); with `adopt` and an
+ *           existing Worker: PUT …/content + PATCH …/settings instead, so its script-level settings survive
+ *   read    GET …/settings + the account listing (etag, handlers, dates); in a namespace GET …/scripts/{name}
+ *   update  code only → PUT …/content; configuration only → PATCH …/settings (GET …/settings first when the
+ *           bindings change, to carry secrets over with `inherit`); both → both; never a full upload
+ *   delete  DELETE …/scripts/{name}[?force=true]
+ */
+import type * as dynamic from "@pulumi/pulumi/dynamic";
+import { z } from "zod";
+import {
+  CloudflareApiError,
+  deleteScript,
+  getDefaultClient,
+  getDispatchScript,
+  getSettings,
+  isNotFound,
+  listVersions,
+  patchSettings,
+  putScriptContent,
+  uploadScript,
+  type Scope,
+  type Script,
+  type ScriptSettings,
+  type UploadMetadata,
+} from "../cloudflare";
+import {
+  BINDING_TYPES,
+  SECRET_BINDING_TYPES,
+  bindingInputListSchema,
+  compatibilityDateSchema,
+  migrationsSchema,
+  placementSchema,
+  usageModelSchema,
+} from "../cloudflare/schemas";
+import { annotationsToWire, fromWire, toWire } from "./case";
+import {
+  checkScope,
+  compact,
+  diffByTable,
+  diffResult,
+  failuresFrom,
+  scopeOf,
+  scriptResourceId,
+  type CheckFailure,
+  type DiffField,
+  type ScopeInputs,
+} from "./common";
+import { contentHash, effectiveMainModule, loadModules, type CodeInputs } from "./modules";
+import {
+  normaliseBindings,
+  normaliseOptionalObject,
+  normalisePlacement,
+  normaliseStringSet,
+  normaliseUsageModel,
+} from "./normalise";
+import { forgetScript, listedScript, rememberScript } from "./script-cache";
+
+type Json = Record<string, unknown>;
+
+export interface WorkerScriptInputs extends ScopeInputs, CodeInputs {
+  bindings?: Json[];
+  compatibilityDate?: string;
+  compatibilityFlags?: string[];
+  placement?: Json;
+  limits?: { cpuMs?: number };
+  usageModel?: string;
+  migrations?: Json;
+  annotations?: { workersMessage?: string; workersTag?: string };
+  keepBindings?: string[];
+  adopt?: boolean;
+  force?: boolean;
+  /** Set by check: the hash of the code, so the diff sees a change in a module file. */
+  contentHash?: string;
+}
+
+export interface WorkerScriptOutputs extends WorkerScriptInputs {
+  etag?: string;
+  versionId?: string;
+  versionNumber?: number;
+  handlers?: string[];
+  createdOn?: string;
+  modifiedOn?: string;
+}
+
+/** By default, secrets set through the secrets endpoints (WorkerSecret, `wrangler secret put`) survive code changes. */
+export const DEFAULT_KEEP_BINDINGS: readonly string[] = SECRET_BINDING_TYPES;
+
+const INPUT_KEYS = new Set([
+  "accountId", "scriptName", "dispatchNamespace", "content", "modules", "mainModule", "bindings",
+  "compatibilityDate", "compatibilityFlags", "placement", "limits", "usageModel", "migrations", "annotations",
+  "keepBindings", "adopt", "force", "contentHash", "__provider",
+]);
+
+const limitsInputSchema = z.strictObject({ cpuMs: z.number().int().positive().optional() });
+const annotationsInputSchema = z.strictObject({
+  workersMessage: z.string().max(100).optional(),
+  workersTag: z.string().max(25).optional(),
+});
+const flagsSchema = z.array(z.string().min(1).regex(/^[A-Za-z0-9_]+$/, "a compatibility flag uses letters, digits and '_'"));
+const keepBindingsSchema = z.array(z.enum(BINDING_TYPES as [string, ...string[]]));
+
+function keepTypes(inputs: WorkerScriptInputs): readonly string[] {
+  return inputs.keepBindings ?? DEFAULT_KEEP_BINDINGS;
+}
+
+function wireBindings(inputs: WorkerScriptInputs): Json[] {
+  return toWire<Json[]>(inputs.bindings ?? []);
+}
+
+/** Configuration fields, their wire names, and the value that restores the API default when a field is removed. */
+const CONFIG_FIELDS = {
+  bindings: { wire: "bindings", cleared: [] as unknown },
+  compatibilityDate: { wire: "compatibility_date", cleared: undefined },
+  compatibilityFlags: { wire: "compatibility_flags", cleared: [] },
+  placement: { wire: "placement", cleared: {} },
+  limits: { wire: "limits", cleared: {} },
+  usageModel: { wire: "usage_model", cleared: "standard" },
+  migrations: { wire: "migrations", cleared: undefined },
+  annotations: { wire: "annotations", cleared: undefined },
+} as const;
+type ConfigField = keyof typeof CONFIG_FIELDS;
+
+const wireNormalised = (normalise: (v: unknown) => unknown) => (value: unknown) => normalise(toWire(value));
+
+/** What each input does to the resource when it changes. Fields not listed (outputs the API measures) never diff. */
+export const WORKER_SCRIPT_DIFF: Record<string, DiffField> = {
+  accountId: { kind: "replace" },
+  dispatchNamespace: { kind: "replace" },
+  scriptName: { kind: "replace" },
+  contentHash: { kind: "update" },
+  bindings: { kind: "update", normalise: wireNormalised(normaliseBindings) },
+  compatibilityDate: { kind: "update" },
+  compatibilityFlags: { kind: "update", normalise: normaliseStringSet },
+  placement: { kind: "update", normalise: wireNormalised(normalisePlacement) },
+  limits: { kind: "update", normalise: wireNormalised(normaliseOptionalObject) },
+  usageModel: { kind: "update", normalise: normaliseUsageModel },
+  migrations: { kind: "update", normalise: wireNormalised(normaliseOptionalObject) },
+  annotations: { kind: "update", normalise: (v) => normaliseOptionalObject(annotationsToWire(v)) },
+  keepBindings: { kind: "update", normalise: (v) => normaliseStringSet(v ?? DEFAULT_KEEP_BINDINGS) },
+  adopt: { kind: "update", normalise: (v) => v === true },
+  force: { kind: "update", normalise: (v) => v === true },
+};
+
+/** Main module name as uploaded; part of the code, so a change is a code change. */
+function withMainModule(inputs: WorkerScriptInputs): Json {
+  return { ...inputs, mainModule: effectiveMainModule(inputs) };
+}
+
+function checkInputs(news: WorkerScriptInputs): { inputs: WorkerScriptInputs; failures: CheckFailure[] } {
+  const failures: CheckFailure[] = [];
+  for (const key of Object.keys(news)) {
+    if (!INPUT_KEYS.has(key)) failures.push({ property: key, reason: `${key}: not an input of WorkerScript; check the spelling` });
+  }
+  const scope = checkScope(news, failures);
+  const code = loadModules(news);
+  failures.push(...code.failures);
+
+  const field = <T>(property: string, schema: z.ZodType<T>, value: unknown, wire = false) => {
+    if (value === undefined) return;
+    const parsed = schema.safeParse(wire ? toWire(value) : value);
+    if (!parsed.success) failures.push(...failuresFrom(parsed.error, [property]));
+  };
+  field("bindings", bindingInputListSchema, news.bindings, true);
+  field("compatibilityDate", compatibilityDateSchema, news.compatibilityDate);
+  field("compatibilityFlags", flagsSchema, news.compatibilityFlags);
+  field("placement", placementSchema.omit({ last_analyzed_at: true, status: true }).strict(), news.placement, true);
+  field("limits", limitsInputSchema, news.limits);
+  field("usageModel", usageModelSchema, news.usageModel);
+  field("migrations", migrationsSchema, news.migrations, true);
+  field("annotations", annotationsInputSchema, news.annotations);
+  field("keepBindings", keepBindingsSchema, news.keepBindings);
+  field("adopt", z.boolean(), news.adopt);
+  field("force", z.boolean(), news.force);
+  if (Array.isArray(news.bindings)) {
+    news.bindings.forEach((b, i) => {
+      if (b && typeof b === "object" && "type" in b && b.type === "inherit") {
+        failures.push({ property: "bindings", reason: `bindings[${i}]: inherit bindings are managed by this provider (see keepBindings); declare the binding itself` });
+      }
+    });
+  }
+
+  const inputs: WorkerScriptInputs = { ...news, ...scope };
+  if (code.modules) inputs.contentHash = contentHash(code.modules, code.mainModule);
+  return { inputs, failures };
+}
+
+/** The upload metadata for a full PUT: every configuration field of the inputs. Pure. */
+export function uploadMetadata(inputs: WorkerScriptInputs, mainModule: string): UploadMetadata {
+  return compact({
+    main_module: mainModule,
+    bindings: wireBindings(inputs),
+    compatibility_date: inputs.compatibilityDate,
+    compatibility_flags: inputs.compatibilityFlags,
+    keep_bindings: [...keepTypes(inputs)],
+    placement: toWire<Json | undefined>(inputs.placement),
+    limits: toWire<Json | undefined>(inputs.limits),
+    usage_model: inputs.usageModel,
+    migrations: toWire<UploadMetadata["migrations"]>(inputs.migrations),
+    annotations: annotationsToWire(inputs.annotations),
+  }) as UploadMetadata;
+}
+
+/**
+ * The body of a settings PATCH carrying `fields`: given values, or the API default for a removed one.
+ * Bindings replace the whole list on the server, so bindings of the kept types that this program does not
+ * declare (secrets managed by WorkerSecret or wrangler) are carried over with `inherit`. Pure.
+ */
+export function settingsPatch(inputs: WorkerScriptInputs, fields: ConfigField[], live?: ScriptSettings): Partial<ScriptSettings> {
+  const patch: Json = {};
+  for (const field of fields) {
+    const { wire, cleared } = CONFIG_FIELDS[field];
+    const value = field === "bindings" ? undefined : (inputs as Json)[field];
+    patch[wire] = value === undefined ? cleared : field === "annotations" ? annotationsToWire(value) : field === "compatibilityFlags" ? value : toWire(value);
+  }
+  if (fields.includes("bindings")) {
+    const declared = wireBindings(inputs);
+    const names = new Set(declared.map((b) => String(b.name)));
+    const kept = (live?.bindings ?? [])
+      .filter((b) => keepTypes(inputs).includes(b.type) && !names.has(b.name))
+      .map((b) => ({ type: "inherit", name: b.name }));
+    patch.bindings = [...declared, ...kept];
+  }
+  return compact(patch) as Partial<ScriptSettings>;
+}
+
+function scriptOutputs(script: Script | null | undefined): Partial<WorkerScriptOutputs> {
+  if (!script) return {};
+  return compact({
+    etag: script.etag,
+    handlers: script.handlers,
+    createdOn: script.created_on,
+    modifiedOn: script.modified_on,
+  });
+}
+
+async function latestVersion(scope: Scope, name: string): Promise<Partial<WorkerScriptOutputs>> {
+  const { items } = await listVersions(getDefaultClient(), scope, name, { page: 1, perPage: 1 });
+  const newest = [...items].sort((a, b) => b.number - a.number)[0];
+  return newest ? { versionId: newest.id, versionNumber: newest.number } : {};
+}
+
+/** The live Worker (etag, handlers, dates), or undefined when it does not exist. */
+async function liveScript(scope: Scope, name: string): Promise<Script | undefined> {
+  const client = getDefaultClient();
+  if (scope.dispatchNamespace === undefined) return listedScript(client, scope.accountId, name);
+  try {
+    const detail = await getDispatchScript(client, scope, name);
+    return { ...(detail.script ?? {}), created_on: detail.created_on ?? detail.script?.created_on, modified_on: detail.modified_on ?? detail.script?.modified_on };
+  } catch (error) {
+    if (isNotFound(error)) return undefined;
+    throw error;
+  }
+}
+
+async function remember(scope: Scope, name: string, script: Partial<Script>): Promise<void> {
+  if (scope.dispatchNamespace === undefined) await rememberScript(scope.accountId, name, script);
+}
+
+function describeWorker(scope: Scope, name: string): string {
+  return `Worker "${name}" in account ${scope.accountId}${scope.dispatchNamespace ? ` (dispatch namespace "${scope.dispatchNamespace}")` : ""}`;
+}
+
+function codeOf(inputs: WorkerScriptInputs) {
+  const code = loadModules(inputs);
+  if (!code.modules) throw new Error(`WorkerScript ${inputs.scriptName}: ${code.failures.map((f) => f.reason).join("; ")}`);
+  const hash = contentHash(code.modules, code.mainModule);
+  if (inputs.contentHash !== undefined && hash !== inputs.contentHash) {
+    throw new Error(`WorkerScript ${inputs.scriptName}: a module file changed between preview and deployment; run the update again`);
+  }
+  return { modules: code.modules, mainModule: code.mainModule!, hash };
+}
+
+async function writeCodeAndSettings(scope: Scope, inputs: WorkerScriptInputs, fields: ConfigField[], writeCode: boolean) {
+  const client = getDefaultClient();
+  const name = inputs.scriptName!;
+  let script: Partial<Script> = {};
+  if (writeCode) {
+    const { modules, mainModule } = codeOf(inputs);
+    // Without an etag in the answer the old one is stale: leave it unknown and let the next read take the live one.
+    script = { etag: undefined, ...((await putScriptContent(client, scope, name, { mainModule, modules })) ?? {}) };
+  }
+  if (fields.length > 0) {
+    const live = fields.includes("bindings") ? await getSettings(client, scope, name) : undefined;
+    await patchSettings(client, scope, name, settingsPatch(inputs, fields, live));
+  }
+  return script;
+}
+
+export const workerScriptProvider = {
+  async check(_olds: WorkerScriptInputs, news: WorkerScriptInputs): Promise<dynamic.CheckResult<WorkerScriptInputs>> {
+    const { inputs, failures } = checkInputs(news);
+    return failures.length > 0 ? { inputs: news, failures } : { inputs };
+  },
+
+  async diff(_id: string, olds: WorkerScriptOutputs, news: WorkerScriptInputs): Promise<dynamic.DiffResult> {
+    return diffResult(diffByTable(WORKER_SCRIPT_DIFF, withMainModule(olds), withMainModule(news)));
+  },
+
+  async create(inputs: WorkerScriptInputs): Promise<dynamic.CreateResult<WorkerScriptOutputs>> {
+    const scope = scopeOf(inputs);
+    const name = inputs.scriptName!;
+    const { modules, mainModule, hash } = codeOf(inputs);
+    // The one read before the write: nobody's Worker is overwritten by surprise.
+    const existing = await liveScript(scope, name);
+    let script: Partial<Script>;
+    if (existing && !inputs.adopt) {
+      throw new Error(
+        `${describeWorker(scope, name)} already exists. This program would replace its code and configuration. ` +
+          `To take it over, set adopt: true (its secrets and script-level settings such as logpush and tail consumers are kept); ` +
+          `otherwise choose another scriptName.`,
+      );
+    } else if (existing) {
+      const fields = (Object.keys(CONFIG_FIELDS) as ConfigField[]).filter((f) => f === "bindings" || (inputs as Json)[f] !== undefined);
+      script = { ...existing, ...(await writeCodeAndSettings(scope, inputs, fields, true)) };
+    } else {
+      script = await uploadScript(getDefaultClient(), scope, name, { metadata: uploadMetadata(inputs, mainModule), modules });
+    }
+    await remember(scope, name, script);
+    const outs = { ...inputs, contentHash: hash, ...scriptOutputs(script as Script), ...(await latestVersion(scope, name)) };
+    return { id: scriptResourceId(scope, name), outs: compact(outs as Json) as WorkerScriptOutputs };
+  },
+
+  async read(id: string, props: WorkerScriptOutputs): Promise<dynamic.ReadResult<WorkerScriptOutputs>> {
+    const scope = scopeOf(props);
+    const name = props.scriptName!;
+    let settings: ScriptSettings;
+    try {
+      settings = await getSettings(getDefaultClient(), scope, name);
+    } catch (error) {
+      if (isNotFound(error)) return {};
+      throw error;
+    }
+    const script = await liveScript(scope, name);
+    if (!script) return {};
+    return { id, props: liveOutputs(props, settings, script) };
+  },
+
+  async update(_id: string, olds: WorkerScriptOutputs, news: WorkerScriptInputs): Promise<dynamic.UpdateResult<WorkerScriptOutputs>> {
+    const scope = scopeOf(news);
+    const name = news.scriptName!;
+    const { changed } = diffByTable(WORKER_SCRIPT_DIFF, withMainModule(olds), withMainModule(news));
+    const codeChanged = changed.includes("contentHash") || changed.includes("mainModule");
+    const fields = changed.filter((f): f is ConfigField => f in CONFIG_FIELDS);
+    if (!codeChanged && fields.length === 0) {
+      return { outs: { ...olds, ...news } };
+    }
+    const script = await writeCodeAndSettings(scope, news, fields, codeChanged);
+    await remember(scope, name, script);
+    const hash = codeChanged ? codeOf(news).hash : news.contentHash;
+    const carried = { etag: codeChanged ? undefined : olds.etag, handlers: olds.handlers, createdOn: olds.createdOn, modifiedOn: olds.modifiedOn };
+    const outs = { ...news, contentHash: hash, ...carried, ...scriptOutputs(script as Script), ...(await latestVersion(scope, name)) };
+    return { outs: compact(outs as Json) as WorkerScriptOutputs };
+  },
+
+  async delete(_id: string, props: WorkerScriptOutputs): Promise<void> {
+    const scope = scopeOf(props);
+    const name = props.scriptName!;
+    try {
+      await deleteScript(getDefaultClient(), scope, name, { force: props.force === true });
+    } catch (error) {
+      if (isNotFound(error)) return;
+      if (error instanceof CloudflareApiError && error.status >= 400 && error.status < 500 && !props.force) {
+        throw new Error(
+          `Cannot delete ${describeWorker(scope, name)}: ${error.errors.map((e) => e.message).join("; ") || error.message}. ` +
+            `If other Workers still bind to it, remove those bindings first, or set force: true on this WorkerScript to delete it anyway.`,
+        );
+      }
+      throw error;
+    } finally {
+      if (scope.dispatchNamespace === undefined) await forgetScript(scope.accountId, name);
+    }
+  },
+};
+
+/**
+ * Maps the live Worker onto the input keys, so that a refresh followed by a diff shows exactly what drifted.
+ * Bindings of kept types that the program does not declare belong to WorkerSecret (or wrangler) and are left
+ * out; declared secret bindings keep their stored value, which the API never returns. Fields the API cannot
+ * report back (migrations, annotations) and fields the program leaves to the API (an unset compatibility date
+ * or limits) keep their stored value. Changed code shows as a changed contentHash. Pure.
+ */
+export function liveOutputs(props: WorkerScriptOutputs, settings: ScriptSettings, script: Script): WorkerScriptOutputs {
+  const declared = new Map(wireBindings(props).map((b) => [String(b.name), b]));
+  const liveBindings = (settings.bindings ?? [])
+    .filter((b) => declared.has(b.name) || !keepTypes(props).includes(b.type))
+    .map((b) => {
+      const mine = declared.get(b.name);
+      if (mine && mine.type === b.type && (SECRET_BINDING_TYPES as readonly string[]).includes(b.type)) return mine;
+      return b as Json;
+    });
+  const out: WorkerScriptOutputs = {
+    ...props,
+    bindings: props.bindings === undefined && liveBindings.length === 0 ? undefined : fromWire<Json[]>(liveBindings),
+    compatibilityFlags:
+      props.compatibilityFlags === undefined && (settings.compatibility_flags ?? []).length === 0 ? undefined : settings.compatibility_flags,
+    placement: props.placement === undefined && normalisePlacement(settings.placement) === undefined ? undefined : fromWire<Json>(normalisePlacement(settings.placement) ?? {}),
+    usageModel: props.usageModel === undefined && normaliseUsageModel(settings.usage_model) === undefined ? undefined : settings.usage_model,
+    ...scriptOutputs(script),
+  };
+  if (props.compatibilityDate !== undefined) out.compatibilityDate = settings.compatibility_date;
+  if (props.limits !== undefined) out.limits = fromWire(settings.limits ?? {});
+  if (props.etag !== undefined && script.etag !== undefined && script.etag !== props.etag) {
+    out.contentHash = `changed-outside-pulumi:${script.etag}`;
+  }
+  return compact(out as Json) as WorkerScriptOutputs;
+}

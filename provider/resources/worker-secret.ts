@@ -1,0 +1,174 @@
+/**
+ * WorkerSecret: one secret of a Worker, set through the secrets endpoints, so that rotating it is a single
+ * PUT and never re-uploads code.
+ *
+ * Lifecycle → endpoints:
+ *   create  GET …/secrets/{name} (does it exist?) then PUT …/secrets
+ *   read    GET …/secrets/{name}: detects a deleted secret; the API never returns a value, so a value changed
+ *           outside Pulumi cannot be seen
+ *   update  PUT …/secrets (a new value or type)
+ *   delete  DELETE …/secrets/{name}
+ *
+ * The value lives in state only under the input keys `text` / `secretKey`, which the engine keeps secret.
+ */
+import type * as dynamic from "@pulumi/pulumi/dynamic";
+import { z } from "zod";
+import { deleteSecret, getDefaultClient, getSecret, isNotFound, putSecret, type SecretInput } from "../cloudflare";
+import { SECRET_KEY_FORMATS, SECRET_KEY_USAGES } from "../cloudflare/schemas";
+import { toWire } from "./case";
+import {
+  checkScope,
+  diffByTable,
+  diffResult,
+  failuresFrom,
+  printable,
+  scopeOf,
+  scriptResourceId,
+  type CheckFailure,
+  type DiffField,
+  type ScopeInputs,
+} from "./common";
+
+export interface SecretKeyInput {
+  format: string;
+  algorithm: Record<string, unknown>;
+  usages: string[];
+  keyBase64?: string;
+  keyJwk?: Record<string, unknown>;
+}
+
+export interface WorkerSecretInputs extends ScopeInputs {
+  name?: string;
+  text?: string;
+  secretKey?: SecretKeyInput;
+  adopt?: boolean;
+}
+
+export type WorkerSecretOutputs = WorkerSecretInputs & { type?: "secret_text" | "secret_key" };
+
+const INPUT_KEYS = new Set(["accountId", "scriptName", "dispatchNamespace", "name", "text", "secretKey", "adopt", "__provider"]);
+
+/** A secret's name is a binding name and a URL segment: letters, digits and `_`, as an environment variable. */
+export const SECRET_NAME_PATTERN = /^[A-Za-z_][A-Za-z0-9_]*$/;
+export const SECRET_NAME_MAX_LENGTH = 256;
+/** The API limit on a secret's size. */
+export const SECRET_TEXT_MAX_BYTES = 5 * 1024;
+
+const secretKeySchema = z
+  .strictObject({
+    format: z.enum(SECRET_KEY_FORMATS),
+    algorithm: z.record(z.string(), z.unknown()),
+    usages: z.array(z.enum(SECRET_KEY_USAGES)).min(1, "give at least one usage"),
+    keyBase64: z.string().regex(/^[A-Za-z0-9+/]*={0,2}$/, "keyBase64 must be base64").optional(),
+    keyJwk: z.record(z.string(), z.unknown()).optional(),
+  })
+  .superRefine((key, ctx) => {
+    if (key.format === "jwk" && key.keyJwk === undefined) ctx.addIssue({ code: "custom", path: ["keyJwk"], message: "format jwk needs keyJwk" });
+    if (key.format !== "jwk" && key.keyBase64 === undefined) ctx.addIssue({ code: "custom", path: ["keyBase64"], message: `format ${key.format} needs keyBase64` });
+  });
+
+export const WORKER_SECRET_DIFF: Record<string, DiffField> = {
+  accountId: { kind: "replace" },
+  dispatchNamespace: { kind: "replace" },
+  scriptName: { kind: "replace" },
+  name: { kind: "replace" },
+  text: { kind: "update" },
+  secretKey: { kind: "update" },
+  adopt: { kind: "update", normalise: (v) => v === true },
+};
+
+function secretBody(inputs: WorkerSecretInputs): SecretInput {
+  if (inputs.text !== undefined) return { name: inputs.name!, type: "secret_text", text: inputs.text };
+  const key = toWire<Record<string, unknown>>(inputs.secretKey);
+  return { name: inputs.name!, type: "secret_key", ...key } as SecretInput;
+}
+
+function outputsOf(inputs: WorkerSecretInputs): WorkerSecretOutputs {
+  return { ...inputs, type: inputs.text !== undefined ? "secret_text" : "secret_key" };
+}
+
+export const workerSecretProvider = {
+  async check(_olds: WorkerSecretInputs, news: WorkerSecretInputs): Promise<dynamic.CheckResult<WorkerSecretInputs>> {
+    const failures: CheckFailure[] = [];
+    for (const key of Object.keys(news)) {
+      if (!INPUT_KEYS.has(key)) failures.push({ property: key, reason: `${key}: not an input of WorkerSecret; check the spelling` });
+    }
+    const scope = checkScope(news, failures);
+    if (typeof news.name !== "string" || !SECRET_NAME_PATTERN.test(news.name) || news.name.length > SECRET_NAME_MAX_LENGTH) {
+      const shown = typeof news.name === "string" ? ` "${printable(news.name)}"` : "";
+      failures.push({ property: "name", reason: `name${shown}: a secret name uses letters, digits and '_' (not starting with a digit), at most ${SECRET_NAME_MAX_LENGTH} characters` });
+    }
+    if ((news.text === undefined) === (news.secretKey === undefined)) {
+      failures.push({ property: "text", reason: "give exactly one of text (a secret_text) or secretKey (a secret_key)" });
+    } else if (news.text !== undefined) {
+      // The reason never echoes the value.
+      if (typeof news.text !== "string") failures.push({ property: "text", reason: "text: expected a string" });
+      else if (Buffer.byteLength(news.text, "utf8") > SECRET_TEXT_MAX_BYTES) failures.push({ property: "text", reason: `text: a secret is at most ${SECRET_TEXT_MAX_BYTES} bytes` });
+    } else {
+      const parsed = secretKeySchema.safeParse(news.secretKey);
+      if (!parsed.success) failures.push(...failuresFrom(parsed.error, ["secretKey"]).map(hideValues));
+    }
+    if (news.adopt !== undefined && typeof news.adopt !== "boolean") failures.push({ property: "adopt", reason: "adopt: expected true or false" });
+    return failures.length > 0 ? { inputs: news, failures } : { inputs: { ...news, ...scope } };
+  },
+
+  async diff(_id: string, olds: WorkerSecretOutputs, news: WorkerSecretInputs): Promise<dynamic.DiffResult> {
+    return diffResult(diffByTable(WORKER_SECRET_DIFF, olds as Record<string, unknown>, news as Record<string, unknown>));
+  },
+
+  async create(inputs: WorkerSecretInputs): Promise<dynamic.CreateResult<WorkerSecretOutputs>> {
+    const scope = scopeOf(inputs);
+    const client = getDefaultClient();
+    if (!inputs.adopt) {
+      // The one read before the write: a secret someone else set is not overwritten by surprise.
+      const exists = await getSecret(client, scope, inputs.scriptName!, inputs.name!).then(
+        () => true,
+        (error) => (isNotFound(error) ? false : Promise.reject(error)),
+      );
+      if (exists) {
+        throw new Error(
+          `Secret "${inputs.name}" of Worker "${inputs.scriptName}" already exists. Set adopt: true to take it over ` +
+            `(its value will be replaced by this program's), or choose another name.`,
+        );
+      }
+    }
+    await putSecret(client, scope, inputs.scriptName!, secretBody(inputs));
+    return { id: scriptResourceId(scope, inputs.scriptName!, "secrets", inputs.name!), outs: outputsOf(inputs) };
+  },
+
+  async read(id: string, props: WorkerSecretOutputs): Promise<dynamic.ReadResult<WorkerSecretOutputs>> {
+    const scope = scopeOf(props);
+    try {
+      const live = await getSecret(getDefaultClient(), scope, props.scriptName!, props.name!);
+      if (live.type !== props.type) {
+        // Same name, other kind: the value we hold is not what is deployed; show it as a changed value.
+        return { id, props: { ...props, type: live.type as WorkerSecretOutputs["type"], text: undefined, secretKey: undefined } };
+      }
+      return { id, props };
+    } catch (error) {
+      if (isNotFound(error)) return {};
+      throw error;
+    }
+  },
+
+  async update(_id: string, olds: WorkerSecretOutputs, news: WorkerSecretInputs): Promise<dynamic.UpdateResult<WorkerSecretOutputs>> {
+    const { changed } = diffByTable(WORKER_SECRET_DIFF, olds as Record<string, unknown>, news as Record<string, unknown>);
+    if (changed.includes("text") || changed.includes("secretKey")) {
+      await putSecret(getDefaultClient(), scopeOf(news), news.scriptName!, secretBody(news));
+    }
+    return { outs: outputsOf(news) };
+  },
+
+  async delete(_id: string, props: WorkerSecretOutputs): Promise<void> {
+    try {
+      await deleteSecret(getDefaultClient(), scopeOf(props), props.scriptName!, props.name!);
+    } catch (error) {
+      if (!isNotFound(error)) throw error;
+    }
+  },
+};
+
+/** A check failure about key material never quotes it. */
+function hideValues(failure: CheckFailure): CheckFailure {
+  return { property: failure.property, reason: failure.reason.replace(/"[^"]{12,}"/g, '"…"') };
+}

@@ -1,0 +1,84 @@
+/**
+ * WorkerSubdomain: whether a Worker answers on its workers.dev subdomain (and its preview URLs there).
+ *
+ * Lifecycle → endpoints:
+ *   create / update  POST …/subdomain {enabled, previews_enabled}
+ *   read             GET …/subdomain
+ *   delete           DELETE …/subdomain (disables the workers.dev subdomain)
+ */
+import type * as dynamic from "@pulumi/pulumi/dynamic";
+import { deleteSubdomain, getDefaultClient, getSubdomain, isNotFound, setSubdomain } from "../cloudflare";
+import { checkScope, compact, diffByTable, diffResult, scopeOf, scriptResourceId, type CheckFailure, type DiffField, type ScopeInputs } from "./common";
+
+export interface WorkerSubdomainInputs extends ScopeInputs {
+  enabled?: boolean;
+  previewsEnabled?: boolean;
+}
+export type WorkerSubdomainOutputs = WorkerSubdomainInputs;
+
+const INPUT_KEYS = new Set(["accountId", "scriptName", "dispatchNamespace", "enabled", "previewsEnabled", "__provider"]);
+
+export const WORKER_SUBDOMAIN_DIFF: Record<string, DiffField> = {
+  accountId: { kind: "replace" },
+  scriptName: { kind: "replace" },
+  enabled: { kind: "update" },
+  previewsEnabled: { kind: "update" },
+};
+
+function body(inputs: WorkerSubdomainInputs) {
+  return compact({ enabled: inputs.enabled === true, previews_enabled: inputs.previewsEnabled });
+}
+
+export const workerSubdomainProvider = {
+  async check(_olds: WorkerSubdomainInputs, news: WorkerSubdomainInputs): Promise<dynamic.CheckResult<WorkerSubdomainInputs>> {
+    const failures: CheckFailure[] = [];
+    for (const key of Object.keys(news)) {
+      if (!INPUT_KEYS.has(key)) failures.push({ property: key, reason: `${key}: not an input of WorkerSubdomain; check the spelling` });
+    }
+    if (news.dispatchNamespace !== undefined) {
+      failures.push({ property: "dispatchNamespace", reason: "dispatchNamespace: Workers in a dispatch namespace have no workers.dev subdomain; remove it" });
+    }
+    const scope = checkScope({ ...news, dispatchNamespace: undefined }, failures);
+    if (typeof news.enabled !== "boolean") failures.push({ property: "enabled", reason: "enabled: required, true or false" });
+    if (news.previewsEnabled !== undefined && typeof news.previewsEnabled !== "boolean") {
+      failures.push({ property: "previewsEnabled", reason: "previewsEnabled: expected true or false" });
+    }
+    return failures.length > 0 ? { inputs: news, failures } : { inputs: { ...news, ...scope } };
+  },
+
+  async diff(_id: string, olds: WorkerSubdomainOutputs, news: WorkerSubdomainInputs): Promise<dynamic.DiffResult> {
+    // previewsEnabled left unset is the API's to decide: not managed, so not compared.
+    const table = news.previewsEnabled === undefined ? { ...WORKER_SUBDOMAIN_DIFF, previewsEnabled: undefined } : WORKER_SUBDOMAIN_DIFF;
+    return diffResult(diffByTable(compact(table) as Record<string, DiffField>, olds as Record<string, unknown>, news as Record<string, unknown>));
+  },
+
+  async create(inputs: WorkerSubdomainInputs): Promise<dynamic.CreateResult<WorkerSubdomainOutputs>> {
+    const scope = scopeOf(inputs);
+    await setSubdomain(getDefaultClient(), scope, inputs.scriptName!, body(inputs));
+    return { id: scriptResourceId(scope, inputs.scriptName!, "subdomain"), outs: compact({ ...inputs }) };
+  },
+
+  async read(id: string, props: WorkerSubdomainOutputs): Promise<dynamic.ReadResult<WorkerSubdomainOutputs>> {
+    try {
+      const live = await getSubdomain(getDefaultClient(), scopeOf(props), props.scriptName!);
+      const previews = props.previewsEnabled === undefined ? undefined : live.previews_enabled ?? props.previewsEnabled;
+      return { id, props: compact({ ...props, enabled: live.enabled, previewsEnabled: previews }) };
+    } catch (error) {
+      if (isNotFound(error)) return {};
+      throw error;
+    }
+  },
+
+  async update(_id: string, _olds: WorkerSubdomainOutputs, news: WorkerSubdomainInputs): Promise<dynamic.UpdateResult<WorkerSubdomainOutputs>> {
+    await setSubdomain(getDefaultClient(), scopeOf(news), news.scriptName!, body(news));
+    return { outs: compact({ ...news }) };
+  },
+
+  async delete(_id: string, props: WorkerSubdomainOutputs): Promise<void> {
+    try {
+      await deleteSubdomain(getDefaultClient(), scopeOf(props), props.scriptName!);
+    } catch (error) {
+      if (!isNotFound(error)) throw error;
+    }
+  },
+};

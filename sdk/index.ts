@@ -1,0 +1,11 @@
+/** `pulumi-cloudflare-workers`: the resources a stack program uses. */
+export { WorkerScript, type WorkerScriptArgs, type WorkerModuleArgs } from "./worker-script";
+export { WorkerSecret, type WorkerSecretArgs, type WorkerSecretKeyArgs } from "./worker-secret";
+export {
+  WorkerScriptSettings,
+  type WorkerScriptSettingsArgs,
+  type WorkerObservabilityArgs,
+  type WorkerTailConsumerArgs,
+} from "./worker-script-settings";
+export { WorkerSubdomain, type WorkerSubdomainArgs } from "./worker-subdomain";
+export type { WorkerBinding } from "./types";

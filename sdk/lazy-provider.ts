@@ -1,0 +1,33 @@
+/**
+ * The provider object a resource hands to Pulumi. Pulumi serializes it, with everything its methods close
+ * over, into the resource's state; so it holds nothing but the name of the implementation and requires the
+ * implementation from the installed package when the engine calls it. No credentials, no inputs, no
+ * class instances end up in state, and state written today keeps working with the next version.
+ */
+import type * as pulumi from "@pulumi/pulumi";
+
+export function lazyProvider(implementation: string): pulumi.dynamic.ResourceProvider {
+  return {
+    async configure(req) {
+      require("pulumi-cloudflare-workers/provider").configure(req.config);
+    },
+    async check(olds, news) {
+      return require("pulumi-cloudflare-workers/provider")[implementation].check(olds, news);
+    },
+    async diff(id, olds, news) {
+      return require("pulumi-cloudflare-workers/provider")[implementation].diff(id, olds, news);
+    },
+    async create(inputs) {
+      return require("pulumi-cloudflare-workers/provider")[implementation].create(inputs);
+    },
+    async read(id, props) {
+      return require("pulumi-cloudflare-workers/provider")[implementation].read(id, props);
+    },
+    async update(id, olds, news) {
+      return require("pulumi-cloudflare-workers/provider")[implementation].update(id, olds, news);
+    },
+    async delete(id, props) {
+      return require("pulumi-cloudflare-workers/provider")[implementation].delete(id, props);
+    },
+  };
+}
