@@ -239,7 +239,9 @@ function scriptOutputs(script: Script | null | undefined): Partial<WorkerScriptO
   });
 }
 
+/** The Worker's newest version. The versions endpoints exist at account scope only, not in dispatch namespaces. */
 async function latestVersion(scope: Scope, name: string): Promise<Partial<WorkerScriptOutputs>> {
+  if (scope.dispatchNamespace !== undefined) return {};
   const { items } = await listVersions(getDefaultClient(), scope, name, { page: 1, perPage: 1 });
   const newest = [...items].sort((a, b) => b.number - a.number)[0];
   return newest ? { versionId: newest.id, versionNumber: newest.number } : {};

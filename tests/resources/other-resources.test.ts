@@ -1,0 +1,168 @@
+/**
+ * WorkerSecret, WorkerScriptSettings and WorkerSubdomain against the emulator: the exact API calls of each
+ * lifecycle step, and drift made outside Pulumi.
+ */
+import type { Emulator } from "../../emulator";
+import {
+  deleteScript,
+  deleteSecret,
+  getScriptSettings,
+  getSubdomain,
+  listSecrets,
+  patchScriptSettings,
+  putSecret,
+  setSubdomain,
+  uploadScript,
+} from "../../provider/cloudflare";
+import { workerSecretProvider, type WorkerSecretInputs } from "../../provider/resources/worker-secret";
+import { workerScriptSettingsProvider, type WorkerScriptSettingsInputs } from "../../provider/resources/worker-script-settings";
+import { workerSubdomainProvider, type WorkerSubdomainInputs } from "../../provider/resources/worker-subdomain";
+import { ACCOUNT, client, newRun, scope, startTestEmulator, takeCalls } from "./helpers";
+
+let emulator: Emulator;
+beforeAll(async () => {
+  emulator = await startTestEmulator();
+});
+afterAll(() => emulator.close());
+beforeEach(async () => {
+  emulator.reset();
+  newRun();
+  // A Worker deployed by another tool (wrangler in CI): these resources need no WorkerScript.
+  await uploadScript(client(), scope, "api", {
+    metadata: { main_module: "w.js" },
+    modules: [{ name: "w.js", contentType: "application/javascript+module", content: Buffer.from("export default { fetch() {} }") }],
+  });
+  takeCalls(emulator);
+});
+
+const SECRET_VALUE = "first-value-0001";
+
+describe("WorkerSecret against the emulator", () => {
+  const base: WorkerSecretInputs = { accountId: ACCOUNT, scriptName: "api", name: "API_TOKEN", text: SECRET_VALUE };
+
+  it("creates with one existence check and one PUT, rotates with one PUT, reads, and deletes", async () => {
+    const { id, outs } = await workerSecretProvider.create(base);
+    expect(takeCalls(emulator)).toEqual(["GET /workers/scripts/api/secrets/API_TOKEN?url_encoded=true", "PUT /workers/scripts/api/secrets"]);
+    expect(id).toBe(`${ACCOUNT}/api/secrets/API_TOKEN`);
+    expect(outs).toEqual({ ...base, type: "secret_text" });
+
+    const read = await workerSecretProvider.read(id, outs!);
+    expect(takeCalls(emulator)).toEqual(["GET /workers/scripts/api/secrets/API_TOKEN?url_encoded=true"]);
+    expect(await workerSecretProvider.diff(id, read.props!, base)).toEqual({ changes: false, replaces: [] });
+
+    const rotated = { ...base, text: "second-value-0002" };
+    await workerSecretProvider.update(id, outs!, rotated);
+    expect(takeCalls(emulator)).toEqual(["PUT /workers/scripts/api/secrets"]);
+
+    await workerSecretProvider.delete(id, outs!);
+    expect(takeCalls(emulator)).toEqual(["DELETE /workers/scripts/api/secrets/API_TOKEN?url_encoded=true"]);
+    expect(await listSecrets(client(), scope, "api")).toEqual([]);
+  });
+
+  it("never sends or returns the value anywhere but the PUT body", async () => {
+    const { outs } = await workerSecretProvider.create(base);
+    expect(JSON.stringify(emulator.requests)).not.toContain(SECRET_VALUE);
+    expect(JSON.stringify(await listSecrets(client(), scope, "api"))).not.toContain(SECRET_VALUE);
+    expect(outs!.text).toBe(SECRET_VALUE); // kept only under the secret input key, which the engine encrypts
+  });
+
+  it("reads a secret deleted outside Pulumi as gone, and one of another kind as changed", async () => {
+    const { id, outs } = await workerSecretProvider.create(base);
+    await deleteSecret(client(), scope, "api", "API_TOKEN");
+    expect((await workerSecretProvider.read(id, outs!)).id).toBeUndefined();
+    await putSecret(client(), scope, "api", { name: "API_TOKEN", type: "secret_key", format: "raw", algorithm: { name: "HMAC", hash: "SHA-256" }, usages: ["sign"], key_base64: "AA==" });
+    const read = await workerSecretProvider.read(id, outs!);
+    expect((await workerSecretProvider.diff(id, read.props!, base)).changes).toBe(true);
+  });
+
+  it("refuses to overwrite a secret someone else set, unless adopted", async () => {
+    await putSecret(client(), scope, "api", { name: "API_TOKEN", type: "secret_text", text: "from-wrangler" });
+    await expect(workerSecretProvider.create(base)).rejects.toThrow(/Secret "API_TOKEN" of Worker "api" already exists. Set adopt: true/);
+    takeCalls(emulator);
+    await workerSecretProvider.create({ ...base, adopt: true });
+    expect(takeCalls(emulator)).toEqual(["PUT /workers/scripts/api/secrets"]);
+  });
+
+  it("reports a missing Worker clearly", async () => {
+    await deleteScript(client(), scope, "api");
+    await expect(workerSecretProvider.create(base)).rejects.toThrow(/"api" does not exist/);
+  });
+});
+
+describe("WorkerScriptSettings against the emulator", () => {
+  const base: WorkerScriptSettingsInputs = {
+    accountId: ACCOUNT,
+    scriptName: "api",
+    logpush: true,
+    tags: ["team-a", "public"],
+    tailConsumers: [{ service: "log-sink" }],
+  };
+
+  it("creates with one PATCH, reads back with no diff, updates one field, and restores defaults on delete", async () => {
+    const { id, outs } = await workerScriptSettingsProvider.create(base);
+    expect(takeCalls(emulator)).toEqual(["PATCH /workers/scripts/api/script-settings"]);
+    expect(await getScriptSettings(client(), scope, "api")).toMatchObject({ logpush: true, tail_consumers: [{ service: "log-sink" }] });
+    takeCalls(emulator);
+
+    const read = await workerScriptSettingsProvider.read(id, outs!);
+    expect(takeCalls(emulator)).toEqual(["GET /workers/scripts/api/script-settings"]);
+    expect(await workerScriptSettingsProvider.diff(id, read.props!, base)).toEqual({ changes: false, replaces: [] });
+
+    const news = { ...base, logpush: false };
+    expect(await workerScriptSettingsProvider.diff(id, outs!, news)).toEqual({ changes: true, replaces: [] });
+    await workerScriptSettingsProvider.update(id, outs!, news);
+    expect(takeCalls(emulator)).toEqual(["PATCH /workers/scripts/api/script-settings"]);
+    expect(await getScriptSettings(client(), scope, "api")).toMatchObject({ logpush: false, tail_consumers: [{ service: "log-sink" }] });
+
+    await workerScriptSettingsProvider.delete(id, news);
+    const restored = await getScriptSettings(client(), scope, "api");
+    expect(restored.logpush).toBe(false);
+    expect(restored.tags ?? []).toEqual([]);
+    expect(restored.tail_consumers ?? []).toEqual([]);
+  });
+
+  it("detects settings changed outside Pulumi on the fields it manages only", async () => {
+    const { id, outs } = await workerScriptSettingsProvider.create({ accountId: ACCOUNT, scriptName: "api", logpush: true });
+    await patchScriptSettings(client(), scope, "api", { logpush: false, tags: ["someone-else"] });
+    const read = await workerScriptSettingsProvider.read(id, outs!);
+    expect(read.props).toMatchObject({ logpush: false });
+    expect(read.props!.tags).toBeUndefined();
+    expect(await workerScriptSettingsProvider.diff(id, read.props!, outs!)).toEqual({ changes: true, replaces: [] });
+  });
+
+  it("reads settings of a deleted Worker as gone", async () => {
+    const { id, outs } = await workerScriptSettingsProvider.create(base);
+    await deleteScript(client(), scope, "api");
+    expect((await workerScriptSettingsProvider.read(id, outs!)).id).toBeUndefined();
+  });
+});
+
+describe("WorkerSubdomain against the emulator", () => {
+  const base: WorkerSubdomainInputs = { accountId: ACCOUNT, scriptName: "api", enabled: true, previewsEnabled: false };
+
+  it("creates and updates with POST, reads with GET, and disables with DELETE", async () => {
+    const { id, outs } = await workerSubdomainProvider.create(base);
+    expect(takeCalls(emulator)).toEqual(["POST /workers/scripts/api/subdomain"]);
+    expect(await getSubdomain(client(), scope, "api")).toEqual({ enabled: true, previews_enabled: false });
+    takeCalls(emulator);
+
+    const read = await workerSubdomainProvider.read(id, outs!);
+    expect(takeCalls(emulator)).toEqual(["GET /workers/scripts/api/subdomain"]);
+    expect(await workerSubdomainProvider.diff(id, read.props!, base)).toEqual({ changes: false, replaces: [] });
+
+    await workerSubdomainProvider.update(id, outs!, { ...base, previewsEnabled: true });
+    expect(takeCalls(emulator)).toEqual(["POST /workers/scripts/api/subdomain"]);
+
+    await workerSubdomainProvider.delete(id, outs!);
+    expect(takeCalls(emulator)).toEqual(["DELETE /workers/scripts/api/subdomain"]);
+    expect((await getSubdomain(client(), scope, "api")).enabled).toBe(false);
+  });
+
+  it("detects a subdomain disabled outside Pulumi", async () => {
+    const { id, outs } = await workerSubdomainProvider.create(base);
+    await setSubdomain(client(), scope, "api", { enabled: false });
+    const read = await workerSubdomainProvider.read(id, outs!);
+    expect(read.props!.enabled).toBe(false);
+    expect(await workerSubdomainProvider.diff(id, read.props!, base)).toEqual({ changes: true, replaces: [] });
+  });
+});
