@@ -133,7 +133,8 @@ export function describeFailure(ctx: FailureContext): string {
   const what: string[] = [];
   if (ctx.status > 0) what.push(`HTTP ${ctx.status}`);
   if (ctx.errors.length > 0) what.push(`Cloudflare ${formatCloudflareErrors(ctx.errors)}`);
-  if (ctx.status === 0 && ctx.detail !== undefined && ctx.code !== "CF_UNEXPECTED_RESPONSE") what.push(ctx.detail);
+  // A body that was not the envelope (an HTML error page from a proxy): say what it was.
+  if (ctx.status > 0 && ctx.detail !== undefined && ctx.code !== "CF_UNEXPECTED_RESPONSE") what.push(ctx.detail);
   const attempts = ctx.attempts > 1 ? ` after ${ctx.attempts} attempts` : "";
   const head = `${ctx.method} ${ctx.path} failed${what.length > 0 ? ` (${what.join(", ")})` : ""}${attempts}.`;
   return `${head} ${hint(ctx)}`;

@@ -4,7 +4,7 @@ export * from "./errors";
 export { CloudflareClient, getDefaultClient, MAX_RESPONSE_BYTES, type EnvelopeResult, type HttpMethod, type RawResponse, type RequestSpec } from "./client";
 export { path, scriptPath, describeScope, type Scope } from "./paths";
 export * from "./limiter";
-export { closeDispatchers, dispatcherFor } from "./dispatcher";
+export { closeDispatchers, dispatcherCount, dispatcherFor } from "./dispatcher";
 export {
   buildAssetsBucketForm,
   buildContentForm,

@@ -1,0 +1,168 @@
+import { z } from "zod";
+import {
+  CloudflareApiError,
+  CloudflareClient,
+  closeDispatchers,
+  getSecret,
+  getSettings,
+  isNotFound,
+  listScripts,
+  type ClientOptions,
+} from "../../provider/cloudflare";
+import { recordingSleep } from "./helpers/clocks";
+import { fail, ok, sendJson, startTestServer, type TestServer } from "./helpers/test-server";
+
+const ACCOUNT = "0123456789abcdef0123456789abcdef";
+const unlimited = { acquire: () => Promise.resolve(), pauseFor: () => undefined };
+
+let server: TestServer;
+beforeEach(async () => {
+  server = await startTestServer();
+});
+afterEach(async () => {
+  await server.close();
+});
+afterAll(async () => {
+  await closeDispatchers();
+});
+
+function client(extra: Partial<ClientOptions> = {}) {
+  return new CloudflareClient({
+    apiToken: "errors-test-token-abcdef",
+    baseUrl: server.url,
+    sleep: recordingSleep().sleep,
+    limiter: unlimited,
+    ...extra,
+  });
+}
+
+async function failure(promise: Promise<unknown>): Promise<CloudflareApiError> {
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(CloudflareApiError);
+  return error as CloudflareApiError;
+}
+
+describe("error mapping", () => {
+  test("404 with code 10007 says the Worker does not exist, and is easy to tell apart", async () => {
+    server.handle((_req, res) =>
+      sendJson(res, 404, fail([{ code: 10007, message: "This Worker does not exist on your account." }])),
+    );
+    const error = await failure(getSettings(client(), { accountId: ACCOUNT }, "ghost"));
+    expect(error.code).toBe("CF_NOT_FOUND");
+    expect(error.isNotFound).toBe(true);
+    expect(isNotFound(error)).toBe(true);
+    expect(error.status).toBe(404);
+    expect(error.codes).toEqual([10007]);
+    expect(error.errors[0]).toMatchObject({ code: 10007, message: "This Worker does not exist on your account." });
+    expect(error.method).toBe("GET");
+    expect(error.path).toBe(`/accounts/${ACCOUNT}/workers/scripts/ghost/settings`);
+    expect(error.message).toBe(
+      `GET /accounts/${ACCOUNT}/workers/scripts/ghost/settings failed (HTTP 404, Cloudflare 10007: This Worker does not exist on your account.). ` +
+        `The Worker "ghost" does not exist in account ${ACCOUNT}: it was deleted or never created, or the account id is wrong.`,
+    );
+  });
+
+  test("10007 counts as not found even with another HTTP status", async () => {
+    server.handle((_req, res) => sendJson(res, 400, fail([{ code: 10007, message: "workers.api.error.script_not_found" }])));
+    const error = await failure(getSettings(client(), { accountId: ACCOUNT }, "ghost"));
+    expect(error.isNotFound).toBe(true);
+  });
+
+  test("a missing Worker in a dispatch namespace names the namespace", async () => {
+    server.handle((_req, res) => sendJson(res, 404, fail([{ code: 10007, message: "This Worker does not exist on your account." }])));
+    const error = await failure(getSettings(client(), { accountId: ACCOUNT, dispatchNamespace: "tenants" }, "t1"));
+    expect(error.message).toContain(`The Worker "t1" does not exist in dispatch namespace "tenants" of account ${ACCOUNT}`);
+  });
+
+  test("100119 says the dispatch namespace does not exist", async () => {
+    server.handle((_req, res) => sendJson(res, 404, fail([{ code: 100119, message: "dispatch namespace not found" }])));
+    const error = await failure(getSettings(client(), { accountId: ACCOUNT, dispatchNamespace: "nope" }, "t1"));
+    expect(error.isNotFound).toBe(true);
+    expect(error.message).toContain(`The dispatch namespace "nope" does not exist on account ${ACCOUNT}`);
+  });
+
+  test("a missing secret on an existing Worker names the secret", async () => {
+    server.handle((_req, res) => sendJson(res, 404, fail([{ code: 10056, message: "binding not found" }])));
+    const error = await failure(getSecret(client(), { accountId: ACCOUNT }, "w", "API/KEY"));
+    expect(error.isNotFound).toBe(true);
+    expect(error.message).toContain('The secret "API/KEY" does not exist on Worker "w"');
+    expect(server.requests[0]!.url).toBe(`/client/v4/accounts/${ACCOUNT}/workers/scripts/w/secrets/API%2FKEY?url_encoded=true`);
+  });
+
+  test("a validation error keeps every Cloudflare code and message", async () => {
+    server.handle((_req, res) =>
+      sendJson(
+        res,
+        400,
+        fail([
+          { code: 10021, message: "Uncaught ReferenceError: x is not defined" },
+          { code: 10052, message: "a binding needs a name" },
+        ]),
+      ),
+    );
+    const error = await failure(listScripts(client(), ACCOUNT));
+    expect(error.code).toBe("CF_VALIDATION");
+    expect(error.isNotFound).toBe(false);
+    expect(error.codes).toEqual([10021, 10052]);
+    expect(error.message).toContain("Cloudflare 10021: Uncaught ReferenceError: x is not defined; 10052: a binding needs a name");
+  });
+
+  test("409 / 10035 is a conflict", async () => {
+    server.handle((_req, res) => sendJson(res, 409, fail([{ code: 10035, message: "concurrent modification" }])));
+    const error = await failure(listScripts(client(), ACCOUNT));
+    expect(error.code).toBe("CF_CONFLICT");
+    expect(error.message).toContain("run the operation again");
+  });
+
+  test("403 with 10037 (too many Workers) is not mistaken for an auth failure", async () => {
+    server.handle((_req, res) => sendJson(res, 403, fail([{ code: 10037, message: "exceeded the limit of 500 Workers" }])));
+    const error = await failure(listScripts(client(), ACCOUNT));
+    expect(error.code).toBe("CF_VALIDATION");
+  });
+
+  test("a result that does not match the endpoint's schema is CF_UNEXPECTED_RESPONSE naming the field", async () => {
+    server.handle((_req, res) => sendJson(res, 200, ok([{ id: 42 }])));
+    const error = await failure(listScripts(client(), ACCOUNT));
+    expect(error.code).toBe("CF_UNEXPECTED_RESPONSE");
+    expect(error.status).toBe(200);
+    expect(error.message).toContain("0.id:");
+  });
+
+  test("a 200 that is not JSON is CF_UNEXPECTED_RESPONSE describing the body", async () => {
+    server.handle((_req, res) => {
+      res.writeHead(200, { "content-type": "text/html" });
+      res.end("<html><title>Captive portal</title></html>");
+    });
+    const error = await failure(listScripts(client(), ACCOUNT));
+    expect(error.code).toBe("CF_UNEXPECTED_RESPONSE");
+    expect(error.message).toContain('an HTML page instead of JSON: "Captive portal"');
+  });
+
+  test("success:false inside a 200 is still an error", async () => {
+    server.handle((_req, res) => sendJson(res, 200, fail([{ code: 10021, message: "bad metadata" }])));
+    const error = await failure(listScripts(client(), ACCOUNT));
+    expect(error.code).toBe("CF_VALIDATION");
+    expect(error.codes).toEqual([10021]);
+  });
+
+  test("a refused connection is CF_NETWORK (and, never having been sent, is retried)", async () => {
+    const { origin } = server;
+    await server.close();
+    const sleeper = recordingSleep();
+    const error = await failure(
+      new CloudflareClient({ apiToken: "errors-test-token-abcdef", baseUrl: `${origin}/client/v4`, sleep: sleeper.sleep, limiter: unlimited, maxAttempts: 2 }).request({
+        method: "POST",
+        path: "/x",
+        json: {},
+        schema: z.unknown(),
+      }),
+    );
+    expect(error.code).toBe("CF_NETWORK");
+    expect(error.message).toContain("ECONNREFUSED");
+    expect(error.attempts).toBe(2);
+    server = await startTestServer();
+  });
+});
