@@ -1,0 +1,87 @@
+#!/usr/bin/env node
+/**
+ * `cloudflare-workers-emulator` (and `npm run emulator -- …`): starts the emulator and prints the base URL,
+ * the token to use and the environment variables a client (wrangler, this package) needs.
+ *
+ *   --port <n>         default 8787          --host <addr>        default 127.0.0.1
+ *   --token <t>        accepted API token (repeatable; default emulator-dev-token)
+ *   --latency-ms <n>   added to every request --state-file <path>  persist state as JSON
+ */
+import { DEFAULT_ACCOUNT_ID, DEFAULT_EMULATOR_TOKEN, startEmulator, type EmulatorOptions } from "./index";
+
+const USAGE = "usage: cloudflare-workers-emulator [--port 8787] [--host 127.0.0.1] [--token T]... [--latency-ms N] [--state-file PATH]";
+
+export function parseCliArgs(argv: string[]): EmulatorOptions {
+  const options: EmulatorOptions = { port: 8787 };
+  const tokens: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    const eq = arg.indexOf("=");
+    const flag = eq > 0 ? arg.slice(0, eq) : arg;
+    const value = (): string => {
+      const v = eq > 0 ? arg.slice(eq + 1) : argv[++i];
+      if (v === undefined || v === "") throw new Error(`${flag} needs a value\n${USAGE}`);
+      return v;
+    };
+    const int = (): number => {
+      const v = value();
+      const n = Number(v);
+      if (!Number.isInteger(n) || n < 0) throw new Error(`${flag} must be a non-negative integer, got ${JSON.stringify(v)}`);
+      return n;
+    };
+    switch (flag) {
+      case "--port":
+        options.port = int();
+        break;
+      case "--host":
+        options.host = value();
+        break;
+      case "--token":
+        tokens.push(value());
+        break;
+      case "--latency-ms":
+        options.latencyMs = int();
+        break;
+      case "--state-file":
+        options.stateFile = value();
+        break;
+      case "--help":
+      case "-h":
+        throw new Error(USAGE);
+      default:
+        throw new Error(`unknown option ${arg}\n${USAGE}`);
+    }
+  }
+  if (tokens.length > 0) options.tokens = tokens;
+  return options;
+}
+
+async function main(): Promise<void> {
+  let options: EmulatorOptions;
+  try {
+    options = parseCliArgs(process.argv.slice(2));
+  } catch (e) {
+    console.error(e instanceof Error ? e.message : String(e));
+    process.exit(2);
+  }
+  const emulator = await startEmulator(options);
+  const token = options.tokens?.[0] ?? DEFAULT_EMULATOR_TOKEN;
+  console.log(`Cloudflare Workers API emulator listening on ${emulator.url}`);
+  console.log(`API token: ${token}`);
+  console.log("");
+  console.log(`export CLOUDFLARE_API_BASE_URL=${emulator.url}`);
+  console.log(`export CLOUDFLARE_API_TOKEN=${token}`);
+  console.log(`export CLOUDFLARE_ACCOUNT_ID=${DEFAULT_ACCOUNT_ID}`);
+  const stop = () => {
+    void emulator.close().then(() => process.exit(0));
+  };
+  process.once("SIGINT", stop);
+  process.once("SIGTERM", stop);
+}
+
+if (require.main === module) {
+  main().catch((e: unknown) => {
+    console.error(e instanceof Error ? e.message : String(e));
+    process.exit(1);
+  });
+}

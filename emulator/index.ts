@@ -1,0 +1,110 @@
+/**
+ * A local, stateful emulator of the Cloudflare Workers API (`pulumi-cloudflare-workers/emulator`).
+ *
+ * `startEmulator()` serves the Workers endpoints under `<url>` = `http://host:port/client/v4`, with the
+ * Cloudflare envelope, error codes and state semantics of the real API, plus a request log and fault
+ * injection for tests (also over HTTP under `/__emulator`, on loopback hosts).
+ */
+import type { AddressInfo } from "node:net";
+import { FaultQueue, type FaultRule } from "./faults";
+import { buildRouter } from "./routes";
+import { API_PREFIX, createEmulatorServer, type RecordedRequest } from "./server";
+import { StateStore } from "./state";
+
+export type { FaultRule } from "./faults";
+export type { RecordedRequest } from "./server";
+
+/** The API token the emulator accepts by default (printed by the CLI). */
+export const DEFAULT_EMULATOR_TOKEN = "emulator-dev-token";
+/** The X-Auth-Email/X-Auth-Key pair the emulator accepts by default. */
+export const DEFAULT_GLOBAL_KEY = { email: "emulator@example.com", key: "emulator-global-key" } as const;
+/** The account id the CLI suggests (any 32-hex id works). */
+export const DEFAULT_ACCOUNT_ID = "0123456789abcdef0123456789abcdef";
+export const DEFAULT_MAX_BODY_BYTES = 100 * 1024 * 1024;
+export const DEFAULT_ASSETS_SESSION_TTL_MS = 60 * 60 * 1000;
+
+export interface EmulatorOptions {
+  /** Default 0 (ephemeral). */
+  port?: number;
+  /** Default "127.0.0.1". */
+  host?: string;
+  /** Accepted API tokens; default [DEFAULT_EMULATOR_TOKEN]. */
+  tokens?: string[];
+  /** Accepted X-Auth-Email/X-Auth-Key pairs; default [DEFAULT_GLOBAL_KEY]. */
+  globalKeys?: { email: string; key: string }[];
+  /** Added to every API request. */
+  latencyMs?: number;
+  /** Load state at start, write it after every change (JSON). */
+  stateFile?: string;
+  /** Bigger bodies are refused with 413 (code 10027), never buffered. Default 100 MiB. */
+  maxBodyBytes?: number;
+  /** Lifetime of assets upload-session JWTs and completion tokens. Default one hour. */
+  assetsSessionTtlMs?: number;
+  /** Serve `/__emulator/*`; default: only when `host` is a loopback address. */
+  controlEndpoints?: boolean;
+}
+
+export interface Emulator {
+  /** http://127.0.0.1:PORT/client/v4 */
+  url: string;
+  /** Every request under /client/v4 (live array). */
+  requests: RecordedRequest[];
+  clearRequests(): void;
+  injectFault(rule: FaultRule): void;
+  /** Empties state, requests and faults. */
+  reset(): void;
+  close(): Promise<void>;
+}
+
+const LOOPBACK_HOSTS = new Set(["127.0.0.1", "::1", "localhost"]);
+
+export function isLoopbackHost(host: string): boolean {
+  return LOOPBACK_HOSTS.has(host) || host.startsWith("127.");
+}
+
+export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
+  const host = options.host ?? "127.0.0.1";
+  const store = new StateStore(options.stateFile);
+  const requests: RecordedRequest[] = [];
+  const faults = new FaultQueue();
+  const reset = () => {
+    store.reset();
+    requests.length = 0;
+    faults.clear();
+  };
+  const server = createEmulatorServer({
+    runtime: { store, assetsSessionTtlMs: options.assetsSessionTtlMs ?? DEFAULT_ASSETS_SESSION_TTL_MS },
+    router: buildRouter(),
+    faults,
+    requests,
+    tokens: new Set(options.tokens ?? [DEFAULT_EMULATOR_TOKEN]),
+    globalKeys: options.globalKeys ?? [{ ...DEFAULT_GLOBAL_KEY }],
+    latencyMs: options.latencyMs ?? 0,
+    maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
+    controlEndpoints: options.controlEndpoints ?? isLoopbackHost(host),
+    reset,
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port ?? 0, host, () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
+  const address = server.address() as AddressInfo;
+  const urlHost = address.family === "IPv6" ? `[${address.address}]` : address.address;
+  return {
+    url: `http://${urlHost}:${address.port}${API_PREFIX}`,
+    requests,
+    clearRequests: () => {
+      requests.length = 0;
+    },
+    injectFault: (rule) => faults.add(rule),
+    reset,
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.close((err) => (err ? reject(err) : resolve()));
+        server.closeAllConnections();
+      }),
+  };
+}

@@ -1,0 +1,104 @@
+/**
+ * Configuration endpoints: `settings` (versioned, seed 000; PATCH is multipart with one `settings` part),
+ * `script-settings` (script-level, JSON, not versioned) and `usage-model`.
+ * PATCHes change only the fields they carry.
+ */
+import { z } from "zod";
+import { scriptLevelSettingsSchema, scriptSettingsSchema, type ScriptLevelSettings } from "../../provider/cloudflare/schemas";
+import { ok, validation, type Reply } from "../envelope";
+import { checkUsageModel } from "../apply-upload";
+import { inBothScopes, type RouteContext, type Route } from "../router";
+import { existingScript } from "../scope";
+import type { StoredScript } from "../state";
+import { checkTags, parseJsonPart, readJson, readMultipart, schemaError } from "../upload-form";
+import { appendVersion, currentVersion, resolveBindings, scriptLevelSettingsObject, settingsObject, versionBody } from "../worker-model";
+
+function getSettings(ctx: RouteContext): Reply {
+  return ok(settingsObject(existingScript(ctx).script));
+}
+
+/** Applies the script-level fields a PATCH carries; `null` resets a field to its default. */
+function applyScriptLevel(script: StoredScript, patch: ScriptLevelSettings): void {
+  if (patch.logpush !== undefined) script.logpush = patch.logpush;
+  if (patch.tags !== undefined) script.tags = patch.tags ?? [];
+  if (patch.tail_consumers !== undefined) script.tail_consumers = patch.tail_consumers ?? [];
+  if (patch.observability === null) delete script.observability;
+  else if (patch.observability !== undefined) script.observability = patch.observability;
+}
+
+function patchSettings(ctx: RouteContext): Reply {
+  const { script } = existingScript(ctx);
+  const parts = readMultipart(ctx.headers, ctx.body);
+  const part = parts.find((p) => p.name === "settings");
+  if (part === undefined) throw validation("the request has no settings part", "/settings");
+  const patch = parseJsonPart(part.data.toString("utf8"), scriptSettingsSchema, "settings");
+  checkUsageModel(patch.usage_model);
+  const body = versionBody(currentVersion(script));
+  delete body.annotations;
+  if (patch.annotations !== undefined) body.annotations = patch.annotations;
+  if (patch.bindings !== undefined) {
+    body.bindings = resolveBindings(patch.bindings, script, { strict: ctx.query.get("bindings_inherit") === "strict" });
+  }
+  if (patch.compatibility_date !== undefined) body.compatibility_date = patch.compatibility_date;
+  if (patch.compatibility_flags !== undefined) body.compatibility_flags = patch.compatibility_flags;
+  if (patch.limits !== undefined) body.limits = patch.limits;
+  if (patch.usage_model !== undefined) body.usage_model = patch.usage_model;
+  if (patch.placement === null) delete body.placement;
+  else if (patch.placement !== undefined) body.placement = patch.placement;
+  const migrations = patch.migrations as { new_tag?: string } | undefined;
+  if (migrations?.new_tag !== undefined) body.migration_tag = migrations.new_tag;
+  applyScriptLevel(script, patch);
+  appendVersion(script, { ...body, source: ctx.source, triggered_by: "update_settings" }, true);
+  return ok(settingsObject(script));
+}
+
+function getScriptSettings(ctx: RouteContext): Reply {
+  return ok(scriptLevelSettingsObject(existingScript(ctx).script));
+}
+
+function patchScriptSettings(ctx: RouteContext): Reply {
+  const { script } = existingScript(ctx);
+  const raw = readJson(ctx.body);
+  checkTags((raw as { tags?: unknown } | null)?.tags);
+  const parsed = scriptLevelSettingsSchema.safeParse(raw);
+  if (!parsed.success) throw schemaError(parsed.error, "script settings");
+  applyScriptLevel(script, parsed.data);
+  script.modified_on = new Date().toISOString();
+  return ok(scriptLevelSettingsObject(script));
+}
+
+function usageModelObject(script: StoredScript): Record<string, unknown> {
+  const v = currentVersion(script);
+  return v.user_limits === undefined ? { usage_model: v.usage_model } : { usage_model: v.usage_model, user_limits: v.user_limits };
+}
+
+const usageModelInputSchema = z.looseObject({
+  usage_model: z.string(),
+  user_limits: z.looseObject({ cpu_ms: z.number().int().positive().optional() }).optional(),
+});
+
+function getUsageModel(ctx: RouteContext): Reply {
+  return ok(usageModelObject(existingScript(ctx).script));
+}
+
+/** PUT `…/usage-model` changes the current version in place (it makes no new version). */
+function putUsageModel(ctx: RouteContext): Reply {
+  const { script } = existingScript(ctx);
+  const parsed = usageModelInputSchema.safeParse(readJson(ctx.body));
+  if (!parsed.success) throw schemaError(parsed.error, "usage model");
+  checkUsageModel(parsed.data.usage_model);
+  const v = currentVersion(script);
+  v.usage_model = parsed.data.usage_model;
+  if (parsed.data.user_limits !== undefined) v.user_limits = parsed.data.user_limits;
+  script.modified_on = new Date().toISOString();
+  return ok(usageModelObject(script));
+}
+
+export const settingsRoutes: Route[] = [
+  ...inBothScopes("GET", "/settings", getSettings),
+  ...inBothScopes("PATCH", "/settings", patchSettings),
+  ...inBothScopes("GET", "/script-settings", getScriptSettings),
+  ...inBothScopes("PATCH", "/script-settings", patchScriptSettings),
+  ...inBothScopes("GET", "/usage-model", getUsageModel),
+  ...inBothScopes("PUT", "/usage-model", putUsageModel),
+];

@@ -1,0 +1,87 @@
+/**
+ * Versions and deployments: GET `…/versions` (paged `{items}`), GET `…/versions/{id}` (seed 001),
+ * POST `…/versions` (an upload that is not deployed; wrangler's `versions upload` and newer `deploy`),
+ * GET/POST `…/deployments` (which versions serve, by percentage).
+ */
+import { z } from "zod";
+import { ApiError, ERROR, ok, pageInfo, validation, type Reply } from "../envelope";
+import { applyUpload } from "../apply-upload";
+import { inBothScopes, type RouteContext, type Route } from "../router";
+import { checkNewScriptName, existingScript, scopeOf } from "../scope";
+import { readJson, parseUploadForm, schemaError } from "../upload-form";
+import { deploymentObject, newVersionId, nowIso, versionDetail, versionSummary } from "../worker-model";
+import { paging } from "./scripts";
+
+export const VERSIONS_DEFAULT_PER_PAGE = 10;
+export const VERSIONS_MAX_PER_PAGE = 100;
+
+function listVersions(ctx: RouteContext): Reply {
+  const { script } = existingScript(ctx);
+  const { page, perPage } = paging(ctx, VERSIONS_DEFAULT_PER_PAGE, VERSIONS_MAX_PER_PAGE);
+  const newestFirst = [...script.versions].reverse();
+  const items = newestFirst.slice((page - 1) * perPage, page * perPage).map(versionSummary);
+  return ok({ items }, { resultInfo: pageInfo(page, perPage, items.length, newestFirst.length) });
+}
+
+function getVersion(ctx: RouteContext): Reply {
+  const { script } = existingScript(ctx);
+  const id = ctx.params.version!;
+  const version = id === "latest" ? script.versions[script.versions.length - 1] : script.versions.find((v) => v.id === id);
+  if (version === undefined) throw new ApiError(404, ERROR.VERSION_NOT_FOUND, `version '${id}' not found for this Worker`);
+  return ok(versionDetail(script, version));
+}
+
+/** POST `…/versions`: a new version from a full upload form, not deployed (the Worker is created if needed). */
+function postVersion(ctx: RouteContext): Reply {
+  const scope = scopeOf(ctx);
+  const name = ctx.params.script!;
+  checkNewScriptName(scope, name);
+  const parsed = parseUploadForm(ctx.headers, ctx.body);
+  const { script, version, created } = applyUpload(ctx, scope, name, parsed, { deploy: false, triggeredBy: "version_upload" });
+  if (created) {
+    // A Worker's first version is what it serves: there is nothing older to keep serving.
+    script.deployments.push({ id: newVersionId(), created_on: nowIso(), source: ctx.source, strategy: "percentage", versions: [{ version_id: version.id, percentage: 100 }] });
+  }
+  return ok({ ...versionDetail(script, version), startup_time_ms: 1 });
+}
+
+function listDeployments(ctx: RouteContext): Reply {
+  const { script } = existingScript(ctx);
+  return ok({ deployments: [...script.deployments].reverse().map(deploymentObject) });
+}
+
+const deploymentInputSchema = z.looseObject({
+  strategy: z.literal("percentage"),
+  versions: z.array(z.looseObject({ version_id: z.string(), percentage: z.number().min(0).max(100) })).min(1).max(2),
+  annotations: z.looseObject({ "workers/message": z.string().max(100).optional() }).optional(),
+});
+
+function postDeployment(ctx: RouteContext): Reply {
+  const { script } = existingScript(ctx);
+  const parsed = deploymentInputSchema.safeParse(readJson(ctx.body));
+  if (!parsed.success) throw schemaError(parsed.error, "deployment");
+  const total = parsed.data.versions.reduce((sum, v) => sum + v.percentage, 0);
+  if (Math.abs(total - 100) > 1e-9) throw validation(`deployment percentages add up to ${total}, not 100`, "/versions");
+  for (const v of parsed.data.versions) {
+    if (!script.versions.some((x) => x.id === v.version_id)) throw new ApiError(404, ERROR.VERSION_NOT_FOUND, `version '${v.version_id}' not found for this Worker`);
+  }
+  const deployment = {
+    id: newVersionId(),
+    created_on: nowIso(),
+    source: ctx.source,
+    strategy: "percentage",
+    versions: parsed.data.versions.map((v) => ({ version_id: v.version_id, percentage: v.percentage })),
+    ...(parsed.data.annotations === undefined ? {} : { annotations: parsed.data.annotations }),
+  };
+  script.deployments.push(deployment);
+  script.modified_on = deployment.created_on;
+  return ok(deploymentObject(deployment));
+}
+
+export const versionRoutes: Route[] = [
+  ...inBothScopes("GET", "/versions", listVersions),
+  ...inBothScopes("POST", "/versions", postVersion),
+  ...inBothScopes("GET", "/versions/:version", getVersion),
+  ...inBothScopes("GET", "/deployments", listDeployments),
+  ...inBothScopes("POST", "/deployments", postDeployment),
+];
