@@ -1,0 +1,474 @@
+import { randomBytes } from "node:crypto";
+import { isDeepStrictEqual } from "node:util";
+import { Host, HostCallError, type CheckFailure, type ResourceRef } from "./host";
+import { makeProjectDir, type ProjectDir } from "./project-dir";
+import { DEFAULT_PROJECT, DEFAULT_STACK, runProgram, type ProgramOptions, type RegisterAnswer } from "./program-runner";
+import type { Registration } from "./protocol";
+import { addSecretOutputs, annotateSecrets, normalisePaths, pathsPresentIn, type PropertyMap, type SecretPath } from "./secrets";
+import { checkpointText, deletionOrder, secretKeysOf, type ResourceState } from "./state";
+
+export type StepOp = "create" | "update" | "replace" | "delete" | "same" | "read" | "gone";
+
+/** What happened to one resource in a step, as a Pulumi user reads it in a plan or an update summary. */
+export interface StepOutcome {
+  urn: string;
+  type: string;
+  name: string;
+  op: StepOp;
+  /** update/replace: top-level input keys whose value changed; read: output keys the refresh changed. */
+  changedKeys?: string[];
+  /** replace: the keys Diff (or replaceOnChanges) said force a replacement. */
+  replaceKeys?: string[];
+  /** replace: the old resource was deleted before its replacement was created. */
+  deleteBeforeReplace?: boolean;
+  /** Check failures ({property, reason}) reported by the provider. */
+  failures?: CheckFailure[];
+  /** The provider's error message when the operation failed. */
+  error?: string;
+}
+
+export interface StepReport {
+  outcomes: StepOutcome[];
+  /** No failures, no errors, and the program (if any) completed. */
+  ok: boolean;
+  /** Errors the program reported (exceptions, failed registrations). */
+  programErrors: string[];
+  durationMs: number;
+}
+
+export interface EngineOptions {
+  /** Environment added for the host and the programs (credentials, CLOUDFLARE_API_BASE_URL, …). */
+  env?: NodeJS.ProcessEnv;
+  /** Provider configuration sent with Configure, e.g. { "cloudflare:apiToken": "…" }. */
+  stackConfig?: Record<string, string>;
+  project?: string;
+  stack?: string;
+  /** A project folder from makeProjectDir() (kept on close). Default: a fresh one, removed on close. */
+  projectDir?: string;
+  /** Start a new host for every command, as each `pulumi` command does (default true). */
+  hostPerCommand?: boolean;
+  callTimeoutMs?: number;
+  programTimeoutMs?: number;
+}
+
+export interface StepProgramOptions {
+  config?: Record<string, string>;
+  secretConfig?: Record<string, string>;
+  /** Added to the engine's env for this program run only. */
+  env?: NodeJS.ProcessEnv;
+  /** The program's working folder (default: its own folder). */
+  cwd?: string;
+}
+
+const DYNAMIC_TYPE_PREFIX = "pulumi-nodejs:dynamic";
+
+function messageOf(error: unknown): string {
+  return error instanceof HostCallError || error instanceof Error ? error.message : String(error);
+}
+
+function changedTopKeys(before: PropertyMap, after: PropertyMap): string[] {
+  const keys = new Set([...Object.keys(before), ...Object.keys(after)]);
+  return [...keys].filter((key) => !isDeepStrictEqual(before[key], after[key])).sort();
+}
+
+function refOf(resource: { urn: string; type: string; name: string }): ResourceRef {
+  return { urn: resource.urn, type: resource.type, name: resource.name };
+}
+
+/**
+ * Runs stack programs through the real dynamic-provider host the way the Pulumi engine does for
+ * `pulumi up`, `preview`, `refresh` and `destroy`, and keeps the stack's state between commands.
+ */
+export class Engine {
+  /** The stack's resources by URN, in the order they were created. */
+  readonly state = new Map<string, ResourceState>();
+  /** Milliseconds from spawning the first host to its first answer. */
+  hostStartMs = 0;
+  /** The same figure for every host started so far. */
+  readonly hostStartTimes: number[] = [];
+  readonly project: string;
+  readonly stack: string;
+  readonly projectDir: string;
+
+  private host: Host | undefined;
+  private hostUsed = false;
+  /** Resources replaced create-before-delete whose old copy still has to be deleted. */
+  private pendingDeletes: ResourceState[] = [];
+  private readonly ciphertextKey = randomBytes(32);
+  private closed = false;
+
+  private constructor(
+    private readonly options: EngineOptions,
+    private readonly ownedProjectDir: ProjectDir | undefined,
+  ) {
+    this.project = options.project ?? DEFAULT_PROJECT;
+    this.stack = options.stack ?? DEFAULT_STACK;
+    this.projectDir = options.projectDir ?? ownedProjectDir!.dir;
+  }
+
+  static async start(options: EngineOptions = {}): Promise<Engine> {
+    const owned = options.projectDir ? undefined : makeProjectDir({ project: options.project });
+    const engine = new Engine(options, owned);
+    try {
+      await engine.startHost();
+    } catch (error) {
+      owned?.cleanup();
+      throw error;
+    }
+    return engine;
+  }
+
+  /** The running host's process id (for tests that check it is gone after close()). */
+  get hostPid(): number | undefined {
+    return this.host?.pid;
+  }
+
+  /** Tail of the current host's stdout/stderr. */
+  hostLog(): string {
+    return this.host?.log() ?? "";
+  }
+
+  get stackUrn(): string {
+    return `urn:pulumi:${this.stack}::${this.project}::pulumi:pulumi:Stack::${this.project}-${this.stack}`;
+  }
+
+  private async startHost(): Promise<void> {
+    this.host = await Host.start({
+      projectDir: this.projectDir,
+      env: this.options.env,
+      stackConfig: this.options.stackConfig,
+      callTimeoutMs: this.options.callTimeoutMs,
+    });
+    this.hostStartTimes.push(this.host.startMs);
+    if (this.hostStartTimes.length === 1) this.hostStartMs = this.host.startMs;
+    this.hostUsed = false;
+  }
+
+  /** The host for the next command: a fresh process per command unless hostPerCommand is false. */
+  private async commandHost(): Promise<Host> {
+    if (this.closed) throw new Error("engine harness: the engine is closed");
+    const stale = !this.host || !this.host.running || (this.hostUsed && (this.options.hostPerCommand ?? true));
+    if (stale) {
+      await this.host?.close();
+      await this.startHost();
+    }
+    this.hostUsed = true;
+    return this.host!;
+  }
+
+  private programOptions(options: StepProgramOptions): ProgramOptions {
+    return {
+      config: options.config,
+      secretConfig: options.secretConfig,
+      project: this.project,
+      stack: this.stack,
+      env: { ...this.options.env, ...options.env },
+      cwd: options.cwd,
+      timeoutMs: this.options.programTimeoutMs,
+    };
+  }
+
+  /** `pulumi up`: runs the program, creating, updating and replacing what it registers, then deletes what it dropped. */
+  up(programFile: string, options: StepProgramOptions = {}): Promise<StepReport> {
+    return this.deploy(programFile, options, false);
+  }
+
+  /** `pulumi preview`: Check and Diff only; the state and the provider's world are not touched. */
+  preview(programFile: string, options: StepProgramOptions = {}): Promise<StepReport> {
+    return this.deploy(programFile, options, true);
+  }
+
+  private async deploy(programFile: string, options: StepProgramOptions, preview: boolean): Promise<StepReport> {
+    const started = performance.now();
+    // The host starts while the program loads; the first registration waits for it.
+    const hostReady = this.commandHost();
+    hostReady.catch(() => undefined);
+    const outcomes: StepOutcome[] = [];
+    const registered = new Set<string>();
+    let failed = false;
+
+    const respond = async (registration: Registration): Promise<RegisterAnswer> => {
+      registered.add(registration.urn);
+      if (failed) throw new Error("engine harness: not run because an earlier step failed");
+      try {
+        return await this.step(await hostReady, registration, preview, outcomes);
+      } catch (error) {
+        failed = true;
+        throw error;
+      }
+    };
+    let run;
+    try {
+      run = await runProgram(programFile, { ...this.programOptions(options), preview }, respond);
+    } finally {
+      // Never leave a host starting in the background; its own error surfaces below.
+      await hostReady.catch(() => undefined);
+    }
+    const host = await hostReady;
+
+    const replaced = preview ? [] : this.pendingDeletes;
+    const dropped =
+      failed || run.errors.length > 0 ? [] : [...this.state.values()].filter((resource) => !registered.has(resource.urn));
+    for (const resource of deletionOrder([...dropped, ...replaced])) {
+      const pending = replaced.includes(resource);
+      if (preview) {
+        outcomes.push({ ...refOf(resource), op: "delete" });
+        continue;
+      }
+      const error = await this.deleteResource(host, resource, outcomes, pending ? undefined : "delete");
+      if (pending && !error) this.pendingDeletes = this.pendingDeletes.filter((r) => r !== resource);
+      if (error) break;
+    }
+    return this.report(outcomes, run.errors, started);
+  }
+
+  private report(outcomes: StepOutcome[], programErrors: string[], started: number): StepReport {
+    const ok = programErrors.length === 0 && outcomes.every((o) => !o.error && !(o.failures && o.failures.length > 0));
+    return { outcomes, ok, programErrors, durationMs: performance.now() - started };
+  }
+
+  /** One registration: Check, then Create for a new URN or Diff and Update/replace for a known one. */
+  private async step(host: Host, reg: Registration, preview: boolean, outcomes: StepOutcome[]): Promise<RegisterAnswer> {
+    const ref = refOf(reg);
+    const old = this.state.get(reg.urn);
+    if (!reg.custom) {
+      // Component resources have no provider: the engine just records them.
+      this.state.set(reg.urn, this.newState(reg, "", reg.inputs, reg.secretPaths, reg.inputs, reg.secretPaths));
+      outcomes.push({ ...ref, op: old ? "same" : "create" });
+      return { id: "", outputs: reg.inputs, secretPaths: reg.secretPaths };
+    }
+    if (!reg.type.startsWith(DYNAMIC_TYPE_PREFIX)) {
+      const error = `engine harness: only dynamic resources (${DYNAMIC_TYPE_PREFIX}…) can be run, not ${reg.type}`;
+      outcomes.push({ ...ref, op: old ? "update" : "create", error });
+      throw new Error(error);
+    }
+
+    // ignoreChanges: the engine puts the old values back before Check.
+    const news: PropertyMap = { ...reg.inputs };
+    let newsSecrets = reg.secretPaths;
+    if (old) {
+      for (const key of reg.ignoreChanges) {
+        if (key in old.inputs) news[key] = old.inputs[key];
+        else delete news[key];
+        newsSecrets = [...newsSecrets.filter((p) => p[0] !== key), ...old.inputSecretPaths.filter((p) => p[0] === key)];
+      }
+    }
+
+    const tentative: StepOp = old ? "update" : "create";
+    const checked = await this.guard(ref, tentative, outcomes, () => host.check(ref, old?.inputs ?? {}, news));
+    if (checked.failures.length > 0) {
+      outcomes.push({ ...ref, op: tentative, failures: checked.failures });
+      throw new Error(`Check failed: ${checked.failures.map((f) => `${f.property}: ${f.reason}`).join("; ")}`);
+    }
+    const inputs = checked.inputs;
+    const inputSecrets = annotateSecrets(inputs, [], news, newsSecrets);
+
+    if (!old) {
+      outcomes.push({ ...ref, op: "create" });
+      if (preview) return { id: "", outputs: inputs, secretPaths: inputSecrets };
+      return this.createResource(host, reg, inputs, inputSecrets, outcomes);
+    }
+
+    const diff = await this.guard(ref, "update", outcomes, () => host.diff(ref, old.id, old.outputs, inputs, old.inputs));
+    const changedKeys = changedTopKeys(old.inputs, inputs);
+    // On DIFF_UNKNOWN the engine compares old and new inputs itself.
+    const changes = diff.changes === "unknown" ? changedKeys.length > 0 : diff.changes === "some";
+    const replaceKeys = [...diff.replaces];
+    if (changes) {
+      const forced = reg.replaceOnChanges.includes("*") ? changedKeys : changedKeys.filter((k) => reg.replaceOnChanges.includes(k));
+      for (const key of forced) if (!replaceKeys.includes(key)) replaceKeys.push(key);
+    }
+
+    if (!changes) {
+      outcomes.push({ ...ref, op: "same" });
+      if (!preview) {
+        // A same step records the new inputs and keeps the old outputs.
+        this.state.set(reg.urn, {
+          ...this.newState(reg, old.id, inputs, inputSecrets, old.outputs, old.outputSecretPaths),
+        });
+      }
+      return { id: old.id, outputs: old.outputs, secretPaths: old.outputSecretPaths };
+    }
+
+    if (replaceKeys.length === 0) {
+      outcomes.push({ ...ref, op: "update", changedKeys });
+      if (preview) return { id: old.id, outputs: inputs, secretPaths: inputSecrets };
+      const outputs = await this.guard(ref, "update", outcomes, () => host.update(ref, old.id, old.outputs, inputs, old.inputs), true);
+      const secrets = addSecretOutputs(outputs, annotateSecrets(outputs, [], inputs, inputSecrets), reg.additionalSecretOutputs);
+      this.state.set(reg.urn, this.newState(reg, old.id, inputs, inputSecrets, outputs, secrets));
+      return { id: old.id, outputs, secretPaths: secrets };
+    }
+
+    const deleteBeforeReplace = diff.deleteBeforeReplace || reg.deleteBeforeReplace;
+    outcomes.push({ ...ref, op: "replace", changedKeys, replaceKeys, deleteBeforeReplace });
+    if (preview) return { id: "", outputs: inputs, secretPaths: inputSecrets };
+    if (deleteBeforeReplace) {
+      const error = await this.deleteResource(host, old, outcomes, undefined);
+      if (error) throw new Error(error);
+      return this.createResource(host, reg, inputs, inputSecrets, outcomes);
+    }
+    // Create before delete: the old copy is deleted at the end of the update, once the new one exists.
+    const answer = await this.createResource(host, reg, inputs, inputSecrets, outcomes);
+    this.pendingDeletes.push(old);
+    return answer;
+  }
+
+  private async createResource(
+    host: Host,
+    reg: Registration,
+    inputs: PropertyMap,
+    inputSecrets: SecretPath[],
+    outcomes: StepOutcome[],
+  ): Promise<RegisterAnswer> {
+    const ref = refOf(reg);
+    const created = await this.guard(ref, "create", outcomes, () => host.create(ref, inputs), true);
+    const secrets = addSecretOutputs(created.outputs, annotateSecrets(created.outputs, [], inputs, inputSecrets), reg.additionalSecretOutputs);
+    this.state.set(reg.urn, this.newState(reg, created.id, inputs, inputSecrets, created.outputs, secrets));
+    return { id: created.id, outputs: created.outputs, secretPaths: secrets };
+  }
+
+  /**
+   * Deletes one resource with the OLD state (outputs carry the old `__provider`). Records an outcome when
+   * `op` is given (a replaced resource's delete is part of its "replace" outcome unless it fails).
+   * Returns the error message, if any.
+   */
+  private async deleteResource(
+    host: Host,
+    resource: ResourceState,
+    outcomes: StepOutcome[],
+    op: StepOp | undefined,
+  ): Promise<string | undefined> {
+    const ref = refOf(resource);
+    let error: string | undefined;
+    if (resource.protect) {
+      error = `resource ${resource.urn} is protected; remove protect: true before deleting it`;
+    } else if (resource.custom) {
+      try {
+        await host.delete(ref, resource.id, resource.outputs, resource.inputs);
+      } catch (caught) {
+        error = messageOf(caught);
+      }
+    }
+    if (error) {
+      outcomes.push({ ...ref, op: "delete", error });
+      return error;
+    }
+    if (this.state.get(resource.urn) === resource) this.state.delete(resource.urn);
+    if (op) outcomes.push({ ...ref, op });
+    return undefined;
+  }
+
+  /** Runs a host call; a failure becomes an outcome with the error and is rethrown for the program. */
+  private async guard<T>(ref: ResourceRef, op: StepOp, outcomes: StepOutcome[], call: () => Promise<T>, replaceLast = false): Promise<T> {
+    try {
+      return await call();
+    } catch (error) {
+      const message = messageOf(error);
+      const last = outcomes[outcomes.length - 1];
+      // Create/Update failures belong to the outcome already announced for this resource.
+      if (replaceLast && last && last.urn === ref.urn && !last.error) last.error = message;
+      else outcomes.push({ ...ref, op, error: message });
+      throw error instanceof Error ? error : new Error(message);
+    }
+  }
+
+  private newState(
+    reg: Registration,
+    id: string,
+    inputs: PropertyMap,
+    inputSecretPaths: SecretPath[],
+    outputs: PropertyMap,
+    outputSecretPaths: SecretPath[],
+  ): ResourceState {
+    const secrets = normalisePaths(pathsPresentIn(outputs, outputSecretPaths));
+    return {
+      urn: reg.urn,
+      type: reg.type,
+      name: reg.name,
+      custom: reg.custom,
+      parent: reg.parent,
+      id,
+      inputs,
+      inputSecretPaths: normalisePaths(pathsPresentIn(inputs, inputSecretPaths)),
+      outputs,
+      outputSecretPaths: secrets,
+      secretOutputKeys: secretKeysOf(secrets),
+      dependencies: reg.dependencies,
+      additionalSecretOutputs: reg.additionalSecretOutputs,
+      deleteBeforeReplace: reg.deleteBeforeReplace,
+      protect: reg.protect,
+    };
+  }
+
+  /**
+   * `pulumi refresh`: Read for every resource with its id, old outputs and old inputs. A resource whose
+   * Read returns no id is gone and leaves the state; otherwise its outputs (and inputs, when Read returns
+   * them) are replaced, keeping secrets where they were.
+   */
+  async refresh(): Promise<StepReport> {
+    const started = performance.now();
+    const host = await this.commandHost();
+    const outcomes: StepOutcome[] = [];
+    for (const resource of [...this.state.values()]) {
+      if (!resource.custom) continue;
+      const ref = refOf(resource);
+      let read;
+      try {
+        read = await host.read(ref, resource.id, resource.outputs, resource.inputs);
+      } catch (error) {
+        outcomes.push({ ...ref, op: "read", error: messageOf(error) });
+        continue;
+      }
+      if (!read.id) {
+        this.state.delete(resource.urn);
+        outcomes.push({ ...ref, op: "gone" });
+        continue;
+      }
+      const outputSecretPaths = annotateSecrets(read.properties, [], resource.outputs, resource.outputSecretPaths);
+      const inputs = read.inputs ?? resource.inputs;
+      const inputSecretPaths = read.inputs ? annotateSecrets(read.inputs, [], resource.inputs, resource.inputSecretPaths) : resource.inputSecretPaths;
+      const secrets = normalisePaths(pathsPresentIn(read.properties, outputSecretPaths));
+      this.state.set(resource.urn, {
+        ...resource,
+        id: read.id,
+        inputs,
+        inputSecretPaths: normalisePaths(pathsPresentIn(inputs, inputSecretPaths)),
+        outputs: read.properties,
+        outputSecretPaths: secrets,
+        secretOutputKeys: secretKeysOf(secrets),
+      });
+      outcomes.push({ ...ref, op: "read", changedKeys: changedTopKeys(resource.outputs, read.properties) });
+    }
+    return this.report(outcomes, [], started);
+  }
+
+  /** `pulumi destroy`: Delete every resource, dependents before what they depend on; stops at the first error. */
+  async destroy(): Promise<StepReport> {
+    const started = performance.now();
+    const host = await this.commandHost();
+    const outcomes: StepOutcome[] = [];
+    for (const resource of deletionOrder([...this.state.values(), ...this.pendingDeletes])) {
+      const pending = this.pendingDeletes.includes(resource);
+      const error = await this.deleteResource(host, resource, outcomes, "delete");
+      if (error) break;
+      if (pending) this.pendingDeletes = this.pendingDeletes.filter((r) => r !== resource);
+    }
+    return this.report(outcomes, [], started);
+  }
+
+  /** The state as checkpoint JSON, secrets replaced by ciphertext markers (search it for leaks). */
+  stateText(): string {
+    return checkpointText(this.stackUrn, [...this.state.values()], this.pendingDeletes, this.ciphertextKey);
+  }
+
+  /** Stops the host (always, even after failures) and removes the project folder the engine created. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    try {
+      await this.host?.close();
+    } finally {
+      this.ownedProjectDir?.cleanup();
+    }
+  }
+}

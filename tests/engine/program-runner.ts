@@ -1,0 +1,174 @@
+import { spawn } from "node:child_process";
+import * as path from "node:path";
+import { childMessageSchema, type ParentMessage, type Registration } from "./protocol";
+import { PACKAGE_ROOT, tsxRegisterApi, withBuildHint } from "./paths";
+import type { PropertyMap, SecretPath } from "./secrets";
+
+export interface ProgramOptions {
+  /** Stack config; keys without a namespace get the project's (`key` → `project:key`). */
+  config?: Record<string, string>;
+  /** Secret stack config (read with `config.requireSecret`); same key rules as `config`. */
+  secretConfig?: Record<string, string>;
+  project?: string;
+  stack?: string;
+  /** Added to the program's environment (the rest is this process's environment). */
+  env?: NodeJS.ProcessEnv;
+  /** Working folder of the program (default: the program file's folder, as `pulumi up` runs it). */
+  cwd?: string;
+  /** Kill the program when it runs longer than this (default 60 s). */
+  timeoutMs?: number;
+}
+
+/** What the engine answers a RegisterResource with. */
+export interface RegisterAnswer {
+  id: string;
+  outputs: PropertyMap;
+  secretPaths: SecretPath[];
+}
+export type Responder = (registration: Registration) => Promise<RegisterAnswer>;
+
+export interface ProgramRun {
+  registrations: Registration[];
+  /** Program failures: exceptions, failed registrations. Empty when the program ran to completion. */
+  errors: string[];
+  durationMs: number;
+}
+
+export const DEFAULT_PROJECT = "engine-test";
+export const DEFAULT_STACK = "dev";
+const DEFAULT_PROGRAM_TIMEOUT_MS = 60_000;
+const OUTPUT_TAIL_CHARS = 4_000;
+
+const CHILD_BOOTSTRAP = [
+  "for (const id of JSON.parse(process.env.PCW_HARNESS_PRELOAD)) require(id);",
+  "require(process.env.PCW_HARNESS_TSX_API).register();",
+  "require(process.env.PCW_HARNESS_CHILD);",
+].join("\n");
+
+/** The @pulumi/pulumi a program gets: the one resolved from its folder, else this repository's. */
+export function pulumiDirFor(programFile: string): string {
+  return path.dirname(require.resolve("@pulumi/pulumi/package.json", { paths: [path.dirname(programFile), PACKAGE_ROOT] }));
+}
+
+/** Stack config as `pulumi-language-nodejs` passes it to a program (PULUMI_CONFIG / PULUMI_CONFIG_SECRET_KEYS). */
+export function programConfigEnv(options: ProgramOptions): Record<string, string> {
+  const project = options.project ?? DEFAULT_PROJECT;
+  const qualify = (key: string): string => (key.includes(":") ? key : `${project}:${key}`);
+  const config: Record<string, string> = {};
+  for (const [key, value] of Object.entries(options.config ?? {})) config[qualify(key)] = value;
+  const secretKeys: string[] = [];
+  for (const [key, value] of Object.entries(options.secretConfig ?? {})) {
+    config[qualify(key)] = value;
+    secretKeys.push(qualify(key));
+  }
+  return { PULUMI_CONFIG: JSON.stringify(config), PULUMI_CONFIG_SECRET_KEYS: JSON.stringify(secretKeys) };
+}
+
+/**
+ * Runs a stack program in a child process and hands every resource registration to `respond`, one at a
+ * time in the order the program makes them (a registration waits for the resources its inputs depend on,
+ * so this order is a valid deployment order). Resolves when the program and all registrations finished.
+ */
+export function runProgram(programFile: string, options: ProgramOptions & { preview?: boolean }, respond: Responder): Promise<ProgramRun> {
+  const started = performance.now();
+  const file = path.resolve(programFile);
+  const project = options.project ?? DEFAULT_PROJECT;
+  const stack = options.stack ?? DEFAULT_STACK;
+  const env: NodeJS.ProcessEnv = { ...process.env, ...options.env, ...programConfigEnv(options) };
+  env.PULUMI_NODEJS_PROJECT = project;
+  env.PULUMI_NODEJS_STACK = stack;
+  env.PULUMI_NODEJS_DRY_RUN = options.preview ? "true" : "false";
+  delete env.PULUMI_NODEJS_MONITOR;
+  delete env.PULUMI_NODEJS_ENGINE;
+
+  // The program's own @pulumi/pulumi (and zod, for the IPC messages) are loaded BEFORE the TypeScript hook
+  // is registered: through the hook they load about twice as slowly; later requires hit the cache.
+  env.PCW_HARNESS_PULUMI_DIR = pulumiDirFor(file);
+  env.PCW_HARNESS_PRELOAD = JSON.stringify([env.PCW_HARNESS_PULUMI_DIR, require.resolve("zod", { paths: [PACKAGE_ROOT] })]);
+  env.PCW_HARNESS_TSX_API = tsxRegisterApi();
+  env.PCW_HARNESS_CHILD = path.join(__dirname, "program-child.ts");
+  env.PCW_HARNESS_ARGS = JSON.stringify([file, project, stack, options.preview ? "preview" : "up"]);
+  const child = spawn(process.execPath, ["-e", CHILD_BOOTSTRAP], {
+    cwd: options.cwd ?? path.dirname(file),
+    env,
+    stdio: ["ignore", "pipe", "pipe", "ipc"],
+  });
+  let output = "";
+  const collect = (chunk: Buffer): void => {
+    output = (output + chunk.toString("utf8")).slice(-OUTPUT_TAIL_CHARS);
+  };
+  child.stdout?.on("data", collect);
+  child.stderr?.on("data", collect);
+
+  return new Promise<ProgramRun>((resolve, reject) => {
+    const registrations: Registration[] = [];
+    let queue: Promise<void> = Promise.resolve();
+    let finished: string[] | undefined;
+    let settled = false;
+    const timer = setTimeout(() => {
+      fail(new Error(`engine harness: program ${file} did not finish within ${options.timeoutMs ?? DEFAULT_PROGRAM_TIMEOUT_MS} ms`));
+    }, options.timeoutMs ?? DEFAULT_PROGRAM_TIMEOUT_MS);
+
+    function fail(error: Error): void {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+      const tail = output.trim() ? `\n--- program output (tail) ---\n${output.trim()}` : "";
+      reject(new Error(withBuildHint(error.message) + tail));
+    }
+    function reply(message: ParentMessage): void {
+      if (child.connected) child.send(message);
+    }
+
+    child.on("message", (raw) => {
+      const parsed = childMessageSchema.safeParse(raw);
+      if (!parsed.success) return fail(new Error(`engine harness: unexpected message from program child: ${parsed.error.message}`));
+      const message = parsed.data;
+      if (message.kind === "done") {
+        finished = message.errors;
+        return;
+      }
+      registrations.push(message.registration);
+      queue = queue.then(async () => {
+        try {
+          const answer = await respond(message.registration);
+          reply({ kind: "registered", seq: message.seq, ...answer });
+        } catch (error) {
+          reply({ kind: "failed", seq: message.seq, message: error instanceof Error ? error.message : String(error) });
+        }
+      });
+    });
+    child.on("error", (error) => fail(error));
+    // "close" comes after the IPC channel and stdio are drained, so a final "done" has been seen.
+    child.on("close", (code, signal) => {
+      if (settled) return;
+      if (finished === undefined) {
+        return fail(new Error(`engine harness: program ${file} exited (${signal ?? `code ${code}`}) before it finished`));
+      }
+      const errors = [...new Set(finished.map(withBuildHint))];
+      void queue.then(() => {
+        settled = true;
+        clearTimeout(timer);
+        resolve({ registrations, errors, durationMs: performance.now() - started });
+      });
+    });
+  });
+}
+
+/**
+ * Runs a program without any provider and returns its registrations: inputs (with the real serialized
+ * `__provider`), secret input keys, dependencies and options. Outputs are the inputs echoed and ids are
+ * `<name>_id`, like `pulumi.runtime.setMocks` programs usually do. Throws when the program fails.
+ */
+export async function captureProgram(programFile: string, options: ProgramOptions = {}): Promise<Registration[]> {
+  const run = await runProgram(programFile, options, async (registration) => ({
+    id: registration.custom ? `${registration.name}_id` : "",
+    outputs: registration.inputs,
+    secretPaths: registration.secretPaths,
+  }));
+  if (run.errors.length > 0) {
+    throw new Error(`engine harness: program ${programFile} failed:\n${run.errors.join("\n")}`);
+  }
+  return run.registrations;
+}
