@@ -1,0 +1,49 @@
+/**
+ * Example 1: a module Worker with several bindings, a secret managed apart from the code (rotating it never
+ * re-uploads the Worker), script-level settings, and its workers.dev subdomain.
+ *
+ * Config: `greeting` (plain text binding, default "Hello"), `apiToken` (secret, required),
+ * `scriptName` (default "hello-api"), `logpush` (default true).
+ */
+import * as path from "node:path";
+import * as pulumi from "@pulumi/pulumi";
+import { WorkerScript, WorkerScriptSettings, WorkerSecret, WorkerSubdomain } from "pulumi-cloudflare-workers";
+
+const config = new pulumi.Config();
+const scriptName = config.get("scriptName") ?? "hello-api";
+
+const worker = new WorkerScript("api", {
+  scriptName,
+  modules: {
+    "index.js": { path: path.join(__dirname, "src", "index.js") },
+    "lib/greet.js": { path: path.join(__dirname, "src", "lib", "greet.js") },
+  },
+  mainModule: "index.js",
+  compatibilityDate: "2025-09-01",
+  compatibilityFlags: ["nodejs_compat"],
+  bindings: [
+    { type: "plain_text", name: "GREETING", text: config.get("greeting") ?? "Hello" },
+    { type: "kv_namespace", name: "CACHE", namespaceId: "a1b2c3d4e5f60718293a4b5c6d7e8f90" },
+    { type: "json", name: "CONFIG", json: { punctuation: "!" } },
+    { type: "version_metadata", name: "VERSION" },
+  ],
+});
+
+const token = new WorkerSecret("api-token", {
+  scriptName: worker.scriptName,
+  name: "API_TOKEN",
+  text: config.requireSecret("apiToken"),
+});
+
+new WorkerScriptSettings("api-settings", {
+  scriptName: worker.scriptName,
+  logpush: config.getBoolean("logpush") ?? true,
+  tags: ["demo", "api"],
+  observability: { enabled: true, headSamplingRate: 1 },
+});
+
+new WorkerSubdomain("api-subdomain", { scriptName: worker.scriptName, enabled: true, previewsEnabled: false }, { dependsOn: [token] });
+
+export const workerName = worker.scriptName;
+export const etag = worker.etag;
+export const versionNumber = worker.versionNumber;

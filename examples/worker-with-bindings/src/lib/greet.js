@@ -1,0 +1,3 @@
+export function greet(greeting, name, punctuation) {
+  return `${greeting}, ${name}${punctuation}`;
+}
