@@ -55,8 +55,8 @@ export function applyUpload(
     if (names.has(b.name)) throw validation(`duplicate binding name "${b.name}": binding names must be unique`, "/bindings");
     names.add(b.name);
   }
-  const main = parsed.modules.find((m) => m.name === parsed.mainModule)!;
-  const detected = detectHandlers(Buffer.from(main.data, "base64").toString("utf8"), parsed.hasModules);
+  const main = parsed.modules.find((m) => m.name === parsed.mainModule);
+  const detected = main === undefined ? { handlers: [], named_handlers: [] } : detectHandlers(Buffer.from(main.data, "base64").toString("utf8"), parsed.hasModules);
   const migrationTag = migrationTagAfter(metadata.migrations, previous?.migration_tag);
   const assets = assetsFor(ctx, parsed, previous);
 

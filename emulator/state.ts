@@ -72,6 +72,8 @@ export interface StoredScript {
   tags: string[];
   tail_consumers: Record<string, unknown>[];
   subdomain: { enabled: boolean; previews_enabled: boolean };
+  /** Cron triggers (PUT `…/schedules`). */
+  schedules?: { cron: string; created_on: string; modified_on: string }[];
 }
 
 export interface StoredNamespace {

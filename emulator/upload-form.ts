@@ -111,6 +111,7 @@ function contentTypeOf(part: MultipartPart): string {
 export interface ParsedUpload {
   metadata: UploadMetadata;
   modules: StoredModule[];
+  /** The entry part; "" for an assets-only Worker. */
   mainModule: string;
   hasModules: boolean;
 }
@@ -142,7 +143,11 @@ export function parseUploadForm(headers: IncomingHttpHeaders, body: Buffer): Par
   const metadata = parseJsonPart(metaPart.data.toString("utf8"), uploadMetadataSchema, "metadata");
   const modules = modulesOf(parts);
   const entry = metadata.main_module ?? metadata.body_part;
-  if (entry === undefined) throw validation("metadata needs main_module (ES modules) or body_part (service worker)", "/main_module");
+  if (entry === undefined) {
+    // An assets-only Worker has no code at all: allowed when the upload attaches assets.
+    if (metadata.assets !== undefined && modules.length === 0) return { metadata, modules, mainModule: "", hasModules: false };
+    throw validation("metadata needs main_module (ES modules) or body_part (service worker)", "/main_module");
+  }
   checkParts(metadata, modules, entry);
   return { metadata, modules, mainModule: entry, hasModules: metadata.main_module !== undefined };
 }

@@ -1,13 +1,16 @@
 /** Every API route of the emulator, in one table. */
 import { Router } from "../router";
+import { assetRoutes } from "./assets";
+import { namespaceRoutes } from "./namespaces";
 import { scriptRoutes } from "./scripts";
 import { secretRoutes } from "./secrets";
 import { settingsRoutes } from "./settings";
 import { subdomainRoutes } from "./subdomain";
 import { versionRoutes } from "./versions";
+import { wranglerRoutes } from "./wrangler";
 
 export function buildRouter(): Router {
   const router = new Router();
-  router.add(...scriptRoutes, ...settingsRoutes, ...secretRoutes, ...subdomainRoutes, ...versionRoutes);
+  router.add(...scriptRoutes, ...settingsRoutes, ...secretRoutes, ...subdomainRoutes, ...versionRoutes, ...namespaceRoutes, ...assetRoutes, ...wranglerRoutes);
   return router;
 }

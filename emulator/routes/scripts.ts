@@ -39,8 +39,8 @@ function download(ctx: RouteContext): Reply {
   if (scope.namespace !== undefined) {
     return ok({ created_on: script.created_on, modified_on: script.modified_on, dispatch_namespace: scope.namespace.namespace_name, script: scriptObject(script) });
   }
-  if (!version.has_modules) {
-    const main = version.modules.find((m) => m.name === version.main_module)!;
+  const main = version.modules.find((m) => m.name === version.main_module);
+  if (!version.has_modules && main !== undefined) {
     return rawReply(200, Buffer.from(main.data, "base64"), main.contentType, { "cf-entrypoint": version.main_module });
   }
   return modulesReply(version);
@@ -76,7 +76,8 @@ function putContent(ctx: RouteContext): Reply {
   return ok(scriptObject(script));
 }
 
-function remove(ctx: RouteContext): Reply {
+/** DELETE a Worker (`?force=true` deletes it even when another Worker binds it). */
+export function deleteScript(ctx: RouteContext): Reply {
   const { scope, script } = existingScript(ctx);
   const force = ctx.query.get("force") === "true";
   if (!force) {
@@ -161,7 +162,7 @@ function search(ctx: RouteContext): Reply {
 export const scriptRoutes: Route[] = [
   ...inBothScopes("PUT", "", upload),
   ...inBothScopes("GET", "", download),
-  ...inBothScopes("DELETE", "", remove),
+  ...inBothScopes("DELETE", "", deleteScript),
   ...inBothScopes("PUT", "/content", putContent),
   { method: "GET", pattern: `${SCRIPT_SCOPES[0]}/content/v2`, handler: content },
   { method: "GET", pattern: `${SCRIPT_SCOPES[1]}/content`, handler: content },
