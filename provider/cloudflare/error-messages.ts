@@ -28,6 +28,7 @@ export interface PathSubject {
   dispatchNamespace?: string;
   scriptName?: string;
   secretName?: string;
+  versionId?: string;
 }
 
 function decode(segment: string | undefined): string | undefined {
@@ -41,16 +42,17 @@ function decode(segment: string | undefined): string | undefined {
 
 export function subjectOfPath(path: string): PathSubject {
   const m =
-    /^\/accounts\/([^/]+)(?:\/workers(?:\/dispatch\/namespaces\/([^/?]+))?(?:\/scripts\/([^/?]+)(?:\/secrets\/([^/?]+))?)?)?/.exec(
+    /^\/accounts\/([^/]+)(?:\/workers(?:\/dispatch\/namespaces\/([^/?]+))?(?:\/scripts\/([^/?]+)(?:\/secrets\/([^/?]+)|\/versions\/([^/?]+))?)?)?/.exec(
       path,
     );
   if (m === null) return {};
   const subject: PathSubject = {};
-  const [, account, ns, script, secret] = m.map(decode);
+  const [, account, ns, script, secret, version] = m.map(decode);
   if (account !== undefined) subject.accountId = account;
   if (ns !== undefined) subject.dispatchNamespace = ns;
   if (script !== undefined) subject.scriptName = script;
   if (secret !== undefined) subject.secretName = secret;
+  if (version !== undefined) subject.versionId = version;
   return subject;
 }
 
@@ -93,6 +95,9 @@ function hint(ctx: FailureContext): string {
       }
       if (subject.secretName !== undefined && !codes.includes(10007)) {
         return `The secret "${subject.secretName}" does not exist on Worker "${subject.scriptName}" in ${where(subject)}.`;
+      }
+      if (subject.versionId !== undefined && !codes.includes(10007)) {
+        return `Version ${subject.versionId} does not exist on Worker "${subject.scriptName}" in ${where(subject)}.`;
       }
       if (subject.scriptName !== undefined) {
         return `The Worker "${subject.scriptName}" does not exist in ${where(subject)}: it was deleted or never created, or the account id is wrong.`;

@@ -374,9 +374,9 @@ describe("dispatch namespaces", () => {
     ]);
   });
 
-  test("the namespace-only functions refuse an account scope before sending anything", () => {
-    expect(() => getDispatchScript(client, { accountId: ACCOUNT }, "x")).toThrow(/dispatchNamespace/);
-    expect(() => getDispatchScriptBindings(client, { accountId: ACCOUNT }, "x")).toThrow(/dispatchNamespace/);
+  test("the namespace-only functions refuse an account scope before sending anything", async () => {
+    await expect(getDispatchScript(client, { accountId: ACCOUNT }, "x")).rejects.toThrow(/dispatchNamespace/);
+    await expect(getDispatchScriptBindings(client, { accountId: ACCOUNT }, "x")).rejects.toThrow(/dispatchNamespace/);
     expect(emulator.requests).toHaveLength(0);
   });
 

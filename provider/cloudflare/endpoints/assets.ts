@@ -20,7 +20,7 @@ export type { AssetFilePart } from "../multipart";
  * Step 1. Idempotent by nature: opening a session changes nothing on the Worker, and a repeat just opens
  * another session for the same manifest. Hence retrySafe.
  */
-export function createAssetsUploadSession(
+export async function createAssetsUploadSession(
   client: CloudflareClient,
   scope: Scope,
   scriptName: string,

@@ -15,12 +15,12 @@ function namespacesPath(accountId: string): string {
 }
 
 /** GET `/workers/dispatch/namespaces`. */
-export function listNamespaces(client: CloudflareClient, accountId: string): Promise<DispatchNamespace[]> {
+export async function listNamespaces(client: CloudflareClient, accountId: string): Promise<DispatchNamespace[]> {
   return client.request({ method: "GET", path: namespacesPath(accountId), schema: dispatchNamespaceListSchema });
 }
 
 /** GET `/workers/dispatch/namespaces/{name}`. */
-export function getNamespace(client: CloudflareClient, accountId: string, name: string): Promise<DispatchNamespace> {
+export async function getNamespace(client: CloudflareClient, accountId: string, name: string): Promise<DispatchNamespace> {
   return client.request({
     method: "GET",
     path: `${namespacesPath(accountId)}${path`/${name}`}`,
@@ -32,7 +32,7 @@ export function getNamespace(client: CloudflareClient, accountId: string, name: 
  * POST `/workers/dispatch/namespaces` `{name}`. NOT idempotent: a repeat after a lost answer would fail
  * (the name is taken) or create a second namespace, so it is never retried automatically.
  */
-export function createNamespace(client: CloudflareClient, accountId: string, body: { name: string }): Promise<DispatchNamespace> {
+export async function createNamespace(client: CloudflareClient, accountId: string, body: { name: string }): Promise<DispatchNamespace> {
   return client.request({
     method: "POST",
     path: namespacesPath(accountId),
@@ -48,7 +48,7 @@ export async function deleteNamespace(client: CloudflareClient, accountId: strin
 }
 
 /** GET `…/dispatch/namespaces/{ns}/scripts/{name}/bindings`: unknown binding types are kept as given. */
-export function getDispatchScriptBindings(client: CloudflareClient, scope: Scope, scriptName: string): Promise<WireBinding[]> {
+export async function getDispatchScriptBindings(client: CloudflareClient, scope: Scope, scriptName: string): Promise<WireBinding[]> {
   if (scope.dispatchNamespace === undefined) {
     throw new TypeError("getDispatchScriptBindings needs a scope with dispatchNamespace; on the account, read getSettings().bindings");
   }

@@ -45,7 +45,7 @@ export interface UploadScriptInput {
 }
 
 /** PUT `…/scripts/{name}`: the whole Worker (code, bindings, settings the metadata carries). */
-export function uploadScript(client: CloudflareClient, scope: Scope, scriptName: string, input: UploadScriptInput): Promise<Script> {
+export async function uploadScript(client: CloudflareClient, scope: Scope, scriptName: string, input: UploadScriptInput): Promise<Script> {
   return client.request({
     method: "PUT",
     path: scriptPath(scope, scriptName),
@@ -67,7 +67,7 @@ export async function downloadScript(client: CloudflareClient, scope: Scope, scr
 }
 
 /** GET `…/dispatch/namespaces/{ns}/scripts/{name}`: JSON `{created_on, modified_on, dispatch_namespace, script}`. */
-export function getDispatchScript(client: CloudflareClient, scope: Scope, scriptName: string): Promise<DispatchScript> {
+export async function getDispatchScript(client: CloudflareClient, scope: Scope, scriptName: string): Promise<DispatchScript> {
   if (scope.dispatchNamespace === undefined) {
     throw new TypeError("getDispatchScript needs a scope with dispatchNamespace; on the account, use downloadScript or listScripts");
   }
@@ -139,7 +139,7 @@ export async function getScriptContent(
 }
 
 /** GET `/workers/scripts` (`?tags=a:yes,b:no`): every Worker of the account in one page. */
-export function listScripts(client: CloudflareClient, accountId: string, options: { tags?: string } = {}): Promise<Script[]> {
+export async function listScripts(client: CloudflareClient, accountId: string, options: { tags?: string } = {}): Promise<Script[]> {
   return client.request({
     method: "GET",
     path: path`/accounts/${accountId}/workers/scripts`,

@@ -9,13 +9,13 @@ import { path, scriptPath, type Scope } from "../paths";
 import { secretInputSchema, secretListSchema, secretSchema, type Secret, type SecretInput } from "../schemas";
 
 /** PUT `…/secrets`: creates or replaces one secret (`secret_text` or `secret_key`). */
-export function putSecret(client: CloudflareClient, scope: Scope, scriptName: string, secret: SecretInput): Promise<Secret> {
+export async function putSecret(client: CloudflareClient, scope: Scope, scriptName: string, secret: SecretInput): Promise<Secret> {
   const body = secretInputSchema.parse(secret);
   return client.request({ method: "PUT", path: `${scriptPath(scope, scriptName)}/secrets`, json: body, schema: secretSchema });
 }
 
 /** GET `…/secrets`: every secret's name and type. */
-export function listSecrets(client: CloudflareClient, scope: Scope, scriptName: string): Promise<Secret[]> {
+export async function listSecrets(client: CloudflareClient, scope: Scope, scriptName: string): Promise<Secret[]> {
   return client.request({ method: "GET", path: `${scriptPath(scope, scriptName)}/secrets`, schema: secretListSchema });
 }
 
@@ -24,7 +24,7 @@ function secretPath(scope: Scope, scriptName: string, secretName: string): strin
 }
 
 /** GET `…/secrets/{secret_name}`: one secret, without its value. */
-export function getSecret(client: CloudflareClient, scope: Scope, scriptName: string, secretName: string): Promise<Secret> {
+export async function getSecret(client: CloudflareClient, scope: Scope, scriptName: string, secretName: string): Promise<Secret> {
   return client.request({
     method: "GET",
     path: secretPath(scope, scriptName, secretName),

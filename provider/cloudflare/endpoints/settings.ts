@@ -21,7 +21,7 @@ export interface UsageModelInput {
 }
 
 /** GET `…/settings`: bindings (secrets without values), compatibility, limits, placement, observability… */
-export function getSettings(client: CloudflareClient, scope: Scope, scriptName: string): Promise<ScriptSettings> {
+export async function getSettings(client: CloudflareClient, scope: Scope, scriptName: string): Promise<ScriptSettings> {
   return client.request({ method: "GET", path: `${scriptPath(scope, scriptName)}/settings`, schema: scriptSettingsSchema });
 }
 
@@ -30,7 +30,7 @@ export function getSettings(client: CloudflareClient, scope: Scope, scriptName: 
  * Idempotent by nature: the fields carry absolute values, so sending the same PATCH twice leaves the same
  * configuration (at worst one more identical version), just as a repeated PUT does. Hence retrySafe.
  */
-export function patchSettings(
+export async function patchSettings(
   client: CloudflareClient,
   scope: Scope,
   scriptName: string,
@@ -48,7 +48,7 @@ export function patchSettings(
 }
 
 /** GET `…/script-settings`: logpush, observability, tags, tail consumers (not versioned). */
-export function getScriptSettings(client: CloudflareClient, scope: Scope, scriptName: string): Promise<ScriptLevelSettings> {
+export async function getScriptSettings(client: CloudflareClient, scope: Scope, scriptName: string): Promise<ScriptLevelSettings> {
   return client.request({
     method: "GET",
     path: `${scriptPath(scope, scriptName)}/script-settings`,
@@ -60,7 +60,7 @@ export function getScriptSettings(client: CloudflareClient, scope: Scope, script
  * PATCH `…/script-settings` (JSON): only the fields given change. Idempotent by nature: it sets absolute
  * values, so repeating it after a lost answer leaves the same settings. Hence retrySafe.
  */
-export function patchScriptSettings(
+export async function patchScriptSettings(
   client: CloudflareClient,
   scope: Scope,
   scriptName: string,
@@ -76,12 +76,12 @@ export function patchScriptSettings(
 }
 
 /** GET `…/usage-model`. */
-export function getUsageModel(client: CloudflareClient, scope: Scope, scriptName: string): Promise<UsageModelResult> {
+export async function getUsageModel(client: CloudflareClient, scope: Scope, scriptName: string): Promise<UsageModelResult> {
   return client.request({ method: "GET", path: `${scriptPath(scope, scriptName)}/usage-model`, schema: usageModelResultSchema });
 }
 
 /** PUT `…/usage-model` (JSON). */
-export function putUsageModel(
+export async function putUsageModel(
   client: CloudflareClient,
   scope: Scope,
   scriptName: string,

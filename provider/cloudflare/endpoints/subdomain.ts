@@ -4,7 +4,7 @@ import { scriptPath, type Scope } from "../paths";
 import { subdomainInputSchema, subdomainSchema, type Subdomain } from "../schemas";
 
 /** GET `…/subdomain`. */
-export function getSubdomain(client: CloudflareClient, scope: Scope, scriptName: string): Promise<Subdomain> {
+export async function getSubdomain(client: CloudflareClient, scope: Scope, scriptName: string): Promise<Subdomain> {
   return client.request({ method: "GET", path: `${scriptPath(scope, scriptName)}/subdomain`, schema: subdomainSchema });
 }
 
@@ -12,7 +12,7 @@ export function getSubdomain(client: CloudflareClient, scope: Scope, scriptName:
  * POST `…/subdomain` `{enabled, previews_enabled?}`. Idempotent by nature: it sets the state to the values
  * given, so repeating it after a lost answer changes nothing more. Hence retrySafe.
  */
-export function setSubdomain(
+export async function setSubdomain(
   client: CloudflareClient,
   scope: Scope,
   scriptName: string,
@@ -28,6 +28,6 @@ export function setSubdomain(
 }
 
 /** DELETE `…/subdomain`: turns off the workers.dev subdomain and preview URLs. */
-export function deleteSubdomain(client: CloudflareClient, scope: Scope, scriptName: string): Promise<Subdomain> {
+export async function deleteSubdomain(client: CloudflareClient, scope: Scope, scriptName: string): Promise<Subdomain> {
   return client.request({ method: "DELETE", path: `${scriptPath(scope, scriptName)}/subdomain`, schema: subdomainSchema });
 }

@@ -32,7 +32,7 @@ export async function listVersions(
 }
 
 /** GET `…/versions/{version_id}` (seed 001): bindings, script and runtime of one version. */
-export function getVersion(client: CloudflareClient, scope: Scope, scriptName: string, versionId: string): Promise<VersionDetail> {
+export async function getVersion(client: CloudflareClient, scope: Scope, scriptName: string, versionId: string): Promise<VersionDetail> {
   return client.request({
     method: "GET",
     path: `${scriptPath(scope, scriptName)}${path`/versions/${versionId}`}`,
