@@ -70,9 +70,9 @@ export function settingsForm(settings: Record<string, unknown>): FormData {
   return form;
 }
 
-/** Uploads a Worker and checks it succeeded. */
-export async function deploy(api: TestApi, name: string, metadata: Record<string, unknown> = {}, modules?: ModuleSpec[], scope = ""): Promise<ApiResponse> {
-  const res = await api.call("PUT", `${scope}/workers/scripts/${name}`, { form: uploadForm({ compatibility_date: "2025-01-01", ...metadata }, modules) });
+/** Uploads a Worker and checks it succeeded; `scripts` is the scripts collection path (account by default). */
+export async function deploy(api: TestApi, name: string, metadata: Record<string, unknown> = {}, modules?: ModuleSpec[], scripts = "/workers/scripts"): Promise<ApiResponse> {
+  const res = await api.call("PUT", `${scripts}/${name}`, { form: uploadForm({ compatibility_date: "2025-01-01", ...metadata }, modules) });
   if (res.status !== 200) throw new Error(`upload of ${name} failed: ${res.status} ${res.raw.toString()}`);
   return res;
 }

@@ -1,0 +1,265 @@
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { request } from "undici";
+import { DEFAULT_EMULATOR_TOKEN, DEFAULT_GLOBAL_KEY, Emulator, startEmulator } from "../../emulator";
+import { ACCOUNT, deploy, startTestEmulator, TestApi, uploadForm } from "./helpers";
+
+describe("authentication", () => {
+  let emulator: Emulator;
+  let api: TestApi;
+  beforeAll(async () => {
+    ({ emulator, api } = await startTestEmulator({ tokens: ["tok-a", DEFAULT_EMULATOR_TOKEN], globalKeys: [{ email: "me@example.com", key: "k1" }] }));
+  });
+  afterAll(() => emulator.close());
+
+  it("accepts every configured bearer token", async () => {
+    expect((await api.call("GET", "/workers/scripts", { auth: { authorization: "Bearer tok-a" } })).status).toBe(200);
+    expect((await api.call("GET", "/workers/scripts")).status).toBe(200);
+  });
+
+  it("accepts a configured X-Auth-Email + X-Auth-Key pair", async () => {
+    const res = await api.call("GET", "/workers/scripts", { auth: { "x-auth-email": "me@example.com", "x-auth-key": "k1" } });
+    expect(res.status).toBe(200);
+    expect(res.json.success).toBe(true);
+  });
+
+  it.each([
+    ["no credentials", {}],
+    ["an unknown token", { authorization: "Bearer wrong-token" }],
+    ["a malformed Authorization header", { authorization: "Basic abc" }],
+    ["a wrong global key", { "x-auth-email": "me@example.com", "x-auth-key": "nope" }],
+    ["an email without a key", { "x-auth-email": "me@example.com" }],
+  ])("refuses %s with 401 and code 10000, without echoing the credential", async (_label, auth) => {
+    const res = await api.call("GET", "/workers/scripts", { auth: auth as Record<string, string> });
+    expect(res.status).toBe(401);
+    expect(res.json).toMatchObject({ success: false, result: null, messages: [], errors: [{ code: 10000 }] });
+    expect(res.raw.toString()).not.toContain("wrong-token");
+    expect(res.raw.toString()).not.toContain("nope");
+  });
+
+  it("uses the default global key when none is configured", async () => {
+    const { emulator: other, api: otherApi } = await startTestEmulator();
+    try {
+      const res = await otherApi.call("GET", "/workers/scripts", { auth: { "x-auth-email": DEFAULT_GLOBAL_KEY.email, "x-auth-key": DEFAULT_GLOBAL_KEY.key } });
+      expect(res.status).toBe(200);
+    } finally {
+      await other.close();
+    }
+  });
+});
+
+describe("routing and accounts", () => {
+  let emulator: Emulator;
+  let api: TestApi;
+  beforeAll(async () => {
+    ({ emulator, api } = await startTestEmulator());
+  });
+  afterAll(() => emulator.close());
+
+  it("answers 404 with code 7000 for an unknown path and 405 for a wrong method", async () => {
+    const unknown = await api.call("GET", "/workers/nothing-here");
+    expect([unknown.status, unknown.json.errors[0].code]).toEqual([404, 7000]);
+    const wrong = await api.call("POST", "/workers/scripts");
+    expect([wrong.status, wrong.json.errors[0].code]).toEqual([405, 10405]);
+  });
+
+  it("refuses an account id that is not 32 hex characters", async () => {
+    const res = await api.call("GET", "//accounts/not-an-account/workers/scripts");
+    expect(res.status).toBe(404);
+    expect(res.json.errors[0].code).toBe(7003);
+  });
+
+  it("keeps accounts apart", async () => {
+    await deploy(api, "mine");
+    const other = await api.call("GET", "//accounts/ffffffffffffffffffffffffffffffff/workers/scripts");
+    expect(other.json.result).toEqual([]);
+  });
+});
+
+describe("request log and faults", () => {
+  let emulator: Emulator;
+  let api: TestApi;
+  beforeAll(async () => {
+    ({ emulator, api } = await startTestEmulator());
+  });
+  afterAll(() => emulator.close());
+  beforeEach(() => emulator.reset());
+
+  it("records method, path relative to /client/v4, decoded query, status and duration", async () => {
+    await api.call("GET", "/workers/scripts?tags=a%3Ayes");
+    await api.call("GET", "/workers/scripts/missing/settings");
+    expect(emulator.requests).toHaveLength(2);
+    expect(emulator.requests[0]).toMatchObject({ method: "GET", path: `/accounts/${ACCOUNT}/workers/scripts`, query: { tags: "a:yes" }, status: 200 });
+    expect(emulator.requests[1]).toMatchObject({ path: `/accounts/${ACCOUNT}/workers/scripts/missing/settings`, status: 404 });
+    expect(emulator.requests[0]!.durationMs).toBeGreaterThanOrEqual(0);
+    expect(emulator.requests[0]!.time).toBeGreaterThan(Date.now() - 60_000);
+    emulator.clearRequests();
+    expect(emulator.requests).toEqual([]);
+  });
+
+  it("answers the next matching requests with the injected status and Retry-After, then recovers", async () => {
+    emulator.injectFault({ method: "GET", path: `/accounts/${ACCOUNT}/workers/scripts`, status: 429, headers: { "retry-after": "3" }, times: 2 });
+    const first = await api.call("GET", "/workers/scripts");
+    const second = await api.call("GET", "/workers/scripts");
+    const third = await api.call("GET", "/workers/scripts");
+    expect([first.status, second.status, third.status]).toEqual([429, 429, 200]);
+    expect(first.headers["retry-after"]).toBe("3");
+    expect(first.json).toMatchObject({ success: false, errors: [{ code: 971 }] });
+    expect(emulator.requests.map((r) => r.status)).toEqual([429, 429, 200]);
+  });
+
+  it("matches faults by method and by RegExp, and answers a given body", async () => {
+    emulator.injectFault({ method: "PUT", path: /\/secrets$/, status: 503, body: "<html>busy</html>", times: 1 });
+    expect((await api.call("GET", "/workers/scripts")).status).toBe(200);
+    await deploy(api, "w");
+    const res = await api.call("PUT", "/workers/scripts/w/secrets", { json: { name: "A", text: "1", type: "secret_text" } });
+    expect(res.status).toBe(503);
+    expect(res.raw.toString()).toBe("<html>busy</html>");
+    expect((await api.call("GET", "/workers/scripts/w/secrets")).json.result).toEqual([]);
+  });
+
+  it("delays a request by delayMs and then handles it normally", async () => {
+    emulator.injectFault({ path: "/accounts", delayMs: 150, times: 1 });
+    const started = Date.now();
+    const res = await api.call("GET", "/workers/scripts");
+    expect(res.status).toBe(200);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(140);
+  });
+
+  it("drops the connection without answering", async () => {
+    emulator.injectFault({ path: "/accounts", dropConnection: true, times: 1 });
+    await expect(api.call("GET", "/workers/scripts")).rejects.toThrow();
+    expect(emulator.requests[0]!.status).toBe(0);
+    expect((await api.call("GET", "/workers/scripts")).status).toBe(200);
+  });
+
+  it("with applyFirst changes the state and then loses the answer", async () => {
+    emulator.injectFault({ method: "PUT", path: `/accounts/${ACCOUNT}/workers/scripts/lost`, status: 500, applyFirst: true, times: 1 });
+    const res = await api.call("PUT", "/workers/scripts/lost", { form: uploadForm({}) });
+    expect(res.status).toBe(500);
+    expect((await api.call("GET", "/workers/scripts/lost/settings")).status).toBe(200);
+
+    emulator.injectFault({ method: "PUT", path: /\/secrets$/, dropConnection: true, applyFirst: true, times: 1 });
+    await expect(api.call("PUT", "/workers/scripts/lost/secrets", { json: { name: "S", text: "1", type: "secret_text" } })).rejects.toThrow();
+    expect((await api.call("GET", "/workers/scripts/lost/secrets")).json.result).toEqual([{ name: "S", type: "secret_text" }]);
+  });
+
+  it("reset empties state, requests and pending faults", async () => {
+    await deploy(api, "w");
+    emulator.injectFault({ path: "/", status: 500, times: 5 });
+    emulator.reset();
+    expect(emulator.requests).toEqual([]);
+    const res = await api.call("GET", "/workers/scripts");
+    expect(res.status).toBe(200);
+    expect(res.json.result).toEqual([]);
+  });
+});
+
+describe("limits", () => {
+  it("refuses a body over maxBodyBytes with 413 and code 10027, and changes nothing", async () => {
+    const { emulator, api } = await startTestEmulator({ maxBodyBytes: 2048 });
+    try {
+      const big = uploadForm({}, [{ name: "index.js", content: "x".repeat(4096) }]);
+      const res = await api.call("PUT", "/workers/scripts/big", { form: big });
+      expect(res.status).toBe(413);
+      expect(res.json.errors[0].code).toBe(10027);
+      const after = await api.call("GET", "/workers/scripts");
+      expect(after.json.result).toEqual([]);
+      await deploy(api, "small");
+    } finally {
+      await emulator.close();
+    }
+  });
+
+  it("adds latencyMs to every request", async () => {
+    const { emulator, api } = await startTestEmulator({ latencyMs: 120 });
+    try {
+      const started = Date.now();
+      await api.call("GET", "/workers/scripts");
+      expect(Date.now() - started).toBeGreaterThanOrEqual(110);
+    } finally {
+      await emulator.close();
+    }
+  });
+});
+
+describe("HTTP control endpoints", () => {
+  let emulator: Emulator;
+  let api: TestApi;
+  let base: string;
+  beforeAll(async () => {
+    ({ emulator, api } = await startTestEmulator());
+    base = emulator.url.replace(/\/client\/v4$/, "");
+  });
+  afterAll(() => emulator.close());
+
+  const control = async (method: string, path: string, body?: unknown) => {
+    const res = await request(`${base}/__emulator${path}`, {
+      method: method as "GET",
+      ...(body === undefined ? {} : { body: JSON.stringify(body), headers: { "content-type": "application/json" } }),
+    });
+    return { status: res.statusCode, json: (await res.body.json()) as any };
+  };
+
+  it("lists and clears the request log", async () => {
+    emulator.clearRequests();
+    await api.call("GET", "/workers/scripts?tags=x:yes");
+    const list = await control("GET", "/requests");
+    expect(list.status).toBe(200);
+    expect(list.json.result).toEqual([expect.objectContaining({ method: "GET", path: `/accounts/${ACCOUNT}/workers/scripts`, query: { tags: "x:yes" }, status: 200 })]);
+    expect((await control("DELETE", "/requests")).status).toBe(200);
+    expect((await control("GET", "/requests")).json.result).toEqual([]);
+  });
+
+  it("queues a fault whose path is a regex string", async () => {
+    const queued = await control("POST", "/faults", { method: "GET", path: "/workers/scripts$", status: 502, times: 1 });
+    expect(queued.json.result).toEqual({ queued: 1 });
+    expect((await api.call("GET", "/workers/scripts")).status).toBe(502);
+    expect((await api.call("GET", "/workers/scripts")).status).toBe(200);
+    const bad = await control("POST", "/faults", { status: 500 });
+    expect(bad.status).toBe(400);
+  });
+
+  it("resets the state", async () => {
+    await deploy(api, "to-reset");
+    expect((await control("POST", "/reset")).status).toBe(200);
+    expect((await api.call("GET", "/workers/scripts")).json.result).toEqual([]);
+  });
+
+  it("are off when controlEndpoints is false", async () => {
+    const other = await startEmulator({ controlEndpoints: false });
+    try {
+      const res = await request(`${other.url.replace(/\/client\/v4$/, "")}/__emulator/requests`);
+      expect(res.statusCode).toBe(404);
+      await res.body.dump();
+    } finally {
+      await other.close();
+    }
+  });
+});
+
+describe("stateFile", () => {
+  it("writes the state after each change and loads it at the next start", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "emulator-state-"));
+    const stateFile = join(dir, "state.json");
+    try {
+      const first = await startTestEmulator({ stateFile });
+      await deploy(first.api, "persisted", { bindings: [{ type: "plain_text", name: "A", text: "1" }] });
+      await first.api.call("PUT", "/workers/scripts/persisted/secrets", { json: { name: "S", text: "v", type: "secret_text" } });
+      await first.emulator.close();
+      expect(JSON.parse(readFileSync(stateFile, "utf8")).accounts[ACCOUNT].scripts.persisted.name).toBe("persisted");
+
+      const second = await startTestEmulator({ stateFile });
+      try {
+        const settings = await second.api.call("GET", "/workers/scripts/persisted/settings");
+        expect(settings.json.result.bindings).toEqual([{ type: "plain_text", name: "A", text: "1" }, { name: "S", type: "secret_text" }]);
+        expect((await second.api.call("GET", "/workers/scripts/persisted/versions")).json.result.items).toHaveLength(2);
+      } finally {
+        await second.emulator.close();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
