@@ -45,6 +45,8 @@ export interface EngineOptions {
   stack?: string;
   /** A project folder from makeProjectDir() (kept on close). Default: a fresh one, removed on close. */
   projectDir?: string;
+  /** When the engine makes its own project folder: require a built dist/ (default true). */
+  requireBuild?: boolean;
   /** Start a new host for every command, as each `pulumi` command does (default true). */
   hostPerCommand?: boolean;
   callTimeoutMs?: number;
@@ -69,6 +71,11 @@ function messageOf(error: unknown): string {
 function changedTopKeys(before: PropertyMap, after: PropertyMap): string[] {
   const keys = new Set([...Object.keys(before), ...Object.keys(after)]);
   return [...keys].filter((key) => !isDeepStrictEqual(before[key], after[key])).sort();
+}
+
+function driftedKeys(oldOutputs: PropertyMap, oldInputs: PropertyMap, inputs: PropertyMap): string[] {
+  const keys = new Set([...Object.keys(oldInputs), ...Object.keys(inputs)]);
+  return [...keys].filter((key) => !isDeepStrictEqual(oldOutputs[key], inputs[key])).sort();
 }
 
 function refOf(resource: { urn: string; type: string; name: string }): ResourceRef {
@@ -107,7 +114,7 @@ export class Engine {
   }
 
   static async start(options: EngineOptions = {}): Promise<Engine> {
-    const owned = options.projectDir ? undefined : makeProjectDir({ project: options.project });
+    const owned = options.projectDir ? undefined : makeProjectDir({ project: options.project, requireBuild: options.requireBuild });
     const engine = new Engine(options, owned);
     try {
       await engine.startHost();
@@ -270,9 +277,12 @@ export class Engine {
     }
 
     const diff = await this.guard(ref, "update", outcomes, () => host.diff(ref, old.id, old.outputs, inputs, old.inputs));
-    const changedKeys = changedTopKeys(old.inputs, inputs);
+    const inputChanges = changedTopKeys(old.inputs, inputs);
     // On DIFF_UNKNOWN the engine compares old and new inputs itself.
-    const changes = diff.changes === "unknown" ? changedKeys.length > 0 : diff.changes === "some";
+    const changes = diff.changes === "unknown" ? inputChanges.length > 0 : diff.changes === "some";
+    // Same inputs but Diff sees changes: drift brought in by a refresh; name the keys whose stored output
+    // no longer matches the program's input.
+    const changedKeys = changes && inputChanges.length === 0 ? driftedKeys(old.outputs, old.inputs, inputs) : inputChanges;
     const replaceKeys = [...diff.replaces];
     if (changes) {
       const forced = reg.replaceOnChanges.includes("*") ? changedKeys : changedKeys.filter((k) => reg.replaceOnChanges.includes(k));

@@ -7,7 +7,7 @@ import * as emptyproto from "google-protobuf/google/protobuf/empty_pb";
 import * as provproto from "@pulumi/pulumi/proto/provider_pb";
 import { ResourceProviderClient } from "@pulumi/pulumi/proto/provider_grpc_pb";
 import { registerCleanup } from "./cleanup-registry";
-import { withBuildHint } from "./paths";
+import { compileCacheEnv, withBuildHint } from "./paths";
 import type { PropertyMap } from "./secrets";
 
 export interface HostOptions {
@@ -126,9 +126,10 @@ export class Host {
     }
     const startTimeoutMs = options.startTimeoutMs ?? DEFAULT_START_TIMEOUT_MS;
     const started = performance.now();
+    const env: NodeJS.ProcessEnv = { ...process.env, ...options.env };
     const child = spawn(process.execPath, [entry, DUMMY_ENGINE_ADDRESS], {
       cwd: options.projectDir,
-      env: { ...process.env, ...options.env },
+      env: { ...env, ...compileCacheEnv(env) },
       stdio: ["ignore", "pipe", "pipe"],
     });
     const unregister = registerCleanup(() => {

@@ -25,7 +25,7 @@ function findPackageRoot(start: string): string {
 
 /** Folder of the `@pulumi/pulumi` installation this repository uses (the one a user's project would have). */
 export function pulumiPackageDir(from: string = PACKAGE_ROOT): string {
-  return path.dirname(require.resolve("@pulumi/pulumi/package.json", { paths: [from] }));
+  return path.dirname(require.resolve("@pulumi/pulumi/package.json", { paths: [from, PACKAGE_ROOT] }));
 }
 
 /** tsx's CommonJS API (`register()`), with which program children load `.ts` programs. */
@@ -58,4 +58,15 @@ export function withBuildHint(message: string): string {
     return `${message} (is ${PACKAGE_NAME} built? run \`npm run -s build\`)`;
   }
   return message;
+}
+
+/**
+ * Environment that turns on Node's on-disk compile cache for the processes the harness starts (hosts and
+ * program children load all of @pulumi/pulumi each time; the cache roughly halves that). Kept under
+ * node_modules/.cache, never in a temp folder. An explicit NODE_COMPILE_CACHE or
+ * NODE_DISABLE_COMPILE_CACHE in the environment wins.
+ */
+export function compileCacheEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  if (env.NODE_COMPILE_CACHE !== undefined || env.NODE_DISABLE_COMPILE_CACHE !== undefined) return {};
+  return { NODE_COMPILE_CACHE: path.join(PACKAGE_ROOT, "node_modules", ".cache", "engine-harness", "compile-cache") };
 }

@@ -1,7 +1,7 @@
 import { spawn } from "node:child_process";
 import * as path from "node:path";
 import { childMessageSchema, type ParentMessage, type Registration } from "./protocol";
-import { PACKAGE_ROOT, tsxRegisterApi, withBuildHint } from "./paths";
+import { compileCacheEnv, PACKAGE_ROOT, tsxRegisterApi, withBuildHint } from "./paths";
 import type { PropertyMap, SecretPath } from "./secrets";
 
 export interface ProgramOptions {
@@ -75,6 +75,7 @@ export function runProgram(programFile: string, options: ProgramOptions & { prev
   const project = options.project ?? DEFAULT_PROJECT;
   const stack = options.stack ?? DEFAULT_STACK;
   const env: NodeJS.ProcessEnv = { ...process.env, ...options.env, ...programConfigEnv(options) };
+  Object.assign(env, compileCacheEnv(env));
   env.PULUMI_NODEJS_PROJECT = project;
   env.PULUMI_NODEJS_STACK = stack;
   env.PULUMI_NODEJS_DRY_RUN = options.preview ? "true" : "false";
@@ -159,12 +160,20 @@ export function runProgram(programFile: string, options: ProgramOptions & { prev
 /**
  * Runs a program without any provider and returns its registrations: inputs (with the real serialized
  * `__provider`), secret input keys, dependencies and options. Outputs are the inputs echoed and ids are
- * `<name>_id`, like `pulumi.runtime.setMocks` programs usually do. Throws when the program fails.
+ * `<name>_id`, like `pulumi.runtime.setMocks` programs usually do (so outputs only a provider computes are
+ * undefined, and inputs built from them are missing; pass `mockOutputs` to supply them). Throws when the
+ * program fails.
  */
-export async function captureProgram(programFile: string, options: ProgramOptions = {}): Promise<Registration[]> {
+export async function captureProgram(
+  programFile: string,
+  options: ProgramOptions & {
+    /** Outputs to answer a registration with (default: its inputs), e.g. to give computed outputs a value. */
+    mockOutputs?: (registration: Registration) => PropertyMap;
+  } = {},
+): Promise<Registration[]> {
   const run = await runProgram(programFile, options, async (registration) => ({
     id: registration.custom ? `${registration.name}_id` : "",
-    outputs: registration.inputs,
+    outputs: options.mockOutputs?.(registration) ?? registration.inputs,
     secretPaths: registration.secretPaths,
   }));
   if (run.errors.length > 0) {
