@@ -5,7 +5,7 @@
  * parse of `result`, or a typed `CloudflareApiError`. Retries live here and nowhere else.
  */
 import { inspect } from "node:util";
-import type { z } from "zod";
+import { z } from "zod";
 import type { FormData } from "undici";
 import {
   credentialSecrets,
@@ -143,14 +143,19 @@ export class CloudflareClient {
     const prepared = this.#prepare(spec);
     const response = await this.#send(spec, prepared);
     const text = Buffer.from(response.body).toString("utf8");
+    // A success without a body (204, or a DELETE answered with nothing) carries no result.
+    if (text.trim() === "") {
+      return { result: this.#parseResult(spec, null, response.status, prepared), status: response.status };
+    }
     let envelope: z.infer<typeof envelopeSchema>;
     try {
       envelope = envelopeSchema.parse(JSON.parse(text));
     } catch (error) {
+      // No `cause` here: a parse error quotes the body, which is not ours to vouch for.
       const detail = isJsonBody(response.headers["content-type"], response.body)
-        ? `a body that is not the Cloudflare JSON envelope (${error instanceof Error ? error.message.slice(0, 200) : "parse error"})`
+        ? `a body that is not the Cloudflare JSON envelope (${error instanceof z.ZodError ? summariseZodError(error) : "invalid JSON"})`
         : describeNonJsonBody(text, response.headers["content-type"]);
-      throw this.#error(prepared, { code: "CF_UNEXPECTED_RESPONSE", status: response.status, detail, attempts: 1, cause: error });
+      throw this.#error(prepared, { code: "CF_UNEXPECTED_RESPONSE", status: response.status, detail, attempts: 1 });
     }
     if (!envelope.success) {
       const code = classifyStatus(response.status >= 400 ? response.status : 400, envelope.errors.map((e) => e.code));
@@ -186,12 +191,11 @@ export class CloudflareClient {
       status,
       detail: summariseZodError(parsed.error),
       attempts: 1,
-      cause: parsed.error,
     });
   }
 
   /** Reads configuration now: base URL, credentials, timeouts. Throws CloudflareConfigError before sending. */
-  #prepare(spec: Omit<RequestSpec<unknown>, "schema">): Prepared {
+  #prepare(spec: Omit<RequestSpec<unknown>, "schema" | "form">): Prepared {
     if (!spec.path.startsWith("/")) throw new TypeError(`request path must start with "/" (got "${spec.path}")`);
     const baseUrl = resolveBaseUrl(this.#options.baseUrl);
     const base = new URL(baseUrl);
@@ -227,16 +231,19 @@ export class CloudflareClient {
   }
 
   /** Sends with retries until a 2xx answer (returned) or a final failure (thrown as CloudflareApiError). */
-  async #send(spec: Omit<RequestSpec<unknown>, "schema">, prepared: Prepared): Promise<RawResponse> {
+  async #send(spec: Pick<RequestSpec<unknown>, "form" | "json">, prepared: Prepared): Promise<RawResponse> {
     const limiter = this.#options.limiter ?? getProcessLimiter();
     const sleep = this.#options.sleep ?? defaultSleep;
     const random = this.#options.random ?? Math.random;
     const now = this.#options.now ?? Date.now;
 
     for (let attempt = 1; ; attempt++) {
+      // A fresh body for every attempt (a multipart form is consumed by sending it). Built before taking a
+      // token, so a builder that refuses its input fails without spending one.
+      const body = spec.form !== undefined ? spec.form() : spec.json !== undefined ? JSON.stringify(spec.json) : null;
       await limiter.acquire();
       const started = performance.now();
-      const outcome = await this.#attempt(spec, prepared);
+      const outcome = await this.#attempt(prepared, body);
       const durationMs = performance.now() - started;
 
       if (outcome.kind === "response" && outcome.status >= 200 && outcome.status < 300) {
@@ -273,7 +280,7 @@ export class CloudflareClient {
   }
 
   /** One attempt on the wire, with its own timeout covering connect, headers and the whole body. */
-  async #attempt(spec: Omit<RequestSpec<unknown>, "schema">, prepared: Prepared): Promise<AttemptOutcome> {
+  async #attempt(prepared: Prepared, body: FormData | string | null): Promise<AttemptOutcome> {
     const controller = new AbortController();
     let timedOut = false;
     const timer = setTimeout(() => {
@@ -281,12 +288,11 @@ export class CloudflareClient {
       controller.abort(new Error(`attempt timed out after ${prepared.timeoutMs} ms`));
     }, prepared.timeoutMs);
     try {
-      const body = spec.form !== undefined ? spec.form() : spec.json !== undefined ? JSON.stringify(spec.json) : undefined;
       const response = await dispatcherFor(prepared.origin).request({
         method: prepared.method,
         path: prepared.requestPath,
         headers: prepared.headers,
-        body: body ?? null,
+        body,
         signal: controller.signal,
       });
       const chunks: Buffer[] = [];

@@ -85,6 +85,13 @@ export interface FailureContext {
   origin?: string;
 }
 
+/** For a request that is not safe to repeat and whose answer was lost: it may have taken effect. */
+function mayHaveApplied(ctx: FailureContext): string {
+  return ctx.retrySafe
+    ? ""
+    : ` ${ctx.method} on this endpoint is not safe to repeat, so it was not retried; it may have taken effect: check before running it again.`;
+}
+
 function hint(ctx: FailureContext): string {
   const subject = subjectOfPath(ctx.path);
   const codes = ctx.errors.map((e) => e.code);
@@ -125,9 +132,9 @@ function hint(ctx: FailureContext): string {
     case "CF_VALIDATION":
       return "Cloudflare refused the request as it was sent: fix what its messages above point out.";
     case "CF_NETWORK":
-      return `Could not reach ${ctx.origin ?? "the API"}: ${ctx.detail ?? "network error"}. Check the network connection, proxy settings, or CLOUDFLARE_API_BASE_URL.`;
+      return `Could not reach ${ctx.origin ?? "the API"}: ${ctx.detail ?? "network error"}. Check the network connection, proxy settings, or CLOUDFLARE_API_BASE_URL.${mayHaveApplied(ctx)}`;
     case "CF_TIMEOUT":
-      return `No complete answer within ${ctx.timeoutMs ?? "?"} ms. Cloudflare may be slow or unreachable; run the operation again, or raise timeoutMs.`;
+      return `No complete answer within ${ctx.timeoutMs ?? "?"} ms. Cloudflare may be slow or unreachable; run the operation again, or raise timeoutMs.${mayHaveApplied(ctx)}`;
     case "CF_UNEXPECTED_RESPONSE":
       return `The answer was not what this endpoint returns: ${ctx.detail ?? "unreadable body"}.`;
   }

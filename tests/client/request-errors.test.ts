@@ -3,7 +3,10 @@ import {
   CloudflareApiError,
   CloudflareClient,
   closeDispatchers,
+  createNamespace,
+  deleteScript,
   getSecret,
+  putScriptContent,
   getSettings,
   isNotFound,
   listScripts,
@@ -164,5 +167,32 @@ describe("error mapping", () => {
     expect(error.message).toContain("ECONNREFUSED");
     expect(error.attempts).toBe(2);
     server = await startTestServer();
+  });
+
+  test("a success without a body (204) is a null result, not an error", async () => {
+    server.handle((_req, res) => {
+      res.writeHead(204);
+      res.end();
+    });
+    await expect(deleteScript(client(), { accountId: ACCOUNT }, "w")).resolves.toBeUndefined();
+  });
+
+  test("a POST that timed out says it may have taken effect and was not repeated", async () => {
+    server.handle((_req, res) => void setTimeout(() => sendJson(res, 200, ok({ namespace_name: "n" })), 500));
+    const error = await failure(createNamespace(client({ timeoutMs: 100 }), ACCOUNT, { name: "n" }));
+    expect(error.code).toBe("CF_TIMEOUT");
+    expect(error.attempts).toBe(1);
+    expect(error.message).toContain("it may have taken effect: check before running it again");
+    expect(server.requests).toHaveLength(1);
+  });
+
+  test("a body builder that refuses its input fails before anything is sent or any token is spent", async () => {
+    let acquired = 0;
+    const c = client({ limiter: { acquire: async () => void acquired++, pauseFor: () => undefined } });
+    const error = await putScriptContent(c, { accountId: ACCOUNT }, "w", { modules: [] }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(TypeError);
+    expect((error as Error).message).toContain("exactly one of mainModule");
+    expect(acquired).toBe(0);
+    expect(server.requests).toHaveLength(0);
   });
 });
