@@ -117,7 +117,8 @@ async function walk(root: string, ignoreText: string | undefined, property: stri
 }
 
 function formatBytes(bytes: number): string {
-  return bytes >= 1024 * 1024 ? `${(bytes / (1024 * 1024)).toFixed(1)} MiB` : `${bytes} bytes`;
+  const exact = `${bytes.toLocaleString("en-US")} bytes`;
+  return bytes >= 1024 * 1024 ? `${exact} (${(bytes / (1024 * 1024)).toFixed(2)} MiB)` : exact;
 }
 
 /** Step 3. */
