@@ -4,7 +4,7 @@
  * a network. Secrets are removed by `redact` before anything leaves the client.
  */
 import { HOW_TO_SET_CREDENTIALS, describeCredentials, type Credentials } from "./config";
-import type { CloudflareErrorCode } from "./errors";
+import { ROUTING_CODES, type CloudflareErrorCode } from "./errors";
 import { RATE_LIMIT_REQUESTS } from "./limiter";
 import type { CfMessage } from "./schemas";
 
@@ -130,6 +130,12 @@ function hint(ctx: FailureContext): string {
         ? "Cloudflare failed on its side; this is usually temporary: try again in a few minutes (status: https://www.cloudflarestatus.com)."
         : `Cloudflare failed on its side. ${ctx.method} on this endpoint is not safe to repeat, so it was not retried: check whether it took effect, then run the operation again.`;
     case "CF_VALIDATION":
+      if (codes.some((c) => ROUTING_CODES.includes(c))) {
+        return (
+          `Cloudflare could not route this request: check the account id (${subject.accountId ?? "none"}), and that this ` +
+          `operation exists ${subject.dispatchNamespace === undefined ? "on the account" : "for scripts in a dispatch namespace"}.`
+        );
+      }
       return "Cloudflare refused the request as it was sent: fix what its messages above point out.";
     case "CF_NETWORK":
       return `Could not reach ${ctx.origin ?? "the API"}: ${ctx.detail ?? "network error"}. Check the network connection, proxy settings, or CLOUDFLARE_API_BASE_URL.${mayHaveApplied(ctx)}`;

@@ -20,6 +20,12 @@ export type CloudflareErrorCode =
 export const NOT_FOUND_CODES: readonly number[] = [10007, 100119];
 /** Cloudflare error codes of authentication failures (unknown token, bad key, missing headers). */
 export const AUTH_CODES: readonly number[] = [9103, 9106, 9107, 9109, 10000, 10001];
+/**
+ * "No route for that URI" (7000) and "Could not route to …, perhaps your object identifier is invalid?"
+ * (7003): the URL itself is wrong (usually the account id, or an operation that does not exist in this
+ * scope). Not "not found": a resource must not conclude from it that its Worker is gone.
+ */
+export const ROUTING_CODES: readonly number[] = [7000, 7003];
 /** Concurrent modification of the same script. */
 export const CONFLICT_CODES: readonly number[] = [10035];
 /** Rate limited (account-wide lockout). */
@@ -81,6 +87,7 @@ export class CloudflareConfigError extends Error {
 
 /** The stable code for an HTTP answer: Cloudflare's own codes first, the HTTP status otherwise. */
 export function classifyStatus(status: number, codes: readonly number[]): CloudflareErrorCode {
+  if (codes.some((c) => ROUTING_CODES.includes(c)) && !codes.some((c) => NOT_FOUND_CODES.includes(c))) return "CF_VALIDATION";
   if (codes.some((c) => NOT_FOUND_CODES.includes(c)) || status === 404) return "CF_NOT_FOUND";
   if (codes.some((c) => AUTH_CODES.includes(c)) || status === 401) return "CF_AUTH";
   if (status === 429 || codes.some((c) => RATE_LIMIT_CODES.includes(c))) return "CF_RATE_LIMITED";

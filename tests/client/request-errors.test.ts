@@ -195,4 +195,15 @@ describe("error mapping", () => {
     expect(acquired).toBe(0);
     expect(server.requests).toHaveLength(0);
   });
+
+  test("a routing error (7003, wrong account id) is not 'not found', so nobody concludes a Worker is gone", async () => {
+    server.handle((_req, res) =>
+      sendJson(res, 404, fail([{ code: 7003, message: "Could not route to /client/v4/accounts/nope/workers/scripts/w, perhaps your object identifier is invalid?" }])),
+    );
+    const error = await failure(getSettings(client(), { accountId: "nope" }, "w"));
+    expect(error.isNotFound).toBe(false);
+    expect(isNotFound(error)).toBe(false);
+    expect(error.code).toBe("CF_VALIDATION");
+    expect(error.message).toContain("Cloudflare could not route this request: check the account id (nope)");
+  });
 });
