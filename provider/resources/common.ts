@@ -154,6 +154,19 @@ export function diffByTable(
   return { changed, replaces };
 }
 
+/**
+ * After a read: every field whose live value equals the stored one (canonically) keeps its stored form, so a
+ * refresh of an unchanged resource changes no output, not even the order of a list or a default spelled out.
+ */
+export function keepStoredWhenSame<T extends Record<string, unknown>>(table: Record<string, DiffField>, stored: T, live: T): T {
+  const out: Record<string, unknown> = { ...live };
+  for (const [field, rule] of Object.entries(table)) {
+    const normalise = rule.normalise ?? ((v: unknown) => v);
+    if (sameValue(normalise(stored[field]), normalise(live[field]))) out[field] = stored[field];
+  }
+  return compact(out) as T;
+}
+
 export function diffResult(change: { changed: string[]; replaces: string[] }, deleteBeforeReplace = false): dynamic.DiffResult {
   return {
     changes: change.changed.length > 0,

@@ -22,6 +22,7 @@ import {
   diffByTable,
   diffResult,
   failuresFrom,
+  keepStoredWhenSame,
   scopeOf,
   scriptResourceId,
   type CheckFailure,
@@ -123,7 +124,7 @@ export const workerScriptSettingsProvider = {
   async read(id: string, props: WorkerScriptSettingsOutputs): Promise<dynamic.ReadResult<WorkerScriptSettingsOutputs>> {
     try {
       const live = await getScriptSettings(getDefaultClient(), scopeOf(props), props.scriptName!);
-      return { id, props: liveScriptSettings(props, live) };
+      return { id, props: keepStoredWhenSame(WORKER_SCRIPT_SETTINGS_DIFF, props as Json, liveScriptSettings(props, live) as Json) };
     } catch (error) {
       if (isNotFound(error)) return {};
       throw error;

@@ -45,13 +45,14 @@ import {
   diffByTable,
   diffResult,
   failuresFrom,
+  keepStoredWhenSame,
   scopeOf,
   scriptResourceId,
   type CheckFailure,
   type DiffField,
   type ScopeInputs,
 } from "./common";
-import { contentHash, effectiveMainModule, loadModules, type CodeInputs } from "./modules";
+import { contentHash, loadModules, type CodeInputs } from "./modules";
 import {
   normaliseBindings,
   normaliseOptionalObject,
@@ -146,11 +147,6 @@ export const WORKER_SCRIPT_DIFF: Record<string, DiffField> = {
   adopt: { kind: "update", normalise: (v) => v === true },
   force: { kind: "update", normalise: (v) => v === true },
 };
-
-/** Main module name as uploaded; part of the code, so a change is a code change. */
-function withMainModule(inputs: WorkerScriptInputs): Json {
-  return { ...inputs, mainModule: effectiveMainModule(inputs) };
-}
 
 function checkInputs(news: WorkerScriptInputs): { inputs: WorkerScriptInputs; failures: CheckFailure[] } {
   const failures: CheckFailure[] = [];
@@ -301,7 +297,7 @@ export const workerScriptProvider = {
   },
 
   async diff(_id: string, olds: WorkerScriptOutputs, news: WorkerScriptInputs): Promise<dynamic.DiffResult> {
-    return diffResult(diffByTable(WORKER_SCRIPT_DIFF, withMainModule(olds), withMainModule(news)));
+    return diffResult(diffByTable(WORKER_SCRIPT_DIFF, olds as Json, news as Json));
   },
 
   async create(inputs: WorkerScriptInputs): Promise<dynamic.CreateResult<WorkerScriptOutputs>> {
@@ -340,14 +336,15 @@ export const workerScriptProvider = {
     }
     const script = await liveScript(scope, name);
     if (!script) return {};
-    return { id, props: liveOutputs(props, settings, script) };
+    return { id, props: keepStoredWhenSame(WORKER_SCRIPT_DIFF, props as Json, liveOutputs(props, settings, script) as Json) as WorkerScriptOutputs };
   },
 
   async update(_id: string, olds: WorkerScriptOutputs, news: WorkerScriptInputs): Promise<dynamic.UpdateResult<WorkerScriptOutputs>> {
     const scope = scopeOf(news);
     const name = news.scriptName!;
-    const { changed } = diffByTable(WORKER_SCRIPT_DIFF, withMainModule(olds), withMainModule(news));
-    const codeChanged = changed.includes("contentHash") || changed.includes("mainModule");
+    const { changed } = diffByTable(WORKER_SCRIPT_DIFF, olds as Json, news as Json);
+    // The content hash covers the modules and the main module: any code change shows there.
+    const codeChanged = changed.includes("contentHash");
     const fields = changed.filter((f): f is ConfigField => f in CONFIG_FIELDS);
     if (!codeChanged && fields.length === 0) {
       return { outs: { ...olds, ...news } };
@@ -386,6 +383,7 @@ export const workerScriptProvider = {
  * out; declared secret bindings keep their stored value, which the API never returns. Fields the API cannot
  * report back (migrations, annotations) and fields the program leaves to the API (an unset compatibility date
  * or limits) keep their stored value. Changed code shows as a changed contentHash. Pure.
+ * The etag, handlers and dates are taken from the live Worker only when its code changed.
  */
 export function liveOutputs(props: WorkerScriptOutputs, settings: ScriptSettings, script: Script): WorkerScriptOutputs {
   const declared = new Map(wireBindings(props).map((b) => [String(b.name), b]));
@@ -403,7 +401,9 @@ export function liveOutputs(props: WorkerScriptOutputs, settings: ScriptSettings
       props.compatibilityFlags === undefined && (settings.compatibility_flags ?? []).length === 0 ? undefined : settings.compatibility_flags,
     placement: props.placement === undefined && normalisePlacement(settings.placement) === undefined ? undefined : fromWire<Json>(normalisePlacement(settings.placement) ?? {}),
     usageModel: props.usageModel === undefined && normaliseUsageModel(settings.usage_model) === undefined ? undefined : settings.usage_model,
-    ...scriptOutputs(script),
+    // What the API measures is refreshed only with the code it describes, so a refresh of an unchanged
+    // Worker changes no output at all (`pulumi preview --refresh --expect-no-changes` stays quiet).
+    ...(props.etag === undefined || script.etag !== props.etag ? scriptOutputs(script) : {}),
   };
   if (props.compatibilityDate !== undefined) out.compatibilityDate = settings.compatibility_date;
   if (props.limits !== undefined) out.limits = fromWire(settings.limits ?? {});

@@ -65,6 +65,20 @@ describe("examples/worker-with-bindings through the engine", () => {
     expect(calls()).toEqual([]);
   }, 120_000);
 
+  it("a refresh of the unchanged stack changes no output (so preview --refresh --expect-no-changes passes)", async () => {
+    const report = await engine.refresh();
+    expect(report.ok).toBe(true);
+    expect(report.outcomes.filter((o) => o.changedKeys?.length)).toEqual([]);
+    // One account-wide listing answers every Worker's etag; each resource reads its own settings once.
+    expect(calls().sort()).toEqual([
+      "GET /workers/scripts",
+      "GET /workers/scripts/hello-api/script-settings",
+      "GET /workers/scripts/hello-api/secrets/API_TOKEN",
+      "GET /workers/scripts/hello-api/settings",
+      "GET /workers/scripts/hello-api/subdomain",
+    ]);
+  }, 120_000);
+
   it("a changed binding and a rotated secret update in place with one write each", async () => {
     const report = await engine.up(PROGRAM, { config: { greeting: "Bonjour" }, secretConfig: { apiToken: ROTATED } });
     expect(ops(report)).toMatchObject({ api: "update", "api-token": "update", "api-settings": "same", "api-subdomain": "same" });

@@ -141,7 +141,7 @@ describe("WorkerScript diff", () => {
     const diff = await workerScriptProvider.diff("id", olds, news);
     expect(diff.changes).toBe(true);
     expect(diff.replaces).toEqual(replaces ? [field] : []);
-    if (!["mainModule"].includes(field)) {
+    if (field !== "mainModule") {
       expect(Object.keys(WORKER_SCRIPT_DIFF)).toContain(field);
     }
   });

@@ -181,6 +181,7 @@ describe("WorkerScript lifecycle against the emulator", () => {
     await expect(workerScriptProvider.create(await checked(base))).rejects.toThrow(
       /Worker "api" in account 0123456789abcdef0123456789abcdef already exists.*set adopt: true/,
     );
+    newRun(); // the next `pulumi up`, with adopt set
     takeCalls(emulator);
     const { id, outs, inputs } = await created({ ...base, adopt: true });
     expect(takeCalls(emulator)).toEqual([
