@@ -172,6 +172,31 @@ describe("limits", () => {
     }
   });
 
+  it("refuses a streamed body (no Content-Length) once it passes maxBodyBytes, without reading it all", async () => {
+    const { emulator, api } = await startTestEmulator({ maxBodyBytes: 64 * 1024 });
+    try {
+      const chunk = Buffer.alloc(64 * 1024, 120);
+      let sent = 0;
+      const body = (async function* () {
+        for (let i = 0; i < 64; i++) {
+          sent += chunk.length;
+          yield chunk;
+        }
+      })();
+      const res = await request(`${emulator.url}/accounts/${ACCOUNT}/workers/scripts/streamed`, {
+        method: "PUT",
+        body,
+        headers: { authorization: `Bearer ${DEFAULT_EMULATOR_TOKEN}`, "content-type": "multipart/form-data; boundary=b" },
+      });
+      expect(res.statusCode).toBe(413);
+      expect(((await res.body.json()) as { errors: { code: number }[] }).errors[0]!.code).toBe(10027);
+      expect(sent).toBeLessThan(64 * chunk.length);
+      expect((await api.call("GET", "/workers/scripts")).json.result).toEqual([]);
+    } finally {
+      await emulator.close();
+    }
+  });
+
   it("adds latencyMs to every request", async () => {
     const { emulator, api } = await startTestEmulator({ latencyMs: 120 });
     try {
