@@ -1,6 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { Readable } from "node:stream";
 import { request } from "undici";
 import { DEFAULT_EMULATOR_TOKEN, DEFAULT_GLOBAL_KEY, Emulator, startEmulator } from "../../emulator";
 import { ACCOUNT, deploy, startTestEmulator, TestApi, uploadForm } from "./helpers";
@@ -177,12 +178,14 @@ describe("limits", () => {
     try {
       const chunk = Buffer.alloc(64 * 1024, 120);
       let sent = 0;
-      const body = (async function* () {
-        for (let i = 0; i < 64; i++) {
-          sent += chunk.length;
-          yield chunk;
-        }
-      })();
+      const body = Readable.from(
+        (function* () {
+          for (let i = 0; i < 64; i++) {
+            sent += chunk.length;
+            yield chunk;
+          }
+        })(),
+      );
       const res = await request(`${emulator.url}/accounts/${ACCOUNT}/workers/scripts/streamed`, {
         method: "PUT",
         body,
