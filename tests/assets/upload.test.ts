@@ -1,7 +1,7 @@
 import { DEFAULT_EMULATOR_TOKEN, startEmulator, type Emulator, type EmulatorOptions } from "../../emulator";
 import { startRecordingProxy, type RecordingProxy, type WireRequest } from "../../bench/assets/recording-proxy";
 import { CloudflareClient, listScripts, uploadScript, type Scope } from "../../provider/cloudflare";
-import { AssetsUploadError, checkAssets, clearAssetHashCache, deployAssets, type LocalAssets } from "../../provider/resources/assets";
+import { AssetsUploadError, checkAssets, clearAssetHashCache, deployAssets, type LocalAssets, type WireAssetsConfig } from "../../provider/resources/assets";
 import { numberedFiles, tempTree, type TempTree } from "./fixtures";
 
 const ACCOUNT = "0123456789abcdef0123456789abcdef";
@@ -48,7 +48,7 @@ const sentHashes = (calls: WireRequest[]) => buckets(calls).flatMap((r) => r.par
 const accepted = (calls: WireRequest[]) => buckets(calls).filter((r) => r.status === 201 || r.status === 202).flatMap((r) => r.parts);
 
 /** Attaches the assets to an assets-only Worker: the completion token is what the Worker upload needs. */
-async function attach(jwt: string, config: object): Promise<void> {
+async function attach(jwt: string, config: WireAssetsConfig): Promise<void> {
   await uploadScript(client, scope, "site", { metadata: { assets: { jwt, config } }, modules: [] });
   const listed = (await listScripts(client, ACCOUNT)).find((s) => s.id === "site");
   expect(listed?.has_assets).toBe(true);
