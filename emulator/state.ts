@@ -113,12 +113,46 @@ export interface EmulatorState {
   accounts: Record<string, StoredAccount>;
 }
 
+/**
+ * A map keyed by names that come from URLs: no prototype, so a Worker or namespace named `__proto__` is an
+ * ordinary key rather than a write to the object's prototype.
+ */
+export function nameMap<T>(from: Record<string, T> = {}): Record<string, T> {
+  return Object.assign(Object.create(null) as Record<string, T>, from);
+}
+
 export function emptyState(): EmulatorState {
-  return { format: STATE_FORMAT_VERSION, signing_key: randomBytes(32).toString("hex"), accounts: {} };
+  return { format: STATE_FORMAT_VERSION, signing_key: randomBytes(32).toString("hex"), accounts: nameMap() };
 }
 
 export function newAccount(id: string): StoredAccount {
-  return { id, scripts: {}, namespaces: {}, subdomain: `emulator-${id.slice(0, 8)}`, asset_blobs: {}, asset_sessions: {}, asset_completions: {} };
+  return {
+    id,
+    scripts: nameMap(),
+    namespaces: nameMap(),
+    subdomain: `emulator-${id.slice(0, 8)}`,
+    asset_blobs: nameMap(),
+    asset_sessions: nameMap(),
+    asset_completions: nameMap(),
+  };
+}
+
+/** Restores prototype-less maps in a state read from JSON. */
+function withNameMaps(accounts: Record<string, StoredAccount>): Record<string, StoredAccount> {
+  const out = nameMap<StoredAccount>();
+  for (const [id, a] of Object.entries(accounts)) {
+    const namespaces = nameMap<StoredNamespace>();
+    for (const [name, ns] of Object.entries(a.namespaces ?? {})) namespaces[name] = { ...ns, scripts: nameMap(ns.scripts) };
+    out[id] = {
+      ...a,
+      scripts: nameMap(a.scripts),
+      namespaces,
+      asset_blobs: nameMap(a.asset_blobs),
+      asset_sessions: nameMap(a.asset_sessions),
+      asset_completions: nameMap(a.asset_completions),
+    };
+  }
+  return out;
 }
 
 /** Holds the state, creates accounts on first use and persists to `stateFile` when one is given. */
@@ -164,5 +198,5 @@ function loadStateFile(file: string): EmulatorState {
   if (parsed.format !== STATE_FORMAT_VERSION || typeof parsed.accounts !== "object" || parsed.accounts === null) {
     throw new Error(`${file} is not an emulator state file of format ${STATE_FORMAT_VERSION}`);
   }
-  return { format: STATE_FORMAT_VERSION, signing_key: parsed.signing_key ?? randomBytes(32).toString("hex"), accounts: parsed.accounts };
+  return { format: STATE_FORMAT_VERSION, signing_key: parsed.signing_key ?? randomBytes(32).toString("hex"), accounts: withNameMaps(parsed.accounts) };
 }

@@ -74,6 +74,12 @@ export function checkKnownBindings(bindings: unknown): void {
       const e = schemaError(parsed.error, `binding ${i} (${type})`);
       throw validation(e.message, `/bindings/${i}${e.pointer ?? ""}`);
     }
+    // A secret sent in metadata must carry its value (to keep one, use `inherit` or `keep_bindings`).
+    const secret = b as { text?: unknown; key_base64?: unknown; key_jwk?: unknown };
+    if (type === "secret_text" && typeof secret.text !== "string") throw validation(`binding ${i} (secret_text) needs text`, `/bindings/${i}/text`);
+    if (type === "secret_key" && secret.key_base64 === undefined && secret.key_jwk === undefined) {
+      throw validation(`binding ${i} (secret_key) needs key_base64 or key_jwk`, `/bindings/${i}/key_base64`);
+    }
   });
 }
 

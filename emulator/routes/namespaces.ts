@@ -8,7 +8,7 @@ import { dispatchNamespaceNameSchema } from "../../provider/cloudflare/schemas";
 import { ApiError, ERROR, ok, type Reply } from "../envelope";
 import { ACCOUNT_PREFIX, SCRIPT_SCOPES, type RouteContext, type Route } from "../router";
 import { existingScript, namespaceOf } from "../scope";
-import type { StoredNamespace } from "../state";
+import { nameMap, type StoredNamespace } from "../state";
 import { readJson, schemaError } from "../upload-form";
 import { currentVersion, newVersionId, nowIso, publicBindings } from "../worker-model";
 
@@ -37,7 +37,7 @@ function createNamespace(ctx: RouteContext): Reply {
   const name = parsed.data.name;
   if (ctx.account.namespaces[name] !== undefined) throw new ApiError(409, ERROR.NAMESPACE_EXISTS, `dispatch namespace '${name}' already exists`);
   const now = nowIso();
-  const ns: StoredNamespace = { namespace_id: newVersionId(), namespace_name: name, created_on: now, modified_on: now, trusted_workers: false, scripts: {} };
+  const ns: StoredNamespace = { namespace_id: newVersionId(), namespace_name: name, created_on: now, modified_on: now, trusted_workers: false, scripts: nameMap() };
   ctx.account.namespaces[name] = ns;
   return ok(namespaceObject(ctx, ns));
 }

@@ -147,6 +147,21 @@ describe("uploading a Worker", () => {
     expect(malformed.json.errors[0].source.pointer).toBe("/bindings/0/namespace_id");
   });
 
+  it("refuses a secret binding in metadata that carries no value", async () => {
+    const res = await api.call("PUT", "/workers/scripts/x", { form: uploadForm({ bindings: [{ type: "secret_text", name: "S" }] }) });
+    expect(res.json.errors[0]).toMatchObject({ code: 10021, source: { pointer: "/bindings/0/text" } });
+  });
+
+  it("treats names like __proto__ and constructor as ordinary Worker names", async () => {
+    await deploy(api, "__proto__");
+    await deploy(api, "constructor");
+    const list = await api.call("GET", "/workers/scripts");
+    expect(list.json.result.map((s: { id: string }) => s.id).sort()).toEqual(["__proto__", "constructor"]);
+    expect((await api.call("GET", "/workers/scripts/hasOwnProperty/settings")).status).toBe(404);
+    expect((await api.call("DELETE", "/workers/scripts/__proto__")).status).toBe(200);
+    expect((await api.call("GET", "/workers/scripts")).json.result.map((s: { id: string }) => s.id)).toEqual(["constructor"]);
+  });
+
   it("ignores unknown metadata fields and keeps unknown binding types as given", async () => {
     const unknown = { type: "future_thing", name: "F", some: { nested: [1, 2] } };
     await deploy(api, "lenient", { some_future_field: true, bindings: [unknown] });
