@@ -145,7 +145,7 @@ export class CloudflareClient {
     const text = Buffer.from(response.body).toString("utf8");
     // A success without a body (204, or a DELETE answered with nothing) carries no result.
     if (text.trim() === "") {
-      return { result: this.#parseResult(spec, null, response.status, prepared), status: response.status };
+      return { result: this.#parseResult(spec, null, response.status, prepared, response.attempts), status: response.status };
     }
     let envelope: z.infer<typeof envelopeSchema>;
     try {
@@ -155,13 +155,13 @@ export class CloudflareClient {
       const detail = isJsonBody(response.headers["content-type"], response.body)
         ? `a body that is not the Cloudflare JSON envelope (${error instanceof z.ZodError ? summariseZodError(error) : "invalid JSON"})`
         : describeNonJsonBody(text, response.headers["content-type"]);
-      throw this.#error(prepared, { code: "CF_UNEXPECTED_RESPONSE", status: response.status, detail, attempts: 1 });
+      throw this.#error(prepared, { code: "CF_UNEXPECTED_RESPONSE", status: response.status, detail, attempts: response.attempts });
     }
     if (!envelope.success) {
       const code = classifyStatus(response.status >= 400 ? response.status : 400, envelope.errors.map((e) => e.code));
-      throw this.#error(prepared, { code, status: response.status, errors: envelope.errors, attempts: 1 });
+      throw this.#error(prepared, { code, status: response.status, errors: envelope.errors, attempts: response.attempts });
     }
-    const result = this.#parseResult(spec, envelope.result ?? null, response.status, prepared);
+    const result = this.#parseResult(spec, envelope.result ?? null, response.status, prepared, response.attempts);
     return {
       result,
       status: response.status,
@@ -172,7 +172,8 @@ export class CloudflareClient {
   /** A request whose success body is not the envelope (script download, content/v2). Errors are still typed. */
   async requestRaw(spec: Omit<RequestSpec<unknown>, "schema" | "raw">): Promise<RawResponse> {
     const prepared = this.#prepare({ ...spec, raw: true });
-    return this.#send(spec, prepared);
+    const { status, headers, body } = await this.#send(spec, prepared);
+    return { status, headers, body };
   }
 
   toJSON(): Record<string, unknown> {
@@ -183,14 +184,14 @@ export class CloudflareClient {
     return `CloudflareClient { baseUrl: ${JSON.stringify(this.#options.baseUrl ?? "(from config)")}, credentials: [hidden] }`;
   }
 
-  #parseResult<T>(spec: RequestSpec<T>, value: unknown, status: number, prepared?: Prepared): T {
+  #parseResult<T>(spec: RequestSpec<T>, value: unknown, status: number, prepared?: Prepared, attempts = 1): T {
     const parsed = spec.schema.safeParse(value);
     if (parsed.success) return parsed.data;
     throw this.#error(prepared ?? this.#prepare(spec), {
       code: "CF_UNEXPECTED_RESPONSE",
       status,
       detail: summariseZodError(parsed.error),
-      attempts: 1,
+      attempts,
     });
   }
 
@@ -231,7 +232,7 @@ export class CloudflareClient {
   }
 
   /** Sends with retries until a 2xx answer (returned) or a final failure (thrown as CloudflareApiError). */
-  async #send(spec: Pick<RequestSpec<unknown>, "form" | "json">, prepared: Prepared): Promise<RawResponse> {
+  async #send(spec: Pick<RequestSpec<unknown>, "form" | "json">, prepared: Prepared): Promise<RawResponse & { attempts: number }> {
     const limiter = this.#options.limiter ?? getProcessLimiter();
     const sleep = this.#options.sleep ?? defaultSleep;
     const random = this.#options.random ?? Math.random;
@@ -248,7 +249,7 @@ export class CloudflareClient {
 
       if (outcome.kind === "response" && outcome.status >= 200 && outcome.status < 300) {
         this.#emit({ method: prepared.method, path: prepared.path, status: outcome.status, attempt, durationMs });
-        return { status: outcome.status, headers: outcome.headers, body: outcome.body };
+        return { status: outcome.status, headers: outcome.headers, body: outcome.body, attempts: attempt };
       }
 
       let failure: CloudflareApiError;
