@@ -303,10 +303,10 @@ export class Engine {
     if (replaceKeys.length === 0) {
       outcomes.push({ ...ref, op: "update", changedKeys });
       if (preview) return { id: old.id, outputs: inputs, secretPaths: inputSecrets };
-      const outputs = await this.guard(ref, "update", outcomes, () => host.update(ref, old.id, old.outputs, inputs, old.inputs), true);
-      const secrets = addSecretOutputs(outputs, annotateSecrets(outputs, [], inputs, inputSecrets), reg.additionalSecretOutputs);
-      this.state.set(reg.urn, this.newState(reg, old.id, inputs, inputSecrets, outputs, secrets));
-      return { id: old.id, outputs, secretPaths: secrets };
+      const outputs = await this.guard(ref, "update", outcomes, () =>
+        this.keepingPartialState(reg, inputs, inputSecrets, () => host.update(ref, old.id, old.outputs, inputs, old.inputs)),
+      true);
+      return this.record(reg, old.id, inputs, inputSecrets, outputs);
     }
 
     const deleteBeforeReplace = diff.deleteBeforeReplace || reg.deleteBeforeReplace;
@@ -317,10 +317,39 @@ export class Engine {
       if (error) throw new Error(error);
       return this.createResource(host, reg, inputs, inputSecrets, outcomes);
     }
-    // Create before delete: the old copy is deleted at the end of the update, once the new one exists.
-    const answer = await this.createResource(host, reg, inputs, inputSecrets, outcomes);
-    this.pendingDeletes.push(old);
-    return answer;
+    // Create before delete: the old copy is deleted at the end of the update, once the new one exists
+    // (also when the new one exists but failed to initialise).
+    try {
+      const answer = await this.createResource(host, reg, inputs, inputSecrets, outcomes);
+      this.pendingDeletes.push(old);
+      return answer;
+    } catch (error) {
+      if (this.state.get(reg.urn) !== old) this.pendingDeletes.push(old);
+      throw error;
+    }
+  }
+
+  /** Stores a resource after a successful Create/Update/partial failure, with secrets re-marked. */
+  private record(reg: Registration, id: string, inputs: PropertyMap, inputSecrets: SecretPath[], outputs: PropertyMap): RegisterAnswer {
+    const secrets = addSecretOutputs(outputs, annotateSecrets(outputs, [], inputs, inputSecrets), reg.additionalSecretOutputs);
+    this.state.set(reg.urn, this.newState(reg, id, inputs, inputSecrets, outputs, secrets));
+    return { id, outputs, secretPaths: secrets };
+  }
+
+  /**
+   * A Create/Update whose provider error carried an id (ErrorResourceInitFailed): the object exists, so the
+   * engine keeps it in state with the id and the properties the error carried (which lack `__provider`
+   * unless the provider added it), and the step still fails.
+   */
+  private async keepingPartialState<T>(reg: Registration, inputs: PropertyMap, inputSecrets: SecretPath[], call: () => Promise<T>): Promise<T> {
+    try {
+      return await call();
+    } catch (error) {
+      if (error instanceof HostCallError && error.initFailure) {
+        this.record(reg, error.initFailure.id, inputs, inputSecrets, error.initFailure.properties);
+      }
+      throw error;
+    }
   }
 
   private async createResource(
@@ -331,10 +360,10 @@ export class Engine {
     outcomes: StepOutcome[],
   ): Promise<RegisterAnswer> {
     const ref = refOf(reg);
-    const created = await this.guard(ref, "create", outcomes, () => host.create(ref, inputs), true);
-    const secrets = addSecretOutputs(created.outputs, annotateSecrets(created.outputs, [], inputs, inputSecrets), reg.additionalSecretOutputs);
-    this.state.set(reg.urn, this.newState(reg, created.id, inputs, inputSecrets, created.outputs, secrets));
-    return { id: created.id, outputs: created.outputs, secretPaths: secrets };
+    const created = await this.guard(ref, "create", outcomes, () =>
+      this.keepingPartialState(reg, inputs, inputSecrets, () => host.create(ref, inputs)),
+    true);
+    return this.record(reg, created.id, inputs, inputSecrets, created.outputs);
   }
 
   /**

@@ -172,11 +172,26 @@ describe("Engine driving the real dynamic-provider host (toy provider)", () => {
 
   const withExtra = { value: "v2", baseName: "renamed", extra: "yes" };
 
-  it("deleteBeforeReplace deletes the old resource before creating its replacement", async () => {
-    expect(ops(await engine.up(TOY_PROGRAM, { config: withExtra, secretConfig }))).toMatchObject({ extra: "create" });
+  it("a create that fails after the object exists keeps it in state with its id (ErrorResourceInitFailed)", async () => {
+    const report = await engine.up(TOY_PROGRAM, { config: { ...withExtra, extraValue: "half" }, secretConfig });
+    expect(report.ok).toBe(false);
+    expect(report.outcomes.find((o) => o.urn === EXTRA)).toMatchObject({
+      op: "create",
+      error: "toy: item item-4 was created but did not initialise",
+    });
     expect(newCalls()).toEqual(["create extra-item item-4"]);
+    expect(engine.state.get(EXTRA)).toMatchObject({ id: "item-4", outputs: { value: "half", itemId: "item-4" } });
+  });
+
+  it("deleteBeforeReplace deletes the old resource before creating its replacement", async () => {
     const report = await engine.up(TOY_PROGRAM, { config: { ...withExtra, extraName: "extra-2", dbr: "yes" }, secretConfig });
-    expect(report.outcomes.find((o) => o.urn === EXTRA)).toMatchObject({ op: "replace", deleteBeforeReplace: true });
+    expect(report.ok).toBe(true);
+    expect(report.outcomes.find((o) => o.urn === EXTRA)).toMatchObject({
+      op: "replace",
+      changedKeys: ["name", "value"],
+      replaceKeys: ["name"],
+      deleteBeforeReplace: true,
+    });
     expect(newCalls()).toEqual(["delete extra-item item-4", "create extra-2 item-5"]);
   });
 

@@ -5,6 +5,7 @@ import * as grpc from "@grpc/grpc-js";
 import * as structproto from "google-protobuf/google/protobuf/struct_pb";
 import * as emptyproto from "google-protobuf/google/protobuf/empty_pb";
 import * as provproto from "@pulumi/pulumi/proto/provider_pb";
+import * as statusproto from "@pulumi/pulumi/proto/status_pb";
 import { ResourceProviderClient } from "@pulumi/pulumi/proto/provider_grpc_pb";
 import { registerCleanup } from "./cleanup-registry";
 import { compileCacheEnv, withBuildHint } from "./paths";
@@ -43,16 +44,42 @@ export interface ReadResult {
   inputs?: PropertyMap;
 }
 
+/**
+ * A Create/Update that failed after the cloud object came to exist: the provider threw an error carrying
+ * `id` (and maybe `properties`, `reasons`), which the host sends as `pulumirpc.ErrorResourceInitFailed`.
+ */
+export interface InitFailure {
+  id: string;
+  properties: PropertyMap;
+  reasons: string[];
+}
+
 /** A failed gRPC call to the host: `message` is the provider's error message (gRPC prefix removed). */
 export class HostCallError extends Error {
   constructor(
     readonly method: string,
     readonly code: number,
     message: string,
+    readonly initFailure?: InitFailure,
   ) {
     super(message);
     this.name = "HostCallError";
   }
+}
+
+const INIT_FAILED_TYPE = "pulumirpc.ErrorResourceInitFailed";
+
+/** Reads an ErrorResourceInitFailed detail from the `grpc-status-details-bin` trailer, if there is one. */
+function initFailureOf(error: grpc.ServiceError): InitFailure | undefined {
+  for (const value of error.metadata?.get("grpc-status-details-bin") ?? []) {
+    const bytes = typeof value === "string" ? Buffer.from(value, "base64") : value;
+    for (const detail of statusproto.Status.deserializeBinary(bytes).getDetailsList()) {
+      if (detail.getTypeName() !== INIT_FAILED_TYPE) continue;
+      const failure = provproto.ErrorResourceInitFailed.deserializeBinary(detail.getValue_asU8());
+      return { id: failure.getId(), properties: fromStruct(failure.getProperties()), reasons: failure.getReasonsList() };
+    }
+  }
+  return undefined;
 }
 
 /** The resource identity the engine sends with every CRUD call. */
@@ -197,7 +224,7 @@ export class Host {
   ): Promise<Res> {
     return new Promise<Res>((resolve, reject) => {
       invoke.call(this.client, request, new grpc.Metadata(), { deadline: Date.now() + this.callTimeoutMs }, (error, response) => {
-        if (error) reject(new HostCallError(method, error.code, withBuildHint(error.details || error.message)));
+        if (error) reject(new HostCallError(method, error.code, withBuildHint(error.details || error.message), initFailureOf(error)));
         else resolve(response);
       });
     });
