@@ -1,0 +1,100 @@
+/**
+ * Our side of the fleet benchmark: the fleet program through Pulumi's real dynamic-provider host, driven by
+ * the engine harness (a fresh host per command, as every `pulumi` command starts one), step after step.
+ */
+import * as path from "node:path";
+import { DEFAULT_EMULATOR_TOKEN, type Emulator } from "../../emulator";
+import { Engine, type StepReport } from "../../tests/engine/harness";
+import { countCalls, takeRequests, type CallCount } from "./calls";
+import { peakRssMiB } from "./memory";
+import { RESOURCES_PER_WORKER, STEPS, type StepName, type StepSpec } from "./steps";
+
+export const FLEET_PROGRAM = path.join(__dirname, "program.ts");
+
+export interface OurStep {
+  step: StepName;
+  n: number;
+  calls: CallCount;
+  wallMs: number;
+  /** What went wrong: engine errors, or operations other than the expected ones. */
+  problems: string[];
+  /** Peak RSS of the host that ran this step. */
+  hostPeakMiB?: number;
+}
+
+export interface OurRun {
+  n: number;
+  steps: OurStep[];
+  /** Process start → first answer, for every host started (one per command). */
+  hostStartMs: number[];
+}
+
+export interface OurOptions {
+  emulator: Emulator;
+  accountId: string;
+  n: number;
+  prefix?: string;
+  log?: (line: string) => void;
+}
+
+function problemsOf(spec: StepSpec, report: StepReport, n: number): string[] {
+  const problems = [...report.programErrors.map((e) => `program: ${e.split("\n")[0]}`)];
+  for (const o of report.outcomes) if (o.error) problems.push(`${o.name}: ${o.error.split("\n")[0]}`);
+  const ops: Record<string, number> = {};
+  for (const o of report.outcomes) ops[o.op] = (ops[o.op] ?? 0) + 1;
+  const expected: Record<string, number> =
+    spec.kind === "up" ? Object.fromEntries(Object.entries(spec.expect ?? {}).map(([op, k]) => [op, k * n]))
+    : spec.kind === "refresh" ? { read: n * RESOURCES_PER_WORKER }
+    : { delete: n * RESOURCES_PER_WORKER };
+  if (JSON.stringify(Object.entries(ops).sort()) !== JSON.stringify(Object.entries(expected).sort())) {
+    problems.push(`operations ${JSON.stringify(ops)}, expected ${JSON.stringify(expected)}`);
+  }
+  if (spec.updates) {
+    const wrong = report.outcomes.filter((o) => o.op === "update" && !spec.updates!.test(o.name)).map((o) => o.name);
+    if (wrong.length > 0) problems.push(`unexpected updates: ${wrong.slice(0, 5).join(", ")}`);
+  }
+  if (spec.kind === "refresh") {
+    const drifted = report.outcomes.filter((o) => (o.changedKeys ?? []).length > 0);
+    if (drifted.length > 0) problems.push(`refresh changed outputs of ${drifted.length} resources, e.g. ${drifted[0]!.name}: ${drifted[0]!.changedKeys!.join(", ")}`);
+  }
+  return problems;
+}
+
+/** Runs every lifecycle step for a fleet of `n` Workers and measures each one. */
+export async function runOurs(options: OurOptions): Promise<OurRun> {
+  const { emulator, accountId, n } = options;
+  const prefix = options.prefix ?? "fleet";
+  const log = options.log ?? (() => undefined);
+  const engine = await Engine.start({
+    env: { CLOUDFLARE_API_BASE_URL: emulator.url, CLOUDFLARE_API_TOKEN: DEFAULT_EMULATOR_TOKEN, CLOUDFLARE_ACCOUNT_ID: accountId },
+    programTimeoutMs: 20 * 60_000,
+    callTimeoutMs: 5 * 60_000,
+  });
+  const steps: OurStep[] = [];
+  try {
+    takeRequests(emulator);
+    for (const spec of STEPS) {
+      const started = performance.now();
+      const report =
+        spec.kind === "up" ? await engine.up(FLEET_PROGRAM, { config: { count: String(n), prefix, ...spec.config } })
+        : spec.kind === "refresh" ? await engine.refresh()
+        : await engine.destroy();
+      const wallMs = performance.now() - started;
+      const step: OurStep = {
+        step: spec.name,
+        n,
+        calls: countCalls(takeRequests(emulator)),
+        wallMs,
+        problems: problemsOf(spec, report, n),
+        hostPeakMiB: peakRssMiB(engine.hostPid),
+      };
+      steps.push(step);
+      log(`  ours  N=${n} ${spec.name}: ${step.calls.total} calls, ${(wallMs / 1000).toFixed(2)} s${step.problems.length ? ` — ${step.problems.join("; ")}` : ""}`);
+      // A failed create or update leaves nothing meaningful to measure after it.
+      if (report.programErrors.length > 0 && spec.kind === "up") break;
+    }
+  } finally {
+    await engine.close();
+  }
+  return { n, steps, hostStartMs: [...engine.hostStartTimes] };
+}
