@@ -33,6 +33,8 @@ export const ERROR = {
   SCRIPT_IN_USE: 10064,
   /** chosen: a dispatch namespace with that name exists already. */
   NAMESPACE_EXISTS: 100120,
+  /** chosen: a secret PUT whose name is taken by a binding that is not a secret. */
+  BINDING_NAME_IN_USE: 10053,
   /** chosen: a secret, version or deployment named in the path does not exist. */
   SECRET_NOT_FOUND: 10056,
   VERSION_NOT_FOUND: 10220,

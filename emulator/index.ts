@@ -22,6 +22,7 @@ export const DEFAULT_GLOBAL_KEY = { email: "emulator@example.com", key: "emulato
 export const DEFAULT_ACCOUNT_ID = "0123456789abcdef0123456789abcdef";
 export const DEFAULT_MAX_BODY_BYTES = 100 * 1024 * 1024;
 export const DEFAULT_ASSETS_SESSION_TTL_MS = 60 * 60 * 1000;
+export const DEFAULT_MAX_RECORDED_REQUESTS = 10_000;
 
 export interface EmulatorOptions {
   /** Default 0 (ephemeral). */
@@ -40,6 +41,8 @@ export interface EmulatorOptions {
   maxBodyBytes?: number;
   /** Lifetime of assets upload-session JWTs and completion tokens. Default one hour. */
   assetsSessionTtlMs?: number;
+  /** The request log keeps this many most recent requests. Default 10,000. */
+  maxRecordedRequests?: number;
   /** Serve `/__emulator/*`; default: only when `host` is a loopback address. */
   controlEndpoints?: boolean;
 }
@@ -81,6 +84,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     globalKeys: options.globalKeys ?? [{ ...DEFAULT_GLOBAL_KEY }],
     latencyMs: options.latencyMs ?? 0,
     maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
+    maxRecordedRequests: options.maxRecordedRequests ?? DEFAULT_MAX_RECORDED_REQUESTS,
     controlEndpoints: options.controlEndpoints ?? isLoopbackHost(host),
     reset,
   });

@@ -35,6 +35,7 @@ export interface ServerConfig {
   globalKeys: { email: string; key: string }[];
   latencyMs: number;
   maxBodyBytes: number;
+  maxRecordedRequests: number;
   controlEndpoints: boolean;
   /** Empties state, requests and faults (POST /__emulator/reset). */
   reset: () => void;
@@ -141,6 +142,8 @@ async function handleApi(req: IncomingMessage, res: ServerResponse, url: URL, co
     record.status = status;
     record.durationMs = performance.now() - started;
     config.requests.push(record);
+    // Bounded: a long-running emulator keeps the most recent requests only.
+    if (config.requests.length > config.maxRecordedRequests) config.requests.splice(0, config.requests.length - config.maxRecordedRequests);
   };
 
   let body: Buffer;

@@ -3,7 +3,7 @@
  * each change makes a new, deployed version with the code and other bindings unchanged. Values never leave.
  */
 import { secretInputSchema, type WireBinding } from "../../provider/cloudflare/schemas";
-import { ApiError, ERROR, ok, type Reply } from "../envelope";
+import { ApiError, ERROR, ok, validation, type Reply } from "../envelope";
 import { inBothScopes, type RouteContext, type Route } from "../router";
 import { existingScript } from "../scope";
 import type { StoredScript } from "../state";
@@ -27,12 +27,19 @@ function putSecret(ctx: RouteContext): Reply {
   const { script } = existingScript(ctx);
   const parsed = secretInputSchema.safeParse(readJson(ctx.body));
   if (!parsed.success) throw schemaError(parsed.error, "secret");
-  checkLatestDeployed(script);
   const secret = parsed.data;
+  if (secret.type === "secret_key") {
+    if (secret.format === "jwk" && secret.key_jwk === undefined) throw validation("format jwk needs key_jwk", "/key_jwk");
+    if (secret.format !== "jwk" && secret.key_base64 === undefined) throw validation(`format ${secret.format} needs key_base64`, "/key_base64");
+  }
+  checkLatestDeployed(script);
   const body = versionBody(currentVersion(script));
   delete body.annotations;
   const binding = { ...secret } as unknown as WireBinding;
   const at = body.bindings.findIndex((b) => b.name === secret.name);
+  if (at >= 0 && !isSecretBinding(body.bindings[at]!)) {
+    throw new ApiError(400, ERROR.BINDING_NAME_IN_USE, `Binding name '${secret.name}' is already in use by a ${body.bindings[at]!.type} binding of this Worker`);
+  }
   if (at >= 0) body.bindings[at] = binding;
   else body.bindings.push(binding);
   appendVersion(script, { ...body, source: ctx.source, triggered_by: "secret" }, true);

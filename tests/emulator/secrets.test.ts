@@ -66,6 +66,16 @@ describe("secrets", () => {
     expect((await api.call("DELETE", `/workers/scripts/w/secrets/${encodeURIComponent("MY SECRET/1")}?url_encoded=true`)).status).toBe(200);
   });
 
+  it("refuses a secret whose name a non-secret binding uses (10053) and a secret_key without its key", async () => {
+    await deploy(api, "w", { bindings: [{ type: "plain_text", name: "TAKEN", text: "x" }] });
+    const taken = await api.call("PUT", "/workers/scripts/w/secrets", { json: { name: "TAKEN", text: "1", type: "secret_text" } });
+    expect([taken.status, taken.json.errors[0].code]).toEqual([400, 10053]);
+    const { key_base64: _omitted, ...noKey } = SECRET_KEY;
+    const missingKey = await api.call("PUT", "/workers/scripts/w/secrets", { json: noKey });
+    expect(missingKey.json.errors[0]).toMatchObject({ code: 10021, source: { pointer: "/key_base64" } });
+    expect((await api.call("GET", "/workers/scripts/w/secrets")).json.result).toEqual([]);
+  });
+
   it("answers 10007 for a secret PUT to a Worker that does not exist", async () => {
     const res = await api.call("PUT", "/workers/scripts/missing/secrets", { json: { name: "A", text: "1", type: "secret_text" } });
     expect(res.status).toBe(404);

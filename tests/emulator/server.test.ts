@@ -200,6 +200,18 @@ describe("limits", () => {
     }
   });
 
+  it("keeps only the most recent maxRecordedRequests in the request log", async () => {
+    const { emulator, api } = await startTestEmulator({ maxRecordedRequests: 3 });
+    try {
+      const log = emulator.requests;
+      for (let i = 0; i < 5; i++) await api.call("GET", `/workers/scripts?n=${i}`);
+      expect(emulator.requests).toBe(log);
+      expect(emulator.requests.map((r) => r.query.n)).toEqual(["2", "3", "4"]);
+    } finally {
+      await emulator.close();
+    }
+  });
+
   it("adds latencyMs to every request", async () => {
     const { emulator, api } = await startTestEmulator({ latencyMs: 120 });
     try {
