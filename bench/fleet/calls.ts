@@ -45,3 +45,15 @@ export function takeRequests(emulator: { requests: RecordedRequest[]; clearReque
   emulator.clearRequests();
   return taken;
 }
+
+/** The largest number of requests inside any window of `windowMs` (times in ms, any order). */
+export function maxInWindow(times: readonly number[], windowMs: number): number {
+  const sorted = [...times].sort((a, b) => a - b);
+  let max = 0;
+  let start = 0;
+  for (let end = 0; end < sorted.length; end++) {
+    while (sorted[end]! - sorted[start]! >= windowMs) start++;
+    max = Math.max(max, end - start + 1);
+  }
+  return max;
+}

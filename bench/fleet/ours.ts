@@ -20,6 +20,8 @@ export interface OurStep {
   problems: string[];
   /** Peak RSS of the host that ran this step. */
   hostPeakMiB?: number;
+  /** When each API call of the step reached the emulator (ms since the epoch). */
+  times: number[];
 }
 
 export interface OurRun {
@@ -80,10 +82,12 @@ export async function runOurs(options: OurOptions): Promise<OurRun> {
         : spec.kind === "refresh" ? await engine.refresh()
         : await engine.destroy();
       const wallMs = performance.now() - started;
+      const requests = takeRequests(emulator);
       const step: OurStep = {
         step: spec.name,
         n,
-        calls: countCalls(takeRequests(emulator)),
+        calls: countCalls(requests),
+        times: requests.map((r) => r.time),
         wallMs,
         problems: problemsOf(spec, report, n),
         hostPeakMiB: peakRssMiB(engine.hostPid),
