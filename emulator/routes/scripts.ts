@@ -3,6 +3,7 @@
  * and `scripts-search`. Upload, delete and content are registered in both scopes (account, dispatch namespace).
  */
 import { ApiError, ERROR, ok, pageInfo, rawReply, validation, type Reply } from "../envelope";
+import { paging } from "../paging";
 import { applyUpload } from "../apply-upload";
 import { buildMultipart } from "../multipart";
 import { ACCOUNT_PREFIX, inBothScopes, SCRIPT_SCOPES, type RouteContext, type Route } from "../router";
@@ -118,21 +119,6 @@ function list(ctx: RouteContext): Reply {
 
 export const SEARCH_MAX_PER_PAGE = 100;
 export const SEARCH_DEFAULT_PER_PAGE = 50;
-
-/** Reads `page`/`per_page`: positive integers, `per_page` at most `max`. */
-export function paging(ctx: RouteContext, defaultPerPage: number, max: number): { page: number; perPage: number } {
-  const intParam = (name: string, fallback: number): number => {
-    const raw = ctx.query.get(name);
-    if (raw === null) return fallback;
-    const n = Number(raw);
-    if (!Number.isInteger(n) || n < 1) throw validation(`${name} must be a positive integer`);
-    return n;
-  };
-  const page = intParam("page", 1);
-  const perPage = intParam("per_page", defaultPerPage);
-  if (perPage > max) throw validation(`per_page must be at most ${max}`);
-  return { page, perPage };
-}
 
 function search(ctx: RouteContext): Reply {
   const { page, perPage } = paging(ctx, SEARCH_DEFAULT_PER_PAGE, SEARCH_MAX_PER_PAGE);

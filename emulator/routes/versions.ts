@@ -10,7 +10,7 @@ import { inBothScopes, type RouteContext, type Route } from "../router";
 import { checkNewScriptName, existingScript, scopeOf } from "../scope";
 import { readJson, parseUploadForm, schemaError } from "../upload-form";
 import { deploymentObject, newVersionId, nowIso, versionDetail, versionSummary } from "../worker-model";
-import { paging } from "./scripts";
+import { paging } from "../paging";
 
 export const VERSIONS_DEFAULT_PER_PAGE = 10;
 export const VERSIONS_MAX_PER_PAGE = 100;
