@@ -124,9 +124,15 @@ export interface ParsedUpload {
 
 /** The module parts of a form: every part except `metadata`, in the order given. */
 export function modulesOf(parts: MultipartPart[]): StoredModule[] {
-  return parts
+  const modules = parts
     .filter((p) => p.name !== "metadata")
     .map((p) => ({ name: p.filename ?? p.name, contentType: contentTypeOf(p), data: p.data.toString("base64") }));
+  const seen = new Set<string>();
+  for (const m of modules) {
+    if (seen.has(m.name)) throw validation(`two parts carry the module "${m.name}": module names must be unique`);
+    seen.add(m.name);
+  }
+  return modules;
 }
 
 /** Checks that the entry point and every part a binding names are in the form. */

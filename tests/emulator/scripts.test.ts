@@ -127,6 +127,13 @@ describe("uploading a Worker", () => {
     expect((await api.call("PUT", "/workers/scripts/x", { form: noMetadata })).json.errors[0].code).toBe(10021);
   });
 
+  it("refuses two parts carrying the same module name with 10021", async () => {
+    const form = uploadForm({}, [{ name: "index.js", content: "export default {}" }]);
+    form.append("index.js", new Blob(["other"], { type: "application/javascript+module" }), "index.js");
+    const res = await api.call("PUT", "/workers/scripts/dup-parts", { form });
+    expect([res.status, res.json.errors[0].code]).toEqual([400, 10021]);
+  });
+
   it("refuses a body that is not multipart with 10026", async () => {
     const res = await api.call("PUT", "/workers/scripts/x", { body: "hello", headers: { "content-type": "text/plain" } });
     expect(res.status).toBe(400);
