@@ -9,6 +9,7 @@ export { workerScriptProvider } from "./resources/worker-script";
 export { workerSecretProvider } from "./resources/worker-secret";
 export { workerScriptSettingsProvider } from "./resources/worker-script-settings";
 export { workerSubdomainProvider } from "./resources/worker-subdomain";
+export { dispatchNamespaceProvider } from "./resources/dispatch-namespace";
 
 /** Stack configuration keys honoured, as @pulumi/cloudflare users already set them. */
 export const STACK_CONFIG_KEYS = [

@@ -9,3 +9,5 @@ export {
 } from "./worker-script-settings";
 export { WorkerSubdomain, type WorkerSubdomainArgs } from "./worker-subdomain";
 export type { WorkerBinding } from "./types";
+export { DispatchNamespace, type DispatchNamespaceArgs } from "./dispatch-namespace";
+export * from "./discovery";
