@@ -103,6 +103,8 @@ export class Engine {
   private pendingDeletes: ResourceState[] = [];
   private readonly ciphertextKey = randomBytes(32);
   private closed = false;
+  /** Aborted by close(): stops a program child still running. */
+  private readonly abort = new AbortController();
 
   private constructor(
     private readonly options: EngineOptions,
@@ -140,12 +142,18 @@ export class Engine {
   }
 
   private async startHost(): Promise<void> {
-    this.host = await Host.start({
+    const host = await Host.start({
       projectDir: this.projectDir,
       env: this.options.env,
       stackConfig: this.options.stackConfig,
       callTimeoutMs: this.options.callTimeoutMs,
     });
+    if (this.closed) {
+      // close() ran while this host was starting: it must not outlive the engine.
+      await host.close();
+      throw new Error("engine harness: the engine is closed");
+    }
+    this.host = host;
     this.hostStartTimes.push(this.host.startMs);
     if (this.hostStartTimes.length === 1) this.hostStartMs = this.host.startMs;
     this.hostUsed = false;
@@ -172,6 +180,7 @@ export class Engine {
       env: { ...this.options.env, ...options.env },
       cwd: options.cwd,
       timeoutMs: this.options.programTimeoutMs,
+      signal: this.abort.signal,
     };
   }
 
@@ -504,6 +513,7 @@ export class Engine {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    this.abort.abort();
     try {
       await this.host?.close();
     } finally {

@@ -293,6 +293,20 @@ describe("Engine lifecycle", () => {
     expect(fs.existsSync(dir)).toBe(false);
   });
 
+  it("close() stops a command in flight: the program child is killed and the command rejects", async () => {
+    const engine = await Engine.start({ requireBuild: false });
+    const pending = engine.up(path.join(__dirname, "fixtures", "hanging-program.ts"));
+    const outcome = pending.then(
+      () => "resolved",
+      (error: Error) => error.message,
+    );
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const started = performance.now();
+    await engine.close();
+    expect(await outcome).toMatch(/was stopped \(engine closed\)/);
+    expect(performance.now() - started).toBeLessThan(5_000);
+  });
+
   it("a provider that needs an unbuilt package fails with a build hint instead of a bare module error", async () => {
     const fakeRoot = fs.mkdtempSync(path.join(os.tmpdir(), "pcw-unbuilt-"));
     fs.writeFileSync(

@@ -2,6 +2,7 @@ import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { childMessageSchema, type ParentMessage, type Registration } from "./protocol";
+import { registerCleanup } from "./cleanup-registry";
 import { compileCacheEnv, PACKAGE_ROOT, tsxRegisterApi, withBuildHint } from "./paths";
 import type { PropertyMap, SecretPath } from "./secrets";
 
@@ -18,6 +19,8 @@ export interface ProgramOptions {
   cwd?: string;
   /** Kill the program when it runs longer than this (default 60 s). */
   timeoutMs?: number;
+  /** Kills the program when aborted (Engine.close() aborts the command in flight). */
+  signal?: AbortSignal;
 }
 
 /** What the engine answers a RegisterResource with. */
@@ -119,11 +122,20 @@ export function runProgram(programFile: string, options: ProgramOptions & { prev
     const timer = setTimeout(() => {
       fail(new Error(`engine harness: program ${file} did not finish within ${options.timeoutMs ?? DEFAULT_PROGRAM_TIMEOUT_MS} ms`));
     }, options.timeoutMs ?? DEFAULT_PROGRAM_TIMEOUT_MS);
+    const unregister = registerCleanup(() => child.kill("SIGKILL"));
+    const onAbort = (): void => fail(new Error(`engine harness: program ${file} was stopped (engine closed)`));
+    options.signal?.addEventListener("abort", onAbort, { once: true });
+    if (options.signal?.aborted) onAbort();
+    const finish = (): void => {
+      settled = true;
+      clearTimeout(timer);
+      unregister();
+      options.signal?.removeEventListener("abort", onAbort);
+    };
 
     function fail(error: Error): void {
       if (settled) return;
-      settled = true;
-      clearTimeout(timer);
+      finish();
       if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
       const tail = output.trim() ? `\n--- program output (tail) ---\n${output.trim()}` : "";
       reject(new Error(withBuildHint(error.message) + tail));
@@ -159,8 +171,7 @@ export function runProgram(programFile: string, options: ProgramOptions & { prev
       }
       const errors = [...new Set(finished.map(withBuildHint))];
       void queue.then(() => {
-        settled = true;
-        clearTimeout(timer);
+        finish();
         resolve({ registrations, errors, durationMs: performance.now() - started });
       });
     });
