@@ -3,9 +3,11 @@
  * named: `tsx bench/run.ts assets`. A benchmark is a function that prints its own figures.
  */
 import { runAssetsBenchmark } from "./assets/assets-bench";
+import { runFleetBenchmark } from "./fleet/fleet-bench";
 
 const BENCHMARKS: Record<string, () => Promise<unknown>> = {
   assets: runAssetsBenchmark,
+  fleet: runFleetBenchmark,
 };
 
 async function main(): Promise<void> {

@@ -95,6 +95,9 @@ export async function runFleetBenchmark(): Promise<void> {
   log(`\n=== where our calls go (largest N) ===`);
   const largest = ours[ours.length - 1];
   for (const s of largest?.steps ?? []) log(`${s.step.padEnd(28)} ${breakdown(s.calls) || "no calls"}`);
+  // Each command's host starts with a full bucket of 200; beyond it, one call per 300 ms.
+  log(`limiter floor per step (a fresh host per command: 200 calls at once, then 1 per 300 ms): ` +
+    (largest?.steps ?? []).map((s) => `${s.step} ${(Math.max(0, s.calls.total - 200) * 0.3).toFixed(0)} s`).join(", "));
 
   log(`\n=== rate limit: simulated 2,000-resource run on an accelerated clock through the real limiter ===`);
   const sim = await simulateRateLimitedFleet({ resources: 2_000 });
