@@ -38,6 +38,8 @@ export const SINGLE_MODULE_NAME = "worker.js";
 /** Far above any Worker the API accepts (10 MB compressed); refuses what is surely a mistake before upload. */
 export const MAX_TOTAL_MODULE_BYTES = 64 * 1024 * 1024;
 const MODULE_NAME_MAX_LENGTH = 255;
+/** The multipart part that carries the upload metadata: no module can have its name. */
+const RESERVED_PART_NAME = "metadata";
 
 export interface ModuleInput {
   content?: string;
@@ -66,6 +68,7 @@ export function effectiveMainModule(code: CodeInputs): string | undefined {
 
 function moduleNameProblem(name: string): string | undefined {
   if (name.length === 0) return "a module name cannot be empty";
+  if (name === RESERVED_PART_NAME) return `"${RESERVED_PART_NAME}" is the name of the upload's metadata part; rename the module`;
   if (name.length > MODULE_NAME_MAX_LENGTH) return `a module name has at most ${MODULE_NAME_MAX_LENGTH} characters`;
   if (/[\u0000-\u001f\u007f"\\]/.test(name)) return "a module name cannot contain control characters, quotes or backslashes";
   if (name.startsWith("/") || name.split("/").some((s) => s === ".." || s === "." || s === "")) {

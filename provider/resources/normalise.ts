@@ -7,6 +7,11 @@ import { SECRET_BINDING_TYPES } from "../cloudflare/schemas";
 
 type Json = Record<string, unknown>;
 
+/** A total order on strings: locale collation would call some distinct names equal and keep their input order. */
+function byCodeUnits(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
 function isEmpty(value: unknown): boolean {
   if (value === undefined || value === null) return true;
   if (Array.isArray(value)) return value.length === 0;
@@ -43,7 +48,7 @@ export function normaliseBinding(binding: Json): Json {
 /** Bindings sorted by name (names are unique), each canonical. Empty ≡ absent. */
 export function normaliseBindings(value: unknown): Json[] | undefined {
   if (!Array.isArray(value) || value.length === 0) return undefined;
-  return (value as Json[]).map(normaliseBinding).sort((a, b) => String(a.name).localeCompare(String(b.name)));
+  return (value as Json[]).map(normaliseBinding).sort((a, b) => byCodeUnits(String(a.name), String(b.name)));
 }
 
 export function isSecretBinding(binding: Json): boolean {
@@ -74,5 +79,5 @@ export function normaliseTailConsumers(value: unknown): Json[] | undefined {
   if (!Array.isArray(value) || value.length === 0) return undefined;
   return (value as Json[])
     .map((c) => Object.fromEntries(Object.entries(c).filter(([, v]) => v !== undefined && v !== null)))
-    .sort((a, b) => JSON.stringify([a.service, a.environment, a.namespace]).localeCompare(JSON.stringify([b.service, b.environment, b.namespace])));
+    .sort((a, b) => byCodeUnits(JSON.stringify([a.service, a.environment, a.namespace]), JSON.stringify([b.service, b.environment, b.namespace])));
 }

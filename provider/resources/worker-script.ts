@@ -34,7 +34,7 @@ import {
   SECRET_BINDING_TYPES,
   bindingInputListSchema,
   compatibilityDateSchema,
-  migrationsSchema,
+  migrationsInputSchema,
   placementSchema,
   usageModelSchema,
 } from "../cloudflare/schemas";
@@ -168,7 +168,7 @@ function checkInputs(news: WorkerScriptInputs): { inputs: WorkerScriptInputs; fa
   field("placement", placementSchema.omit({ last_analyzed_at: true, status: true }).strict(), news.placement, true);
   field("limits", limitsInputSchema, news.limits);
   field("usageModel", usageModelSchema, news.usageModel);
-  field("migrations", migrationsSchema, news.migrations, true);
+  field("migrations", migrationsInputSchema, news.migrations, true);
   field("annotations", annotationsInputSchema, news.annotations);
   field("keepBindings", keepBindingsSchema, news.keepBindings);
   field("adopt", z.boolean(), news.adopt);

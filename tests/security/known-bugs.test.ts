@@ -20,24 +20,16 @@ describe("known bugs: bad input that check accepts", () => {
   // moduleNameProblem (provider/resources/modules.ts) accepts "metadata"; the upload form builder refuses it
   // (the part name is taken by the metadata), so the error comes from create, after the existence GET, as a
   // bare TypeError instead of a check failure that `pulumi preview` would show.
-  it.failing("a module named metadata is refused by check, naming modules", async () => {
+  it("a module named metadata is refused by check, naming modules", async () => {
     const news = { scriptName: "api", modules: { metadata: { content: "x", type: "text" }, "index.js": { content: "export default {}" } }, mainModule: "index.js" };
     const result = await workerScriptProvider.check({}, news);
     expect((result.failures ?? []).map((f) => f.property)).toContain("modules");
   });
 
-  it("(what happens today) a module named metadata fails only at create, after a request was sent", async () => {
-    const news = { scriptName: "api", modules: { metadata: { content: "x", type: "text" }, "index.js": { content: "export default {}" } }, mainModule: "index.js" };
-    const { inputs, failures } = await workerScriptProvider.check({}, news);
-    expect(failures ?? []).toEqual([]);
-    await expect(workerScriptProvider.create(inputs)).rejects.toThrow(/cannot be named "metadata"/);
-    expect(emulator.requests.map((r) => `${r.method} ${r.path.replace(/^\/accounts\/[0-9a-f]+/, "")}`)).toEqual(["GET /workers/scripts"]);
-  });
-
   // migrationsSchema is a union of loose objects: `{ newTag, steps: "x" }` fails the first branch
   // (steps must be a list) but passes the second (a single step, where an unknown `steps` key is allowed),
   // so a malformed migration goes to the API.
-  it.failing("migrations whose steps are not a list are refused by check, naming migrations", async () => {
+  it("migrations whose steps are not a list are refused by check, naming migrations", async () => {
     const result = await workerScriptProvider.check({}, { scriptName: "api", content: "export default {}", migrations: { newTag: "v1", steps: "x" } as never });
     expect((result.failures ?? []).map((f) => f.property)).toContain("migrations");
   });

@@ -104,6 +104,12 @@ export const migrationsSchema = z.union([
   migrationStepSchema.extend({ new_tag: z.string().optional(), old_tag: z.string().optional() }),
 ]);
 
+/** Migrations as our own code sends them: one of the two documented forms exactly, nothing else. */
+export const migrationsInputSchema = z.union([
+  z.strictObject({ new_tag: z.string().optional(), old_tag: z.string().optional(), steps: z.array(migrationStepSchema.strict()) }),
+  migrationStepSchema.extend({ new_tag: z.string().optional(), old_tag: z.string().optional() }).strict(),
+]);
+
 /** Version annotations; `workers/triggered_by` is set by the server. */
 export const annotationsSchema = z.looseObject({
   "workers/message": z.string().max(100).optional(),
