@@ -1,0 +1,210 @@
+/**
+ * Step 1 of the import: read the Workers to adopt, everything the resources manage, through the API client.
+ * Nothing here writes to the API.
+ *
+ * Per Worker: GET …/settings (bindings, compatibility, placement, limits, usage model), GET …/secrets (names
+ * and types; values never leave the API), GET …/content/v2 (the modules), and on the account also
+ * GET …/script-settings and GET …/subdomain.
+ */
+import {
+  getScriptContent,
+  getScriptSettings,
+  getSettings,
+  getSubdomain,
+  listSecrets,
+  type CloudflareClient,
+  type Scope,
+  type ScriptLevelSettings,
+  type ScriptSettings,
+  type WorkerModule,
+} from "../../provider/cloudflare";
+import { bindingInputSchema, SECRET_BINDING_TYPES } from "../../provider/cloudflare/schemas";
+import { listWorkers, searchWorkers, type WorkerSummary } from "../../provider/discovery";
+import { fromWire } from "../../provider/resources/case";
+import { inferModuleType, MODULE_TYPES, type ModuleType } from "../../provider/resources/modules";
+import { normaliseOptionalObject, normalisePlacement, normaliseUsageModel } from "../../provider/resources/normalise";
+
+type Json = Record<string, unknown>;
+
+export interface ImportOptions {
+  accountId: string;
+  /** Only Workers whose name contains this (scripts-search). */
+  name?: string;
+  /** Only Workers carrying these tags (`tag`, `tag:yes`, `tag:no`). */
+  tags?: string[];
+  /** Import from this dispatch namespace instead of the account. */
+  dispatchNamespace?: string;
+  /** With dispatchNamespace: the Workers to import (the API cannot list a namespace's Workers). */
+  scripts?: string[];
+}
+
+export interface ImportedModule {
+  name: string;
+  type: ModuleType;
+  content: Uint8Array;
+}
+
+export interface ImportedSecret {
+  name: string;
+  type: string;
+}
+
+export interface ImportedWorker {
+  scriptName: string;
+  dispatchNamespace?: string;
+  etag?: string;
+  mainModule?: string;
+  modules: ImportedModule[];
+  /** Every binding but secrets, camelCase, as WorkerScript takes them. */
+  bindings: Json[];
+  compatibilityDate?: string;
+  compatibilityFlags?: string[];
+  placement?: Json;
+  limits?: Json;
+  usageModel?: string;
+  secrets: ImportedSecret[];
+  /** Script-level settings (account Workers only): the fields the program will manage. */
+  scriptSettings?: { logpush?: boolean; observability?: Json; tags?: string[]; tailConsumers?: Json[] };
+  /** The workers.dev subdomain (account Workers only). */
+  subdomain?: { enabled: boolean; previewsEnabled?: boolean };
+  /** Durable Object migration tag the API reports; migrations themselves cannot be read back. */
+  migrationTag?: string;
+  /** Things the user must look at: they are written into the program next to the Worker. */
+  warnings: string[];
+}
+
+export interface ImportedAccount {
+  accountId: string;
+  dispatchNamespace?: string;
+  workers: ImportedWorker[];
+}
+
+const TYPE_BY_CONTENT_TYPE: Record<string, ModuleType> = {
+  ...Object.fromEntries(Object.entries(MODULE_TYPES).map(([type, contentType]) => [contentType, type as ModuleType])),
+  "text/javascript+module": "esm",
+  "text/javascript": "commonjs",
+  "application/x-python": "python",
+};
+
+/** The module type of a part of content/v2: by its content type, else by its extension. */
+export function moduleTypeOf(module: WorkerModule): ModuleType | undefined {
+  const contentType = module.contentType.split(";")[0]!.trim().toLowerCase();
+  return TYPE_BY_CONTENT_TYPE[contentType] ?? inferModuleType(module.name);
+}
+
+/** A module name that stays inside the Worker's folder when written as a file. */
+export function safeModuleName(name: string): boolean {
+  return (
+    name.length > 0 &&
+    !name.startsWith("/") &&
+    !/[\u0000-\u001f\u007f\\:]/.test(name) &&
+    name.split("/").every((segment) => segment !== "" && segment !== "." && segment !== "..")
+  );
+}
+
+/** The Workers to import: the account listing (tags) narrowed by a name search, or named Workers of a namespace. */
+async function workersToImport(client: CloudflareClient, options: ImportOptions): Promise<WorkerSummary[]> {
+  if (options.dispatchNamespace !== undefined) {
+    return listWorkers({ accountId: options.accountId, dispatchNamespace: options.dispatchNamespace, scriptNames: options.scripts ?? [], tags: options.tags }, client);
+  }
+  const listed = await listWorkers({ accountId: options.accountId, tags: options.tags }, client);
+  if (options.name === undefined) return listed;
+  const matching = new Set((await searchWorkers({ accountId: options.accountId, name: options.name }, client)).map((row) => row.scriptName));
+  return listed.filter((worker) => matching.has(worker.scriptName));
+}
+
+/** Bindings as WorkerScript declares them: secrets left to WorkerSecret; each checked against the input schema. */
+export function declaredBindings(settings: ScriptSettings, warnings: string[]): Json[] {
+  const out: Json[] = [];
+  for (const binding of settings.bindings ?? []) {
+    if ((SECRET_BINDING_TYPES as readonly string[]).includes(binding.type)) continue;
+    const parsed = bindingInputSchema.safeParse(binding);
+    if (!parsed.success) {
+      warnings.push(
+        `binding ${binding.name} (type ${binding.type}) is not accepted by WorkerScript as the API reports it ` +
+          `(${parsed.error.issues.map((i) => `${i.path.join(".") || "binding"}: ${i.message}`).join("; ")}); fix or remove it before \`pulumi up\``,
+      );
+    }
+    out.push(fromWire<Json>(binding));
+  }
+  return out;
+}
+
+/** The versioned configuration as WorkerScript inputs: only what differs from what the API assumes when unset. */
+export function configurationOf(settings: ScriptSettings): Pick<ImportedWorker, "compatibilityDate" | "compatibilityFlags" | "placement" | "limits" | "usageModel"> {
+  const placement = normalisePlacement(settings.placement);
+  const limits = normaliseOptionalObject(settings.limits);
+  return {
+    compatibilityDate: settings.compatibility_date,
+    compatibilityFlags: (settings.compatibility_flags ?? []).length > 0 ? settings.compatibility_flags : undefined,
+    placement: placement === undefined ? undefined : fromWire<Json>(placement),
+    limits: limits === undefined ? undefined : fromWire<Json>(limits),
+    usageModel: normaliseUsageModel(settings.usage_model) === undefined ? undefined : settings.usage_model,
+  };
+}
+
+/** Script-level settings to manage: logpush always (explicit), the others when set. */
+export function scriptSettingsOf(live: ScriptLevelSettings): NonNullable<ImportedWorker["scriptSettings"]> {
+  return {
+    logpush: live.logpush ?? false,
+    observability: live.observability ? fromWire<Json>(live.observability) : undefined,
+    tags: live.tags && live.tags.length > 0 ? [...live.tags] : undefined,
+    tailConsumers: live.tail_consumers && live.tail_consumers.length > 0 ? fromWire<Json[]>(live.tail_consumers) : undefined,
+  };
+}
+
+async function readWorker(client: CloudflareClient, accountId: string, summary: WorkerSummary): Promise<ImportedWorker> {
+  const scope: Scope = { accountId, dispatchNamespace: summary.dispatchNamespace };
+  const name = summary.scriptName;
+  const warnings: string[] = [];
+  const onAccount = scope.dispatchNamespace === undefined;
+
+  const [settings, secrets, content, scriptLevel, subdomain] = await Promise.all([
+    getSettings(client, scope, name),
+    listSecrets(client, scope, name),
+    getScriptContent(client, scope, name),
+    onAccount ? getScriptSettings(client, scope, name) : undefined,
+    onAccount ? getSubdomain(client, scope, name) : undefined,
+  ]);
+
+  const modules: ImportedModule[] = [];
+  for (const module of content.modules) {
+    const type = moduleTypeOf(module);
+    if (!safeModuleName(module.name)) throw new Error(`Worker "${name}": module name ${JSON.stringify(module.name)} cannot be written as a file inside the program folder; not imported`);
+    if (type === undefined) {
+      warnings.push(`module ${module.name} has content type ${module.contentType}, which WorkerScript cannot upload as such; it is written as "data"`);
+    }
+    modules.push({ name: module.name, type: type ?? "data", content: module.content });
+  }
+  if (content.mainModule === undefined) {
+    warnings.push("the API names no main module: this looks like a service-worker (non-module) Worker, which WorkerScript uploads as an ES module; check the code before `pulumi up`");
+  }
+  if (summary.hasAssets) warnings.push("the Worker serves static assets, which cannot be downloaded from the API and are not imported; its assets are kept only until its next full upload");
+  if (summary.migrationTag) warnings.push(`Durable Object migrations cannot be read back; the Worker is at migration tag "${summary.migrationTag}". Add only new migrations, with oldTag "${summary.migrationTag}"`);
+
+  return {
+    scriptName: name,
+    dispatchNamespace: scope.dispatchNamespace,
+    etag: summary.etag,
+    mainModule: content.mainModule,
+    modules,
+    bindings: declaredBindings(settings, warnings),
+    ...configurationOf(settings),
+    secrets: secrets.map((s) => ({ name: s.name, type: s.type })).sort((a, b) => a.name.localeCompare(b.name)),
+    scriptSettings: scriptLevel === undefined ? undefined : scriptSettingsOf(scriptLevel),
+    subdomain: subdomain === undefined ? undefined : { enabled: subdomain.enabled, previewsEnabled: subdomain.previews_enabled },
+    migrationTag: summary.migrationTag,
+    warnings,
+  };
+}
+
+/** Reads every Worker to import, one Worker at a time (the client's limiter paces the calls within one). */
+export async function collectAccount(client: CloudflareClient, options: ImportOptions, onWorker?: (name: string) => void): Promise<ImportedAccount> {
+  const summaries = await workersToImport(client, options);
+  const workers: ImportedWorker[] = [];
+  for (const summary of summaries) {
+    onWorker?.(summary.scriptName);
+    workers.push(await readWorker(client, options.accountId, summary));
+  }
+  return { accountId: options.accountId, dispatchNamespace: options.dispatchNamespace, workers };
+}
