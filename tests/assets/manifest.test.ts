@@ -49,6 +49,14 @@ describe("checkAssets: the manifest of an assets directory", () => {
     expect(Object.keys(assets!.manifest)).toEqual(["/app.js", "/index.html", "/keep.map", "/sub/_headers"]);
   });
 
+  it("leaves out a folder named _headers, as wrangler's rule /_headers does, and reads no headers from it", async () => {
+    tree = tempTree({ "_headers/readme.txt": "a folder, not the headers file", "index.html": "hi" });
+    const { failures, assets } = await checkAssets({ directory: tree.dir });
+    expect(failures).toEqual([]);
+    expect(Object.keys(assets!.manifest)).toEqual(["/index.html"]);
+    expect(assets!.config._headers).toBeUndefined();
+  });
+
   it("puts _headers and _redirects into the configuration, beside the user's settings in wire form", async () => {
     tree = tempTree({ "_headers": "/*\n  X-Frame-Options: DENY\n", "_redirects": "/old /new 301\n", "index.html": "hi" });
     const { assets } = await checkAssets({

@@ -69,11 +69,13 @@ export function clearAssetHashCache(): void {
   hashCache.clear();
 }
 
+/** A metafile's text; undefined when there is none, or a folder by that name. */
 async function readOptional(path: string): Promise<string | undefined> {
   try {
     return await readFile(path, "utf8");
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === "ENOENT" || code === "EISDIR") return undefined;
     throw error;
   }
 }
