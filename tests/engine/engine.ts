@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { isDeepStrictEqual } from "node:util";
 import { Host, HostCallError, type CheckFailure, type ResourceRef } from "./host";
 import { makeProjectDir, type ProjectDir } from "./project-dir";
-import { DEFAULT_PROJECT, DEFAULT_STACK, runProgram, type ProgramOptions, type RegisterAnswer } from "./program-runner";
+import { DEFAULT_PROJECT, DEFAULT_STACK, qualifiedConfig, runProgram, type ProgramOptions, type RegisterAnswer } from "./program-runner";
 import type { Registration } from "./protocol";
 import { addSecretOutputs, annotateSecrets, normalisePaths, pathsPresentIn, type PropertyMap, type SecretPath } from "./secrets";
 import { checkpointText, deletionOrder, secretKeysOf, type ResourceState } from "./state";
@@ -39,7 +39,10 @@ export interface StepReport {
 export interface EngineOptions {
   /** Environment added for the host and the programs (credentials, CLOUDFLARE_API_BASE_URL, …). */
   env?: NodeJS.ProcessEnv;
-  /** Provider configuration sent with Configure, e.g. { "cloudflare:apiToken": "…" }. */
+  /**
+   * Stack config with namespaced keys, e.g. { "cloudflare:accountId": "…" }: sent with Configure (together
+   * with each program's config) and visible to programs as plain config.
+   */
   stackConfig?: Record<string, string>;
   project?: string;
   stack?: string;
@@ -98,6 +101,14 @@ export class Engine {
   readonly projectDir: string;
 
   private host: Host | undefined;
+  /** The config the current host was configured with (JSON). */
+  private hostConfig = "";
+  /**
+   * The whole stack config, namespaced ("cloudflare:apiToken", "<project>:greeting"), as Configure sends
+   * it to a dynamic provider: `stackConfig` plus the config of the last program run (a stack's config
+   * persists between commands, so refresh and destroy use it too).
+   */
+  stackConfig: Record<string, string>;
   private hostUsed = false;
   /** Resources replaced create-before-delete whose old copy still has to be deleted. */
   private pendingDeletes: ResourceState[] = [];
@@ -113,13 +124,14 @@ export class Engine {
     this.project = options.project ?? DEFAULT_PROJECT;
     this.stack = options.stack ?? DEFAULT_STACK;
     this.projectDir = options.projectDir ?? ownedProjectDir!.dir;
+    this.stackConfig = { ...options.stackConfig };
   }
 
   static async start(options: EngineOptions = {}): Promise<Engine> {
     const owned = options.projectDir ? undefined : makeProjectDir({ project: options.project, requireBuild: options.requireBuild });
     const engine = new Engine(options, owned);
     try {
-      await engine.startHost();
+      await engine.startHost(engine.stackConfig);
     } catch (error) {
       owned?.cleanup();
       throw error;
@@ -141,11 +153,11 @@ export class Engine {
     return `urn:pulumi:${this.stack}::${this.project}::pulumi:pulumi:Stack::${this.project}-${this.stack}`;
   }
 
-  private async startHost(): Promise<void> {
+  private async startHost(config: Record<string, string>): Promise<void> {
     const host = await Host.start({
       projectDir: this.projectDir,
       env: this.options.env,
-      stackConfig: this.options.stackConfig,
+      stackConfig: config,
       callTimeoutMs: this.options.callTimeoutMs,
     });
     if (this.closed) {
@@ -154,18 +166,27 @@ export class Engine {
       throw new Error("engine harness: the engine is closed");
     }
     this.host = host;
+    this.hostConfig = JSON.stringify(config);
     this.hostStartTimes.push(this.host.startMs);
     if (this.hostStartTimes.length === 1) this.hostStartMs = this.host.startMs;
     this.hostUsed = false;
   }
 
-  /** The host for the next command: a fresh process per command unless hostPerCommand is false. */
+  /**
+   * The host for the next command: a fresh process per command unless hostPerCommand is false, and always
+   * a fresh one when the stack config changed (Configure reaches a provider once per process).
+   */
   private async commandHost(): Promise<Host> {
     if (this.closed) throw new Error("engine harness: the engine is closed");
-    const stale = !this.host || !this.host.running || (this.hostUsed && (this.options.hostPerCommand ?? true));
+    const config = this.stackConfig;
+    const stale =
+      !this.host ||
+      !this.host.running ||
+      this.hostConfig !== JSON.stringify(config) ||
+      (this.hostUsed && (this.options.hostPerCommand ?? true));
     if (stale) {
       await this.host?.close();
-      await this.startHost();
+      await this.startHost(config);
     }
     this.hostUsed = true;
     return this.host!;
@@ -175,6 +196,7 @@ export class Engine {
     return {
       config: options.config,
       secretConfig: options.secretConfig,
+      stackConfig: this.options.stackConfig,
       project: this.project,
       stack: this.stack,
       env: { ...this.options.env, ...options.env },
@@ -196,6 +218,7 @@ export class Engine {
 
   private async deploy(programFile: string, options: StepProgramOptions, preview: boolean): Promise<StepReport> {
     const started = performance.now();
+    this.stackConfig = { ...this.options.stackConfig, ...qualifiedConfig(this.programOptions(options)) };
     // The host starts while the program loads; the first registration waits for it.
     const hostReady = this.commandHost();
     hostReady.catch(() => undefined);

@@ -91,7 +91,14 @@ describe("Engine driving the real dynamic-provider host (toy provider)", () => {
     project = makeProjectDir({ requireBuild: false });
     installToyProvider(project.dir);
     world = path.join(project.dir, "toy-world.json");
-    engine = await Engine.start({ projectDir: project.dir, env: { TOY_STATE_FILE: world } });
+    // One host for the whole sequence (restarted only when the config changes) keeps this suite fast;
+    // the per-command default is checked below.
+    engine = await Engine.start({
+      projectDir: project.dir,
+      env: { TOY_STATE_FILE: world },
+      stackConfig: { "toy:region": "eu-test" },
+      hostPerCommand: false,
+    });
   });
   afterAll(async () => {
     await engine?.close();
@@ -114,6 +121,10 @@ describe("Engine driving the real dynamic-provider host (toy provider)", () => {
     expect(child.inputs.owner).toBe("item-1");
     expect(child.dependencies).toEqual([BASE]);
     expect(engine.hostStartMs).toBeGreaterThan(0);
+  });
+
+  it("Configure hands the provider the whole stack config under namespaced keys", () => {
+    expect(readToyWorld(world).configured).toEqual({ region: "eu-test", value: "v1" });
   });
 
   it("a second up with no change is all same and makes no provider write", async () => {
@@ -276,12 +287,28 @@ describe("Engine driving the real dynamic-provider host (toy provider)", () => {
     expect(readToyWorld(world).items).toEqual({});
   });
 
-  it("starts a fresh host for each command, as each pulumi command does", () => {
-    expect(engine.hostStartTimes.length).toBeGreaterThanOrEqual(10);
+  it("restarted the host whenever the stack config changed, since Configure reaches a provider once per process", () => {
+    expect(engine.hostStartTimes.length).toBeGreaterThanOrEqual(8);
   });
 });
 
 describe("Engine lifecycle", () => {
+  it("starts a fresh host for each command by default, as each pulumi command does", async () => {
+    const engine = await Engine.start({ requireBuild: false });
+    try {
+      const started = engine.hostPid;
+      expect((await engine.refresh()).ok).toBe(true);
+      // The first command uses the host start() made; every later one gets its own.
+      expect(engine.hostPid).toBe(started);
+      expect((await engine.destroy()).ok).toBe(true);
+      expect(engine.hostPid).not.toBe(started);
+      expect(isRunning(started!)).toBe(false);
+      expect(engine.hostStartTimes).toHaveLength(2);
+    } finally {
+      await engine.close();
+    }
+  });
+
   it("close() ends the host process and removes the project folder the engine made", async () => {
     const engine = await Engine.start({ requireBuild: false });
     const pid = engine.hostPid!;

@@ -11,6 +11,8 @@ export interface ProgramOptions {
   config?: Record<string, string>;
   /** Secret stack config (read with `config.requireSecret`); same key rules as `config`. */
   secretConfig?: Record<string, string>;
+  /** More plain config with full keys ("cloudflare:accountId"), e.g. the engine's provider config. */
+  stackConfig?: Record<string, string>;
   project?: string;
   stack?: string;
   /** Added to the program's environment (the rest is this process's environment). */
@@ -67,14 +69,18 @@ function preloadsFor(pulumiDir: string): string[] {
 export function programConfigEnv(options: ProgramOptions): Record<string, string> {
   const project = options.project ?? DEFAULT_PROJECT;
   const qualify = (key: string): string => (key.includes(":") ? key : `${project}:${key}`);
-  const config: Record<string, string> = {};
+  const secretKeys = Object.keys(options.secretConfig ?? {}).map(qualify);
+  return { PULUMI_CONFIG: JSON.stringify(qualifiedConfig(options)), PULUMI_CONFIG_SECRET_KEYS: JSON.stringify(secretKeys) };
+}
+
+/** All of a program's config under full keys: stackConfig, then config, then secretConfig. */
+export function qualifiedConfig(options: ProgramOptions): Record<string, string> {
+  const project = options.project ?? DEFAULT_PROJECT;
+  const qualify = (key: string): string => (key.includes(":") ? key : `${project}:${key}`);
+  const config: Record<string, string> = { ...options.stackConfig };
   for (const [key, value] of Object.entries(options.config ?? {})) config[qualify(key)] = value;
-  const secretKeys: string[] = [];
-  for (const [key, value] of Object.entries(options.secretConfig ?? {})) {
-    config[qualify(key)] = value;
-    secretKeys.push(qualify(key));
-  }
-  return { PULUMI_CONFIG: JSON.stringify(config), PULUMI_CONFIG_SECRET_KEYS: JSON.stringify(secretKeys) };
+  for (const [key, value] of Object.entries(options.secretConfig ?? {})) config[qualify(key)] = value;
+  return config;
 }
 
 /**
