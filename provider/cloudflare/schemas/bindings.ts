@@ -124,8 +124,18 @@ function member<T extends BindingType>(type: T, fields: Fields, strict: boolean)
   return strict ? z.strictObject(shape) : z.looseObject(shape);
 }
 
+/**
+ * Answers (settings, versions, `…/bindings`) give a secret_key as `{name, type}` only: its format, algorithm
+ * and usages are withheld with the key, so on the wire they are optional. Inputs still require them.
+ */
+function answeredFields(type: BindingType): Fields {
+  if (type !== "secret_key") return BINDING_FIELDS[type];
+  const key = BINDING_FIELDS.secret_key;
+  return { ...key, algorithm: key.algorithm.optional(), format: key.format.optional(), usages: key.usages.optional() } as unknown as Fields;
+}
+
 function buildUnion(strict: boolean) {
-  const members = BINDING_TYPES.map((type) => member(type, BINDING_FIELDS[type], strict));
+  const members = BINDING_TYPES.map((type) => member(type, strict ? BINDING_FIELDS[type] : answeredFields(type), strict));
   return z.discriminatedUnion("type", members as unknown as [ReturnType<typeof member>, ...ReturnType<typeof member>[]]);
 }
 
