@@ -121,10 +121,18 @@ export async function runAssetsBenchmark(): Promise<RunFigures[]> {
   const ours = (e: NodeJS.ProcessEnv) => runCommand(process.execPath, [oursScript, site, "bench-site"], { cwd: work, env: e });
   const wranglerDeploy = (e: NodeJS.ProcessEnv) => runCommand(process.execPath, [wrangler.bin!, "deploy"], { cwd: wranglerProject, env: e });
   const rows: RunFigures[] = [];
+  const phases: string[] = [];
   const record = (row: RunFigures & { output: string }, tool: string) => {
     if (!row.ok) {
       row.note = "see below";
       console.log(`\n${tool} ${row.step} failed; last output:\n${row.output.trim().split("\n").slice(-15).join("\n")}\n`);
+    } else if (tool === "this provider") {
+      const last = row.output.trim().split("\n").pop() ?? "{}";
+      const p = JSON.parse(last) as { checkMs: number; uploadMs: number; workerUploadMs: number; report: { sessions: number; buckets: number } };
+      phases.push(
+        `this provider, ${row.step}: check (walk + hash) ${seconds(p.checkMs)}, assets upload ${seconds(p.uploadMs)} ` +
+          `(${p.report.sessions} session, ${p.report.buckets} buckets), Worker upload ${seconds(p.workerUploadMs)}`,
+      );
     }
     const { output: _output, ...figures } = row;
     rows.push(figures);
@@ -141,6 +149,8 @@ export async function runAssetsBenchmark(): Promise<RunFigures[]> {
     }
     console.log("");
     printTable(rows);
+    console.log("");
+    for (const line of phases) console.log(line);
     const reuse = rows.find((r) => r.step === "same tree, wrangler's account");
     if (reuse?.ok) {
       console.log(
