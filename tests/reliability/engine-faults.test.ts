@@ -1,0 +1,160 @@
+/**
+ * Faults through whole `pulumi up` / `refresh` / `destroy` runs of examples/worker-with-bindings, driven by
+ * Pulumi's own dynamic-provider host. Each run ends in success or in a clear error, and afterwards Pulumi's
+ * state and the emulator agree: nothing lost, nothing half-applied in silence, no orphan.
+ */
+import * as path from "node:path";
+import { DEFAULT_EMULATOR_TOKEN, startEmulator, type Emulator } from "../../emulator";
+import { Engine, type StepReport } from "../engine/harness";
+import { disagreements } from "./engine-consistency";
+import { ACCOUNT, fault, secretsBusy, takeCalls } from "./helpers";
+
+const PROGRAM = path.join(__dirname, "../../examples/worker-with-bindings/index.ts");
+const secretConfig = { apiToken: "engine-faults-secret-value" };
+
+let emulator: Emulator;
+let engine: Engine;
+const figures = { runs: 0, faultsServed: 0 };
+
+beforeAll(async () => {
+  emulator = await startEmulator();
+}, 30_000);
+afterAll(async () => {
+  await emulator?.close();
+  console.log(`engine-faults figures: ${JSON.stringify(figures)}`);
+});
+beforeEach(async () => {
+  emulator.reset();
+  engine = await Engine.start({
+    env: { CLOUDFLARE_API_BASE_URL: emulator.url, CLOUDFLARE_API_TOKEN: DEFAULT_EMULATOR_TOKEN, CLOUDFLARE_ACCOUNT_ID: ACCOUNT },
+  });
+}, 60_000);
+afterEach(async () => {
+  await engine?.close();
+});
+
+function ops(report: StepReport): Record<string, string> {
+  return Object.fromEntries(report.outcomes.map((o) => [o.name, o.error ? `${o.op} failed` : o.op]));
+}
+
+function served(): number {
+  const n = emulator.requests.filter((r) => r.status === 0 || r.status === 429 || r.status >= 500).length;
+  figures.faultsServed += n;
+  return n;
+}
+
+async function up(): Promise<StepReport> {
+  figures.runs++;
+  return engine.up(PROGRAM, { secretConfig });
+}
+
+describe("pulumi up, refresh and destroy through faults", () => {
+  it("an up through a 429 storm (Retry-After: 1) on every kind of write succeeds, and a second up changes nothing", async () => {
+    for (const method of ["PUT", "PATCH", "POST"]) emulator.injectFault(fault("429 Retry-After 1", /./, method === "PUT" ? 3 : 1, method));
+    const report = await up();
+    expect(report.programErrors).toEqual([]);
+    expect(ops(report)).toEqual({ api: "create", "api-token": "create", "api-settings": "create", "api-subdomain": "create" });
+    expect(served()).toBe(5);
+    expect(await disagreements(engine, emulator)).toEqual([]);
+    emulator.clearRequests();
+    const again = await up();
+    expect(Object.values(ops(again))).toEqual(["same", "same", "same", "same"]);
+    expect(takeCalls(emulator)).toEqual([]);
+  }, 90_000);
+
+  it("an up through HTML 500/502/503 pages, connection resets, a transient 10013 and lost answers succeeds with nothing duplicated", async () => {
+    emulator.injectFault(fault("502 HTML", /\/workers\/scripts$/, 1, "GET"));
+    emulator.injectFault(fault("response lost (applied, then reset)", /\/workers\/scripts\/hello-api$/, 1, "PUT"));
+    emulator.injectFault(fault("503 HTML", /\/workers\/scripts\/hello-api$/, 1, "PUT"));
+    emulator.injectFault(fault("10013 transient", /\/secrets$/, 1, "PUT"));
+    emulator.injectFault(fault("connection reset", /\/script-settings$/, 1, "PATCH"));
+    emulator.injectFault(fault("response lost (applied, then 502)", /\/subdomain$/, 1, "POST"));
+    emulator.injectFault(fault("500 HTML", /\/versions$/, 1, "GET"));
+    const report = await up();
+    expect(report.ok).toBe(true);
+    expect(ops(report)).toEqual({ api: "create", "api-token": "create", "api-settings": "create", "api-subdomain": "create" });
+    expect(served()).toBe(7);
+    const writes = takeCalls(emulator).filter((c) => !c.startsWith("GET"));
+    // Each write was repeated exactly as often as it failed: one Worker, one secret, one settings write, one subdomain.
+    expect(writes.sort()).toEqual([
+      "PATCH /workers/scripts/hello-api/script-settings",
+      "PATCH /workers/scripts/hello-api/script-settings (dropped)",
+      "POST /workers/scripts/hello-api/subdomain",
+      "POST /workers/scripts/hello-api/subdomain (502)",
+      "PUT /workers/scripts/hello-api",
+      "PUT /workers/scripts/hello-api (503)",
+      "PUT /workers/scripts/hello-api (dropped)",
+      "PUT /workers/scripts/hello-api/secrets",
+      "PUT /workers/scripts/hello-api/secrets (500)",
+    ]);
+    expect(await disagreements(engine, emulator)).toEqual([]);
+  }, 90_000);
+
+  it("a secrets PUT answered 429 'too many requests modifying the script' is waited out within the up", async () => {
+    emulator.injectFault(secretsBusy(2, "1"));
+    const report = await up();
+    expect(report.ok).toBe(true);
+    expect(takeCalls(emulator).filter((c) => c.includes("/secrets") && c.startsWith("PUT"))).toEqual([
+      "PUT /workers/scripts/hello-api/secrets (429)",
+      "PUT /workers/scripts/hello-api/secrets (429)",
+      "PUT /workers/scripts/hello-api/secrets",
+    ]);
+    figures.faultsServed += 2;
+    expect(await disagreements(engine, emulator)).toEqual([]);
+  }, 90_000);
+
+  it("an up interrupted half-way (the 2nd resource fails for good) reports a clear error, keeps what was done, and the next up completes", async () => {
+    emulator.injectFault(fault("503 HTML", /\/secrets$/, 5, "PUT")); // exactly the client's five attempts
+    const broken = await up();
+    expect(broken.ok).toBe(false);
+    const token = broken.outcomes.find((o) => o.name === "api-token")!;
+    expect(token.op).toBe("create");
+    expect(token.error).toMatch(/PUT .*\/workers\/scripts\/hello-api\/secrets failed \(HTTP 503/);
+    expect(token.error).not.toMatch(/<html|<!DOCTYPE/i);
+    expect(token.error).not.toContain(secretConfig.apiToken);
+    expect(broken.outcomes.find((o) => o.name === "api")).toMatchObject({ op: "create" });
+    expect(broken.outcomes.find((o) => o.name === "api")!.error).toBeUndefined();
+    // The Worker is in state and in the emulator; the secret is in neither; the subdomain (which depends on
+    // the secret) never ran; the settings, independent of the secret, may have been created meanwhile.
+    const kept = [...engine.state.values()].filter((r) => r.custom).map((r) => r.name).sort();
+    expect(kept[0]).toBe("api");
+    expect(kept).not.toContain("api-token");
+    expect(kept).not.toContain("api-subdomain");
+    expect(await disagreements(engine, emulator)).toEqual([]);
+    served();
+    emulator.clearRequests();
+
+    const resumed = await up();
+    expect(resumed.ok).toBe(true);
+    const settingsDone = kept.includes("api-settings");
+    expect(ops(resumed)).toEqual({ api: "same", "api-token": "create", "api-settings": settingsDone ? "same" : "create", "api-subdomain": "create" });
+    expect(takeCalls(emulator).filter((c) => !c.startsWith("GET")).sort()).toEqual([
+      ...(settingsDone ? [] : ["PATCH /workers/scripts/hello-api/script-settings"]),
+      "POST /workers/scripts/hello-api/subdomain",
+      "PUT /workers/scripts/hello-api/secrets",
+    ]);
+    expect(await disagreements(engine, emulator)).toEqual([]);
+  }, 90_000);
+
+  it("a refresh under a 503 storm reports errors and drops nothing from state; destroy through lost answers still removes everything", async () => {
+    expect((await up()).ok).toBe(true);
+    emulator.injectFault(fault("503 HTML", /\/settings$/, 10, "GET"));
+    const refresh = await engine.refresh();
+    expect(refresh.ok).toBe(false);
+    expect(refresh.outcomes.find((o) => o.name === "api")!.error).toMatch(/503/);
+    expect(refresh.outcomes.filter((o) => o.op === "gone")).toEqual([]);
+    expect([...engine.state.values()].filter((r) => r.custom)).toHaveLength(4);
+    served();
+    emulator.reset();
+    // reset() emptied the emulator: bring the world back with an up, then destroy through lost answers.
+    await up();
+    emulator.clearRequests();
+    emulator.injectFault(fault("response lost (applied, then reset)", /\/secrets\/API_TOKEN$/, 1, "DELETE"));
+    emulator.injectFault(fault("response lost (applied, then 502)", /\/workers\/scripts\/hello-api$/, 1, "DELETE"));
+    const destroy = await engine.destroy();
+    expect(destroy.ok).toBe(true);
+    expect(engine.state.size).toBe(0);
+    expect(await disagreements(engine, emulator)).toEqual([]);
+    served();
+  }, 120_000);
+});
