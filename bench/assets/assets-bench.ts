@@ -103,6 +103,18 @@ function printTable(rows: RunFigures[]): void {
   for (const l of lines) console.log(format(l));
 }
 
+/** Whether both tools sent the same manifest (keys, hashes, sizes) for the same tree. */
+function compareManifests(manifests: Map<string, unknown>): string | undefined {
+  const ours = manifests.get(OURS_ACCOUNT) as Record<string, { hash: string; size: number }> | undefined;
+  const theirs = manifests.get(WRANGLER_ACCOUNT) as Record<string, { hash: string; size: number }> | undefined;
+  if (ours === undefined || theirs === undefined) return undefined;
+  const keys = new Set([...Object.keys(ours), ...Object.keys(theirs)]);
+  const differing = [...keys].filter((k) => ours[k]?.hash !== theirs[k]?.hash || ours[k]?.size !== theirs[k]?.size);
+  return differing.length === 0
+    ? `manifests: identical (${Object.keys(ours).length} entries: same paths, hashes and sizes as wrangler's, ignored files and metafiles left out alike)`
+    : `manifests: ${differing.length} entries differ from wrangler's, e.g. ${differing.slice(0, 5).join(", ")}`;
+}
+
 export async function runAssetsBenchmark(): Promise<RunFigures[]> {
   const work = mkdtempSync(join(tmpdir(), "bench-assets-"));
   const site = join(work, "site");
@@ -121,8 +133,15 @@ export async function runAssetsBenchmark(): Promise<RunFigures[]> {
   const ours = (e: NodeJS.ProcessEnv) => runCommand(process.execPath, [oursScript, site, "bench-site"], { cwd: work, env: e });
   const wranglerDeploy = (e: NodeJS.ProcessEnv) => runCommand(process.execPath, [wrangler.bin!, "deploy"], { cwd: wranglerProject, env: e });
   const rows: RunFigures[] = [];
+  const sessionManifests = new Map<string, unknown>();
+  const keepManifests = () => {
+    for (const r of proxy.requests) {
+      if (r.path.endsWith("/assets-upload-session") && r.json !== undefined) sessionManifests.set(r.path.split("/")[2]!, (r.json as { manifest?: unknown }).manifest);
+    }
+  };
   const phases: string[] = [];
   const record = (row: RunFigures & { output: string }, tool: string) => {
+    keepManifests();
     if (!row.ok) {
       row.note = "see below";
       console.log(`\n${tool} ${row.step} failed; last output:\n${row.output.trim().split("\n").slice(-15).join("\n")}\n`);
@@ -140,6 +159,7 @@ export async function runAssetsBenchmark(): Promise<RunFigures[]> {
   try {
     record(await measure("this provider", "first deploy", proxy, OURS_ACCOUNT, ours), "this provider");
     if (wrangler.bin) record(await measure("wrangler", "first deploy", proxy, WRANGLER_ACCOUNT, wranglerDeploy), "wrangler");
+    const manifests = compareManifests(sessionManifests);
     const changed = changeFraction(tree, CHANGED_FRACTION);
     console.log(`changed ${changed.length} files (${(CHANGED_FRACTION * 100).toFixed(0)}%)`);
     record(await measure("this provider", "redeploy, 1% changed", proxy, OURS_ACCOUNT, ours), "this provider");
@@ -152,6 +172,7 @@ export async function runAssetsBenchmark(): Promise<RunFigures[]> {
     console.log("");
     for (const line of phases) console.log(line);
     const reuse = rows.find((r) => r.step === "same tree, wrangler's account");
+    if (manifests) console.log(`\n${manifests}`);
     if (reuse?.ok) {
       console.log(
         `\nwrangler-compatible hashes: deploying the tree wrangler just uploaded sent ${reuse.filesSent} files ` +

@@ -76,6 +76,15 @@ export function generateTree(dir: string, fileCount = 2_000, seed = 6): Generate
       totalBytes += size;
     }
   }
+  // Metafiles and ignored files, so that the benchmark also compares what each tool leaves out.
+  writeFileSync(join(dir, ".assetsignore"), "# build leftovers\n*.map\ndrafts/\n/private-*\n!private-ok.txt\n");
+  writeFileSync(join(dir, "_headers"), "/*\n  X-Content-Type-Options: nosniff\n");
+  writeFileSync(join(dir, "_redirects"), "/old /new 301\n");
+  const extra = ["asset-00000.js.map", "section-1/part-9/app.js.map", "drafts/wip.html", "drafts/nested/more.html", "private-a.txt", "private-ok.txt", "section-2/private-b.txt"];
+  for (const ignored of extra) {
+    mkdirSync(dirname(join(dir, ignored)), { recursive: true });
+    writeFileSync(join(dir, ignored), "not served\n");
+  }
   return { dir, files, totalBytes };
 }
 

@@ -18,7 +18,11 @@ export interface WireRequest {
   parts: string[];
   /** The Content-Type of each part ("" when it has none), in the same order. */
   partTypes: string[];
+  /** A JSON request body (up to JSON_BODY_LIMIT bytes), e.g. the manifest of an upload session. */
+  json?: unknown;
 }
+
+export const JSON_BODY_LIMIT = 4 * 1024 * 1024;
 
 export interface RecordingProxy {
   /** Base URL to give clients: `http://127.0.0.1:PORT/client/v4`. */
@@ -57,6 +61,13 @@ export async function startRecordingProxy(targetUrl: string): Promise<RecordingP
         parts: parts.names,
         partTypes: parts.types,
       };
+      if (/json/i.test(req.headers["content-type"] ?? "") && body.length <= JSON_BODY_LIMIT) {
+        try {
+          record.json = JSON.parse(body.toString("utf8"));
+        } catch {
+          // not JSON after all: leave it out
+        }
+      }
       requests.push(record);
       const headers = { ...req.headers, host: target.host, "content-length": String(body.length) };
       delete headers["transfer-encoding"];
