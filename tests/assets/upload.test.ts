@@ -1,6 +1,6 @@
 import { DEFAULT_EMULATOR_TOKEN, startEmulator, type Emulator, type EmulatorOptions } from "../../emulator";
 import { startRecordingProxy, type RecordingProxy, type WireRequest } from "../../bench/assets/recording-proxy";
-import { CloudflareClient, listScripts, uploadScript, type Scope } from "../../provider/cloudflare";
+import { CloudflareClient, createNamespace, listScripts, uploadScript, type Scope } from "../../provider/cloudflare";
 import { AssetsUploadError, checkAssets, clearAssetHashCache, deployAssets, type LocalAssets, type WireAssetsConfig } from "../../provider/resources/assets";
 import { numberedFiles, tempTree, type TempTree } from "./fixtures";
 
@@ -115,6 +115,25 @@ describe("deployAssets: only what the API lacks goes on the wire", () => {
     expect(typeOf("/index.html")).toBe("text/html; charset=utf-8");
     expect(typeOf("/img/logo.png")).toBe("image/png");
     expect(typeOf("/data.unknownext")).toBe("application/null");
+  });
+
+  it("opens the session inside a dispatch namespace for a Worker there, and reports progress per bucket", async () => {
+    await createNamespace(client, ACCOUNT, { name: "customers" });
+    takeWire();
+    tree = tempTree(numberedFiles(25));
+    const progress: string[] = [];
+    await deployAssets({ accountId: ACCOUNT, dispatchNamespace: "customers" }, "site", await assetsOf(tree.dir), {
+      client,
+      onProgress: ({ uploadedFiles, filesToUpload }) => progress.push(`${uploadedFiles}/${filesToUpload}`),
+    });
+    expect(takeWire().map(line)).toEqual([
+      `POST /accounts/${ACCOUNT}/workers/dispatch/namespaces/customers/scripts/site/assets-upload-session`,
+      BUCKET,
+      BUCKET,
+      BUCKET,
+    ]);
+    expect(progress.at(-1)).toBe("25/25");
+    expect(progress).toHaveLength(3);
   });
 
   it("keeps at most 3 buckets in flight", async () => {
