@@ -37,6 +37,17 @@ export interface WorkerScriptArgs {
   adopt?: pulumi.Input<boolean>;
   /** Delete even when other Workers still bind to this one. */
   force?: pulumi.Input<boolean>;
+  /** Static assets: the files of `directory` served by the Worker (only changed files are uploaded). */
+  assets?: pulumi.Input<{
+    directory: pulumi.Input<string>;
+    config?: pulumi.Input<{
+      htmlHandling?: pulumi.Input<"auto-trailing-slash" | "force-trailing-slash" | "drop-trailing-slash" | "none">;
+      notFoundHandling?: pulumi.Input<"none" | "404-page" | "single-page-application">;
+      runWorkerFirst?: pulumi.Input<boolean | pulumi.Input<string>[]>;
+    }>;
+    /** File-count limit; default 20,000 (Workers Free), up to 100,000 (Workers Paid). */
+    maxFiles?: pulumi.Input<number>;
+  }>;
 }
 
 const SECRET_TYPES = ["secret_text", "secret_key"];
@@ -71,6 +82,8 @@ export class WorkerScript extends pulumi.dynamic.Resource {
       ...args,
       bindings,
       contentHash: undefined,
+      assetsState: undefined,
+      assetsChanges: undefined,
       etag: undefined,
       versionId: undefined,
       versionNumber: undefined,

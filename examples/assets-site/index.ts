@@ -18,7 +18,6 @@ const config = new pulumi.Config();
 const docs = new WorkerScript("docs", {
   scriptName: config.get("docsName") ?? "docs",
   compatibilityDate: "2025-09-01",
-  // @ts-expect-error `assets` joins WorkerScriptArgs with the WorkerScript integration of issue 6; then delete this line.
   assets: {
     directory: config.get("docsDir") ?? path.join(__dirname, "public"),
     config: { htmlHandling: "auto-trailing-slash", notFoundHandling: "404-page" },
@@ -31,7 +30,6 @@ const app = new WorkerScript("app", {
   mainModule: "index.js",
   compatibilityDate: "2025-09-01",
   bindings: [{ type: "assets", name: "ASSETS" }],
-  // @ts-expect-error `assets` joins WorkerScriptArgs with the WorkerScript integration of issue 6; then delete this line.
   assets: {
     directory: path.join(__dirname, "app", "public"),
     config: { notFoundHandling: "single-page-application", runWorkerFirst: ["/api/*"] },

@@ -18,6 +18,7 @@ import {
   deleteScript,
   getDefaultClient,
   getDispatchScript,
+  getScriptSettings,
   getSettings,
   isNotFound,
   listVersions,
@@ -28,6 +29,7 @@ import {
   type Script,
   type ScriptSettings,
   type UploadMetadata,
+  type WorkerModule,
 } from "../cloudflare";
 import {
   BINDING_TYPES,
@@ -61,6 +63,18 @@ import {
   normaliseUsageModel,
 } from "./normalise";
 import { forgetScript, listedScript, rememberScript } from "./script-cache";
+import {
+  assetsAfterRead,
+  assetsChange,
+  assetsDiffKey,
+  assetsState,
+  checkAssets,
+  deployAssets,
+  describeAssetsChange,
+  loadAssets,
+  type AssetsInput,
+  type AssetsState,
+} from "./assets";
 
 type Json = Record<string, unknown>;
 
@@ -78,6 +92,12 @@ export interface WorkerScriptInputs extends ScopeInputs, CodeInputs {
   force?: boolean;
   /** Set by check: the hash of the code, so the diff sees a change in a module file. */
   contentHash?: string;
+  /** Static assets: a directory uploaded beside (or instead of) the code. */
+  assets?: AssetsInput;
+  /** Set by check: the assets' hash and per-file map (the diff decides on the hash). */
+  assetsState?: AssetsState;
+  /** Set by check: "2 added, 1 changed, 0 removed (…)" against the previous deployment, for the preview. */
+  assetsChanges?: string;
 }
 
 export interface WorkerScriptOutputs extends WorkerScriptInputs {
@@ -95,7 +115,7 @@ export const DEFAULT_KEEP_BINDINGS: readonly string[] = SECRET_BINDING_TYPES;
 const INPUT_KEYS = new Set([
   "accountId", "scriptName", "dispatchNamespace", "content", "modules", "mainModule", "bindings",
   "compatibilityDate", "compatibilityFlags", "placement", "limits", "usageModel", "migrations", "annotations",
-  "keepBindings", "adopt", "force", "contentHash", "__provider",
+  "keepBindings", "adopt", "force", "contentHash", "assets", "assetsState", "assetsChanges", "__provider",
 ]);
 
 const limitsInputSchema = z.strictObject({ cpuMs: z.number().int().positive().optional() });
@@ -146,15 +166,17 @@ export const WORKER_SCRIPT_DIFF: Record<string, DiffField> = {
   keepBindings: { kind: "update", normalise: (v) => normaliseStringSet(v ?? DEFAULT_KEEP_BINDINGS) },
   adopt: { kind: "update", normalise: (v) => v === true },
   force: { kind: "update", normalise: (v) => v === true },
+  assetsState: { kind: "update", normalise: assetsDiffKey },
 };
 
-function checkInputs(news: WorkerScriptInputs): { inputs: WorkerScriptInputs; failures: CheckFailure[] } {
+async function checkInputs(olds: WorkerScriptInputs, news: WorkerScriptInputs): Promise<{ inputs: WorkerScriptInputs; failures: CheckFailure[] }> {
   const failures: CheckFailure[] = [];
   for (const key of Object.keys(news)) {
     if (!INPUT_KEYS.has(key)) failures.push({ property: key, reason: `${key}: not an input of WorkerScript; check the spelling` });
   }
   const scope = checkScope(news, failures);
-  const code = loadModules(news);
+  const assetsOnly = news.assets !== undefined && news.content === undefined && news.modules === undefined;
+  const code: ReturnType<typeof loadModules> = assetsOnly ? { failures: [] } : loadModules(news);
   failures.push(...code.failures);
 
   const field = <T>(property: string, schema: z.ZodType<T>, value: unknown, wire = false) => {
@@ -183,6 +205,16 @@ function checkInputs(news: WorkerScriptInputs): { inputs: WorkerScriptInputs; fa
 
   const inputs: WorkerScriptInputs = { ...news, ...scope };
   if (code.modules) inputs.contentHash = contentHash(code.modules, code.mainModule);
+  delete inputs.assetsState;
+  delete inputs.assetsChanges;
+  if (news.assets !== undefined) {
+    const checked = await checkAssets(news.assets, "assets");
+    failures.push(...checked.failures);
+    if (checked.assets) {
+      inputs.assetsState = assetsState(checked.assets);
+      inputs.assetsChanges = describeAssetsChange(assetsChange(olds.assetsState, inputs.assetsState), inputs.assetsState);
+    }
+  }
   return { inputs, failures };
 }
 
@@ -264,7 +296,10 @@ function describeWorker(scope: Scope, name: string): string {
   return `Worker "${name}" in account ${scope.accountId}${scope.dispatchNamespace ? ` (dispatch namespace "${scope.dispatchNamespace}")` : ""}`;
 }
 
-function codeOf(inputs: WorkerScriptInputs) {
+function codeOf(inputs: WorkerScriptInputs): { modules: WorkerModule[]; mainModule: string | undefined; hash: string | undefined } {
+  if (inputs.assets !== undefined && inputs.content === undefined && inputs.modules === undefined) {
+    return { modules: [], mainModule: undefined, hash: undefined };
+  }
   const code = loadModules(inputs);
   if (!code.modules) throw new Error(`WorkerScript ${inputs.scriptName}: ${code.failures.map((f) => f.reason).join("; ")}`);
   const hash = contentHash(code.modules, code.mainModule);
@@ -290,9 +325,32 @@ async function writeCodeAndSettings(scope: Scope, inputs: WorkerScriptInputs, fi
   return script;
 }
 
+/**
+ * A full upload (PUT …/scripts/{name}): the only write that carries assets. The assets go first (only what
+ * the API lacks); an existing Worker's script-level settings are read and sent back, since a full upload is
+ * authoritative for them.
+ */
+async function fullUpload(scope: Scope, inputs: WorkerScriptInputs, mainModule: string | undefined, modules: WorkerModule[], exists: boolean): Promise<Script> {
+  const client = getDefaultClient();
+  const name = inputs.scriptName!;
+  const metadata: UploadMetadata = { ...uploadMetadata(inputs, mainModule ?? "") };
+  if (mainModule === undefined) delete metadata.main_module;
+  if (inputs.assets !== undefined) {
+    const local = await loadAssets(inputs.assets, inputs.assetsState?.hash);
+    const deployed = await deployAssets(scope, name, local);
+    metadata.assets = { jwt: deployed.jwt, config: deployed.config };
+  }
+  if (exists) {
+    const live = await getScriptSettings(client, scope, name);
+    if (live.logpush !== undefined) metadata.logpush = live.logpush;
+    if (live.tail_consumers) metadata.tail_consumers = live.tail_consumers;
+  }
+  return uploadScript(client, scope, name, { metadata, modules });
+}
+
 export const workerScriptProvider = {
-  async check(_olds: WorkerScriptInputs, news: WorkerScriptInputs): Promise<dynamic.CheckResult<WorkerScriptInputs>> {
-    const { inputs, failures } = checkInputs(news);
+  async check(olds: WorkerScriptInputs, news: WorkerScriptInputs): Promise<dynamic.CheckResult<WorkerScriptInputs>> {
+    const { inputs, failures } = await checkInputs(olds ?? {}, news);
     return failures.length > 0 ? { inputs: news, failures } : { inputs };
   },
 
@@ -313,11 +371,11 @@ export const workerScriptProvider = {
           `To take it over, set adopt: true (its secrets and script-level settings such as logpush and tail consumers are kept); ` +
           `otherwise choose another scriptName.`,
       );
-    } else if (existing) {
+    } else if (existing && inputs.assets === undefined) {
       const fields = (Object.keys(CONFIG_FIELDS) as ConfigField[]).filter((f) => f === "bindings" || (inputs as Json)[f] !== undefined);
       script = { ...existing, ...(await writeCodeAndSettings(scope, inputs, fields, true)) };
     } else {
-      script = await uploadScript(getDefaultClient(), scope, name, { metadata: uploadMetadata(inputs, mainModule), modules });
+      script = await fullUpload(scope, inputs, mainModule, modules, existing !== undefined);
     }
     await remember(scope, name, script);
     const outs = { ...inputs, contentHash: hash, ...scriptOutputs(script as Script), ...(await latestVersion(scope, name)) };
@@ -346,12 +404,18 @@ export const workerScriptProvider = {
     // The content hash covers the modules and the main module: any code change shows there.
     const codeChanged = changed.includes("contentHash");
     const fields = changed.filter((f): f is ConfigField => f in CONFIG_FIELDS);
-    if (!codeChanged && fields.length === 0) {
+    const assetsChanged = changed.includes("assetsState");
+    if (!codeChanged && fields.length === 0 && !assetsChanged) {
       return { outs: { ...olds, ...news } };
     }
-    const script = await writeCodeAndSettings(scope, news, fields, codeChanged);
+    const code = codeChanged || assetsChanged ? codeOf(news) : undefined;
+    // Assets travel only in a full upload: when they change (or the code of a Worker with assets does), upload it all.
+    const script =
+      code && (assetsChanged || news.assets !== undefined || olds.assetsState !== undefined)
+        ? await fullUpload(scope, news, code.mainModule, code.modules, true)
+        : await writeCodeAndSettings(scope, news, fields, codeChanged);
     await remember(scope, name, script);
-    const hash = codeChanged ? codeOf(news).hash : news.contentHash;
+    const hash = code ? code.hash : news.contentHash;
     const carried = { etag: codeChanged ? undefined : olds.etag, handlers: olds.handlers, createdOn: olds.createdOn, modifiedOn: olds.modifiedOn };
     const outs = { ...news, contentHash: hash, ...carried, ...scriptOutputs(script as Script), ...(await latestVersion(scope, name)) };
     return { outs: compact(outs as Json) as WorkerScriptOutputs };
@@ -407,6 +471,8 @@ export function liveOutputs(props: WorkerScriptOutputs, settings: ScriptSettings
   };
   if (props.compatibilityDate !== undefined) out.compatibilityDate = settings.compatibility_date;
   if (props.limits !== undefined) out.limits = fromWire(settings.limits ?? {});
+  const assets = assetsAfterRead(props.assetsState, script.has_assets);
+  if (assets !== undefined) out.assetsState = assets;
   if (props.etag !== undefined && script.etag !== undefined && script.etag !== props.etag) {
     out.contentHash = `changed-outside-pulumi:${script.etag}`;
   }
