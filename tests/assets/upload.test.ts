@@ -97,6 +97,18 @@ describe("deployAssets: only what the API lacks goes on the wire", () => {
     );
   });
 
+  it("reads from disk only the files the API asks for", async () => {
+    tree = tempTree(numberedFiles(12));
+    const assets = await assetsOf(tree.dir);
+    await deployAssets(scope, "site", assets, { client });
+    // The API has them all now: a file gone from disk does not matter, since nothing is read.
+    tree.remove("f/0004.txt");
+    takeWire();
+    const again = await deployAssets(scope, "site", assets, { client });
+    expect(again.report.files).toBe(0);
+    expect(takeWire().map(line)).toEqual([SESSION]);
+  });
+
   it("sends a content shared by several files once", async () => {
     tree = tempTree({ "a/logo.svg": "<svg/>", "b/logo.svg": "<svg/>", "c.txt": "c" });
     const assets = await assetsOf(tree.dir);
