@@ -184,11 +184,11 @@ describe("deployAssets: failures", () => {
   });
 
   it("opens a new session when the session token expires part-way, and does not send accepted files again", async () => {
-    await start({ assetsSessionTtlMs: 600 });
+    await start({ assetsSessionTtlMs: 1_500 });
     tree = tempTree(numberedFiles(50));
     const assets = await assetsOf(tree.dir);
     // The first bucket reaches the API after its session expired; the others are accepted in time.
-    emulator.injectFault({ method: "POST", path: /\/workers\/assets\/upload$/, delayMs: 900, times: 1 });
+    emulator.injectFault({ method: "POST", path: /\/workers\/assets\/upload$/, delayMs: 2_000, times: 1 });
     const result = await deployAssets(scope, "site", assets, { client });
     const calls = takeWire();
     const expired = buckets(calls).filter((r) => r.status === 401);
