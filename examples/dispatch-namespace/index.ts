@@ -1,16 +1,17 @@
 /**
- * Example 3: a customer's Worker uploaded into a Workers for Platforms dispatch namespace, with a secret.
- * The namespace must exist (create it with `wrangler dispatch-namespace create customers`, or in the same
- * stack once a DispatchNamespace resource is available).
+ * Example 3: a Workers for Platforms setup in one stack: the dispatch namespace, a customer's Worker
+ * uploaded into it, and the customer's secret.
  *
  * Config: `namespace` (default "customers"), `customer` (default "acme"), `customerKey` (secret).
  */
 import * as pulumi from "@pulumi/pulumi";
-import { WorkerScript, WorkerSecret } from "pulumi-cloudflare-workers";
+import { DispatchNamespace, WorkerScript, WorkerSecret } from "pulumi-cloudflare-workers";
 
 const config = new pulumi.Config();
-const dispatchNamespace = config.get("namespace") ?? "customers";
 const customer = config.get("customer") ?? "acme";
+
+const namespace = new DispatchNamespace("customers", { name: config.get("namespace") ?? "customers" });
+const dispatchNamespace = namespace.name;
 
 const worker = new WorkerScript("customer-worker", {
   dispatchNamespace,

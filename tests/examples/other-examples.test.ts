@@ -6,7 +6,6 @@ import * as path from "node:path";
 import { DEFAULT_EMULATOR_TOKEN, startEmulator, type Emulator } from "../../emulator";
 import {
   CloudflareClient,
-  createNamespace,
   getScriptSettings,
   getSubdomain,
   listSecrets,
@@ -116,30 +115,30 @@ describe("examples/dispatch-namespace through the engine", () => {
   let engine: Engine;
 
   beforeAll(async () => {
-    await createNamespace(client, ACCOUNT, { name: "customers" });
     engine = await Engine.start({ env: engineEnv() });
     emulator.clearRequests();
   }, 60_000);
   afterAll(() => engine?.close());
 
-  it("creates the Worker and its secret inside the namespace, and a second up changes nothing", async () => {
-    expect(ops(await engine.up(PROGRAM, { secretConfig }))).toEqual(["customer-key:create", "customer-worker:create"]);
+  it("creates the namespace, the Worker and its secret inside it, and a second up changes nothing", async () => {
+    expect(ops(await engine.up(PROGRAM, { secretConfig }))).toEqual(["customer-key:create", "customer-worker:create", "customers:create"]);
     expect(writes()).toEqual([
+      "POST /workers/dispatch/namespaces",
       "PUT /workers/dispatch/namespaces/customers/scripts/customer-acme",
       "PUT /workers/dispatch/namespaces/customers/scripts/customer-acme/secrets",
     ]);
-    expect(ops(await engine.up(PROGRAM, { secretConfig }))).toEqual(["customer-key:same", "customer-worker:same"]);
+    expect(ops(await engine.up(PROGRAM, { secretConfig }))).toEqual(["customer-key:same", "customer-worker:same", "customers:same"]);
     expect(emulator.requests).toEqual([]);
   }, 120_000);
 
   it("updates the plan binding in place and replaces the Worker when the customer changes", async () => {
-    expect(ops(await engine.up(PROGRAM, { config: { plan: "pro" }, secretConfig }))).toEqual(["customer-key:same", "customer-worker:update"]);
+    expect(ops(await engine.up(PROGRAM, { config: { plan: "pro" }, secretConfig }))).toEqual(["customer-key:same", "customer-worker:update", "customers:same"]);
     expect(writes()).toEqual(["PATCH /workers/dispatch/namespaces/customers/scripts/customer-acme/settings"]);
     const replaced = await engine.up(PROGRAM, { config: { plan: "pro", customer: "globex" }, secretConfig });
-    expect(ops(replaced)).toEqual(["customer-key:replace", "customer-worker:replace"]);
+    expect(ops(replaced)).toEqual(["customer-key:replace", "customer-worker:replace", "customers:same"]);
     expect(replaced.outcomes.find((o) => o.name === "customer-worker")!.replaceKeys).toEqual(["scriptName"]);
     const deployed = engine.state;
-    expect([...deployed.values()].map((r) => r.outputs.scriptName)).toEqual(["customer-globex", "customer-globex"]);
+    expect([...deployed.values()].filter((r) => r.outputs.scriptName).map((r) => r.outputs.scriptName)).toEqual(["customer-globex", "customer-globex"]);
     // Create before delete: the new Worker and secret exist before the old ones go.
     expect(writes()).toEqual([
       "DELETE /workers/dispatch/namespaces/customers/scripts/customer-acme",
@@ -149,9 +148,12 @@ describe("examples/dispatch-namespace through the engine", () => {
     ]);
   }, 120_000);
 
-  it("destroy deletes the namespace's Worker and secret", async () => {
-    ops(await engine.destroy());
+  it("destroy deletes the Worker, its secret and then the namespace", async () => {
+    const report = await engine.destroy();
+    ops(report);
+    expect(report.outcomes.map((o) => o.name).pop()).toBe("customers");
     expect(writes()).toEqual([
+      "DELETE /workers/dispatch/namespaces/customers",
       "DELETE /workers/dispatch/namespaces/customers/scripts/customer-globex",
       "DELETE /workers/dispatch/namespaces/customers/scripts/customer-globex/secrets/CUSTOMER_KEY",
     ]);
