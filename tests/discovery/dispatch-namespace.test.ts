@@ -8,6 +8,7 @@ import {
   DISPATCH_NAMESPACE_DIFF,
   dispatchNamespaceProvider as provider,
   type DispatchNamespaceInputs,
+  type DispatchNamespaceOutputs,
 } from "../../provider/resources/dispatch-namespace";
 import { ACCOUNT, client, startTestEmulator, takeCalls } from "../resources/helpers";
 
@@ -23,7 +24,13 @@ beforeEach(() => {
 async function checked(news: DispatchNamespaceInputs): Promise<DispatchNamespaceInputs> {
   const result = await provider.check({}, news);
   expect(result.failures ?? []).toEqual([]);
-  return result.inputs;
+  return result.inputs!;
+}
+
+/** create() with its outputs (always set by this provider). */
+async function create(inputs: DispatchNamespaceInputs): Promise<{ id: string; outs: DispatchNamespaceOutputs }> {
+  const created = await provider.create(inputs);
+  return { id: created.id, outs: created.outs! };
 }
 
 describe("DispatchNamespace check", () => {
@@ -42,7 +49,7 @@ describe("DispatchNamespace check", () => {
 describe("DispatchNamespace lifecycle", () => {
   it("creates with one GET (is it free?) and one POST, reads with one GET, deletes with one DELETE", async () => {
     const inputs = await checked({ name: "customers" });
-    const created = await provider.create(inputs);
+    const created = await create(inputs);
     expect(takeCalls(emulator)).toEqual(["GET /workers/dispatch/namespaces/customers", "POST /workers/dispatch/namespaces"]);
     expect(created.id).toBe(`${ACCOUNT}/dispatch-namespaces/customers`);
     expect(created.outs).toEqual({ name: "customers", accountId: ACCOUNT, namespaceId: expect.any(String), createdOn: expect.any(String), trustedWorkers: false });
@@ -70,14 +77,14 @@ describe("DispatchNamespace lifecycle", () => {
       modules: [{ name: "index.js", contentType: "application/javascript+module", content: Buffer.from("export default {}") }],
     });
     takeCalls(emulator);
-    const created = await provider.create(await checked({ name: "customers", adopt: true }));
+    const created = await create(await checked({ name: "customers", adopt: true }));
     expect(takeCalls(emulator)).toEqual(["GET /workers/dispatch/namespaces/customers"]);
     expect(created.outs.namespaceId).toBe(existing.namespace_id);
     expect((await getNamespace(client(), ACCOUNT, "customers")).script_count).toBe(1);
   });
 
   it("a refresh of a namespace deleted outside Pulumi reports it gone; deleting it again is not an error", async () => {
-    const created = await provider.create(await checked({ name: "customers" }));
+    const created = await create(await checked({ name: "customers" }));
     await deleteNamespace(client(), ACCOUNT, "customers");
     takeCalls(emulator);
     expect(await provider.read(created.id, created.outs)).toEqual({});
@@ -86,7 +93,7 @@ describe("DispatchNamespace lifecycle", () => {
   });
 
   it("a refresh does not change outputs when the namespace gains Workers (the script count is not stored)", async () => {
-    const created = await provider.create(await checked({ name: "customers" }));
+    const created = await create(await checked({ name: "customers" }));
     await uploadScript(client(), { accountId: ACCOUNT, dispatchNamespace: "customers" }, "acme", {
       metadata: { main_module: "index.js" },
       modules: [{ name: "index.js", contentType: "application/javascript+module", content: Buffer.from("export default {}") }],
@@ -95,7 +102,7 @@ describe("DispatchNamespace lifecycle", () => {
   });
 
   it("deleting the namespace deletes the Workers in it", async () => {
-    const created = await provider.create(await checked({ name: "customers" }));
+    const created = await create(await checked({ name: "customers" }));
     const at = { accountId: ACCOUNT, dispatchNamespace: "customers" };
     await uploadScript(client(), at, "acme", {
       metadata: { main_module: "index.js" },
