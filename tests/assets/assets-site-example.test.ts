@@ -9,7 +9,6 @@ import { DEFAULT_EMULATOR_TOKEN, startEmulator, type Emulator } from "../../emul
 import { startRecordingProxy, type RecordingProxy, type WireRequest } from "../../bench/assets/recording-proxy";
 import { CloudflareClient, listScripts, uploadScript } from "../../provider/cloudflare";
 import { checkAssets, clearAssetHashCache } from "../../provider/resources/assets";
-import { WORKER_SCRIPT_DIFF } from "../../provider/resources/worker-script";
 import { Engine, type StepReport } from "../engine/harness";
 
 const EXAMPLE = path.join(__dirname, "../../examples/assets-site");
@@ -37,11 +36,7 @@ describe("examples/assets-site: what its directories upload", () => {
   });
 });
 
-// The engine run needs WorkerScript to take `assets` (issue 6 integration: the `assetsState` entry of its
-// diff table). Until then this block is skipped; the integration removes this gate.
-const integrated = "assetsState" in WORKER_SCRIPT_DIFF;
-
-(integrated ? describe : describe.skip)("examples/assets-site through the engine", () => {
+describe("examples/assets-site through the engine", () => {
   let emulator: Emulator;
   let proxy: RecordingProxy;
   let engine: Engine;
