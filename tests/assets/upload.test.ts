@@ -13,7 +13,9 @@ let emulator: Emulator;
 let proxy: RecordingProxy;
 let tree: TempTree;
 /** Retries without real backoff waits; everything else as in production. */
-const client = new CloudflareClient({ sleep: async () => {} });
+const noWait = { sleep: async () => {} };
+const client = new CloudflareClient(noWait);
+const options = { clientOptions: noWait };
 
 async function start(options: EmulatorOptions = {}): Promise<void> {
   emulator = await startEmulator(options);
@@ -60,7 +62,7 @@ describe("deployAssets: only what the API lacks goes on the wire", () => {
   it("uploads every file exactly once on the first deployment, and the completion token attaches them", async () => {
     tree = tempTree(numberedFiles(25));
     const assets = await assetsOf(tree.dir);
-    const result = await deployAssets(scope, "site", assets, { client });
+    const result = await deployAssets(scope, "site", assets, options);
     const calls = takeWire();
     expect(calls.map(line)).toEqual([SESSION, BUCKET, BUCKET, BUCKET]);
     expect(buckets(calls).map((r) => r.status).sort()).toEqual([201, 202, 202]);
@@ -72,9 +74,9 @@ describe("deployAssets: only what the API lacks goes on the wire", () => {
   it("uploads nothing on a second deployment of the same files: one session call, already complete", async () => {
     tree = tempTree(numberedFiles(25));
     const assets = await assetsOf(tree.dir);
-    await deployAssets(scope, "site", assets, { client });
+    await deployAssets(scope, "site", assets, options);
     takeWire();
-    const again = await deployAssets(scope, "site", assets, { client });
+    const again = await deployAssets(scope, "site", assets, options);
     expect(takeWire().map(line)).toEqual([SESSION]);
     expect(again.report).toEqual({ sessions: 1, buckets: 0, files: 0, bytes: 0 });
     await attach(again.jwt, again.config);
@@ -82,14 +84,14 @@ describe("deployAssets: only what the API lacks goes on the wire", () => {
 
   it("after a partial change uploads only the changed and added files", async () => {
     tree = tempTree(numberedFiles(30));
-    await deployAssets(scope, "site", await assetsOf(tree.dir), { client });
+    await deployAssets(scope, "site", await assetsOf(tree.dir), options);
     tree.write("f/0003.txt", "changed\n");
     tree.write("f/0017.txt", "changed too\n");
     tree.write("new/page.html", "<p>new</p>");
     tree.remove("f/0020.txt");
     const next = await assetsOf(tree.dir);
     takeWire();
-    await deployAssets(scope, "site", next, { client });
+    await deployAssets(scope, "site", next, options);
     const calls = takeWire();
     expect(calls.map(line)).toEqual([SESSION, BUCKET]);
     expect(sentHashes(calls).sort()).toEqual(
@@ -100,11 +102,11 @@ describe("deployAssets: only what the API lacks goes on the wire", () => {
   it("reads from disk only the files the API asks for", async () => {
     tree = tempTree(numberedFiles(12));
     const assets = await assetsOf(tree.dir);
-    await deployAssets(scope, "site", assets, { client });
+    await deployAssets(scope, "site", assets, options);
     // The API has them all now: a file gone from disk does not matter, since nothing is read.
     tree.remove("f/0004.txt");
     takeWire();
-    const again = await deployAssets(scope, "site", assets, { client });
+    const again = await deployAssets(scope, "site", assets, options);
     expect(again.report.files).toBe(0);
     expect(takeWire().map(line)).toEqual([SESSION]);
   });
@@ -112,7 +114,7 @@ describe("deployAssets: only what the API lacks goes on the wire", () => {
   it("sends a content shared by several files once", async () => {
     tree = tempTree({ "a/logo.svg": "<svg/>", "b/logo.svg": "<svg/>", "c.txt": "c" });
     const assets = await assetsOf(tree.dir);
-    await deployAssets(scope, "site", assets, { client });
+    await deployAssets(scope, "site", assets, options);
     const sent = sentHashes(takeWire());
     expect(sent).toHaveLength(2);
     expect(new Set(sent)).toEqual(new Set([assets.manifest["/a/logo.svg"]!.hash, assets.manifest["/c.txt"]!.hash]));
@@ -121,7 +123,7 @@ describe("deployAssets: only what the API lacks goes on the wire", () => {
   it("sends each file base64-encoded with its content type, as the part named by its hash", async () => {
     tree = tempTree({ "index.html": "<h1>hi</h1>", "img/logo.png": Buffer.from([137, 80, 78, 71]), "data.unknownext": "?" });
     const assets = await assetsOf(tree.dir);
-    await deployAssets(scope, "site", assets, { client });
+    await deployAssets(scope, "site", assets, options);
     const [bucket] = buckets(takeWire());
     const typeOf = (key: string) => bucket!.partTypes[bucket!.parts.indexOf(assets.manifest[key]!.hash)];
     expect(typeOf("/index.html")).toBe("text/html; charset=utf-8");
@@ -135,7 +137,7 @@ describe("deployAssets: only what the API lacks goes on the wire", () => {
     tree = tempTree(numberedFiles(25));
     const progress: string[] = [];
     await deployAssets({ accountId: ACCOUNT, dispatchNamespace: "customers" }, "site", await assetsOf(tree.dir), {
-      client,
+      ...options,
       onProgress: ({ uploadedFiles, filesToUpload }) => progress.push(`${uploadedFiles}/${filesToUpload}`),
     });
     expect(takeWire().map(line)).toEqual([
@@ -153,7 +155,7 @@ describe("deployAssets: only what the API lacks goes on the wire", () => {
     await proxy.close();
     await start({ latencyMs: 40 });
     tree = tempTree(numberedFiles(90));
-    await deployAssets(scope, "site", await assetsOf(tree.dir), { client });
+    await deployAssets(scope, "site", await assetsOf(tree.dir), options);
     const uploads = emulator.requests.filter((r) => r.path.endsWith("/workers/assets/upload"));
     expect(uploads).toHaveLength(9);
     const events = uploads.flatMap((r) => [{ t: r.time, d: 1 }, { t: r.time + r.durationMs, d: -1 }]).sort((a, b) => a.t - b.t || a.d - b.d);
@@ -170,7 +172,7 @@ describe("deployAssets: failures", () => {
     tree = tempTree(numberedFiles(25));
     const assets = await assetsOf(tree.dir);
     emulator.injectFault({ method: "POST", path: /\/workers\/assets\/upload$/, status: 503, times: 2 });
-    const result = await deployAssets(scope, "site", assets, { client });
+    const result = await deployAssets(scope, "site", assets, options);
     const calls = takeWire();
     const statuses = buckets(calls).map((r) => r.status);
     expect(statuses.filter((s) => s === 503)).toHaveLength(2);
@@ -189,7 +191,7 @@ describe("deployAssets: failures", () => {
     const assets = await assetsOf(tree.dir);
     // The first bucket reaches the API after its session expired; the others are accepted in time.
     emulator.injectFault({ method: "POST", path: /\/workers\/assets\/upload$/, delayMs: 2_000, times: 1 });
-    const result = await deployAssets(scope, "site", assets, { client });
+    const result = await deployAssets(scope, "site", assets, options);
     const calls = takeWire();
     const expired = buckets(calls).filter((r) => r.status === 401);
     expect(expired).toHaveLength(1);
@@ -216,7 +218,7 @@ describe("deployAssets: failures", () => {
     );
     const first = takeWire();
     const refused = buckets(first).find((r) => r.status === 400)!;
-    await deployAssets(scope, "site", assets, { client });
+    await deployAssets(scope, "site", assets, options);
     const second = takeWire();
     expect(sentHashes(second).sort()).toEqual([...refused.parts].sort());
     expect(sentHashes(second).filter((h) => accepted(first).includes(h))).toEqual([]);
@@ -229,6 +231,18 @@ describe("deployAssets: failures", () => {
     tree.write("b.txt", "b, rebuilt");
     await expect(deployAssets(scope, "site", assets, { client })).rejects.toThrow(/asset \/b\.txt changed after the assets were checked/);
     expect(sentHashes(takeWire())).not.toContain(assets.manifest["/b.txt"]!.hash);
+  });
+
+  it("cuts a stalled bucket short and sends it again", async () => {
+    await start();
+    tree = tempTree(numberedFiles(5));
+    const assets = await assetsOf(tree.dir);
+    emulator.injectFault({ method: "POST", path: /\/workers\/assets\/upload$/, delayMs: 1_500, times: 1 });
+    const result = await deployAssets(scope, "site", assets, { clientOptions: { ...noWait, timeoutMs: 300 } });
+    const sent = buckets(takeWire());
+    expect(sent).toHaveLength(2);
+    expect(sent[1]!.parts).toEqual(sent[0]!.parts);
+    await attach(result.jwt, result.config);
   });
 
   it("gives up when a new session's token is refused before any file is accepted", async () => {

@@ -3,7 +3,14 @@
  * state and diff (what changed, file by file), and the upload (only what the API lacks, resilient).
  */
 export { checkAssets, loadAssets, clearAssetHashCache, localAssetsHash, type CheckAssetsResult, type LocalAssets } from "./manifest";
-export { deployAssets, AssetsUploadError, ASSETS_UPLOAD_CONCURRENCY, ASSETS_MAX_SESSIONS, type AssetsUploadReport, type DeployAssetsOptions, type DeployedAssets } from "./upload";
+export {
+  deployAssets,
+  bucketTimeoutMs,
+  AssetsUploadError,
+  ASSETS_UPLOAD_CONCURRENCY,
+  ASSETS_MAX_SESSIONS,
+  ASSETS_MIN_BYTES_PER_SECOND,
+  type AssetsUploadReport, type DeployAssetsOptions, type DeployedAssets } from "./upload";
 export { assetsState, assetsChange, describeAssetsChange, assetsDiffKey, assetsAfterRead, ASSETS_GONE_MARK, type AssetsChange, type AssetsState } from "./state";
 export {
   assetsInputSchema,

@@ -6,7 +6,7 @@
  *   2. upload the buckets ASSETS_UPLOAD_CONCURRENCY at a time. A bucket's body is read from disk only when it
  *      is sent (memory holds at most that many buckets), each file's hash is verified against the manifest
  *      first (what the API stores under a hash must be that content), and each bucket is retried on its own by
- *      the API client (5 attempts, backoff, Retry-After). When the session JWT is refused part-way (it
+ *      the API client (5 attempts, backoff, Retry-After), with a per-attempt timeout sized to the bucket. When the session JWT is refused part-way (it
  *      expired: a slow link, a huge site), no new bucket is started, a new session is opened and the API asks
  *      only for what it still lacks: what was accepted is never sent again;
  *   3. the completion token and the wire configuration, for `metadata.assets` of the Worker upload.
@@ -15,11 +15,13 @@ import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import {
   CloudflareApiError,
+  CloudflareClient,
   createAssetsUploadSession,
+  DEFAULT_TIMEOUT_MS,
   getDefaultClient,
   uploadAssetsBucket,
   type AssetFilePart,
-  type CloudflareClient,
+  type ClientOptions,
   type Scope,
 } from "../../cloudflare";
 import { contentTypeOf } from "./content-type";
@@ -32,10 +34,22 @@ export const ASSETS_UPLOAD_CONCURRENCY = 3;
 /** Upload sessions opened for one deployment before giving up (each one must make progress). */
 export const ASSETS_MAX_SESSIONS = 5;
 const FILES_NAMED_IN_ERRORS = 3;
+/**
+ * The slowest upload rate per bucket that still succeeds: a bucket (up to tens of MB) gets its own per-attempt
+ * timeout from its size, so a slow link is not taken for a stall (and a stall is still cut short).
+ */
+export const ASSETS_MIN_BYTES_PER_SECOND = 128 * 1024;
+
+/** Per-attempt timeout of a bucket upload of `wireBytes`: the usual 60 s, more for a large bucket. Pure. */
+export function bucketTimeoutMs(wireBytes: number): number {
+  return Math.max(DEFAULT_TIMEOUT_MS, 30_000 + Math.ceil((wireBytes / ASSETS_MIN_BYTES_PER_SECOND) * 1000));
+}
 
 export interface DeployAssetsOptions {
-  /** Default: the process-wide client (configuration read at call time). */
+  /** One client for every request (its own timeout for every bucket). Default: see `clientOptions`. */
   client?: CloudflareClient;
+  /** Options of the clients used when `client` is not given (buckets get `bucketTimeoutMs` unless `timeoutMs` is set). */
+  clientOptions?: ClientOptions;
   concurrency?: number;
   maxSessions?: number;
   /** Called after each accepted bucket. */
@@ -87,11 +101,11 @@ interface SessionOutcome {
 
 /** Step 2 for one session: the buckets, a few at a time, stopping early on completion, expiry or failure. */
 async function uploadBuckets(
-  client: CloudflareClient,
   accountId: string,
   sessionJwt: string,
   buckets: string[][],
   readBucket: (hashes: string[]) => Promise<{ parts: AssetFilePart[]; bytes: number }>,
+  clientFor: (wireBytes: number) => CloudflareClient,
   concurrency: number,
   onAccepted: (files: number, bytes: number) => void,
 ): Promise<SessionOutcome> {
@@ -104,7 +118,8 @@ async function uploadBuckets(
       try {
         // Built only now, dropped once sent: memory holds `concurrency` buckets at most.
         const bucket = await readBucket(hashes);
-        const { jwt } = await uploadAssetsBucket(client, accountId, sessionJwt, bucket.parts);
+        const wireBytes = bucket.parts.reduce((sum, part) => sum + part.base64.length, 0);
+        const { jwt } = await uploadAssetsBucket(clientFor(wireBytes), accountId, sessionJwt, bucket.parts);
         outcome.acceptedBuckets++;
         onAccepted(hashes.length, bucket.bytes);
         if (jwt !== undefined) {
@@ -130,7 +145,9 @@ async function uploadBuckets(
  * Worker upload needs. Sends only the files the API asks for; see the module comment for failures.
  */
 export async function deployAssets(scope: Scope, scriptName: string, assets: LocalAssets, options: DeployAssetsOptions = {}): Promise<DeployedAssets> {
-  const client = options.client ?? getDefaultClient();
+  const client = options.client ?? (options.clientOptions ? new CloudflareClient(options.clientOptions) : getDefaultClient());
+  const clientFor = (wireBytes: number) =>
+    options.client ?? new CloudflareClient({ ...options.clientOptions, timeoutMs: options.clientOptions?.timeoutMs ?? bucketTimeoutMs(wireBytes) });
   const concurrency = options.concurrency ?? ASSETS_UPLOAD_CONCURRENCY;
   const maxSessions = options.maxSessions ?? ASSETS_MAX_SESSIONS;
   const report: AssetsUploadReport = { sessions: 0, buckets: 0, files: 0, bytes: 0 };
@@ -166,7 +183,7 @@ export async function deployAssets(scope: Scope, scriptName: string, assets: Loc
     if (report.sessions === 1) filesToUpload = buckets.flat().length;
 
     // 2.
-    const outcome = await uploadBuckets(client, scope.accountId, session.jwt, buckets, readBucket, concurrency, (files, bytes) => {
+    const outcome = await uploadBuckets(scope.accountId, session.jwt, buckets, readBucket, clientFor, concurrency, (files, bytes) => {
       report.buckets++;
       report.files += files;
       report.bytes += bytes;
