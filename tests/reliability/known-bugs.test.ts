@@ -7,6 +7,13 @@ import { newRun, startTestEmulator } from "../resources/helpers";
 import { ACCOUNT, fault, htmlPage, takeCalls, world } from "./helpers";
 import { checked, code, NAME, providers as P } from "./lifecycle";
 
+// The waits between attempts do not matter to these bugs: the process-wide client sleeps instantly.
+jest.mock("../../provider/cloudflare/client", () => {
+  const actual = jest.requireActual("../../provider/cloudflare/client");
+  let client: unknown;
+  return { ...actual, getDefaultClient: () => (client ??= new actual.CloudflareClient({ sleep: async () => undefined })) };
+});
+
 let emulator: Emulator;
 beforeAll(async () => {
   emulator = await startTestEmulator();

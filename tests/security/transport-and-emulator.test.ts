@@ -189,6 +189,6 @@ describe("the emulator listens on loopback and enforces auth", () => {
       for (const value of Object.values(headers)) expect(text).not.toContain(value.replace(/^(Bearer|Token) /, ""));
     }
     const listed = await fetch(`${emulator.url}/accounts/${ACCOUNT}/workers/scripts`, { headers: { authorization: `Bearer ${DEFAULT_EMULATOR_TOKEN}` } });
-    expect((await listed.json()).result).toEqual([]);
+    expect(((await listed.json()) as { result: unknown }).result).toEqual([]);
   });
 });
