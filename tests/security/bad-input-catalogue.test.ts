@@ -76,6 +76,7 @@ const SCRIPT_CASES: Case[] = [
   ...["../x.js", "a/../b.js", "/abs.js", "a//b.js", "./a.js", "a\r\nb.js", 'a"b.js', "a\\b.js", "", "x".repeat(256) + ".js"].map(
     (name): Case => ["WorkerScript", `a module named ${JSON.stringify(name.slice(0, 20))}`, { content: undefined, modules: { [name]: { content: "x", type: "esm" }, "index.js": { content: "y" } }, mainModule: "index.js" }, "modules"],
   ),
+  ["WorkerScript", "a module named metadata (the upload's metadata part)", { content: undefined, modules: { metadata: { content: "x", type: "text" }, "index.js": { content: "y" } }, mainModule: "index.js" }, "modules"],
   ["WorkerScript", "a module with an unknown type", { content: undefined, modules: { "index.js": { content: "x", type: "typescript" } } }, "modules"],
   ["WorkerScript", "a module whose type cannot be inferred", { content: undefined, modules: { "index.ts": { content: "x" } } }, "modules"],
   ["WorkerScript", "a module with content and path", { content: undefined, modules: { "index.js": { content: "x", path: invalidUtf8File } } }, "modules"],
@@ -111,6 +112,7 @@ const SCRIPT_CASES: Case[] = [
   ["WorkerScript", "limits with an unknown field", { limits: { cpu: 50 } }, "limits"],
   ["WorkerScript", "an unknown usageModel", { usageModel: "free" }, "usageModel"],
   ["WorkerScript", "migrations not an object", { migrations: "v1" }, "migrations"],
+  ["WorkerScript", "migrations whose steps are not a list", { migrations: { newTag: "v1", steps: "x" } }, "migrations"],
   ["WorkerScript", "migrations with a class list that is not a list", { migrations: { newTag: "v1", newClasses: "Counter" } }, "migrations"],
   ["WorkerScript", "an annotation message over 100 characters", { annotations: { workersMessage: "m".repeat(101) } }, "annotations"],
   ["WorkerScript", "an annotation tag over 25 characters", { annotations: { workersTag: "t".repeat(26) } }, "annotations"],

@@ -1,9 +1,10 @@
 /**
- * Bad input that check lets through, kept visible with `it.failing` until fixed (then flip each to `it` and
- * move the case into bad-input-catalogue.test.ts).
+ * Open security bugs, kept visible with `it.failing` until fixed (then flip each to `it`). Fixed check gaps
+ * (a module named metadata, migrations whose steps are not a list) now live in bad-input-catalogue.test.ts.
  */
 import type { Emulator } from "../../emulator";
 import { workerScriptProvider } from "../../provider/resources/worker-script";
+import { workerSecretProvider } from "../../provider/resources/worker-secret";
 import { newRun, startTestEmulator } from "../resources/helpers";
 
 let emulator: Emulator;
@@ -16,21 +17,34 @@ beforeEach(() => {
   newRun();
 });
 
-describe("known bugs: bad input that check accepts", () => {
-  // moduleNameProblem (provider/resources/modules.ts) accepts "metadata"; the upload form builder refuses it
-  // (the part name is taken by the metadata), so the error comes from create, after the existence GET, as a
-  // bare TypeError instead of a check failure that `pulumi preview` would show.
-  it("a module named metadata is refused by check, naming modules", async () => {
-    const news = { scriptName: "api", modules: { metadata: { content: "x", type: "text" }, "index.js": { content: "export default {}" } }, mainModule: "index.js" };
-    const result = await workerScriptProvider.check({}, news);
-    expect((result.failures ?? []).map((f) => f.property)).toContain("modules");
+describe("known bugs: secret values echoed by the API", () => {
+  const VALUE = "sk_live_0123456789abcdefSECRET";
+  const echo = (path: RegExp, method: string) => ({
+    method,
+    path,
+    times: 1,
+    status: 400,
+    body: { success: false, errors: [{ code: 10021, message: `invalid value "${VALUE}" for binding API_TOKEN` }], messages: [], result: null },
   });
 
-  // migrationsSchema is a union of loose objects: `{ newTag, steps: "x" }` fails the first branch
-  // (steps must be a list) but passes the second (a single step, where an unknown `steps` key is allowed),
-  // so a malformed migration goes to the API.
-  it("migrations whose steps are not a list are refused by check, naming migrations", async () => {
-    const result = await workerScriptProvider.check({}, { scriptName: "api", content: "export default {}", migrations: { newTag: "v1", steps: "x" } as never });
-    expect((result.failures ?? []).map((f) => f.property)).toContain("migrations");
+  // The client redacts credentials (token, global key, bearer) from every error, but it does not know which
+  // parts of a request body are secret values: an API error that quotes the value carries it into the
+  // CloudflareApiError message, which Pulumi prints and the host logs.
+  it.failing("a secrets PUT refused with a message quoting the value gives an error without the value", async () => {
+    await workerScriptProvider.create((await workerScriptProvider.check({}, { scriptName: "api", content: "export default {}" })).inputs!);
+    emulator.injectFault(echo(/\/secrets$/, "PUT"));
+    const { inputs } = await workerSecretProvider.check({}, { scriptName: "api", name: "API_TOKEN", text: VALUE });
+    const error = (await workerSecretProvider.create(inputs!).catch((e: unknown) => e)) as Error;
+    expect(error).toBeInstanceOf(Error);
+    expect(error.message).toMatch(/invalid value/);
+    expect(error.message).not.toContain(VALUE);
+  });
+
+  it.failing("an upload refused with a message quoting a secret_text binding's value gives an error without the value", async () => {
+    emulator.injectFault(echo(/\/workers\/scripts\/api$/, "PUT"));
+    const { inputs } = await workerScriptProvider.check({}, { scriptName: "api", content: "export default {}", bindings: [{ type: "secret_text", name: "API_TOKEN", text: VALUE }] });
+    const error = (await workerScriptProvider.create(inputs!).catch((e: unknown) => e)) as Error;
+    expect(error.message).toMatch(/invalid value/);
+    expect(error.message).not.toContain(VALUE);
   });
 });
