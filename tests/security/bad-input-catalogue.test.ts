@@ -180,6 +180,8 @@ beforeAll(async () => {
   emulator = await startTestEmulator();
 });
 afterAll(async () => {
+  const byResource = CATALOGUE.reduce<Record<string, number>>((n, [r]) => ({ ...n, [r]: (n[r] ?? 0) + 1 }), {});
+  console.log(`bad-input figures: ${JSON.stringify({ cases: CATALOGUE.length, byResource, properties: new Set(CATALOGUE.map((c) => `${c[0]}.${c[3]}`)).size })}`);
   await emulator.close();
   fs.rmSync(tmp, { recursive: true, force: true });
 });
