@@ -18,7 +18,8 @@ import {
   type ScriptSettings,
   type WorkerModule,
 } from "../../provider/cloudflare";
-import { bindingInputSchema, SECRET_BINDING_TYPES } from "../../provider/cloudflare/schemas";
+import { bindingInputSchema, observabilitySchema, SECRET_BINDING_TYPES, tagSchema, tailConsumerSchema } from "../../provider/cloudflare/schemas";
+import { z } from "zod";
 import { listWorkers, searchWorkers, type WorkerSummary } from "../../provider/discovery";
 import { fromWire } from "../../provider/resources/case";
 import { inferModuleType, MODULE_TYPES, type ModuleType } from "../../provider/resources/modules";
@@ -143,8 +144,23 @@ export function configurationOf(settings: ScriptSettings): Pick<ImportedWorker, 
   };
 }
 
+/** What WorkerScriptSettings' check accepts, field by field (wire form). */
+const SCRIPT_SETTINGS_INPUT = {
+  observability: observabilitySchema.strict(),
+  tags: z.array(tagSchema),
+  tail_consumers: z.array(tailConsumerSchema.strict()),
+} as const;
+
 /** Script-level settings to manage: logpush always (explicit), the others when set. */
-export function scriptSettingsOf(live: ScriptLevelSettings): NonNullable<ImportedWorker["scriptSettings"]> {
+export function scriptSettingsOf(live: ScriptLevelSettings, warnings: string[] = []): NonNullable<ImportedWorker["scriptSettings"]> {
+  for (const [field, schema] of Object.entries(SCRIPT_SETTINGS_INPUT)) {
+    const value = (live as Record<string, unknown>)[field];
+    if (value === undefined || value === null) continue;
+    const parsed = schema.safeParse(value);
+    if (!parsed.success) {
+      warnings.push(`script setting ${field} is not accepted by WorkerScriptSettings as the API reports it (${parsed.error.issues.map((i) => `${i.path.join(".") || field}: ${i.message}`).join("; ")}); fix or remove it before \`pulumi up\``);
+    }
+  }
   return {
     logpush: live.logpush ?? false,
     observability: live.observability ? fromWire<Json>(live.observability) : undefined,
@@ -191,7 +207,7 @@ async function readWorker(client: CloudflareClient, accountId: string, summary: 
     bindings: declaredBindings(settings, warnings),
     ...configurationOf(settings),
     secrets: secrets.map((s) => ({ name: s.name, type: s.type })).sort((a, b) => a.name.localeCompare(b.name)),
-    scriptSettings: scriptLevel === undefined ? undefined : scriptSettingsOf(scriptLevel),
+    scriptSettings: scriptLevel === undefined ? undefined : scriptSettingsOf(scriptLevel, warnings),
     subdomain: subdomain === undefined ? undefined : { enabled: subdomain.enabled, previewsEnabled: subdomain.previews_enabled },
     migrationTag: summary.migrationTag,
     warnings,

@@ -10,7 +10,7 @@ import { uploadScript, patchScriptSettings } from "../../provider/cloudflare";
 import { parseCliArgs, UsageError } from "../../cli/args";
 import { main } from "../../cli";
 import { runImport } from "../../cli/import";
-import { collectAccount, configurationOf, moduleTypeOf, safeModuleName, type ImportedAccount } from "../../cli/import/collect";
+import { collectAccount, configurationOf, moduleTypeOf, safeModuleName, scriptSettingsOf, type ImportedAccount } from "../../cli/import/collect";
 import { renderProgram } from "../../cli/import/render";
 import { identifierFor, tsLiteral } from "../../cli/import/ts-source";
 import { workerScriptProvider } from "../../provider/resources/worker-script";
@@ -121,6 +121,13 @@ describe("what the generator reads", () => {
     const program = renderProgram(account, { project: "p", packageVersion: "*" });
     expect(program.warnings).toHaveLength(1);
     expect(String(program.files.find((f) => f.path === "index.ts")!.content)).toContain("// WARNING: binding FUTURE (type some_future_binding)");
+  });
+
+  it("warns about script settings WorkerScriptSettings would refuse, and manages logpush explicitly", () => {
+    const warnings: string[] = [];
+    const settings = scriptSettingsOf({ observability: { enabled: true, sampling_mode: "x" }, tags: [], tail_consumers: [{ service: "log" }] }, warnings);
+    expect(settings).toEqual({ logpush: false, observability: { enabled: true, samplingMode: "x" }, tags: undefined, tailConsumers: [{ service: "log" }] });
+    expect(warnings).toEqual([expect.stringMatching(/^script setting observability is not accepted by WorkerScriptSettings .*sampling_mode/)]);
   });
 
   it("leaves out of WorkerScript what the API assumes when unset, so its read diffs to nothing", () => {
