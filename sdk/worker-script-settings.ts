@@ -33,6 +33,8 @@ export interface WorkerScriptSettingsArgs {
   observability?: pulumi.Input<WorkerObservabilityArgs>;
   tags?: pulumi.Input<pulumi.Input<string>[]>;
   tailConsumers?: pulumi.Input<pulumi.Input<WorkerTailConsumerArgs>[]>;
+  /** Read the live settings first and write only the fields that differ (nothing for a Worker taken over as it is). */
+  adopt?: pulumi.Input<boolean>;
 }
 
 /**

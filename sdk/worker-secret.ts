@@ -20,7 +20,10 @@ export interface WorkerSecretArgs {
   text?: pulumi.Input<string>;
   /** A secret_key (a WebCrypto key). Always stored as a Pulumi secret. */
   secretKey?: pulumi.Input<WorkerSecretKeyArgs>;
-  /** Take over a secret that already exists (its value is replaced by this one) instead of failing. */
+  /**
+   * Take over a secret that already exists instead of failing. The API never shows a secret's value, so an
+   * existing secret of the same kind is taken as it is: its value is kept until this program's value changes.
+   */
   adopt?: pulumi.Input<boolean>;
 }
 

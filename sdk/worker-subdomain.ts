@@ -8,6 +8,8 @@ export interface WorkerSubdomainArgs {
   enabled: pulumi.Input<boolean>;
   /** Serve preview URLs there too; left to the API when unset. */
   previewsEnabled?: pulumi.Input<boolean>;
+  /** Read the live state first and write only if it differs (nothing for a Worker taken over as it is). */
+  adopt?: pulumi.Input<boolean>;
 }
 
 /** The workers.dev subdomain of a Worker. Removing the resource disables it. */

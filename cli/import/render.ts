@@ -116,11 +116,11 @@ function workerBlock(worker: ImportedWorker, names: UniqueNames, resourceNames: 
 
   if (worker.scriptSettings) {
     lines.push("");
-    lines.push(`new WorkerScriptSettings(${JSON.stringify(resourceNames.take(`${baseName}-settings`, "-"))}, ${argsLiteral({ scriptName: raw(scriptRef), ...worker.scriptSettings }, namespaceVar)});`);
+    lines.push(`new WorkerScriptSettings(${JSON.stringify(resourceNames.take(`${baseName}-settings`, "-"))}, ${argsLiteral({ scriptName: raw(scriptRef), ...worker.scriptSettings, adopt: true }, namespaceVar)});`);
   }
   if (worker.subdomain) {
     lines.push("");
-    lines.push(`new WorkerSubdomain(${JSON.stringify(resourceNames.take(`${baseName}-subdomain`, "-"))}, ${argsLiteral({ scriptName: raw(scriptRef), ...worker.subdomain }, namespaceVar)});`);
+    lines.push(`new WorkerSubdomain(${JSON.stringify(resourceNames.take(`${baseName}-subdomain`, "-"))}, ${argsLiteral({ scriptName: raw(scriptRef), ...worker.subdomain, adopt: true }, namespaceVar)});`);
   }
   return lines.join("\n");
 }

@@ -38,6 +38,8 @@ export interface WorkerScriptSettingsInputs extends ScopeInputs {
   observability?: Json;
   tags?: string[];
   tailConsumers?: Json[];
+  /** Read the live settings first and write only the fields that differ (nothing for a Worker taken over as it is). */
+  adopt?: boolean;
 }
 export type WorkerScriptSettingsOutputs = WorkerScriptSettingsInputs;
 
@@ -51,7 +53,7 @@ export const SCRIPT_SETTINGS_FIELDS = {
 type Field = keyof typeof SCRIPT_SETTINGS_FIELDS;
 const FIELDS = Object.keys(SCRIPT_SETTINGS_FIELDS) as Field[];
 
-const INPUT_KEYS = new Set(["accountId", "scriptName", "dispatchNamespace", ...FIELDS, "__provider"]);
+const INPUT_KEYS = new Set(["accountId", "scriptName", "dispatchNamespace", ...FIELDS, "adopt", "__provider"]);
 
 const observabilityInputSchema = observabilitySchema.strict();
 
@@ -63,6 +65,7 @@ export const WORKER_SCRIPT_SETTINGS_DIFF: Record<string, DiffField> = {
   observability: { kind: "update", normalise: (v) => normaliseOptionalObject(toWire(v)) },
   tags: { kind: "update", normalise: normaliseStringSet },
   tailConsumers: { kind: "update", normalise: (v) => normaliseTailConsumers(toWire(v)) },
+  adopt: { kind: "update", normalise: (v) => v === true },
 };
 
 /** PATCH body for `fields`: the program's value, or the API default when the program stopped setting it. Pure. */
@@ -105,6 +108,7 @@ export const workerScriptSettingsProvider = {
     field("observability", observabilityInputSchema, news.observability);
     field("tags", z.array(tagSchema).max(TAGS_MAX_COUNT, `at most ${TAGS_MAX_COUNT} tags`), news.tags);
     field("tailConsumers", z.array(tailConsumerSchema.strict()), news.tailConsumers);
+    field("adopt", z.boolean(), news.adopt);
     if (failures.length === 0 && managed(news).length === 0) {
       failures.push({ property: "logpush", reason: "set at least one of logpush, observability, tags or tailConsumers" });
     }
@@ -117,7 +121,13 @@ export const workerScriptSettingsProvider = {
 
   async create(inputs: WorkerScriptSettingsInputs): Promise<dynamic.CreateResult<WorkerScriptSettingsOutputs>> {
     const scope = scopeOf(inputs);
-    await patchScriptSettings(getDefaultClient(), scope, inputs.scriptName!, scriptSettingsPatch(inputs, managed(inputs)));
+    let fields = managed(inputs);
+    if (inputs.adopt) {
+      // Taking over settings as they are: only the fields whose live value differs are written.
+      const live = liveScriptSettings(inputs, await getScriptSettings(getDefaultClient(), scope, inputs.scriptName!));
+      fields = diffByTable(WORKER_SCRIPT_SETTINGS_DIFF, live as Json, inputs as Json).changed.filter((f): f is Field => (FIELDS as string[]).includes(f));
+    }
+    if (fields.length > 0) await patchScriptSettings(getDefaultClient(), scope, inputs.scriptName!, scriptSettingsPatch(inputs, fields));
     return { id: scriptResourceId(scope, inputs.scriptName!, "script-settings"), outs: compact(inputs as Json) };
   },
 

@@ -18,6 +18,7 @@ import {
   deleteScript,
   getDefaultClient,
   getDispatchScript,
+  getScriptContent,
   getScriptSettings,
   getSettings,
   isNotFound,
@@ -309,7 +310,7 @@ function codeOf(inputs: WorkerScriptInputs): { modules: WorkerModule[]; mainModu
   return { modules: code.modules, mainModule: code.mainModule!, hash };
 }
 
-async function writeCodeAndSettings(scope: Scope, inputs: WorkerScriptInputs, fields: ConfigField[], writeCode: boolean) {
+async function writeCodeAndSettings(scope: Scope, inputs: WorkerScriptInputs, fields: ConfigField[], writeCode: boolean, knownSettings?: ScriptSettings) {
   const client = getDefaultClient();
   const name = inputs.scriptName!;
   let script: Partial<Script> = {};
@@ -319,7 +320,7 @@ async function writeCodeAndSettings(scope: Scope, inputs: WorkerScriptInputs, fi
     script = { etag: undefined, ...((await putScriptContent(client, scope, name, { mainModule, modules })) ?? {}) };
   }
   if (fields.length > 0) {
-    const live = fields.includes("bindings") ? await getSettings(client, scope, name) : undefined;
+    const live = fields.includes("bindings") ? (knownSettings ?? (await getSettings(client, scope, name))) : undefined;
     await patchSettings(client, scope, name, settingsPatch(inputs, fields, live));
   }
   return script;
@@ -372,8 +373,14 @@ export const workerScriptProvider = {
           `otherwise choose another scriptName.`,
       );
     } else if (existing && inputs.assets === undefined) {
-      const fields = (Object.keys(CONFIG_FIELDS) as ConfigField[]).filter((f) => f === "bindings" || (inputs as Json)[f] !== undefined);
-      script = { ...existing, ...(await writeCodeAndSettings(scope, inputs, fields, true)) };
+      // Adopting: write only what differs from the live Worker, so adopting a Worker as it is writes nothing.
+      const client = getDefaultClient();
+      const [settings, live] = await Promise.all([getSettings(client, scope, name), getScriptContent(client, scope, name)]);
+      const sameCode = contentHash(live.modules, live.mainModule) === hash;
+      const asLive = liveOutputs({ ...inputs, etag: existing.etag }, settings, existing);
+      const { changed } = diffByTable(WORKER_SCRIPT_DIFF, asLive as Json, inputs as Json);
+      const fields = changed.filter((f): f is ConfigField => f in CONFIG_FIELDS && (f === "bindings" || (inputs as Json)[f] !== undefined));
+      script = { ...existing, ...(await writeCodeAndSettings(scope, inputs, fields, !sameCode, settings)) };
     } else {
       script = await fullUpload(scope, inputs, mainModule, modules, existing !== undefined);
     }

@@ -119,18 +119,17 @@ export const workerSecretProvider = {
   async create(inputs: WorkerSecretInputs): Promise<dynamic.CreateResult<WorkerSecretOutputs>> {
     const scope = scopeOf(inputs);
     const client = getDefaultClient();
-    if (!inputs.adopt) {
-      // The one read before the write: a secret someone else set is not overwritten by surprise.
-      const exists = await getSecret(client, scope, inputs.scriptName!, inputs.name!).then(
-        () => true,
-        (error) => (isNotFound(error) ? false : Promise.reject(error)),
+    // The one read before the write: a secret someone else set is not overwritten by surprise.
+    const live = await getSecret(client, scope, inputs.scriptName!, inputs.name!).catch((error) => (isNotFound(error) ? undefined : Promise.reject(error)));
+    if (live && !inputs.adopt) {
+      throw new Error(
+        `Secret "${inputs.name}" of Worker "${inputs.scriptName}" already exists. Set adopt: true to take it over as it is ` +
+          `(the API never shows a secret's value, so the deployed value is kept until this program's value changes), or choose another name.`,
       );
-      if (exists) {
-        throw new Error(
-          `Secret "${inputs.name}" of Worker "${inputs.scriptName}" already exists. Set adopt: true to take it over ` +
-            `(its value will be replaced by this program's), or choose another name.`,
-        );
-      }
+    }
+    // Adopting a secret of the same type keeps its value: the API cannot show it, so it is taken to be the program's.
+    if (live && live.type === secretBody(inputs).type) {
+      return { id: scriptResourceId(scope, inputs.scriptName!, "secrets", inputs.name!), outs: outputsOf(inputs) };
     }
     await putSecret(client, scope, inputs.scriptName!, secretBody(inputs));
     return { id: scriptResourceId(scope, inputs.scriptName!, "secrets", inputs.name!), outs: outputsOf(inputs) };

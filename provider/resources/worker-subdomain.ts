@@ -13,16 +13,19 @@ import { checkScope, compact, diffByTable, diffResult, scopeOf, scriptResourceId
 export interface WorkerSubdomainInputs extends ScopeInputs {
   enabled?: boolean;
   previewsEnabled?: boolean;
+  /** Read the live state first and write only if it differs (nothing for a Worker taken over as it is). */
+  adopt?: boolean;
 }
 export type WorkerSubdomainOutputs = WorkerSubdomainInputs;
 
-const INPUT_KEYS = new Set(["accountId", "scriptName", "dispatchNamespace", "enabled", "previewsEnabled", "__provider"]);
+const INPUT_KEYS = new Set(["accountId", "scriptName", "dispatchNamespace", "enabled", "previewsEnabled", "adopt", "__provider"]);
 
 export const WORKER_SUBDOMAIN_DIFF: Record<string, DiffField> = {
   accountId: { kind: "replace" },
   scriptName: { kind: "replace" },
   enabled: { kind: "update" },
   previewsEnabled: { kind: "update" },
+  adopt: { kind: "update", normalise: (v) => v === true },
 };
 
 function body(inputs: WorkerSubdomainInputs) {
@@ -40,6 +43,7 @@ export const workerSubdomainProvider = {
     }
     const scope = checkScope({ ...news, dispatchNamespace: undefined }, failures);
     if (typeof news.enabled !== "boolean") failures.push({ property: "enabled", reason: "enabled: required, true or false" });
+    if (news.adopt !== undefined && typeof news.adopt !== "boolean") failures.push({ property: "adopt", reason: "adopt: expected true or false" });
     if (news.previewsEnabled !== undefined && typeof news.previewsEnabled !== "boolean") {
       failures.push({ property: "previewsEnabled", reason: "previewsEnabled: expected true or false" });
     }
@@ -54,7 +58,13 @@ export const workerSubdomainProvider = {
 
   async create(inputs: WorkerSubdomainInputs): Promise<dynamic.CreateResult<WorkerSubdomainOutputs>> {
     const scope = scopeOf(inputs);
-    await setSubdomain(getDefaultClient(), scope, inputs.scriptName!, body(inputs));
+    let same = false;
+    if (inputs.adopt) {
+      // Taking over a subdomain already as wanted: nothing to write.
+      const live = await getSubdomain(getDefaultClient(), scope, inputs.scriptName!);
+      same = live.enabled === (inputs.enabled === true) && (inputs.previewsEnabled === undefined || live.previews_enabled === inputs.previewsEnabled);
+    }
+    if (!same) await setSubdomain(getDefaultClient(), scope, inputs.scriptName!, body(inputs));
     return { id: scriptResourceId(scope, inputs.scriptName!, "subdomain"), outs: compact({ ...inputs }) };
   },
 

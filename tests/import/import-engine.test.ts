@@ -128,8 +128,8 @@ describe("import of the account's Workers, run through the engine", () => {
     }
     expect(fs.readFileSync(path.join(dir, "Pulumi.yaml"), "utf8")).toMatch(/^name: adopted\n/);
     const source = fs.readFileSync(program, "utf8");
-    // Two WorkerScripts and three WorkerSecrets adopt; WorkerScriptSettings and WorkerSubdomain have no adopt.
-    expect(source.match(/^  adopt: true,$/gm)).toHaveLength(2 + 3);
+    // Every resource adopts: two WorkerScripts, three WorkerSecrets, two WorkerScriptSettings, two WorkerSubdomains.
+    expect(source.match(/^  adopt: true,$/gm)).toHaveLength(2 + 3 + 2 + 2);
     // Secret values never reach the program: the API does not give them, and nothing else is asked.
     expect(source).toContain(`config.requireSecret("api-gateway_API_KEY")`);
     expect(source).toContain("Secret values cannot be read from the");
@@ -165,12 +165,9 @@ describe("import of the account's Workers, run through the engine", () => {
     expect({ auth: await observe(ACCOUNT_SCOPE, "auth"), "api-gateway": await observe(ACCOUNT_SCOPE, "api-gateway") }).toEqual(before);
   }, 180_000);
 
-  // The issue's bar: the first up makes no write call at all. The resources' adopt path writes today
-  // (WorkerScript: PUT …/content + PATCH …/settings; WorkerSecret: PUT …/secrets; WorkerScriptSettings and
-  // WorkerSubdomain have no adopt and always PATCH/POST), with values identical to the live ones, as the test
-  // above proves; each of those writes still makes a new version of the Worker (and the re-upload a new
-  // etag). Flip `it.failing` to `it` once the resources compare before writing (see the report of issue 7).
-  it.failing("the first up makes no write call: the emulator saw only GETs", () => {
+  // The issue's bar: adopting compares before writing, so the first up makes no write call at all (no new
+  // version of any Worker, no new etag).
+  it("the first up makes no write call: the emulator saw only GETs", () => {
     expect(firstUpWrites).toEqual([]);
   });
 
@@ -236,7 +233,7 @@ describe("import of a dispatch namespace's Worker, run through the engine", () =
     expect(refresh.outcomes.filter((o) => o.error || (o.changedKeys ?? []).length > 0)).toEqual([]);
   }, 180_000);
 
-  it.failing("the first up makes no write call in the namespace either", () => {
+  it("the first up makes no write call in the namespace either", () => {
     expect(firstUpWrites).toEqual([]);
   });
 

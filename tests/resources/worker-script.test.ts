@@ -184,10 +184,12 @@ describe("WorkerScript lifecycle against the emulator", () => {
     newRun(); // the next `pulumi up`, with adopt set
     takeCalls(emulator);
     const { id, outs, inputs } = await created({ ...base, adopt: true });
+    // Adopting compares with the live Worker and writes only what differs: here the code and the bindings.
     expect(takeCalls(emulator)).toEqual([
       "GET /workers/scripts",
-      "PUT /workers/scripts/api/content",
       "GET /workers/scripts/api/settings",
+      "GET /workers/scripts/api/content/v2",
+      "PUT /workers/scripts/api/content",
       "PATCH /workers/scripts/api/settings",
       "GET /workers/scripts/api/versions?page=1&per_page=1",
     ]);
