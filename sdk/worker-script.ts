@@ -37,6 +37,11 @@ export interface WorkerScriptArgs {
   adopt?: pulumi.Input<boolean>;
   /** Delete even when other Workers still bind to this one. */
   force?: pulumi.Input<boolean>;
+  /**
+   * Report `versionNumber` (and `versionId` after every kind of change) by reading the newest version after each
+   * write: one more API call per change. Without it, `versionId` comes from full uploads only.
+   */
+  trackVersion?: pulumi.Input<boolean>;
   /** Static assets: the files of `directory` served by the Worker (only changed files are uploaded). */
   assets?: pulumi.Input<{
     directory: pulumi.Input<string>;

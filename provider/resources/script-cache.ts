@@ -49,4 +49,23 @@ export async function forgetScript(accountId: string, name: string): Promise<voi
 /** For tests: start from an empty cache. */
 export function clearScriptCache(): void {
   listings.clear();
+  createdHere.clear();
+}
+
+/**
+ * Workers this provider process created with a full upload. A Worker uploaded moments ago has no secrets but
+ * the ones this run puts there, so a WorkerSecret for it needs no existence check.
+ */
+const createdHere = new Set<string>();
+
+function scriptKey(accountId: string, dispatchNamespace: string | undefined, name: string): string {
+  return JSON.stringify([accountId, dispatchNamespace ?? "", name]);
+}
+
+export function markCreatedHere(accountId: string, dispatchNamespace: string | undefined, name: string): void {
+  createdHere.add(scriptKey(accountId, dispatchNamespace, name));
+}
+
+export function wasCreatedHere(accountId: string, dispatchNamespace: string | undefined, name: string): boolean {
+  return createdHere.has(scriptKey(accountId, dispatchNamespace, name));
 }

@@ -63,7 +63,7 @@ import {
   normaliseStringSet,
   normaliseUsageModel,
 } from "./normalise";
-import { forgetScript, listedScript, rememberScript } from "./script-cache";
+import { forgetScript, listedScript, markCreatedHere, rememberScript } from "./script-cache";
 import {
   assetsAfterRead,
   assetsChange,
@@ -91,6 +91,8 @@ export interface WorkerScriptInputs extends ScopeInputs, CodeInputs {
   keepBindings?: string[];
   adopt?: boolean;
   force?: boolean;
+  /** Read the newest version after each write to report versionNumber (one more API call per change). */
+  trackVersion?: boolean;
   /** Set by check: the hash of the code, so the diff sees a change in a module file. */
   contentHash?: string;
   /** Static assets: a directory uploaded beside (or instead of) the code. */
@@ -116,7 +118,7 @@ export const DEFAULT_KEEP_BINDINGS: readonly string[] = SECRET_BINDING_TYPES;
 const INPUT_KEYS = new Set([
   "accountId", "scriptName", "dispatchNamespace", "content", "modules", "mainModule", "bindings",
   "compatibilityDate", "compatibilityFlags", "placement", "limits", "usageModel", "migrations", "annotations",
-  "keepBindings", "adopt", "force", "contentHash", "assets", "assetsState", "assetsChanges", "__provider",
+  "keepBindings", "adopt", "force", "trackVersion", "contentHash", "assets", "assetsState", "assetsChanges", "__provider",
 ]);
 
 const limitsInputSchema = z.strictObject({ cpuMs: z.number().int().positive().optional() });
@@ -167,6 +169,7 @@ export const WORKER_SCRIPT_DIFF: Record<string, DiffField> = {
   keepBindings: { kind: "update", normalise: (v) => normaliseStringSet(v ?? DEFAULT_KEEP_BINDINGS) },
   adopt: { kind: "update", normalise: (v) => v === true },
   force: { kind: "update", normalise: (v) => v === true },
+  trackVersion: { kind: "update", normalise: (v) => v === true },
   assetsState: { kind: "update", normalise: assetsDiffKey },
 };
 
@@ -196,6 +199,7 @@ async function checkInputs(olds: WorkerScriptInputs, news: WorkerScriptInputs): 
   field("keepBindings", keepBindingsSchema, news.keepBindings);
   field("adopt", z.boolean(), news.adopt);
   field("force", z.boolean(), news.force);
+  field("trackVersion", z.boolean(), news.trackVersion);
   if (Array.isArray(news.bindings)) {
     news.bindings.forEach((b, i) => {
       if (b && typeof b === "object" && "type" in b && b.type === "inherit") {
@@ -265,12 +269,17 @@ function scriptOutputs(script: Script | null | undefined): Partial<WorkerScriptO
     handlers: script.handlers,
     createdOn: script.created_on,
     modifiedOn: script.modified_on,
+    versionId: script.deployment_id,
   });
 }
 
-/** The Worker's newest version. The versions endpoints exist at account scope only, not in dispatch namespaces. */
-async function latestVersion(scope: Scope, name: string): Promise<Partial<WorkerScriptOutputs>> {
-  if (scope.dispatchNamespace !== undefined) return {};
+/**
+ * The Worker's newest version, read only with `trackVersion`: writes other than a full upload do not report
+ * the version they create, and reading it costs one call per change. The versions endpoints exist at account
+ * scope only, not in dispatch namespaces.
+ */
+async function latestVersion(scope: Scope, name: string, inputs: WorkerScriptInputs): Promise<Partial<WorkerScriptOutputs>> {
+  if (!inputs.trackVersion || scope.dispatchNamespace !== undefined) return {};
   const { items } = await listVersions(getDefaultClient(), scope, name, { page: 1, perPage: 1 });
   const newest = [...items].sort((a, b) => b.number - a.number)[0];
   return newest ? { versionId: newest.id, versionNumber: newest.number } : {};
@@ -383,9 +392,10 @@ export const workerScriptProvider = {
       script = { ...existing, ...(await writeCodeAndSettings(scope, inputs, fields, !sameCode, settings)) };
     } else {
       script = await fullUpload(scope, inputs, mainModule, modules, existing !== undefined);
+      if (!existing) markCreatedHere(scope.accountId, scope.dispatchNamespace, name);
     }
     await remember(scope, name, script);
-    const outs = { ...inputs, contentHash: hash, ...scriptOutputs(script as Script), ...(await latestVersion(scope, name)) };
+    const outs = { ...inputs, contentHash: hash, ...scriptOutputs(script as Script), ...(await latestVersion(scope, name, inputs)) };
     return { id: scriptResourceId(scope, name), outs: compact(outs as Json) as WorkerScriptOutputs };
   },
 
@@ -424,7 +434,7 @@ export const workerScriptProvider = {
     await remember(scope, name, script);
     const hash = code ? code.hash : news.contentHash;
     const carried = { etag: codeChanged ? undefined : olds.etag, handlers: olds.handlers, createdOn: olds.createdOn, modifiedOn: olds.modifiedOn };
-    const outs = { ...news, contentHash: hash, ...carried, ...scriptOutputs(script as Script), ...(await latestVersion(scope, name)) };
+    const outs = { ...news, contentHash: hash, ...carried, ...scriptOutputs(script as Script), ...(await latestVersion(scope, name, news)) };
     return { outs: compact(outs as Json) as WorkerScriptOutputs };
   },
 

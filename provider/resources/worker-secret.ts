@@ -28,6 +28,7 @@ import {
   type DiffField,
   type ScopeInputs,
 } from "./common";
+import { wasCreatedHere } from "./script-cache";
 
 export interface SecretKeyInput {
   format: string;
@@ -119,8 +120,12 @@ export const workerSecretProvider = {
   async create(inputs: WorkerSecretInputs): Promise<dynamic.CreateResult<WorkerSecretOutputs>> {
     const scope = scopeOf(inputs);
     const client = getDefaultClient();
-    // The one read before the write: a secret someone else set is not overwritten by surprise.
-    const live = await getSecret(client, scope, inputs.scriptName!, inputs.name!).catch((error) => (isNotFound(error) ? undefined : Promise.reject(error)));
+    // The one read before the write, so a secret someone else set is not overwritten by surprise; not needed for
+    // a Worker this run has just uploaded, which has no other secrets.
+    const fresh = !inputs.adopt && wasCreatedHere(scope.accountId, scope.dispatchNamespace, inputs.scriptName!);
+    const live = fresh
+      ? undefined
+      : await getSecret(client, scope, inputs.scriptName!, inputs.name!).catch((error) => (isNotFound(error) ? undefined : Promise.reject(error)));
     if (live && !inputs.adopt) {
       throw new Error(
         `Secret "${inputs.name}" of Worker "${inputs.scriptName}" already exists. Set adopt: true to take it over as it is ` +

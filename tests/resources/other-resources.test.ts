@@ -14,6 +14,7 @@ import {
   setSubdomain,
   uploadScript,
 } from "../../provider/cloudflare";
+import { workerScriptProvider } from "../../provider/resources/worker-script";
 import { workerSecretProvider, type WorkerSecretInputs } from "../../provider/resources/worker-secret";
 import { workerScriptSettingsProvider, type WorkerScriptSettingsInputs } from "../../provider/resources/worker-script-settings";
 import { workerSubdomainProvider, type WorkerSubdomainInputs } from "../../provider/resources/worker-subdomain";
@@ -82,6 +83,16 @@ describe("WorkerSecret against the emulator", () => {
     await workerSecretProvider.create({ ...base, adopt: true });
     // Taken over as it is: the API cannot show the value, so the deployed one is kept until the program's changes.
     expect(takeCalls(emulator)).toEqual(["GET /workers/scripts/api/secrets/API_TOKEN?url_encoded=true"]);
+  });
+
+  it("skips the existence check for a Worker this run has just uploaded, which has no other secrets", async () => {
+    const worker = await workerScriptProvider.check({}, { accountId: ACCOUNT, scriptName: "fresh", content: "export default {}" });
+    await workerScriptProvider.create(worker.inputs!);
+    takeCalls(emulator);
+    await workerSecretProvider.create({ ...base, scriptName: "fresh" });
+    expect(takeCalls(emulator)).toEqual(["PUT /workers/scripts/fresh/secrets"]);
+    newRun(); // the next run checks again
+    await expect(workerSecretProvider.create({ ...base, scriptName: "fresh" })).rejects.toThrow(/already exists/);
   });
 
   it("reports a missing Worker clearly", async () => {

@@ -135,6 +135,7 @@ describe("WorkerScript diff", () => {
     ["keepBindings", { keepBindings: [] }, false],
     ["adopt", { adopt: true }, false],
     ["force", { force: true }, false],
+    ["trackVersion", { trackVersion: true }, false],
   ])("shows a change of %s on that property%s", async (field, change, replaces) => {
     const olds = await checked(base);
     const news = await checked({ ...base, ...(change as WorkerScriptInputs) });

@@ -65,11 +65,12 @@ describe("WorkerScript lifecycle against the emulator", () => {
     const { id, outs, inputs } = await created(base);
     expect(takeCalls(emulator)).toEqual([
       "GET /workers/scripts",
-      "PUT /workers/scripts/api",
-      "GET /workers/scripts/api/versions?page=1&per_page=1",
+      "PUT /workers/scripts/api"
     ]);
     expect(id).toBe(`${ACCOUNT}/api`);
-    expect(outs).toMatchObject({ scriptName: "api", versionNumber: 1, handlers: ["fetch"] });
+    expect(outs).toMatchObject({ scriptName: "api", handlers: ["fetch"] });
+    expect(outs.versionId).toEqual(expect.any(String)); // the upload's deployment_id
+    expect(outs.versionNumber).toBeUndefined();
     expect(outs.etag).toEqual(expect.any(String));
     expect(outs.contentHash).toMatch(/^[0-9a-f]{64}$/);
 
@@ -84,8 +85,8 @@ describe("WorkerScript lifecycle against the emulator", () => {
     const news = await checked({ ...base, content: CODE_V2 });
     expect((await workerScriptProvider.diff(id, outs, news)).changes).toBe(true);
     const { outs: updated } = await workerScriptProvider.update(id, outs, news);
-    expect(takeCalls(emulator)).toEqual(["PUT /workers/scripts/api/content", "GET /workers/scripts/api/versions?page=1&per_page=1"]);
-    expect(updated).toMatchObject({ versionNumber: 2, contentHash: news.contentHash });
+    expect(takeCalls(emulator)).toEqual(["PUT /workers/scripts/api/content"]);
+    expect(updated).toMatchObject({ contentHash: news.contentHash });
     const content = await getScriptContent(client(), scope, "api");
     expect(Buffer.from(content.modules[0]!.content).toString()).toBe(CODE_V2);
     const live = await refreshed(id, updated!);
@@ -97,7 +98,7 @@ describe("WorkerScript lifecycle against the emulator", () => {
     takeCalls(emulator);
     const news = await checked({ ...base, compatibilityFlags: ["nodejs_compat"] });
     const { outs: updated } = await workerScriptProvider.update(id, outs, news);
-    expect(takeCalls(emulator)).toEqual(["PATCH /workers/scripts/api/settings", "GET /workers/scripts/api/versions?page=1&per_page=1"]);
+    expect(takeCalls(emulator)).toEqual(["PATCH /workers/scripts/api/settings"]);
     expect((await getSettings(client(), scope, "api")).compatibility_flags).toEqual(["nodejs_compat"]);
     const live = await refreshed(id, updated!);
     expect(await workerScriptProvider.diff(id, live!, news)).toEqual({ changes: false, replaces: [] });
@@ -111,8 +112,7 @@ describe("WorkerScript lifecycle against the emulator", () => {
     await workerScriptProvider.update(id, outs, news);
     expect(takeCalls(emulator)).toEqual([
       "GET /workers/scripts/api/settings",
-      "PATCH /workers/scripts/api/settings",
-      "GET /workers/scripts/api/versions?page=1&per_page=1",
+      "PATCH /workers/scripts/api/settings"
     ]);
     const settings = await getSettings(client(), scope, "api");
     expect(settings.bindings).toEqual(
@@ -129,8 +129,7 @@ describe("WorkerScript lifecycle against the emulator", () => {
     await workerScriptProvider.update(id, outs, news);
     expect(takeCalls(emulator)).toEqual([
       "PUT /workers/scripts/api/content",
-      "PATCH /workers/scripts/api/settings",
-      "GET /workers/scripts/api/versions?page=1&per_page=1",
+      "PATCH /workers/scripts/api/settings"
     ]);
     expect(await getScriptSettings(client(), scope, "api")).toMatchObject({ logpush: true, tail_consumers: [{ service: "logs" }] });
   });
@@ -165,6 +164,17 @@ describe("WorkerScript lifecycle against the emulator", () => {
     expect(await workerScriptProvider.diff(id, live!, inputs)).toEqual({ changes: true, replaces: [] });
   });
 
+  it("reports the version number with trackVersion, at one more read per change", async () => {
+    const { id, outs } = await created({ ...base, trackVersion: true });
+    expect(takeCalls(emulator)).toEqual(["GET /workers/scripts", "PUT /workers/scripts/api", "GET /workers/scripts/api/versions?page=1&per_page=1"]);
+    expect(outs).toMatchObject({ versionNumber: 1 });
+    const news = await checked({ ...base, trackVersion: true, compatibilityFlags: ["nodejs_compat"] });
+    const { outs: updated } = await workerScriptProvider.update(id, outs, news);
+    expect(takeCalls(emulator)).toEqual(["PATCH /workers/scripts/api/settings", "GET /workers/scripts/api/versions?page=1&per_page=1"]);
+    expect(updated).toMatchObject({ versionNumber: 2 });
+    expect(updated!.versionId).not.toBe(outs.versionId);
+  });
+
   it("reads a deleted Worker as gone", async () => {
     const { id, outs } = await created(base);
     await workerScriptProvider.delete(id, outs);
@@ -190,8 +200,7 @@ describe("WorkerScript lifecycle against the emulator", () => {
       "GET /workers/scripts/api/settings",
       "GET /workers/scripts/api/content/v2",
       "PUT /workers/scripts/api/content",
-      "PATCH /workers/scripts/api/settings",
-      "GET /workers/scripts/api/versions?page=1&per_page=1",
+      "PATCH /workers/scripts/api/settings"
     ]);
     expect(await getScriptSettings(client(), scope, "api")).toMatchObject({ logpush: true });
     expect((await listSecrets(client(), scope, "api")).map((s) => s.name)).toEqual(["KEPT"]);
