@@ -306,6 +306,14 @@ function describeWorker(scope: Scope, name: string): string {
   return `Worker "${name}" in account ${scope.accountId}${scope.dispatchNamespace ? ` (dispatch namespace "${scope.dispatchNamespace}")` : ""}`;
 }
 
+function alreadyExists(scope: Scope, name: string): Error {
+  return new Error(
+    `${describeWorker(scope, name)} already exists. This program would replace its code and configuration. ` +
+      `To take it over, set adopt: true (its secrets and script-level settings such as logpush and tail consumers are kept); ` +
+      `otherwise choose another scriptName.`,
+  );
+}
+
 function codeOf(inputs: WorkerScriptInputs): { modules: WorkerModule[]; mainModule: string | undefined; hash: string | undefined } {
   if (inputs.assets !== undefined && inputs.content === undefined && inputs.modules === undefined) {
     return { modules: [], mainModule: undefined, hash: undefined };
@@ -375,21 +383,19 @@ export const workerScriptProvider = {
     // The one read before the write: nobody's Worker is overwritten by surprise.
     const existing = await liveScript(scope, name);
     let script: Partial<Script>;
-    if (existing && !inputs.adopt) {
-      throw new Error(
-        `${describeWorker(scope, name)} already exists. This program would replace its code and configuration. ` +
-          `To take it over, set adopt: true (its secrets and script-level settings such as logpush and tail consumers are kept); ` +
-          `otherwise choose another scriptName.`,
-      );
-    } else if (existing && inputs.assets === undefined) {
-      // Adopting: write only what differs from the live Worker, so adopting a Worker as it is writes nothing.
+    if (existing && inputs.assets === undefined) {
+      // Compare with the live Worker: adopting writes only what differs; without adopt, a Worker identical to this
+      // program (our own earlier upload whose answer was lost, say) is taken as it is, and any other is refused.
       const client = getDefaultClient();
       const [settings, live] = await Promise.all([getSettings(client, scope, name), getScriptContent(client, scope, name)]);
       const sameCode = contentHash(live.modules, live.mainModule) === hash;
       const asLive = liveOutputs({ ...inputs, etag: existing.etag }, settings, existing);
       const { changed } = diffByTable(WORKER_SCRIPT_DIFF, asLive as Json, inputs as Json);
       const fields = changed.filter((f): f is ConfigField => f in CONFIG_FIELDS && (f === "bindings" || (inputs as Json)[f] !== undefined));
+      if (!inputs.adopt && !(sameCode && fields.length === 0)) throw alreadyExists(scope, name);
       script = { ...existing, ...(await writeCodeAndSettings(scope, inputs, fields, !sameCode, settings)) };
+    } else if (existing && !inputs.adopt) {
+      throw alreadyExists(scope, name);
     } else {
       script = await fullUpload(scope, inputs, mainModule, modules, existing !== undefined);
       if (!existing) markCreatedHere(scope.accountId, scope.dispatchNamespace, name);

@@ -13,7 +13,7 @@
  */
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 import { z } from "zod";
-import { deleteSecret, getDefaultClient, getSecret, isNotFound, putSecret, type SecretInput } from "../cloudflare";
+import { CloudflareApiError, deleteSecret, getDefaultClient, getSecret, isNotFound, putSecret, type SecretInput } from "../cloudflare";
 import { SECRET_KEY_FORMATS, SECRET_KEY_USAGES } from "../cloudflare/schemas";
 import { toWire } from "./case";
 import {
@@ -126,18 +126,22 @@ export const workerSecretProvider = {
     const live = fresh
       ? undefined
       : await getSecret(client, scope, inputs.scriptName!, inputs.name!).catch((error) => (isNotFound(error) ? undefined : Promise.reject(error)));
-    if (live && !inputs.adopt) {
+    const id = scriptResourceId(scope, inputs.scriptName!, "secrets", inputs.name!);
+    if (live && !inputs.adopt && !unacknowledged.has(id)) {
       throw new Error(
         `Secret "${inputs.name}" of Worker "${inputs.scriptName}" already exists. Set adopt: true to take it over as it is ` +
           `(the API never shows a secret's value, so the deployed value is kept until this program's value changes), or choose another name.`,
       );
     }
     // Adopting a secret of the same type keeps its value: the API cannot show it, so it is taken to be the program's.
-    if (live && live.type === secretBody(inputs).type) {
-      return { id: scriptResourceId(scope, inputs.scriptName!, "secrets", inputs.name!), outs: outputsOf(inputs) };
+    if (live && inputs.adopt && live.type === secretBody(inputs).type) return { id, outs: outputsOf(inputs) };
+    try {
+      await putSecret(client, scope, inputs.scriptName!, secretBody(inputs));
+    } catch (error) {
+      throw mayHaveApplied(error) ? unacknowledgedPut(id, inputs, error as Error) : error;
     }
-    await putSecret(client, scope, inputs.scriptName!, secretBody(inputs));
-    return { id: scriptResourceId(scope, inputs.scriptName!, "secrets", inputs.name!), outs: outputsOf(inputs) };
+    unacknowledged.delete(id);
+    return { id, outs: outputsOf(inputs) };
   },
 
   async read(id: string, props: WorkerSecretOutputs): Promise<dynamic.ReadResult<WorkerSecretOutputs>> {
@@ -171,6 +175,33 @@ export const workerSecretProvider = {
     }
   },
 };
+
+/** Secrets whose PUT this process sent without learning whether it was applied: an existing one is ours. */
+const unacknowledged = new Set<string>();
+
+/** A failure after which the request may still have been applied: no answer, a timeout, or a server error. */
+function mayHaveApplied(error: unknown): boolean {
+  return error instanceof CloudflareApiError && (error.status === 0 || error.status >= 500);
+}
+
+/**
+ * The PUT may have been applied: the error carries the resource id, so the engine keeps the secret in state
+ * (a partial create) without its value, and the next `up` sees the value as changed and PUTs it again.
+ * Nothing is orphaned, whichever way the lost request went.
+ */
+function unacknowledgedPut(id: string, inputs: WorkerSecretInputs, cause: Error): Error {
+  unacknowledged.add(id);
+  const error = new Error(`${cause.message} (the secret may or may not have been set; the next update sets it again)`) as Error & {
+    id: string;
+    properties: Record<string, unknown>;
+    reasons: string[];
+  };
+  error.id = id;
+  const { text: _text, secretKey: _key, ...withoutValue } = outputsOf(inputs);
+  error.properties = withoutValue;
+  error.reasons = [cause.message];
+  return error;
+}
 
 /** A check failure about key material never quotes it. */
 function hideValues(failure: CheckFailure): CheckFailure {

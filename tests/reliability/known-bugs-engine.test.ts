@@ -37,7 +37,7 @@ async function upWithEveryUploadAnswerLost(): Promise<void> {
 }
 
 describe("known bugs through the engine: an up whose Worker upload answers were all lost", () => {
-  it.failing("the next up converges: no orphan, every resource created", async () => {
+  it("the next up converges: no orphan, every resource created", async () => {
     await upWithEveryUploadAnswerLost();
     const next = await engine.up(PROGRAM, { secretConfig });
     expect(next.ok).toBe(true);
