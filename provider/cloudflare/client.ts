@@ -19,7 +19,14 @@ import {
   type RequestEvent,
 } from "./config";
 import { dispatcherFor } from "./dispatcher";
-import { describeFailure, describeNonJsonBody, redact, type FailureContext } from "./error-messages";
+import {
+  describeFailure,
+  describeForeignAnswer,
+  describeNonJsonBody,
+  MIN_REDACTED_VALUE_LENGTH,
+  redact,
+  type FailureContext,
+} from "./error-messages";
 import { CloudflareApiError, classifyStatus, type CloudflareErrorCode } from "./errors";
 import { getProcessLimiter } from "./limiter";
 import { isRetrySafe, isRetryableStatus, isTransientNetworkError, MAX_RETRY_AFTER_MS, networkErrorCode, parseRetryAfter, retryDelay, wasNeverSent } from "./retry";
@@ -47,6 +54,12 @@ export interface RequestSpec<T> {
   bearer?: string;
   /** The success body is not the JSON envelope (download, content/v2): `schema` receives a RawResponse. */
   raw?: boolean;
+  /**
+   * Secret values this request carries (a secret's text, key material of secret bindings): removed from
+   * every error it may produce, like the credentials, should the API quote them. Values shorter than
+   * 4 characters are ignored (redacting "a" would garble the message).
+   */
+  redact?: string[];
 }
 
 /** A successful answer whose body is not the JSON envelope. */
@@ -79,6 +92,8 @@ interface Prepared {
   headers: Record<string, string>;
   credentials: Credentials | undefined;
   secrets: string[];
+  /** `RequestSpec.redact`: secret values of this request's body. */
+  values: string[];
   retrySafe: boolean;
   maxAttempts: number;
   timeoutMs: number;
@@ -225,6 +240,10 @@ export class CloudflareClient {
       headers,
       credentials,
       secrets: [...credentialSecrets(credentials), ...(spec.bearer === undefined ? [] : [spec.bearer])],
+      // Each value also in its JSON-escaped form, as an error message quoting it in JSON would carry it.
+      values: (spec.redact ?? [])
+        .filter((value) => value.length >= MIN_REDACTED_VALUE_LENGTH)
+        .flatMap((value) => [value, JSON.stringify(value).slice(1, -1)]),
       retrySafe,
       maxAttempts: resolveMaxAttempts(this.#options),
       timeoutMs: resolveTimeoutMs(this.#options),
@@ -336,12 +355,16 @@ export class CloudflareClient {
         return undefined;
       }
     })();
+    const fromCloudflare = parsed?.success === true;
     if (parsed?.success === true) {
       errors = parsed.data.errors;
+    } else if (outcome.status === 404) {
+      // Not Cloudflare's answer: say what it was, for it is not "not found" (see classifyStatus).
+      detail = describeForeignAnswer(text, outcome.headers["content-type"]);
     } else if (text.trim().length > 0) {
       detail = describeNonJsonBody(text, outcome.headers["content-type"]);
     }
-    const code = classifyStatus(outcome.status, errors.map((e) => e.code));
+    const code = classifyStatus(outcome.status, errors.map((e) => e.code), fromCloudflare);
     return this.#error(prepared, {
       code,
       status: outcome.status,
@@ -381,7 +404,8 @@ export class CloudflareClient {
       cause?: unknown;
     },
   ): CloudflareApiError {
-    const errors = (init.errors ?? []).map((e) => ({ ...e, message: redact(e.message, prepared.secrets) }));
+    const clean = (text: string): string => redact(redact(text, prepared.secrets), prepared.values, MIN_REDACTED_VALUE_LENGTH);
+    const errors = (init.errors ?? []).map((e) => ({ ...e, message: clean(e.message) }));
     const ctx: FailureContext = {
       code: init.code,
       method: prepared.method,
@@ -394,10 +418,10 @@ export class CloudflareClient {
       origin: prepared.origin,
       ...(prepared.credentials === undefined ? {} : { credentials: prepared.credentials }),
       ...(init.retryAfterMs === undefined ? {} : { retryAfterMs: init.retryAfterMs }),
-      ...(init.detail === undefined ? {} : { detail: redact(init.detail, prepared.secrets) }),
+      ...(init.detail === undefined ? {} : { detail: clean(init.detail) }),
     };
     return new CloudflareApiError({
-      message: redact(describeFailure(ctx), prepared.secrets),
+      message: clean(describeFailure(ctx)),
       code: init.code,
       method: prepared.method,
       path: prepared.path,

@@ -11,12 +11,15 @@ import type { CfMessage } from "./schemas";
 export const REDACTED = "[redacted]";
 /** Strings shorter than this are not treated as secrets (redacting "a" would garble every message). */
 const MIN_SECRET_LENGTH = 6;
+/** Secret values of a request (`RequestSpec.redact`) shorter than this are left alone. */
+export const MIN_REDACTED_VALUE_LENGTH = 4;
 
 /** Replaces every occurrence of each secret (and its URL-encoded form) in `text`. */
-export function redact(text: string, secrets: readonly string[]): string {
+export function redact(text: string, secrets: readonly string[], minLength = MIN_SECRET_LENGTH): string {
   let out = text;
-  for (const secret of secrets) {
-    if (secret.length < MIN_SECRET_LENGTH) continue;
+  // Longest first, so a secret that contains another is removed whole.
+  for (const secret of [...secrets].sort((a, b) => b.length - a.length)) {
+    if (secret.length < minLength) continue;
     for (const form of new Set([secret, encodeURIComponent(secret)])) out = out.split(form).join(REDACTED);
   }
   return out;
@@ -142,6 +145,13 @@ function hint(ctx: FailureContext): string {
     case "CF_TIMEOUT":
       return `No complete answer within ${ctx.timeoutMs ?? "?"} ms. Cloudflare may be slow or unreachable; run the operation again, or raise timeoutMs.${mayHaveApplied(ctx)}`;
     case "CF_UNEXPECTED_RESPONSE":
+      if (ctx.status === 404 && ctx.errors.length === 0) {
+        return (
+          `This 404 was not Cloudflare's: ${ctx.detail ?? "an empty body"}, without Cloudflare's JSON error envelope, so it ` +
+          `says nothing about whether the resource exists (a proxy or a wrong CLOUDFLARE_API_BASE_URL? requests go to ` +
+          `${ctx.origin ?? "the configured base URL"}). Nothing was concluded from it: run the operation again once the API answers.`
+        );
+      }
       return `The answer was not what this endpoint returns: ${ctx.detail ?? "unreadable body"}.`;
   }
 }
@@ -156,6 +166,12 @@ export function describeFailure(ctx: FailureContext): string {
   const attempts = ctx.attempts > 1 ? ` after ${ctx.attempts} attempts` : "";
   const head = `${ctx.method} ${ctx.path} failed${what.length > 0 ? ` (${what.join(", ")})` : ""}${attempts}.`;
   return `${head} ${hint(ctx)}`;
+}
+
+/** What answered a request when it was not the Cloudflare envelope: the body in a few words and its content type. */
+export function describeForeignAnswer(body: string, contentType: string | undefined): string {
+  const what = body.trim() === "" ? "an empty body" : /^\s*\{/.test(body) ? "a JSON body that is not the Cloudflare envelope" : describeNonJsonBody(body, contentType);
+  return `${what} (content-type: ${contentType ?? "none"})`;
 }
 
 /** A short description of a non-JSON error body (e.g. an HTML error page from a proxy). */

@@ -69,7 +69,7 @@ export class CloudflareApiError extends Error {
     this.retryAfterMs = init.retryAfterMs;
   }
 
-  /** 404, or Cloudflare's "Worker does not exist" (10007) / "dispatch namespace not found" (100119). */
+  /** Cloudflare's "Worker does not exist" (10007) / "dispatch namespace not found" (100119), or another 404 in its envelope. */
   get isNotFound(): boolean {
     return this.code === "CF_NOT_FOUND";
   }
@@ -85,8 +85,14 @@ export class CloudflareConfigError extends Error {
   readonly code = "CF_CONFIG";
 }
 
-/** The stable code for an HTTP answer: Cloudflare's own codes first, the HTTP status otherwise. */
-export function classifyStatus(status: number, codes: readonly number[]): CloudflareErrorCode {
+/**
+ * The stable code for an HTTP answer: Cloudflare's own codes first, the HTTP status otherwise.
+ * `fromCloudflare` is false when the body is not Cloudflare's JSON envelope (an HTML page from a proxy, a
+ * wrong base URL, an empty body): such a 404 proves nothing about the Worker, so it is not "not found" —
+ * a refresh must not drop from state, nor a destroy report as gone, a Worker that may still exist.
+ */
+export function classifyStatus(status: number, codes: readonly number[], fromCloudflare = true): CloudflareErrorCode {
+  if (status === 404 && !fromCloudflare) return "CF_UNEXPECTED_RESPONSE";
   if (codes.some((c) => ROUTING_CODES.includes(c)) && !codes.some((c) => NOT_FOUND_CODES.includes(c))) return "CF_VALIDATION";
   if (codes.some((c) => NOT_FOUND_CODES.includes(c)) || status === 404) return "CF_NOT_FOUND";
   if (codes.some((c) => AUTH_CODES.includes(c)) || status === 401) return "CF_AUTH";

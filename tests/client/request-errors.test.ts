@@ -206,4 +206,42 @@ describe("error mapping", () => {
     expect(error.code).toBe("CF_VALIDATION");
     expect(error.message).toContain("Cloudflare could not route this request: check the account id (nope)");
   });
+
+  test("a 404 answered by an HTML page is not Cloudflare's: not 'not found', and the message says what answered", async () => {
+    server.handle((_req, res) => {
+      res.writeHead(404, { "content-type": "text/html; charset=utf-8" });
+      res.end("<html><head><title>404 Not Found</title></head><body><center>nginx</center></body></html>");
+    });
+    const error = await failure(getSettings(client(), { accountId: ACCOUNT }, "w"));
+    expect(error.code).toBe("CF_UNEXPECTED_RESPONSE");
+    expect(error.isNotFound).toBe(false);
+    expect(isNotFound(error)).toBe(false);
+    expect(error.status).toBe(404);
+    expect(error.message).toContain("HTTP 404");
+    expect(error.message).toContain("This 404 was not Cloudflare's");
+    expect(error.message).toContain('an HTML page instead of JSON: "404 Not Found" (content-type: text/html; charset=utf-8)');
+    expect(error.message).toContain("a proxy or a wrong CLOUDFLARE_API_BASE_URL?");
+    expect(error.message).not.toContain("does not exist");
+  });
+
+  test("a DELETE answered 404 with an empty body or JSON that is not the envelope does not report the Worker gone", async () => {
+    server.handle((_req, res) => {
+      res.writeHead(404);
+      res.end();
+    });
+    const empty = await failure(deleteScript(client(), { accountId: ACCOUNT }, "w"));
+    expect(empty.code).toBe("CF_UNEXPECTED_RESPONSE");
+    expect(empty.message).toContain("an empty body (content-type: none)");
+    server.handle((_req, res) => sendJson(res, 404, { error: "not found" }));
+    const foreignJson = await failure(deleteScript(client(), { accountId: ACCOUNT }, "w"));
+    expect(foreignJson.code).toBe("CF_UNEXPECTED_RESPONSE");
+    expect(foreignJson.message).toContain("a JSON body that is not the Cloudflare envelope");
+  });
+
+  test("a 404 in Cloudflare's envelope is 'not found' even without a known code", async () => {
+    server.handle((_req, res) => sendJson(res, 404, fail([])));
+    const error = await failure(getSettings(client(), { accountId: ACCOUNT }, "w"));
+    expect(error.code).toBe("CF_NOT_FOUND");
+    expect(error.message).toContain('The Worker "w" does not exist');
+  });
 });

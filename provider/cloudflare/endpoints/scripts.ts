@@ -13,6 +13,7 @@ import {
   type WorkerModule,
 } from "../multipart";
 import { path, scriptPath, type Scope } from "../paths";
+import { bindingSecretValues } from "../secret-values";
 import {
   dispatchScriptSchema,
   scriptListSchema,
@@ -52,6 +53,7 @@ export async function uploadScript(client: CloudflareClient, scope: Scope, scrip
     query: { bindings_inherit: input.bindingsInherit },
     form: () => buildUploadForm(input.metadata, input.modules),
     schema: scriptSchema,
+    redact: bindingSecretValues(input.metadata.bindings),
   });
 }
 

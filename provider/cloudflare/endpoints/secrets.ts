@@ -6,12 +6,13 @@
 import { z } from "zod";
 import type { CloudflareClient } from "../client";
 import { path, scriptPath, type Scope } from "../paths";
+import { secretValuesOf } from "../secret-values";
 import { secretInputSchema, secretListSchema, secretSchema, type Secret, type SecretInput } from "../schemas";
 
 /** PUT `…/secrets`: creates or replaces one secret (`secret_text` or `secret_key`). */
 export async function putSecret(client: CloudflareClient, scope: Scope, scriptName: string, secret: SecretInput): Promise<Secret> {
   const body = secretInputSchema.parse(secret);
-  return client.request({ method: "PUT", path: `${scriptPath(scope, scriptName)}/secrets`, json: body, schema: secretSchema });
+  return client.request({ method: "PUT", path: `${scriptPath(scope, scriptName)}/secrets`, json: body, schema: secretSchema, redact: secretValuesOf(body) });
 }
 
 /** GET `…/secrets`: every secret's name and type. */

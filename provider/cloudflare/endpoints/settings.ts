@@ -5,6 +5,7 @@
 import type { CloudflareClient } from "../client";
 import { buildSettingsForm } from "../multipart";
 import { scriptPath, type Scope } from "../paths";
+import { bindingSecretValues } from "../secret-values";
 import {
   scriptLevelSettingsSchema,
   scriptSettingsSchema,
@@ -44,6 +45,7 @@ export async function patchSettings(
     form: () => buildSettingsForm(settings),
     schema: scriptSettingsSchema,
     retrySafe: true,
+    redact: bindingSecretValues(settings.bindings),
   });
 }
 
