@@ -62,25 +62,17 @@ describe("known bugs: a 404 that does not come from the API", () => {
   /** A proxy or a misrouted edge answering 404 with an HTML page: no Cloudflare envelope, no error code. */
   const html404 = (path: RegExp, method: string) => ({ method, path, times: 1, status: 404, headers: { "content-type": "text/html" }, body: htmlPage(404) });
 
-  it("(what happens today) refresh reads an HTML 404 as 'the Worker is gone' and drops it from state", async () => {
-    const created = await P.script.create(await checked(P.script, worker));
-    emulator.injectFault(html404(/\/settings$/, "GET"));
-    newRun();
-    expect(await P.script.read(created.id, created.outs!)).toEqual({});
-    expect(Object.keys(await world(emulator))).toEqual([NAME]);
-  });
-
-  // classifyStatus maps any 404 to CF_NOT_FOUND, whether or not the body is Cloudflare's envelope with a
-  // not-found code (10007); read() returns {} for CF_NOT_FOUND and the engine deletes the resource from state,
-  // though the Worker still runs. The same HTML 404 on DELETE makes destroy report success and orphan it.
-  it.failing("refresh fails instead of dropping a Worker from state when a 404 carries no Cloudflare error", async () => {
+  // Fixed: classifyStatus mapped any 404 to CF_NOT_FOUND, whether or not the body was Cloudflare's envelope;
+  // read() returned {} and the engine deleted the resource from state though the Worker still ran, and the
+  // same HTML 404 on DELETE made destroy report success and orphan it. Now such a 404 is CF_UNEXPECTED_RESPONSE.
+  it("refresh fails instead of dropping a Worker from state when a 404 carries no Cloudflare error", async () => {
     const created = await P.script.create(await checked(P.script, worker));
     emulator.injectFault(html404(/\/settings$/, "GET"));
     newRun();
     await expect(P.script.read(created.id, created.outs!)).rejects.toThrow(/404/);
   });
 
-  it.failing("destroy fails instead of reporting success when the DELETE is answered by an HTML 404 and the Worker remains", async () => {
+  it("destroy fails instead of reporting success when the DELETE is answered by an HTML 404 and the Worker remains", async () => {
     const created = await P.script.create(await checked(P.script, worker));
     emulator.clearRequests();
     emulator.injectFault(html404(/\/workers\/scripts\/[^/]+$/, "DELETE"));
