@@ -9,6 +9,12 @@
  * the order they asked and no one starves. The clock is injectable so tests can simulate hours in
  * milliseconds.
  */
+import { createHash } from "node:crypto";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { isLoopbackHost, resolveBaseUrl, resolveCredentials } from "./config";
+
 export const RATE_LIMIT_REQUESTS = 1_200;
 export const RATE_LIMIT_WINDOW_MS = 300_000;
 export const RATE_LIMIT_BURST = 200;
@@ -30,6 +36,12 @@ export interface RequestLimiter {
   pauseFor(ms: number): void;
 }
 
+/** Where a limiter keeps its balance between processes (wall-clock time, since each process has its own clock). */
+export interface LimiterStore {
+  load(): { tokens: number; atEpochMs: number } | undefined;
+  save(state: { tokens: number; atEpochMs: number }): void;
+}
+
 export interface TokenBucketOptions {
   /** Tokens available at once (the burst). */
   capacity: number;
@@ -37,6 +49,8 @@ export interface TokenBucketOptions {
   limit: number;
   windowMs: number;
   clock?: LimiterClock;
+  /** Carries the balance over to the next process, so back-to-back commands share one budget. */
+  store?: LimiterStore;
 }
 
 export class TokenBucketLimiter implements RequestLimiter {
@@ -46,6 +60,8 @@ export class TokenBucketLimiter implements RequestLimiter {
   #tokens: number;
   #updatedAt: number;
   #pausedUntil = -Infinity;
+  readonly #store: LimiterStore | undefined;
+  #loaded = false;
 
   constructor(options: TokenBucketOptions) {
     if (!(options.capacity >= 1) || !(options.limit > options.capacity) || !(options.windowMs > 0)) {
@@ -56,16 +72,29 @@ export class TokenBucketLimiter implements RequestLimiter {
     this.#clock = options.clock ?? realClock;
     this.#tokens = options.capacity;
     this.#updatedAt = this.#clock.now();
+    this.#store = options.store;
   }
 
   async acquire(): Promise<void> {
     await this.#waitOutPause();
+    this.#loadOnce();
     const now = this.#clock.now();
     this.#tokens = Math.min(this.#capacity, this.#tokens + (now - this.#updatedAt) * this.#ratePerMs);
     this.#updatedAt = now;
     this.#tokens -= 1;
+    this.#store?.save({ tokens: this.#tokens, atEpochMs: Date.now() });
     if (this.#tokens < 0) await this.#clock.sleep(-this.#tokens / this.#ratePerMs);
     await this.#waitOutPause();
+  }
+
+  /** The balance a previous process left, refilled for the time since it wrote it. */
+  #loadOnce(): void {
+    if (this.#loaded || !this.#store) return;
+    this.#loaded = true;
+    const saved = this.#store.load();
+    if (!saved || !Number.isFinite(saved.tokens) || !Number.isFinite(saved.atEpochMs)) return;
+    const elapsed = Math.max(0, Date.now() - saved.atEpochMs);
+    this.#tokens = Math.min(this.#tokens, saved.tokens + elapsed * this.#ratePerMs);
   }
 
   pauseFor(ms: number): void {
@@ -80,19 +109,78 @@ export class TokenBucketLimiter implements RequestLimiter {
 }
 
 /** A limiter keeping under Cloudflare's 1,200 requests per 300 s with bursts of up to 200. */
-export function createCloudflareLimiter(clock?: LimiterClock): TokenBucketLimiter {
+export function createCloudflareLimiter(clock?: LimiterClock, store?: LimiterStore): TokenBucketLimiter {
   return new TokenBucketLimiter({
     capacity: RATE_LIMIT_BURST,
     limit: RATE_LIMIT_REQUESTS,
     windowMs: RATE_LIMIT_WINDOW_MS,
     ...(clock === undefined ? {} : { clock }),
+    ...(store === undefined ? {} : { store }),
   });
+}
+
+/** Where balances are kept between processes: one small file per API origin and credential (hashed). */
+export const LIMITER_STATE_DIR = join(tmpdir(), `pulumi-cloudflare-workers-${process.getuid?.() ?? "user"}`);
+
+/**
+ * A store in a small JSON file, written at most every WRITE_INTERVAL_MS and when the process exits. Each
+ * `pulumi` command starts a new provider process; sharing the balance keeps back-to-back commands
+ * (`pulumi up` then `pulumi refresh`) inside one 1,200-per-300 s budget instead of a fresh burst each.
+ */
+export function fileLimiterStore(file: string): LimiterStore {
+  const WRITE_INTERVAL_MS = 500;
+  let pending: { tokens: number; atEpochMs: number } | undefined;
+  let timer: NodeJS.Timeout | undefined;
+  const flush = () => {
+    timer = undefined;
+    if (!pending) return;
+    try {
+      mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
+      writeFileSync(file, JSON.stringify(pending), { mode: 0o600 });
+    } catch {
+      // A limiter that cannot persist still limits this process.
+    }
+    pending = undefined;
+  };
+  process.once("exit", flush);
+  return {
+    load() {
+      try {
+        const parsed = JSON.parse(readFileSync(file, "utf8")) as { tokens?: unknown; atEpochMs?: unknown };
+        return typeof parsed.tokens === "number" && typeof parsed.atEpochMs === "number" ? { tokens: parsed.tokens, atEpochMs: parsed.atEpochMs } : undefined;
+      } catch {
+        return undefined;
+      }
+    },
+    save(state) {
+      pending = state;
+      timer ??= setTimeout(flush, WRITE_INTERVAL_MS).unref();
+    },
+  };
 }
 
 let processLimiter: TokenBucketLimiter | undefined;
 
-/** The one limiter shared by every client of this process. */
+/**
+ * The store for this process's API and credential, read when the first request is made. None for a local
+ * emulator (loopback), which has no Cloudflare budget to share, or with CLOUDFLARE_WORKERS_LIMITER_STATE=off.
+ */
+function defaultStore(): LimiterStore | undefined {
+  if (process.env.CLOUDFLARE_WORKERS_LIMITER_STATE === "off") return undefined;
+  try {
+    const url = new URL(resolveBaseUrl());
+    if (isLoopbackHost(url.hostname)) return undefined;
+    const credentials = resolveCredentials();
+    const identity = credentials.kind === "token" ? credentials.token : `${credentials.email}\0${credentials.apiKey}`;
+    const key = createHash("sha256").update(`${url.origin}\0${identity}`).digest("hex").slice(0, 16);
+    return fileLimiterStore(join(LIMITER_STATE_DIR, `limiter-${key}.json`));
+  } catch {
+    return undefined; // no configuration yet: the request itself will say what is missing
+  }
+}
+
+/** The one limiter shared by every client of this process, its balance carried over between processes. */
 export function getProcessLimiter(): RequestLimiter {
-  processLimiter ??= createCloudflareLimiter();
+  processLimiter ??= createCloudflareLimiter(undefined, defaultStore());
   return processLimiter;
 }
