@@ -25,7 +25,9 @@ export async function disagreements(engine: Engine, emulator: Emulator): Promise
       problems.push(`${r.name}: its Worker ${name} is not in the emulator`);
       continue;
     }
-    if (kind === "WorkerSecret" && !w.secrets.includes(String(r.outputs.name))) problems.push(`${r.name}: secret ${String(r.outputs.name)} missing`);
+    // A secret kept without its value is a create whose answer never came: set or not, the next up sets it.
+    const confirmed = r.outputs.text !== undefined || r.outputs.secretKey !== undefined;
+    if (kind === "WorkerSecret" && confirmed && !w.secrets.includes(String(r.outputs.name))) problems.push(`${r.name}: secret ${String(r.outputs.name)} missing`);
     if (kind === "WorkerScriptSettings") {
       if (r.outputs.logpush !== undefined && r.outputs.logpush !== w.logpush) problems.push(`${r.name}: logpush ${String(w.logpush)} ≠ state ${String(r.outputs.logpush)}`);
       if (Array.isArray(r.outputs.tags) && JSON.stringify([...(r.outputs.tags as string[])].sort()) !== JSON.stringify([...(w.tags ?? [])].sort())) {
