@@ -50,7 +50,7 @@ function splitHeaderParams(value: string): string[] {
   let quoted = false;
   for (let i = 0; i < value.length; i++) {
     const ch = value[i]!;
-    if (ch === '"' && value[i - 1] !== "\\") quoted = !quoted;
+    if (ch === '"') quoted = !quoted;
     if (ch === ";" && !quoted) {
       out.push(current.trim());
       current = "";
@@ -62,9 +62,13 @@ function splitHeaderParams(value: string): string[] {
   return out;
 }
 
+/**
+ * A quoted parameter as the HTML standard (and undici's FormData) writes it: `"` as %22, CR as %0D, LF as
+ * %0A; a backslash is an ordinary character.
+ */
 function unquote(value: string): string {
   if (value.length >= 2 && value.startsWith('"') && value.endsWith('"')) {
-    return value.slice(1, -1).replace(/\\(.)/g, "$1");
+    return value.slice(1, -1).replace(/%22/g, '"').replace(/%0D/gi, "\r").replace(/%0A/gi, "\n");
   }
   return value;
 }
@@ -149,7 +153,7 @@ export interface OutgoingPart {
 }
 
 function quoteParam(value: string): string {
-  return `"${value.replace(/[\\"]/g, (c) => `\\${c}`).replace(/[\r\n]/g, " ")}"`;
+  return `"${value.replace(/"/g, "%22").replace(/\r/g, "%0D").replace(/\n/g, "%0A")}"`;
 }
 
 /** Builds a `multipart/form-data` body; returns it with the Content-Type header that names its boundary. */

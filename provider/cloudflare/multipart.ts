@@ -124,7 +124,8 @@ function dispositionParam(disposition: string, key: string): string | undefined 
   const re = new RegExp(`;\\s*${key}=(?:"((?:[^"\\\\]|\\\\.)*)"|([^;\\s]*))`, "i");
   const match = re.exec(disposition);
   if (match === null) return undefined;
-  if (match[1] !== undefined) return match[1].replace(/\\(.)/g, "$1").replace(/%22/g, '"').replace(/%0D/gi, "\r").replace(/%0A/gi, "\n");
+  // The HTML standard's escaping, as undici writes it: a backslash is an ordinary character.
+  if (match[1] !== undefined) return match[1].replace(/%22/g, '"').replace(/%0D/gi, "\r").replace(/%0A/gi, "\n");
   return match[2];
 }
 

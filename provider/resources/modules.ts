@@ -70,7 +70,7 @@ function moduleNameProblem(name: string): string | undefined {
   if (name.length === 0) return "a module name cannot be empty";
   if (name === RESERVED_PART_NAME) return `"${RESERVED_PART_NAME}" is the name of the upload's metadata part; rename the module`;
   if (name.length > MODULE_NAME_MAX_LENGTH) return `a module name has at most ${MODULE_NAME_MAX_LENGTH} characters`;
-  if (/[\u0000-\u001f\u007f"\\]/.test(name)) return "a module name cannot contain control characters, quotes or backslashes";
+  if (/[\u0000-\u001f\u007f"\\%]/.test(name)) return "a module name cannot contain control characters, quotes, backslashes or '%' (the multipart format cannot carry them unambiguously)";
   if (name.startsWith("/") || name.split("/").some((s) => s === ".." || s === "." || s === "")) {
     return "a module name is a relative path without '.', '..' or empty segments";
   }
