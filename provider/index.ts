@@ -3,7 +3,7 @@
  * objects that the SDK serializes into state. Keep these export names stable: state written by older
  * versions calls them.
  */
-import { setStackConfig } from "./cloudflare";
+import { setStackConfig, STACK_CONFIG_KEYS } from "./cloudflare";
 
 export { workerScriptProvider } from "./resources/worker-script";
 export { workerSecretProvider } from "./resources/worker-secret";
@@ -11,19 +11,13 @@ export { workerScriptSettingsProvider } from "./resources/worker-script-settings
 export { workerSubdomainProvider } from "./resources/worker-subdomain";
 export { dispatchNamespaceProvider } from "./resources/dispatch-namespace";
 
-/** Stack configuration keys honoured, as @pulumi/cloudflare users already set them. */
-export const STACK_CONFIG_KEYS = [
-  "cloudflare:apiToken",
-  "cloudflare:apiKey",
-  "cloudflare:email",
-  "cloudflare:accountId",
-  "cloudflare:apiBaseUrl",
-] as const;
-
-/** Called by the dynamic-provider host with the stack's configuration; kept in memory only. */
+/**
+ * Called by the dynamic-provider host with the stack's configuration; kept in memory only. The keys are the
+ * client's (`cloudflare:apiToken`, …, as @pulumi/cloudflare users already set them).
+ */
 export function configure(config: { get(key: string): string | undefined }): void {
   const values: Record<string, string> = {};
-  for (const key of STACK_CONFIG_KEYS) {
+  for (const key of Object.values(STACK_CONFIG_KEYS)) {
     const value = config.get(key);
     if (value !== undefined) values[key] = value;
   }
