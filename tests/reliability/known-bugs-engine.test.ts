@@ -1,7 +1,6 @@
 /**
- * The lost-create bug as a user meets it through `pulumi up` (see known-bugs.test.ts for the provider-level
- * tests, the message the user gets today, and the cause): kept visible with `it.failing` until fixed.
- * Today the next up stops at the Worker with "already exists … set adopt: true", and the Worker is an orphan.
+ * The lost-create bug as a user met it through `pulumi up` (the next up stopped at the Worker with "already
+ * exists … set adopt: true", leaving an orphan), now fixed; see known-bugs.test.ts for the provider level.
  */
 import * as path from "node:path";
 import { DEFAULT_EMULATOR_TOKEN, startEmulator, type Emulator } from "../../emulator";

@@ -1,6 +1,6 @@
 /**
- * Reliability bugs, kept visible with `it.failing` until they are fixed (then flip each to `it`). Beside
- * each, a passing test pins down what a user experiences today, so the fix shows as a change of behaviour.
+ * Reliability bugs found by these suites, now fixed: each test states the behaviour a user needs (a create
+ * whose answers were lost converges; a 404 that is not Cloudflare's is not "gone").
  */
 import type { Emulator } from "../../emulator";
 import { newRun, startTestEmulator } from "../resources/helpers";
