@@ -22,7 +22,7 @@ import {
   getScriptSettings,
   getSettings,
   isNotFound,
-  listVersions,
+  getNewestVersion,
   patchSettings,
   putScriptContent,
   uploadScript,
@@ -280,9 +280,8 @@ function scriptOutputs(script: Script | null | undefined): Partial<WorkerScriptO
  */
 async function latestVersion(scope: Scope, name: string, inputs: WorkerScriptInputs): Promise<Partial<WorkerScriptOutputs>> {
   if (!inputs.trackVersion || scope.dispatchNamespace !== undefined) return {};
-  const { items } = await listVersions(getDefaultClient(), scope, name, { page: 1, perPage: 1 });
-  const newest = [...items].sort((a, b) => b.number - a.number)[0];
-  return newest ? { versionId: newest.id, versionNumber: newest.number } : {};
+  const newest = await getNewestVersion(getDefaultClient(), scope, name);
+  return newest ? compact({ versionId: newest.id, versionNumber: newest.number }) : {};
 }
 
 /** The live Worker (etag, handlers, dates), or undefined when it does not exist. */
