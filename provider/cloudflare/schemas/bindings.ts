@@ -241,7 +241,10 @@ function isMarkedOpaque(value: unknown): boolean {
  * A binding a program writes: a known, complete binding, or one marked opaque. Each is checked by its own
  * schema alone, so a failure names the field at fault rather than "no member of the union matched".
  */
-export const programBindingSchema = z.custom<BindingInput | z.infer<typeof opaqueBindingInputSchema>>().superRefine((value, ctx) => {
+/** A binding as a program writes it (wire shape), once checked. */
+export type ProgramBinding = { type: string; name: string; [field: string]: unknown };
+
+export const programBindingSchema: z.ZodType<ProgramBinding> = z.custom<ProgramBinding>().superRefine((value, ctx) => {
   const parsed = (isMarkedOpaque(value) ? opaqueBindingInputSchema : bindingInputSchema).safeParse(value);
   if (!parsed.success) for (const issue of parsed.error.issues) ctx.addIssue(issue as Parameters<typeof ctx.addIssue>[0]);
 });
@@ -279,4 +282,4 @@ export const wireBindingListSchema = z.array(wireBindingSchema);
 export const requestBindingListSchema = bindingListSchema(requestBindingSchema);
 export const bindingInputListSchema = bindingListSchema(bindingInputSchema);
 /** Bindings as a program writes them: known and complete, or marked opaque; names unique. */
-export const programBindingListSchema = bindingListSchema(programBindingSchema);
+export const programBindingListSchema: z.ZodType<ProgramBinding[]> = bindingListSchema(programBindingSchema);

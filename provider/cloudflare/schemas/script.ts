@@ -296,7 +296,10 @@ export const secretListSchema = z.array(secretSchema);
 
 export const subdomainSchema = z.looseObject({ enabled: z.boolean(), previews_enabled: z.boolean().optional() });
 export type Subdomain = z.infer<typeof subdomainSchema>;
-export const subdomainInputSchema = z.strictObject({ enabled: z.boolean(), previews_enabled: z.boolean().optional() });
+/** POST `…/subdomain` as we send it: both fields, always (see endpoints/subdomain.ts). */
+export const subdomainInputSchema = z.strictObject({ enabled: z.boolean(), previews_enabled: z.boolean() });
+/** POST `…/subdomain` as the emulator accepts it, as the API does: `previews_enabled` may be left out. */
+export const subdomainRequestSchema = subdomainInputSchema.extend({ previews_enabled: z.boolean().optional() });
 
 export const usageModelResultSchema = z.looseObject({
   usage_model: z.string(),
