@@ -93,6 +93,17 @@ describe("WorkerScript with real-shaped answers", () => {
     await scriptLifecycle({ ...base, bindings: [opaque] }, { bindings: [{ ...opaque, setting: 2 }] });
   });
 
+  it("adopts a Worker carrying an unknown binding, declared opaque, without a write", async () => {
+    await uploadScript(client(), scope, "api", {
+      metadata: { main_module: "worker.js", compatibility_date: "2025-01-01", bindings: [{ type: "some_future_binding", name: "FUTURE", setting: 1 }] },
+      modules: [{ name: "worker.js", contentType: "application/javascript+module", content: encoder.encode(CODE) }],
+    });
+    takeCalls(emulator);
+    const checked = await checkedScript({ ...base, adopt: true, bindings: [{ type: "some_future_binding", name: "FUTURE", setting: 1, opaque: true }] });
+    await workerScriptProvider.create(checked);
+    expect(takeCalls(emulator).filter((c) => !c.startsWith("GET"))).toEqual([]);
+  });
+
   it("refuses an unknown binding type that is not marked opaque, naming the property", async () => {
     const result = await workerScriptProvider.check({}, { ...base, bindings: [{ type: "some_future_binding", name: "F" }] });
     expect(result.failures?.[0]?.property).toBe("bindings");
