@@ -95,6 +95,8 @@ export async function simulateRateLimitedFleet(options: { resources: number }): 
 
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const scriptCache = require(path.join(DIST, "resources", "script-cache.js")) as { clearScriptCache(): void };
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const secretCache = require(path.join(DIST, "resources", "secret-cache.js")) as { clearSecretCache(): void };
   // A fresh account per run: the account listing a provider process caches must not carry over.
   const account = randomBytes(16).toString("hex");
   scriptCache.clearScriptCache();
@@ -158,6 +160,7 @@ export async function simulateRateLimitedFleet(options: { resources: number }): 
   } finally {
     limiterModule.getProcessLimiter = original;
     scriptCache.clearScriptCache();
+  secretCache.clearSecretCache();
     await emulator.close();
   }
   const realMs = performance.now() - started;

@@ -43,12 +43,13 @@ describe("WorkerSecret against the emulator", () => {
 
   it("creates with one existence check and one PUT, rotates with one PUT, reads, and deletes", async () => {
     const { id, outs } = await workerSecretProvider.create(base);
-    expect(takeCalls(emulator)).toEqual(["GET /workers/scripts/api/secrets/API_TOKEN?url_encoded=true", "PUT /workers/scripts/api/secrets"]);
+    expect(takeCalls(emulator)).toEqual(["GET /workers/scripts/api/secrets", "PUT /workers/scripts/api/secrets"]);
     expect(id).toBe(`${ACCOUNT}/api/secrets/API_TOKEN`);
     expect(outs).toEqual({ ...base, type: "secret_text" });
 
+    newRun(); // a refresh is a command of its own
     const read = await workerSecretProvider.read(id, outs!);
-    expect(takeCalls(emulator)).toEqual(["GET /workers/scripts/api/secrets/API_TOKEN?url_encoded=true"]);
+    expect(takeCalls(emulator)).toEqual(["GET /workers/scripts/api/secrets"]);
     expect(await workerSecretProvider.diff(id, read.props!, base)).toEqual({ changes: false, replaces: [] });
 
     const rotated = { ...base, text: "second-value-0002" };
@@ -70,8 +71,10 @@ describe("WorkerSecret against the emulator", () => {
   it("reads a secret deleted outside Pulumi as gone, and one of another kind as changed", async () => {
     const { id, outs } = await workerSecretProvider.create(base);
     await deleteSecret(client(), scope, "api", "API_TOKEN");
+    newRun();
     expect((await workerSecretProvider.read(id, outs!)).id).toBeUndefined();
     await putSecret(client(), scope, "api", { name: "API_TOKEN", type: "secret_key", format: "raw", algorithm: { name: "HMAC", hash: "SHA-256" }, usages: ["sign"], key_base64: "AA==" });
+    newRun();
     const read = await workerSecretProvider.read(id, outs!);
     expect((await workerSecretProvider.diff(id, read.props!, base)).changes).toBe(true);
   });
@@ -80,9 +83,26 @@ describe("WorkerSecret against the emulator", () => {
     await putSecret(client(), scope, "api", { name: "API_TOKEN", type: "secret_text", text: "from-wrangler" });
     await expect(workerSecretProvider.create(base)).rejects.toThrow(/Secret "API_TOKEN" of Worker "api" already exists. Set adopt: true/);
     takeCalls(emulator);
+    newRun();
     await workerSecretProvider.create({ ...base, adopt: true });
     // Taken over as it is: the API cannot show the value, so the deployed one is kept until the program's changes.
-    expect(takeCalls(emulator)).toEqual(["GET /workers/scripts/api/secrets/API_TOKEN?url_encoded=true"]);
+    expect(takeCalls(emulator)).toEqual(["GET /workers/scripts/api/secrets"]);
+  });
+
+  it("reads every secret of a Worker with one list, shared by its WorkerSecrets in one run, and keeps it true after our writes", async () => {
+    const names = ["API_TOKEN", "DB_PASSWORD", "SIGNING_KEY"];
+    const created = [];
+    for (const name of names) created.push(await workerSecretProvider.create({ ...base, name }));
+    // One list answers the three existence checks.
+    expect(takeCalls(emulator)).toEqual(["GET /workers/scripts/api/secrets", ...names.map(() => "PUT /workers/scripts/api/secrets")]);
+    newRun();
+    const reads = await Promise.all(created.map(({ id, outs }) => workerSecretProvider.read(id, outs!)));
+    expect(reads.map((r) => r.id)).toEqual(created.map((c) => c.id));
+    expect(takeCalls(emulator)).toEqual(["GET /workers/scripts/api/secrets"]);
+    // Our own delete updates the list this run holds: the secret reads as gone without another call.
+    await workerSecretProvider.delete(created[0]!.id, created[0]!.outs!);
+    expect((await workerSecretProvider.read(created[0]!.id, created[0]!.outs!)).id).toBeUndefined();
+    expect(takeCalls(emulator)).toEqual(["DELETE /workers/scripts/api/secrets/API_TOKEN?url_encoded=true"]);
   });
 
   it("skips the existence check for a Worker this run has just uploaded, which has no other secrets", async () => {
