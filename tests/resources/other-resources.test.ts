@@ -14,6 +14,7 @@ import {
   setSubdomain,
   uploadScript,
 } from "../../provider/cloudflare";
+import { listingAnswers } from "../../provider/resources/listed-settings";
 import { workerScriptProvider } from "../../provider/resources/worker-script";
 import { workerSecretProvider, type WorkerSecretInputs } from "../../provider/resources/worker-secret";
 import { workerScriptSettingsProvider, type WorkerScriptSettingsInputs } from "../../provider/resources/worker-script-settings";
@@ -136,8 +137,10 @@ describe("WorkerScriptSettings against the emulator", () => {
     expect(await getScriptSettings(client(), scope, "api")).toMatchObject({ logpush: true, tail_consumers: [{ service: "log-sink" }] });
     takeCalls(emulator);
 
+    newRun(); // a refresh is a command of its own
     const read = await workerScriptSettingsProvider.read(id, outs!);
-    expect(takeCalls(emulator)).toEqual(["GET /workers/scripts/api/script-settings"]);
+    // The account listing carries the script-level settings: no GET …/script-settings.
+    expect(takeCalls(emulator)).toEqual(["GET /workers/scripts"]);
     expect(await workerScriptSettingsProvider.diff(id, read.props!, base)).toEqual({ changes: false, replaces: [] });
 
     const news = { ...base, logpush: false };
@@ -151,6 +154,38 @@ describe("WorkerScriptSettings against the emulator", () => {
     expect(restored.logpush).toBe(false);
     expect(restored.tags ?? []).toEqual([]);
     expect(restored.tail_consumers ?? []).toEqual([]);
+  });
+
+  it("a refresh of many Workers' settings reads the one account listing, which our own PATCHes keep true", async () => {
+    const names = ["w-1", "w-2", "w-3"];
+    for (const name of names) {
+      await uploadScript(client(), scope, name, {
+        metadata: { main_module: "w.js" },
+        modules: [{ name: "w.js", contentType: "application/javascript+module", content: Buffer.from("export default { fetch() {} }") }],
+      });
+    }
+    const created = [];
+    for (const name of names) created.push(await workerScriptSettingsProvider.create({ ...base, scriptName: name, observability: { enabled: true, headSamplingRate: 0.5 } }));
+    newRun();
+    takeCalls(emulator);
+    const reads = await Promise.all(created.map(({ id, outs }) => workerScriptSettingsProvider.read(id, outs!)));
+    expect(takeCalls(emulator)).toEqual(["GET /workers/scripts"]);
+    for (const [i, read] of reads.entries()) expect(await workerScriptSettingsProvider.diff(created[i]!.id, read.props!, created[i]!.outs!)).toEqual({ changes: false, replaces: [] });
+    // An update in this run goes into the listing it holds: a read after it sees the new value, with no call.
+    const changed = { ...created[0]!.outs!, logpush: false };
+    await workerScriptSettingsProvider.update(created[0]!.id, created[0]!.outs!, changed);
+    takeCalls(emulator);
+    expect((await workerScriptSettingsProvider.read(created[0]!.id, changed)).props).toMatchObject({ logpush: false });
+    expect(takeCalls(emulator)).toEqual([]);
+  });
+
+  it("asks …/script-settings when the listing does not hold every managed field or key", () => {
+    const row = { logpush: true, tags: [], tail_consumers: null, observability: { enabled: true, head_sampling_rate: 1 } };
+    expect(listingAnswers(row, { logpush: false, tags: ["a"] })).toBe(true);
+    expect(listingAnswers(row, { observability: { enabled: true } })).toBe(true);
+    expect(listingAnswers(row, { observability: { enabled: true, traces: { enabled: true } } })).toBe(false);
+    expect(listingAnswers(row, { tail_consumers: [] })).toBe(false);
+    expect(listingAnswers({}, { logpush: true })).toBe(false);
   });
 
   it("detects settings changed outside Pulumi on the fields it manages only", async () => {
