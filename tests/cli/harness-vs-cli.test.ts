@@ -133,7 +133,7 @@ describeWithCli("the engine harness against the real Pulumi CLI", (cliDir) => {
       let report: StepReport;
       if (step.command === "up") {
         await stack.setConfig(step.config, step.secretConfig);
-        cli = await stack.ok(["up", "--yes"], { events: true });
+        cli = await stack.ok(["up", "--yes", "--skip-preview"], { events: true });
         report = await engine.up(program, { config: step.config, secretConfig: step.secretConfig });
       } else {
         cli = await stack.ok(["destroy", "--yes"], { events: true });

@@ -135,6 +135,8 @@ export class PulumiStack {
       PULUMI_CONFIG_PASSPHRASE: options.passphrase ?? "correct horse battery staple",
       PULUMI_HOME: this.homeDir,
       PULUMI_SKIP_UPDATE_CHECK: "true",
+      // Makes --event-log (the engine events the tests read the steps from) available.
+      PULUMI_DEBUG_COMMANDS: "true",
       PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
       ...options.env,
     };
