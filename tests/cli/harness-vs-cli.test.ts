@@ -18,8 +18,12 @@ interface Step {
   command: "up" | "destroy";
   config?: Record<string, string>;
   secretConfig?: Record<string, string>;
-  /** Compare the API writes in order (dependencies fix it), not only as a set. */
-  ordered?: boolean;
+  /**
+   * Orders dependencies fix, checked on both sides: every API write matching the first pattern comes before
+   * every write matching the second. (Independent steps run in parallel in the engine, so the writes are
+   * otherwise compared as a set.)
+   */
+  order?: Array<[RegExp, RegExp]>;
 }
 
 interface Scenario {
@@ -34,9 +38,28 @@ const SCENARIOS: Scenario[] = [
       { title: "create", command: "up", secretConfig: { apiToken: "vs-token-1" } },
       { title: "no change", command: "up", secretConfig: { apiToken: "vs-token-1" } },
       { title: "binding and secret changed", command: "up", config: { greeting: "Salut" }, secretConfig: { apiToken: "vs-token-2" } },
-      // A new script name replaces the Worker, and with it every resource whose scriptName follows it.
-      { title: "renamed: replacement with dependents", command: "up", config: { greeting: "Salut", scriptName: "hello-api-2" }, secretConfig: { apiToken: "vs-token-2" }, ordered: true },
-      { title: "destroy", command: "destroy", ordered: true },
+      // A new script name replaces the Worker, and with it every resource whose scriptName follows it:
+      // all the new ones first, then the old ones deleted, dependents first.
+      {
+        title: "renamed: replacement with dependents",
+        command: "up",
+        config: { greeting: "Salut", scriptName: "hello-api-2" },
+        secretConfig: { apiToken: "vs-token-2" },
+        order: [
+          [/^PUT \/workers\/scripts\/hello-api-2$/, /hello-api-2\//],
+          [/hello-api-2/, /scripts\/hello-api(\/|$)/],
+          [/DELETE .*hello-api\/subdomain/, /DELETE .*hello-api\/secrets/],
+          [/scripts\/hello-api\//, /^DELETE \/workers\/scripts\/hello-api$/],
+        ],
+      },
+      {
+        title: "destroy",
+        command: "destroy",
+        order: [
+          [/DELETE .*\/subdomain$/, /DELETE .*\/secrets\//],
+          [/scripts\/hello-api-2\//, /^DELETE \/workers\/scripts\/hello-api-2$/],
+        ],
+      },
     ],
   },
   {
@@ -44,10 +67,38 @@ const SCENARIOS: Scenario[] = [
     steps: [
       { title: "create", command: "up", secretConfig: { customerKey: "vs-customer-key" } },
       { title: "plan changed", command: "up", config: { plan: "pro" }, secretConfig: { customerKey: "vs-customer-key" } },
-      { title: "customer changed: replacement with dependents", command: "up", config: { plan: "pro", customer: "globex" }, secretConfig: { customerKey: "vs-customer-key" }, ordered: true },
+      {
+        title: "customer changed: replacement with dependents",
+        command: "up",
+        config: { plan: "pro", customer: "globex" },
+        secretConfig: { customerKey: "vs-customer-key" },
+        order: [
+          [/^PUT .*scripts\/customer-globex$/, /^PUT .*customer-globex\/secrets$/],
+          [/customer-globex/, /customer-acme/],
+          [/DELETE .*customer-acme\/secrets/, /DELETE .*scripts\/customer-acme$/],
+        ],
+      },
       // A namespace renamed is replaced; the Worker and its secret inside it are replaced with it.
-      { title: "namespace renamed", command: "up", config: { plan: "pro", customer: "globex", namespace: "tenants" }, secretConfig: { customerKey: "vs-customer-key" }, ordered: true },
-      { title: "destroy", command: "destroy", ordered: true },
+      {
+        title: "namespace renamed",
+        command: "up",
+        config: { plan: "pro", customer: "globex", namespace: "tenants" },
+        secretConfig: { customerKey: "vs-customer-key" },
+        order: [
+          [/^POST .*namespaces$/, /namespaces\/tenants\//],
+          [/namespaces\/tenants/, /namespaces\/customers/],
+          [/DELETE .*customers\/scripts\/customer-globex\/secrets/, /DELETE .*customers\/scripts\/customer-globex$/],
+          [/DELETE .*customers\/scripts/, /^DELETE .*namespaces\/customers$/],
+        ],
+      },
+      {
+        title: "destroy",
+        command: "destroy",
+        order: [
+          [/secrets\/CUSTOMER_KEY$/, /scripts\/customer-globex$/],
+          [/scripts\/customer-globex/, /^DELETE .*namespaces\/tenants$/],
+        ],
+      },
     ],
   },
 ];
@@ -74,8 +125,15 @@ function takeWrites(emulator: Emulator): string[] {
   return out;
 }
 
+/** Every write matching `first` comes before every write matching `then` (and both match something). */
+function comesBefore(writes: string[], first: RegExp, then: RegExp): boolean {
+  const a = writes.flatMap((w, i) => (first.test(w) ? [i] : []));
+  const b = writes.flatMap((w, i) => (then.test(w) && !first.test(w) ? [i] : []));
+  return a.length > 0 && b.length > 0 && Math.max(...a) < Math.min(...b);
+}
+
 /** Fields that differ between two runs by nature (dates the emulator stamps, etags of fresh uploads, ids). */
-const VOLATILE = new Set(["createdOn", "modifiedOn", "etag", "versionId", "createdAt", "modifiedAt", "id", "tag", "deploymentId"]);
+const VOLATILE = new Set(["createdOn", "modifiedOn", "etag", "versionId", "createdAt", "modifiedAt", "id", "tag", "deploymentId", "namespaceId"]);
 const SECRET_SIG = "4dabf18193072939515e22adb298388d";
 
 function comparable(value: unknown): unknown {
@@ -142,8 +200,11 @@ describeWithCli("the engine harness against the real Pulumi CLI", (cliDir) => {
       expect(harnessOps(report)).toEqual(cliOps(cli));
       const cliWrites = takeWrites(cliEmulator);
       const harnessWrites = takeWrites(harnessEmulator);
-      if (step.ordered) expect(harnessWrites).toEqual(cliWrites);
-      else expect([...harnessWrites].sort()).toEqual([...cliWrites].sort());
+      expect([...harnessWrites].sort()).toEqual([...cliWrites].sort());
+      for (const [first, then] of step.order ?? []) {
+        expect({ first: String(first), then: String(then), cli: comesBefore(cliWrites, first, then) }).toEqual({ first: String(first), then: String(then), cli: true });
+        expect({ first: String(first), then: String(then), harness: comesBefore(harnessWrites, first, then) }).toEqual({ first: String(first), then: String(then), harness: true });
+      }
       expect(harnessState(engine)).toEqual(cliState((await stack.exportState()).deployment));
     }, TIMEOUT);
   });
