@@ -8,7 +8,8 @@
 #   ${XDG_CACHE_HOME:-$HOME/.cache}/pulumi-cloudflare-workers/pulumi-<version>/ (PULUMI_CLI_CACHE overrides),
 #   once per machine (about 10-20 min on 2 cores); every later call, from any clone, answers at once.
 # - Neither Go nor a CLI: one line on stderr, exit 1.
-# PULUMI_CLI_BUILD=1 skips the PATH lookup (always the pinned, cached build).
+# PULUMI_CLI_BUILD=1 skips the PATH lookup (always the pinned, cached build); PULUMI_CLI_NO_BUILD=1 never
+# builds (exit 1 when neither PATH nor the cache has a CLI: the demo uses it to fall back to the harness).
 set -euo pipefail
 
 PINNED_VERSION=3.274.1
@@ -68,6 +69,10 @@ if ! flock -n 9; then
 fi
 
 if ! built_ok; then
+  if [ "${PULUMI_CLI_NO_BUILD:-}" = 1 ]; then
+    say "no pulumi >= $MIN_VERSION on PATH and v$PINNED_VERSION not built yet (\`npm run -s pulumi-cli\` builds it)"
+    exit 1
+  fi
   if ! command -v go >/dev/null 2>&1; then
     say "no pulumi >= $MIN_VERSION on PATH and no Go to build v$PINNED_VERSION (install Go 1.26+ or the Pulumi CLI)"
     exit 1

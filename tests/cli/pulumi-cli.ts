@@ -16,10 +16,14 @@ export const CLI_RESULT_FILE = path.join(PACKAGE_ROOT, "node_modules", ".cache",
 
 export type CliLookup = { dir: string } | { skipped: string };
 
-/** Runs scripts/pulumi-cli.sh: its last stdout line is the folder; on failure its one-line reason. */
-export function runPulumiCliScript(stdio: "pipe" | "inherit-stderr" = "pipe"): CliLookup {
+/**
+ * Runs scripts/pulumi-cli.sh: its last stdout line is the folder; on failure its one-line reason.
+ * `noBuild`: only a CLI already on PATH or in the cache, never a build (the demo).
+ */
+export function runPulumiCliScript(stdio: "pipe" | "inherit-stderr" = "pipe", options: { noBuild?: boolean } = {}): CliLookup {
   const run = spawnSync("bash", [path.join(PACKAGE_ROOT, "scripts", "pulumi-cli.sh")], {
     encoding: "utf8",
+    env: { ...process.env, ...(options.noBuild ? { PULUMI_CLI_NO_BUILD: "1" } : {}) },
     stdio: ["ignore", "pipe", stdio === "pipe" ? "pipe" : "inherit"],
   });
   const lines = (run.stdout ?? "").trim().split("\n").filter(Boolean);
@@ -86,6 +90,13 @@ export interface StepMetadata {
   new?: { inputs?: Record<string, unknown>; outputs?: Record<string, unknown>; id?: string };
 }
 
+export interface RunOptions {
+  /** Add --event-log and parse the engine events into `events`. */
+  events?: boolean;
+  /** Also copy the command's output to this process's stdout/stderr as it comes (the demo). */
+  echo?: boolean;
+}
+
 export interface StackOptions {
   /** The CLI folder (from pulumiCli()). */
   cliDir: string;
@@ -143,15 +154,21 @@ export class PulumiStack {
   }
 
   /** Runs `pulumi <args>` in the project folder. Never throws for a non-zero exit: tests read `code`. */
-  async run(args: string[], options: { events?: boolean } = {}): Promise<CommandResult> {
+  async run(args: string[], options: RunOptions = {}): Promise<CommandResult> {
     const eventLog = options.events ? path.join(this.projectDir, `.events-${++this.eventLogs}.jsonl`) : undefined;
     const fullArgs = [...args, "--non-interactive", "--color", "never", ...(eventLog ? ["--event-log", eventLog] : [])];
     const start = Date.now();
     const child = spawn("pulumi", fullArgs, { cwd: this.projectDir, env: this.env, stdio: ["ignore", "pipe", "pipe"] });
     let stdout = "";
     let stderr = "";
-    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+    child.stdout.on("data", (chunk: Buffer) => {
+      stdout += chunk.toString();
+      if (options.echo) process.stdout.write(chunk);
+    });
+    child.stderr.on("data", (chunk: Buffer) => {
+      stderr += chunk.toString();
+      if (options.echo) process.stderr.write(chunk);
+    });
     const timer = setTimeout(() => child.kill("SIGKILL"), this.timeoutMs);
     const code = await new Promise<number>((resolve, reject) => {
       child.on("error", reject);
@@ -162,7 +179,7 @@ export class PulumiStack {
   }
 
   /** Runs a command and fails with its whole output unless it exits 0. */
-  async ok(args: string[], options: { events?: boolean } = {}): Promise<CommandResult> {
+  async ok(args: string[], options: RunOptions = {}): Promise<CommandResult> {
     const result = await this.run(args, options);
     if (result.code !== 0) {
       throw new Error(`\`${result.command}\` exited ${result.code}\n--- stdout\n${result.stdout}\n--- stderr\n${result.stderr}`);
