@@ -43,17 +43,19 @@ install_plugins() {
   local dir=$1
   cmp -s "$tools/language-host.js" "$dir/language-host.js" 2>/dev/null || cp "$tools/language-host.js" "$dir/language-host.js"
   # Both run on the project's Node (node_modules/node, Node 24) when the project folder or one above it has it,
-  # else on the `node` of PATH. The CLI starts plugins in the project folder.
-  local find_node='d=$PWD; NODE=node
+  # else on the `node` of PATH; the provider host is the @pulumi/pulumi found the same way (Node's lookup).
+  # The CLI starts plugins in the project folder.
+  local find='NODE=node; PROVIDER=./node_modules/@pulumi/pulumi/cmd/dynamic-provider; d=$PWD; found_node=; found_sdk=
 while :; do
-  if [ -x "$d/node_modules/node/bin/node" ]; then NODE="$d/node_modules/node/bin/node"; break; fi
+  if [ -z "$found_node" ] && [ -x "$d/node_modules/node/bin/node" ]; then NODE="$d/node_modules/node/bin/node"; found_node=1; fi
+  if [ -z "$found_sdk" ] && [ -d "$d/node_modules/@pulumi/pulumi/cmd/dynamic-provider" ]; then PROVIDER="$d/node_modules/@pulumi/pulumi/cmd/dynamic-provider"; found_sdk=1; fi
   [ "$d" = / ] && break
   d=$(dirname "$d")
 done'
   printf '#!/bin/sh\n# Pulumi Node.js language host (tools/pulumi-cli/language-host.js).\n%s\nexec "$NODE" "$(dirname "$0")/language-host.js" "$@"\n' \
-    "$find_node" >"$dir/pulumi-language-nodejs.tmp"
-  printf '#!/bin/sh\n# Dynamic-provider plugin: the provider host that @pulumi/pulumi ships, run with the project'"'"'s Node.\n%s\nexec "$NODE" ./node_modules/@pulumi/pulumi/cmd/dynamic-provider "$@"\n' \
-    "$find_node" >"$dir/pulumi-resource-pulumi-nodejs.tmp"
+    "$find" >"$dir/pulumi-language-nodejs.tmp"
+  printf '#!/bin/sh\n# Dynamic-provider plugin: the provider host that @pulumi/pulumi ships, run with the project'"'"'s Node.\n%s\nexec "$NODE" "$PROVIDER" "$@"\n' \
+    "$find" >"$dir/pulumi-resource-pulumi-nodejs.tmp"
   chmod +x "$dir/pulumi-language-nodejs.tmp" "$dir/pulumi-resource-pulumi-nodejs.tmp"
   mv -f "$dir/pulumi-language-nodejs.tmp" "$dir/pulumi-language-nodejs"
   mv -f "$dir/pulumi-resource-pulumi-nodejs.tmp" "$dir/pulumi-resource-pulumi-nodejs"
