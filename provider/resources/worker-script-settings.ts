@@ -7,14 +7,14 @@
  *
  * Lifecycle → endpoints:
  *   create  PATCH …/script-settings with the managed fields (in a dispatch namespace, which has no
- *           …/script-settings: PATCH …/settings, and PUT …/tags for tags)
- *   read    GET …/script-settings (in a namespace GET …/settings)
+ *           …/script-settings: PATCH …/settings, and PUT …/tags for tags; likewise below)
+ *   read    the account listing shared by the process (listed-settings.ts), else GET …/script-settings
  *   update  PATCH …/script-settings with the changed fields (a field no longer set goes back to the API default)
  *   delete  PATCH …/script-settings putting back the API defaults of the fields it managed
  */
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 import { z } from "zod";
-import { getDefaultClient, isNotFound, readScriptLevelSettings, writeScriptLevelSettings, type ScriptLevelSettings } from "../cloudflare";
+import { getDefaultClient, isNotFound, readScriptLevelSettings, type ScriptLevelSettings } from "../cloudflare";
 import { observabilityInputSchema, tagSchema, tailConsumerSchema, TAGS_MAX_COUNT } from "../cloudflare/schemas";
 import { fromWire, toWire } from "./case";
 import {
@@ -30,6 +30,7 @@ import {
   type DiffField,
   type ScopeInputs,
 } from "./common";
+import { liveScriptLevelSettings, patchScriptLevelSettings as patchScriptSettings } from "./listed-settings";
 import { normaliseOptionalObject, normaliseStringSet, normaliseTailConsumers, projectOntoProgram, withoutNulls } from "./normalise";
 
 type Json = Record<string, unknown>;
@@ -128,13 +129,13 @@ export const workerScriptSettingsProvider = {
       const live = liveScriptSettings(inputs, await readScriptLevelSettings(getDefaultClient(), scope, inputs.scriptName!));
       fields = diffByTable(WORKER_SCRIPT_SETTINGS_DIFF, live as Json, inputs as Json).changed.filter((f): f is Field => (FIELDS as string[]).includes(f));
     }
-    if (fields.length > 0) await writeScriptLevelSettings(getDefaultClient(), scope, inputs.scriptName!, scriptSettingsPatch(inputs, fields));
+    if (fields.length > 0) await patchScriptSettings(getDefaultClient(), scope, inputs.scriptName!, scriptSettingsPatch(inputs, fields));
     return { id: scriptResourceId(scope, inputs.scriptName!, "script-settings"), outs: compact(inputs as Json) };
   },
 
   async read(id: string, props: WorkerScriptSettingsOutputs): Promise<dynamic.ReadResult<WorkerScriptSettingsOutputs>> {
     try {
-      const live = await readScriptLevelSettings(getDefaultClient(), scopeOf(props), props.scriptName!);
+      const live = await liveScriptLevelSettings(getDefaultClient(), scopeOf(props), props.scriptName!, scriptSettingsPatch(props, managed(props)));
       return { id, props: keepStoredWhenSame(WORKER_SCRIPT_SETTINGS_DIFF, props as Json, liveScriptSettings(props, live) as Json) };
     } catch (error) {
       if (isNotFound(error)) return {};
@@ -145,14 +146,14 @@ export const workerScriptSettingsProvider = {
   async update(_id: string, olds: WorkerScriptSettingsOutputs, news: WorkerScriptSettingsInputs): Promise<dynamic.UpdateResult<WorkerScriptSettingsOutputs>> {
     const { changed } = diffByTable(WORKER_SCRIPT_SETTINGS_DIFF, olds as Json, news as Json);
     const fields = changed.filter((f): f is Field => (FIELDS as string[]).includes(f));
-    if (fields.length > 0) await writeScriptLevelSettings(getDefaultClient(), scopeOf(news), news.scriptName!, scriptSettingsPatch(news, fields));
+    if (fields.length > 0) await patchScriptSettings(getDefaultClient(), scopeOf(news), news.scriptName!, scriptSettingsPatch(news, fields));
     return { outs: compact(news as Json) };
   },
 
   async delete(_id: string, props: WorkerScriptSettingsOutputs): Promise<void> {
     const restore = Object.fromEntries(managed(props).map((f) => [SCRIPT_SETTINGS_FIELDS[f].wire, SCRIPT_SETTINGS_FIELDS[f].default]));
     try {
-      await writeScriptLevelSettings(getDefaultClient(), scopeOf(props), props.scriptName!, restore);
+      await patchScriptSettings(getDefaultClient(), scopeOf(props), props.scriptName!, restore);
     } catch (error) {
       // The Worker is gone, and its settings with it.
       if (!isNotFound(error)) throw error;
