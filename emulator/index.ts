@@ -7,12 +7,14 @@
  */
 import type { AddressInfo } from "node:net";
 import { FaultQueue, type FaultRule } from "./faults";
+import { RateLimit, type RateLimitOptions } from "./rate-limit";
 import { buildRouter } from "./routes";
 import { API_PREFIX, createEmulatorServer, type RecordedRequest } from "./server";
 import { StateStore } from "./state";
 
 export type { FaultRule } from "./faults";
 export type { RecordedRequest } from "./server";
+export type { RateLimitOptions } from "./rate-limit";
 
 /** The API token the emulator accepts by default (printed by the CLI). */
 export const DEFAULT_EMULATOR_TOKEN = "emulator-dev-token";
@@ -45,6 +47,11 @@ export interface EmulatorOptions {
   maxRecordedRequests?: number;
   /** Serve `/__emulator/*`; default: only when `host` is a loopback address. */
   controlEndpoints?: boolean;
+  /**
+   * Enforce the API's rate limit, e.g. Cloudflare's `{ requests: 1200, windowMs: 300000 }`: over it, 429 with
+   * code 971 and Retry-After for `lockoutMs` (default one window). Default: not enforced.
+   */
+  rateLimit?: RateLimitOptions;
 }
 
 export interface Emulator {
@@ -70,7 +77,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const store = new StateStore(options.stateFile);
   const requests: RecordedRequest[] = [];
   const faults = new FaultQueue();
+  const rateLimit = options.rateLimit === undefined ? undefined : new RateLimit(options.rateLimit);
   const reset = () => {
+    rateLimit?.clear();
     store.reset();
     requests.length = 0;
     faults.clear();
@@ -86,6 +95,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
     maxRecordedRequests: options.maxRecordedRequests ?? DEFAULT_MAX_RECORDED_REQUESTS,
     controlEndpoints: options.controlEndpoints ?? isLoopbackHost(host),
+    ...(rateLimit === undefined ? {} : { rateLimit }),
     reset,
   });
   await new Promise<void>((resolve, reject) => {
