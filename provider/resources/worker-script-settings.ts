@@ -7,8 +7,9 @@
  *
  * Lifecycle → endpoints:
  *   create  PATCH …/script-settings with the managed fields (in a dispatch namespace, which has no
- *           …/script-settings: PATCH …/settings, and PUT …/tags for tags; likewise below)
+ *           …/script-settings: PATCH …/settings, and PUT …/tags for tags)
  *   read    the account listing shared by the process (listed-settings.ts), else GET …/script-settings
+ *           (in a namespace GET …/settings)
  *   update  PATCH …/script-settings with the changed fields (a field no longer set goes back to the API default)
  *   delete  PATCH …/script-settings putting back the API defaults of the fields it managed
  */
@@ -30,7 +31,7 @@ import {
   type DiffField,
   type ScopeInputs,
 } from "./common";
-import { liveScriptLevelSettings, patchScriptLevelSettings as patchScriptSettings } from "./listed-settings";
+import { liveScriptLevelSettings, writeListedScriptLevelSettings } from "./listed-settings";
 import { normaliseOptionalObject, normaliseStringSet, normaliseTailConsumers, projectOntoProgram, withoutNulls } from "./normalise";
 
 type Json = Record<string, unknown>;
@@ -129,7 +130,7 @@ export const workerScriptSettingsProvider = {
       const live = liveScriptSettings(inputs, await readScriptLevelSettings(getDefaultClient(), scope, inputs.scriptName!));
       fields = diffByTable(WORKER_SCRIPT_SETTINGS_DIFF, live as Json, inputs as Json).changed.filter((f): f is Field => (FIELDS as string[]).includes(f));
     }
-    if (fields.length > 0) await patchScriptSettings(getDefaultClient(), scope, inputs.scriptName!, scriptSettingsPatch(inputs, fields));
+    if (fields.length > 0) await writeListedScriptLevelSettings(getDefaultClient(), scope, inputs.scriptName!, scriptSettingsPatch(inputs, fields));
     return { id: scriptResourceId(scope, inputs.scriptName!, "script-settings"), outs: compact(inputs as Json) };
   },
 
@@ -146,14 +147,14 @@ export const workerScriptSettingsProvider = {
   async update(_id: string, olds: WorkerScriptSettingsOutputs, news: WorkerScriptSettingsInputs): Promise<dynamic.UpdateResult<WorkerScriptSettingsOutputs>> {
     const { changed } = diffByTable(WORKER_SCRIPT_SETTINGS_DIFF, olds as Json, news as Json);
     const fields = changed.filter((f): f is Field => (FIELDS as string[]).includes(f));
-    if (fields.length > 0) await patchScriptSettings(getDefaultClient(), scopeOf(news), news.scriptName!, scriptSettingsPatch(news, fields));
+    if (fields.length > 0) await writeListedScriptLevelSettings(getDefaultClient(), scopeOf(news), news.scriptName!, scriptSettingsPatch(news, fields));
     return { outs: compact(news as Json) };
   },
 
   async delete(_id: string, props: WorkerScriptSettingsOutputs): Promise<void> {
     const restore = Object.fromEntries(managed(props).map((f) => [SCRIPT_SETTINGS_FIELDS[f].wire, SCRIPT_SETTINGS_FIELDS[f].default]));
     try {
-      await patchScriptSettings(getDefaultClient(), scopeOf(props), props.scriptName!, restore);
+      await writeListedScriptLevelSettings(getDefaultClient(), scopeOf(props), props.scriptName!, restore);
     } catch (error) {
       // The Worker is gone, and its settings with it.
       if (!isNotFound(error)) throw error;
