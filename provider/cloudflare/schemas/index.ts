@@ -2,3 +2,5 @@
 export * from "./envelope";
 export * from "./bindings";
 export * from "./script";
+export * from "./triggers";
+export * from "./cron";
