@@ -214,3 +214,15 @@ describe("cron triggers", () => {
     expect((await api.call("GET", schedules)).json.errors[0].code).toBe(10007);
   });
 });
+
+describe("the emulator CLI's --zone", () => {
+  it("takes name=id, or a name whose id is derived from it the same way every run", () => {
+    const { parseCliArgs } = require("../../emulator/cli") as typeof import("../../emulator/cli");
+    const options = parseCliArgs(["--zone", `example.net=${"ab".repeat(16)}`, "--zone=shop.test"]);
+    expect(options.zones).toEqual([
+      { name: "example.net", id: "ab".repeat(16) },
+      { name: "shop.test", id: expect.stringMatching(/^[0-9a-f]{32}$/) },
+    ]);
+    expect(parseCliArgs(["--zone", "shop.test"]).zones![0]!.id).toBe(options.zones![1]!.id);
+  });
+});

@@ -97,7 +97,7 @@ export function cronKey(expression: string): string {
 
 function compile(expression: string): string {
   if (typeof expression !== "string" || expression.length === 0) throw new CronFieldError(undefined, "is empty; write five fields, e.g. \"*/5 * * * *\"");
-  if (/^[ \t]|[ \t]$/.test(expression)) throw new CronFieldError(undefined, "has spaces before or after it; remove them");
+  if (/^\s|\s$/.test(expression)) throw new CronFieldError(undefined, "has spaces before or after it; remove them");
   if (/[^\x21-\x7e \t]/.test(expression)) throw new CronFieldError(undefined, "contains a character other than printable ASCII, spaces and tabs");
   const fields = expression.split(/[ \t]+/);
   if (fields.length !== 5) {
