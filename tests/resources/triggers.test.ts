@@ -51,6 +51,16 @@ beforeEach(async () => {
   takeCalls(emulator);
 });
 
+/** The error a promise rejects with (fails the test when it resolves). */
+async function rejection(promise: Promise<unknown>): Promise<Error & { property?: string }> {
+  try {
+    await promise;
+  } catch (error) {
+    return error as Error & { property?: string };
+  }
+  throw new Error("expected the call to fail");
+}
+
 /** check, then the outputs of a fresh check as the engine would pass them. */
 async function checked<T>(provider: { check(olds: never, news: never): Promise<{ inputs?: unknown; failures?: unknown[] }> }, news: T): Promise<T> {
   const result = await provider.check({} as never, news as never);
@@ -134,7 +144,7 @@ describe("WorkerCronTrigger", () => {
       await uploadScript(c, scope, "api", { metadata: { main_module: "w.js" }, modules: [{ name: "w.js", contentType: "application/javascript+module", content: Buffer.from("export default {}") }] });
       const provider = makeWorkerCronTriggerProvider(c);
       const six = ["1 * * * *", "2 * * * *", "3 * * * *", "4 * * * *", "5 * * * *", "6 * * * *"];
-      const error = await provider.create({ ...base, crons: six }).catch((e: unknown) => e as Error & { property?: string });
+      const error = await rejection(provider.create({ ...base, crons: six }));
       expect(error).toMatchObject({ property: "crons" });
       expect(error.message).toMatch(/WorkerCronTrigger crons of Worker 'api': Cloudflare refused .*allows 5 cron triggers.*\(code 10072\); remove cron triggers/);
     } finally {
@@ -196,7 +206,7 @@ describe("WorkerRoute", () => {
   });
 
   it("names the pattern and the zone when the pattern is on another zone", async () => {
-    const error = await workerRouteProvider.create({ ...base, pattern: "example.org/*" }).catch((e: Error & { property?: string }) => e);
+    const error = await rejection(workerRouteProvider.create({ ...base, pattern: "example.org/*" }));
     expect(error).toMatchObject({ property: "pattern" });
     expect(error.message).toMatch(/^WorkerRoute pattern "example.org\/\*": refused on zone example.com \([0-9a-f]{32}\): .*\(code 10022\); a pattern's host must be the zone example.com/);
   });
@@ -204,7 +214,7 @@ describe("WorkerRoute", () => {
   it("names the other Worker when it holds the pattern, and takes the route over with adopt", async () => {
     await createRoute(client(), ZONE, { pattern: "example.com/api/*", script: "other" });
     takeCalls(emulator);
-    const error = await workerRouteProvider.create(base).catch((e: Error) => e);
+    const error = await rejection(workerRouteProvider.create(base));
     expect(error.message).toMatch(/^WorkerRoute pattern "example.com\/api\/\*": already routed to Worker 'other' \(route [0-9a-f]{32}\) on zone .*set adopt: true/);
     takeCalls(emulator);
     const { outs } = await workerRouteProvider.create({ ...base, adopt: true });
@@ -219,7 +229,7 @@ describe("WorkerRoute", () => {
   });
 
   it("names scriptName when the Worker does not exist", async () => {
-    const error = await workerRouteProvider.create({ ...base, scriptName: "ghost" }).catch((e: Error & { property?: string }) => e);
+    const error = await rejection(workerRouteProvider.create({ ...base, scriptName: "ghost" }));
     expect(error).toMatchObject({ property: "scriptName" });
     expect(error.message).toMatch(/^WorkerRoute scriptName 'ghost': no such Worker.*\(code 10019\)/);
   });
@@ -277,14 +287,14 @@ describe("WorkerCustomDomain", () => {
   });
 
   it("names the hostname when it is in no zone of the account", async () => {
-    const error = await workerCustomDomainProvider.create({ ...base, hostname: "app.elsewhere.net" }).catch((e: Error & { property?: string }) => e);
+    const error = await rejection(workerCustomDomainProvider.create({ ...base, hostname: "app.elsewhere.net" }));
     expect(error).toMatchObject({ property: "hostname" });
     expect(error.message).toMatch(/^WorkerCustomDomain hostname "app.elsewhere.net": refused \(.*\(code 100112\)\); the hostname must be a zone of account/);
   });
 
   it("names the Worker holding the hostname, and moves it with overrideExistingOrigin or adopt", async () => {
     await putDomain(client(), ACCOUNT, { hostname: base.hostname, service: "other" });
-    const error = await workerCustomDomainProvider.create(base).catch((e: Error) => e);
+    const error = await rejection(workerCustomDomainProvider.create(base));
     expect(error.message).toMatch(/^WorkerCustomDomain hostname "app.example.com": already the custom domain of Worker 'other' .*set overrideExistingOrigin: true/);
     takeCalls(emulator);
     const { outs } = await workerCustomDomainProvider.create({ ...base, adopt: true });
