@@ -54,8 +54,13 @@ async function main(): Promise<void> {
       headers: { authorization: `Bearer ${DEFAULT_EMULATOR_TOKEN}`, "content-type": "application/json" },
       body: JSON.stringify({ logpush: false }),
     });
+    await fetch(`${emulator.url}/accounts/${DEFAULT_ACCOUNT_ID}/workers/scripts/hello-api/schedules`, {
+      method: "PUT",
+      headers: { authorization: `Bearer ${DEFAULT_EMULATOR_TOKEN}`, "content-type": "application/json" },
+      body: JSON.stringify([{ cron: "0 0 * * *" }]),
+    });
     emulator.clearRequests();
-    console.log("\n(someone turns logpush off in the dashboard)");
+    console.log("\n(someone turns logpush off and changes the cron trigger in the dashboard)");
     printReport("4. pulumi refresh", await engine.refresh(), emulator);
     printReport("5. pulumi preview", await engine.preview(PROGRAM, v2), emulator);
     printReport("6. pulumi up repairs the drift", await engine.up(PROGRAM, v2), emulator);

@@ -18,9 +18,13 @@ export async function getRoute(client: CloudflareClient, zoneId: string, routeId
   return client.request({ method: "GET", path: path`/zones/${zoneId}/workers/routes/${routeId}`, schema: workerRouteSchema });
 }
 
-/** POST a route. Not retried: a repeat after a lost answer would meet our own route (10020). */
+/**
+ * POST a route. Retried like an idempotent call: a repeat can never make a second route (a pattern is
+ * unique in its zone), only meet the first as 10020, which WorkerRoute recognises as its own (same pattern,
+ * same Worker).
+ */
 export async function createRoute(client: CloudflareClient, zoneId: string, body: RouteBody): Promise<WorkerRouteWire> {
-  return client.request({ method: "POST", path: path`/zones/${zoneId}/workers/routes`, json: workerRouteInputSchema.parse(body), schema: workerRouteSchema });
+  return client.request({ method: "POST", path: path`/zones/${zoneId}/workers/routes`, json: workerRouteInputSchema.parse(body), schema: workerRouteSchema, retrySafe: true });
 }
 
 /** PUT: sets the route's pattern and Worker (idempotent). */
