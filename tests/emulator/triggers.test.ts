@@ -226,3 +226,29 @@ describe("the emulator CLI's --zone", () => {
     expect(parseCliArgs(["--zone", "shop.test"]).zones![0]!.id).toBe(options.zones![1]!.id);
   });
 });
+
+describe("zones in a state file", () => {
+  it("keeps routes and custom domains across a restart", async () => {
+    const fs = require("node:fs") as typeof import("node:fs");
+    const os = require("node:os") as typeof import("node:os");
+    const path = require("node:path") as typeof import("node:path");
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "emu-zones-"));
+    const stateFile = path.join(dir, "state.json");
+    try {
+      const first = await startTestEmulator({ stateFile });
+      await deploy(first.api, "api");
+      await first.api.call("POST", routes(), { json: { pattern: "example.com/*", script: "api" } });
+      await first.api.call("PUT", "/workers/domains", { json: { hostname: "app.example.com", service: "api" } });
+      await first.emulator.close();
+      const second = await startTestEmulator({ stateFile });
+      try {
+        expect((await second.api.call("GET", routes())).json.result).toEqual([expect.objectContaining({ pattern: "example.com/*", script: "api" })]);
+        expect((await second.api.call("GET", "/workers/domains")).json.result).toEqual([expect.objectContaining({ hostname: "app.example.com" })]);
+      } finally {
+        await second.emulator.close();
+      }
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
