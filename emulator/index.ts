@@ -7,6 +7,7 @@
  */
 import type { AddressInfo } from "node:net";
 import { FaultQueue, type FaultRule } from "./faults";
+import { RateLimit, type RateLimitOptions } from "./rate-limit";
 import { buildRouter } from "./routes";
 import { API_PREFIX, createEmulatorServer, type RecordedRequest } from "./server";
 import { StateStore } from "./state";
@@ -15,6 +16,7 @@ import { DEFAULT_ZONE, seedZones, type ZoneOption } from "./zone-model";
 export type { FaultRule } from "./faults";
 export type { RecordedRequest } from "./server";
 export { DEFAULT_ZONE, type ZoneOption } from "./zone-model";
+export type { RateLimitOptions } from "./rate-limit";
 
 /** The API token the emulator accepts by default (printed by the CLI). */
 export const DEFAULT_EMULATOR_TOKEN = "emulator-dev-token";
@@ -51,6 +53,11 @@ export interface EmulatorOptions {
   zones?: ZoneOption[];
   /** Cron triggers allowed per account (10072 beyond). Default 250 (Workers Paid); Workers Free allows 5. */
   cronTriggerLimit?: number;
+  /**
+   * Enforce the API's rate limit, e.g. Cloudflare's `{ requests: 1200, windowMs: 300000 }`: over it, 429 with
+   * code 971 and Retry-After for `lockoutMs` (default one window). Default: not enforced.
+   */
+  rateLimit?: RateLimitOptions;
 }
 
 export interface Emulator {
@@ -78,7 +85,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   seedZones(store.state, zones, DEFAULT_ACCOUNT_ID);
   const requests: RecordedRequest[] = [];
   const faults = new FaultQueue();
+  const rateLimit = options.rateLimit === undefined ? undefined : new RateLimit(options.rateLimit);
   const reset = () => {
+    rateLimit?.clear();
     store.reset();
     seedZones(store.state, zones, DEFAULT_ACCOUNT_ID);
     store.save();
@@ -96,6 +105,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
     maxRecordedRequests: options.maxRecordedRequests ?? DEFAULT_MAX_RECORDED_REQUESTS,
     controlEndpoints: options.controlEndpoints ?? isLoopbackHost(host),
+    ...(rateLimit === undefined ? {} : { rateLimit }),
     reset,
   });
   await new Promise<void>((resolve, reject) => {

@@ -110,6 +110,8 @@ export interface StoredZone {
   routes: StoredRoute[];
   /** Hostnames with A/AAAA/CNAME records that a custom domain would conflict with (100117). */
   dns_records: string[];
+  /** Routes made so far (numbers the ids). */
+  routes_created?: number;
 }
 
 /** A Worker custom domain (`/accounts/{a}/workers/domains`). */
@@ -136,6 +138,8 @@ export interface StoredAccount {
   asset_completions: Record<string, { manifest: Record<string, { hash: string; size: number }>; expires_at: number }>;
   /** Custom domains by id (absent in state files written before they existed). */
   custom_domains?: Record<string, StoredCustomDomain>;
+  /** Custom domains made so far (numbers the ids). */
+  custom_domains_created?: number;
 }
 
 export interface EmulatorState {

@@ -2,7 +2,7 @@
  * Zones, their Workers routes, and custom domains in the emulator's state: seeding the zones a test or
  * demo asks for, finding a zone, and what happens to them when a Worker is deleted.
  */
-import { randomBytes } from "node:crypto";
+import { createHash } from "node:crypto";
 import { hostInZone } from "../provider/cloudflare/schemas";
 import type { EmulatorState, StoredAccount, StoredCustomDomain, StoredZone } from "./state";
 import { nameMap } from "./state";
@@ -21,8 +21,24 @@ export interface ZoneOption {
 /** The zone every emulator has unless told otherwise. */
 export const DEFAULT_ZONE = { id: "5f1e0d9c8b7a69584736251403f2e1d0", name: "example.com" } as const;
 
-export function newId(): string {
-  return randomBytes(16).toString("hex");
+/**
+ * A 32-hex id for the `n`th thing of a kind made in a scope: opaque like the API's, and the same in two
+ * emulators given the same requests (so runs can be compared, e.g. the harness against the real CLI).
+ */
+export function serialId(kind: string, scope: string, n: number): string {
+  return createHash("sha256").update(`${kind}/${scope}/${n}`).digest("hex").slice(0, 32);
+}
+
+/** The id of the next route of a zone. */
+export function nextRouteId(zone: StoredZone): string {
+  zone.routes_created = (zone.routes_created ?? 0) + 1;
+  return serialId("route", zone.id, zone.routes_created);
+}
+
+/** The id of the next custom domain of an account, and of its certificate. */
+export function nextDomainIds(account: StoredAccount): { id: string; certId: string } {
+  account.custom_domains_created = (account.custom_domains_created ?? 0) + 1;
+  return { id: serialId("domain", account.id, account.custom_domains_created), certId: serialId("certificate", account.id, account.custom_domains_created) };
 }
 
 /** Adds the zones not already in the state (a state file keeps its own). */

@@ -13,7 +13,7 @@ import { ACCOUNT_PREFIX, type Route, type RouteContext } from "../router";
 import { hasOwn } from "../scope";
 import type { StoredCustomDomain, StoredZone } from "../state";
 import { readJson } from "../upload-form";
-import { allZones, customDomains, newId, zoneForHost } from "../zone-model";
+import { allZones, customDomains, nextDomainIds, zoneForHost } from "../zone-model";
 
 export const DOMAIN_ERROR = {
   MISSING_HOSTNAME: 100111,
@@ -124,7 +124,8 @@ function putDomain(ctx: RouteContext): Reply {
     }
     zone.dns_records = zone.dns_records.filter((h) => h !== input.hostname);
   }
-  const domain: StoredCustomDomain = { id: newId(), hostname: input.hostname, service: input.service, environment, zone_id: zone.id, zone_name: zone.name, cert_id: newId() };
+  const ids = nextDomainIds(ctx.account);
+  const domain: StoredCustomDomain = { id: ids.id, hostname: input.hostname, service: input.service, environment, zone_id: zone.id, zone_name: zone.name, cert_id: ids.certId };
   domains[domain.id] = domain;
   return ok(domainObject(domain));
 }

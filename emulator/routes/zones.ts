@@ -13,7 +13,7 @@ import type { Route, RouteContext } from "../router";
 import { hasOwn } from "../scope";
 import type { StoredRoute, StoredZone } from "../state";
 import { readJson } from "../upload-form";
-import { allZones, newId } from "../zone-model";
+import { allZones, nextRouteId } from "../zone-model";
 
 export const ROUTE_ERROR = {
   SCRIPT_NOT_FOUND: 10019,
@@ -112,7 +112,7 @@ function listRoutes(ctx: RouteContext): Reply {
 function createRoute(ctx: RouteContext): Reply {
   const zone = zoneOf(ctx);
   const input = routeInput(ctx, zone);
-  const route: StoredRoute = { id: newId(), ...input };
+  const route: StoredRoute = { id: nextRouteId(zone), ...input };
   zone.routes.push(route);
   zone.modified_on = new Date().toISOString();
   return ok(routeObject(route));

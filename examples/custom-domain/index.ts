@@ -4,7 +4,7 @@
  * `/legacy/*` paths, and a cron trigger runs its `scheduled()` handler every night.
  *
  * Config: `zoneName` (default example.com, the bundled emulator's zone), `zoneId` (default the emulator's
- * example.com), `scriptName` (default "site").
+ * example.com), `scriptName` (default "site"), `nightly` (the cron expression, default "0 3 * * *").
  */
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
@@ -25,7 +25,7 @@ const domain = new WorkerCustomDomain("site-www", { hostname: `www.${zoneName}`,
 
 new WorkerRoute("site-legacy", { zoneId, pattern: `${zoneName}/legacy/*`, scriptName: site.scriptName });
 
-new WorkerCronTrigger("site-nightly", { scriptName: site.scriptName, crons: ["0 3 * * *"] });
+new WorkerCronTrigger("site-nightly", { scriptName: site.scriptName, crons: [config.get("nightly") ?? "0 3 * * *"] });
 
 export const url = pulumi.interpolate`https://${domain.hostname}/`;
 export const certificate = domain.certId;

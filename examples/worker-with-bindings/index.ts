@@ -58,4 +58,3 @@ const route = new WorkerRoute("api-route", {
 export const workerName = worker.scriptName;
 export const routePattern = route.pattern;
 export const etag = worker.etag;
-export const versionNumber = worker.versionNumber;

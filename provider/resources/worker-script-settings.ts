@@ -7,13 +7,13 @@
  *
  * Lifecycle → endpoints:
  *   create  PATCH …/script-settings with the managed fields
- *   read    GET …/script-settings
+ *   read    the account listing shared by the process (listed-settings.ts), else GET …/script-settings
  *   update  PATCH …/script-settings with the changed fields (a field no longer set goes back to the API default)
  *   delete  PATCH …/script-settings putting back the API defaults of the fields it managed
  */
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 import { z } from "zod";
-import { getDefaultClient, getScriptSettings, isNotFound, patchScriptSettings, type ScriptLevelSettings } from "../cloudflare";
+import { getDefaultClient, getScriptSettings, isNotFound, type ScriptLevelSettings } from "../cloudflare";
 import { observabilitySchema, tagSchema, tailConsumerSchema, TAGS_MAX_COUNT } from "../cloudflare/schemas";
 import { fromWire, toWire } from "./case";
 import {
@@ -29,6 +29,7 @@ import {
   type DiffField,
   type ScopeInputs,
 } from "./common";
+import { liveScriptLevelSettings, patchScriptLevelSettings as patchScriptSettings } from "./listed-settings";
 import { normaliseOptionalObject, normaliseStringSet, normaliseTailConsumers } from "./normalise";
 
 type Json = Record<string, unknown>;
@@ -133,7 +134,7 @@ export const workerScriptSettingsProvider = {
 
   async read(id: string, props: WorkerScriptSettingsOutputs): Promise<dynamic.ReadResult<WorkerScriptSettingsOutputs>> {
     try {
-      const live = await getScriptSettings(getDefaultClient(), scopeOf(props), props.scriptName!);
+      const live = await liveScriptLevelSettings(getDefaultClient(), scopeOf(props), props.scriptName!, scriptSettingsPatch(props, managed(props)));
       return { id, props: keepStoredWhenSame(WORKER_SCRIPT_SETTINGS_DIFF, props as Json, liveScriptSettings(props, live) as Json) };
     } catch (error) {
       if (isNotFound(error)) return {};

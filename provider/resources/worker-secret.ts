@@ -3,9 +3,9 @@
  * PUT and never re-uploads code.
  *
  * Lifecycle → endpoints:
- *   create  GET …/secrets/{name} (does it exist?) then PUT …/secrets
- *   read    GET …/secrets/{name}: detects a deleted secret; the API never returns a value, so a value changed
- *           outside Pulumi cannot be seen
+ *   create  GET …/secrets (does it exist? one list per Worker, shared: secret-cache.ts) then PUT …/secrets
+ *   read    GET …/secrets, one list per Worker shared by its secrets: detects a deleted secret; the API never
+ *           returns a value, so a value changed outside Pulumi cannot be seen
  *   update  PUT …/secrets (a new value or type)
  *   delete  DELETE …/secrets/{name}
  *
@@ -13,7 +13,7 @@
  */
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 import { z } from "zod";
-import { CloudflareApiError, deleteSecret, getDefaultClient, getSecret, isNotFound, putSecret, type SecretInput } from "../cloudflare";
+import { CloudflareApiError, deleteSecret, getDefaultClient, isNotFound, putSecret, type SecretInput } from "../cloudflare";
 import { SECRET_KEY_FORMATS, SECRET_KEY_USAGES } from "../cloudflare/schemas";
 import { toWire } from "./case";
 import {
@@ -29,6 +29,7 @@ import {
   type ScopeInputs,
 } from "./common";
 import { wasCreatedHere } from "./script-cache";
+import { forgetSecret, listedSecret, rememberSecret } from "./secret-cache";
 
 export interface SecretKeyInput {
   format: string;
@@ -125,7 +126,7 @@ export const workerSecretProvider = {
     const fresh = !inputs.adopt && wasCreatedHere(scope.accountId, scope.dispatchNamespace, inputs.scriptName!);
     const live = fresh
       ? undefined
-      : await getSecret(client, scope, inputs.scriptName!, inputs.name!).catch((error) => (isNotFound(error) ? undefined : Promise.reject(error)));
+      : await listedSecret(client, scope, inputs.scriptName!, inputs.name!).catch((error) => (isNotFound(error) ? undefined : Promise.reject(error)));
     const id = scriptResourceId(scope, inputs.scriptName!, "secrets", inputs.name!);
     if (live && !inputs.adopt && !unacknowledged.has(id)) {
       throw new Error(
@@ -140,6 +141,7 @@ export const workerSecretProvider = {
     } catch (error) {
       throw mayHaveApplied(error) ? unacknowledgedPut(id, inputs, error as Error) : error;
     }
+    await rememberSecret(scope, inputs.scriptName!, { name: inputs.name!, type: outputsOf(inputs).type! });
     unacknowledged.delete(id);
     return { id, outs: outputsOf(inputs) };
   },
@@ -147,7 +149,8 @@ export const workerSecretProvider = {
   async read(id: string, props: WorkerSecretOutputs): Promise<dynamic.ReadResult<WorkerSecretOutputs>> {
     const scope = scopeOf(props);
     try {
-      const live = await getSecret(getDefaultClient(), scope, props.scriptName!, props.name!);
+      const live = await listedSecret(getDefaultClient(), scope, props.scriptName!, props.name!);
+      if (!live) return {};
       if (live.type !== props.type) {
         // Same name, other kind: the value we hold is not what is deployed; show it as a changed value.
         return { id, props: { ...props, type: live.type as WorkerSecretOutputs["type"], text: undefined, secretKey: undefined } };
@@ -163,6 +166,7 @@ export const workerSecretProvider = {
     const { changed } = diffByTable(WORKER_SECRET_DIFF, olds as Record<string, unknown>, news as Record<string, unknown>);
     if (changed.includes("text") || changed.includes("secretKey")) {
       await putSecret(getDefaultClient(), scopeOf(news), news.scriptName!, secretBody(news));
+      await rememberSecret(scopeOf(news), news.scriptName!, { name: news.name!, type: outputsOf(news).type! });
     }
     return { outs: outputsOf(news) };
   },
@@ -170,6 +174,7 @@ export const workerSecretProvider = {
   async delete(_id: string, props: WorkerSecretOutputs): Promise<void> {
     try {
       await deleteSecret(getDefaultClient(), scopeOf(props), props.scriptName!, props.name!);
+      await forgetSecret(scopeOf(props), props.scriptName!, props.name!);
     } catch (error) {
       if (!isNotFound(error)) throw error;
     }

@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import { availableParallelism } from "node:os";
 import { isDeepStrictEqual } from "node:util";
 import { Host, HostCallError, type CheckFailure, type ResourceRef } from "./host";
 import { makeProjectDir, type ProjectDir } from "./project-dir";
@@ -54,7 +55,15 @@ export interface EngineOptions {
   hostPerCommand?: boolean;
   callTimeoutMs?: number;
   programTimeoutMs?: number;
+  /**
+   * Resource operations run at once, as `pulumi up --parallel` (default, as the Pulumi CLI: 4 × the CPUs).
+   * Dependencies are still respected: a resource waits for what it depends on, deletes go dependents first.
+   */
+  parallel?: number;
 }
+
+/** The Pulumi CLI's default `--parallel`: four times the number of CPUs. */
+export const DEFAULT_PARALLEL = 4 * availableParallelism();
 
 export interface StepProgramOptions {
   config?: Record<string, string>;
@@ -203,7 +212,52 @@ export class Engine {
       cwd: options.cwd,
       timeoutMs: this.options.programTimeoutMs,
       signal: this.abort.signal,
+      parallel: this.parallel,
     };
+  }
+
+  private get parallel(): number {
+    return Math.max(1, Math.floor(this.options.parallel ?? DEFAULT_PARALLEL));
+  }
+
+  /**
+   * Deletes `resources` as the engine does: each once everything among them that depends on it is gone, up
+   * to `parallel` at a time; after a failure no further delete starts. Returns whether one failed.
+   */
+  private async deleteInOrder(resources: ResourceState[], deleteOne: (resource: ResourceState) => Promise<boolean>): Promise<boolean> {
+    const ordered = deletionOrder(resources);
+    const needs = (r: ResourceState): string[] => (r.parent ? [...r.dependencies, r.parent] : r.dependencies);
+    const finished = new Map<ResourceState, Promise<boolean>>();
+    let running = 0;
+    let failed = false;
+    const queue: (() => void)[] = [];
+    const slot = () => (running < this.parallel ? (running++, Promise.resolve()) : new Promise<void>((resolve) => queue.push(resolve)));
+    const release = () => {
+      const next = queue.shift();
+      if (next) next();
+      else running--;
+    };
+    // Dependents come earlier in `ordered`, so each resource's dependents already have their promise.
+    for (const resource of ordered) {
+      const dependents = ordered.filter((other) => other !== resource && needs(other).includes(resource.urn)).map((d) => finished.get(d) ?? Promise.resolve(true));
+      finished.set(
+        resource,
+        Promise.all(dependents).then(async (results) => {
+          if (results.some((ok) => !ok)) return false;
+          await slot();
+          try {
+            if (failed) return false;
+            const ok = await deleteOne(resource);
+            if (!ok) failed = true;
+            return ok;
+          } finally {
+            release();
+          }
+        }),
+      );
+    }
+    await Promise.all(finished.values());
+    return failed;
   }
 
   /** `pulumi up`: runs the program, creating, updating and replacing what it registers, then deletes what it dropped. */
@@ -222,12 +276,15 @@ export class Engine {
     // The host starts while the program loads; the first registration waits for it.
     const hostReady = this.commandHost();
     hostReady.catch(() => undefined);
-    const outcomes: StepOutcome[] = [];
+    // Steps run in parallel; each registration's outcomes are kept apart and reported in registration order.
+    const stepOutcomes: StepOutcome[][] = [];
     const registered = new Set<string>();
     let failed = false;
 
     const respond = async (registration: Registration): Promise<RegisterAnswer> => {
       registered.add(registration.urn);
+      const outcomes: StepOutcome[] = [];
+      stepOutcomes.push(outcomes);
       if (failed) throw new Error("engine harness: not run because an earlier step failed");
       try {
         return await this.step(await hostReady, registration, preview, outcomes);
@@ -244,19 +301,20 @@ export class Engine {
       await hostReady.catch(() => undefined);
     }
     const host = await hostReady;
+    const outcomes = stepOutcomes.flat();
 
     const replaced = preview ? [] : this.pendingDeletes;
     const dropped =
       failed || run.errors.length > 0 ? [] : [...this.state.values()].filter((resource) => !registered.has(resource.urn));
-    for (const resource of deletionOrder([...dropped, ...replaced])) {
-      const pending = replaced.includes(resource);
-      if (preview) {
-        outcomes.push({ ...refOf(resource), op: "delete" });
-        continue;
-      }
-      const error = await this.deleteResource(host, resource, outcomes, pending ? undefined : "delete");
-      if (pending && !error) this.pendingDeletes = this.pendingDeletes.filter((r) => r !== resource);
-      if (error) break;
+    if (preview) {
+      for (const resource of deletionOrder([...dropped, ...replaced])) outcomes.push({ ...refOf(resource), op: "delete" });
+    } else {
+      await this.deleteInOrder([...dropped, ...replaced], async (resource) => {
+        const pending = replaced.includes(resource);
+        const error = await this.deleteResource(host, resource, outcomes, pending ? undefined : "delete");
+        if (pending && !error) this.pendingDeletes = this.pendingDeletes.filter((r) => r !== resource);
+        return !error;
+      });
     }
     return this.report(outcomes, run.errors, started);
   }
@@ -480,13 +538,23 @@ export class Engine {
     const started = performance.now();
     const host = await this.commandHost();
     const outcomes: StepOutcome[] = [];
-    for (const resource of [...this.state.values()]) {
-      if (!resource.custom) continue;
+    // Every Read at once (up to `parallel`); the results are applied in state order.
+    const resources = [...this.state.values()].filter((resource) => resource.custom);
+    let next = 0;
+    const settled: { read?: Awaited<ReturnType<Host["read"]>>; error?: unknown }[] = new Array(resources.length);
+    await Promise.all(
+      Array.from({ length: Math.min(this.parallel, resources.length) }, async () => {
+        while (next < resources.length) {
+          const i = next++;
+          const resource = resources[i]!;
+          settled[i] = await host.read(refOf(resource), resource.id, resource.outputs, resource.inputs).then((read) => ({ read }), (error: unknown) => ({ error }));
+        }
+      }),
+    );
+    for (const [i, resource] of resources.entries()) {
       const ref = refOf(resource);
-      let read;
-      try {
-        read = await host.read(ref, resource.id, resource.outputs, resource.inputs);
-      } catch (error) {
+      const { read, error } = settled[i]!;
+      if (!read) {
         outcomes.push({ ...ref, op: "read", error: messageOf(error) });
         continue;
       }
@@ -513,17 +581,17 @@ export class Engine {
     return this.report(outcomes, [], started);
   }
 
-  /** `pulumi destroy`: Delete every resource, dependents before what they depend on; stops at the first error. */
+  /** `pulumi destroy`: Delete every resource, dependents before what they depend on; starts no more after an error. */
   async destroy(): Promise<StepReport> {
     const started = performance.now();
     const host = await this.commandHost();
     const outcomes: StepOutcome[] = [];
-    for (const resource of deletionOrder([...this.state.values(), ...this.pendingDeletes])) {
+    await this.deleteInOrder([...this.state.values(), ...this.pendingDeletes], async (resource) => {
       const pending = this.pendingDeletes.includes(resource);
       const error = await this.deleteResource(host, resource, outcomes, "delete");
-      if (error) break;
-      if (pending) this.pendingDeletes = this.pendingDeletes.filter((r) => r !== resource);
-    }
+      if (!error && pending) this.pendingDeletes = this.pendingDeletes.filter((r) => r !== resource);
+      return !error;
+    });
     return this.report(outcomes, [], started);
   }
 

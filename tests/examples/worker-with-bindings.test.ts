@@ -76,12 +76,12 @@ describe("examples/worker-with-bindings through the engine", () => {
     const report = await engine.refresh();
     expect(report.ok).toBe(true);
     expect(report.outcomes.filter((o) => o.changedKeys?.length)).toEqual([]);
-    // One account-wide listing answers every Worker's etag; each resource reads its own settings once.
+    // One account-wide listing answers every Worker's etag and script-level settings, one list per Worker its
+    // secrets; the script reads its settings (bindings), the subdomain its own.
     expect(calls().sort()).toEqual([
       "GET /workers/scripts",
       "GET /workers/scripts/hello-api/schedules",
-      "GET /workers/scripts/hello-api/script-settings",
-      "GET /workers/scripts/hello-api/secrets/API_TOKEN",
+      "GET /workers/scripts/hello-api/secrets",
       "GET /workers/scripts/hello-api/settings",
       "GET /workers/scripts/hello-api/subdomain",
       `GET ${ROUTES}/{id}`,

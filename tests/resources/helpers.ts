@@ -2,6 +2,7 @@
 import { DEFAULT_EMULATOR_TOKEN, startEmulator, type Emulator } from "../../emulator";
 import { getDefaultClient, type Scope } from "../../provider/cloudflare";
 import { clearScriptCache } from "../../provider/resources/script-cache";
+import { clearSecretCache } from "../../provider/resources/secret-cache";
 
 export const ACCOUNT = "0123456789abcdef0123456789abcdef";
 export const scope: Scope = { accountId: ACCOUNT };
@@ -27,6 +28,7 @@ export function takeCalls(emulator: Emulator): string[] {
 /** A new Pulumi operation starts a new provider process: nothing cached survives. */
 export function newRun(): void {
   clearScriptCache();
+  clearSecretCache();
 }
 
 export const client = () => getDefaultClient();
