@@ -146,7 +146,9 @@ export function makeWorkerCustomDomainProvider(client: ClientSource = getDefault
       if (!props) return {};
       try {
         const live = await getDomain(clientOf(client), props.accountId, props.domainId ?? id.split("/").pop()!);
-        const fresh = { ...outputs(props, live), ...inputsFromWire(FIELDS, live, { stored: props }) };
+        // What the API reports back: the hostname, its Worker, and the zone and environment when the program sets them.
+        const keys = (["hostname", "scriptName", "zoneId", "environment"] as const).filter((key) => key === "hostname" || key === "scriptName" || props[key] !== undefined);
+        const fresh = { ...outputs(props, live), ...inputsFromWire(FIELDS, live, { stored: props, keys }) };
         return { id, props: keepStoredWhenSame(FIELDS, props, compact(fresh) as WorkerCustomDomainOutputs) };
       } catch (error) {
         if (isNotFound(error)) return {};
