@@ -73,8 +73,13 @@ export function jsonReply(status: number, value: unknown, headers: Record<string
   };
 }
 
-export function ok(result: unknown, options: { status?: number; resultInfo?: ResultInfo; headers?: Record<string, string> } = {}): Reply {
-  const envelope: Record<string, unknown> = { success: true, errors: [], messages: [], result };
+/**
+ * A success envelope. `nullLists`: `errors` and `messages` as `null`, as a recorded live answer of the
+ * versions list has them (shared/reference/recorded-answers.md).
+ */
+export function ok(result: unknown, options: { status?: number; resultInfo?: ResultInfo; headers?: Record<string, string>; nullLists?: boolean } = {}): Reply {
+  const lists = options.nullLists === true ? null : [];
+  const envelope: Record<string, unknown> = { success: true, errors: lists, messages: lists, result };
   if (options.resultInfo !== undefined) envelope.result_info = options.resultInfo;
   return jsonReply(options.status ?? 200, envelope, options.headers);
 }
