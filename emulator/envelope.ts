@@ -27,6 +27,8 @@ export const ERROR = {
   NO_ROUTE: 7000,
   /** chosen: the account id in the path is not a 32-hex id (the real API answers 7003). */
   BAD_ACCOUNT: 7003,
+  /** "Could not route to …": a path the API does not route, e.g. a namespace-scope path it lacks (same code). */
+  NOT_ROUTED: 7003,
   /** chosen: method not allowed on a known path. */
   METHOD_NOT_ALLOWED: 10405,
   /** chosen: DELETE without `force` of a Worker that another Worker binds (service binding). */

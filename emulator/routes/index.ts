@@ -6,11 +6,12 @@ import { scriptRoutes } from "./scripts";
 import { secretRoutes } from "./secrets";
 import { settingsRoutes } from "./settings";
 import { subdomainRoutes } from "./subdomain";
+import { tagRoutes } from "./tags";
 import { versionRoutes } from "./versions";
 import { wranglerRoutes } from "./wrangler";
 
 export function buildRouter(): Router {
   const router = new Router();
-  router.add(...scriptRoutes, ...settingsRoutes, ...secretRoutes, ...subdomainRoutes, ...versionRoutes, ...namespaceRoutes, ...assetRoutes, ...wranglerRoutes);
+  router.add(...scriptRoutes, ...settingsRoutes, ...secretRoutes, ...subdomainRoutes, ...versionRoutes, ...namespaceRoutes, ...assetRoutes, ...wranglerRoutes, ...tagRoutes);
   return router;
 }

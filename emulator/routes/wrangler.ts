@@ -9,7 +9,7 @@ import { ACCOUNT_PREFIX, SCRIPT_SCOPES, type RouteContext, type Route } from "..
 import { existingScript, hasOwn } from "../scope";
 import type { StoredScript } from "../state";
 import { readJson } from "../upload-form";
-import { scriptObject, workersBinding } from "../worker-model";
+import { observabilityAnswer, scriptObject, workersBinding } from "../worker-model";
 import { deleteScript } from "./scripts";
 
 /** wrangler's "service not found" (it checks this code to tell a new Worker from an error). */
@@ -45,7 +45,7 @@ function getWorker(ctx: RouteContext): Reply {
     tail_consumers: script.tail_consumers,
     subdomain: { ...script.subdomain },
   };
-  if (script.observability !== undefined) out.observability = script.observability;
+  if (script.observability !== undefined) out.observability = observabilityAnswer(script.observability);
   return ok(out);
 }
 

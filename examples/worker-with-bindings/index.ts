@@ -46,4 +46,3 @@ new WorkerSubdomain("api-subdomain", { scriptName: worker.scriptName, enabled: t
 
 export const workerName = worker.scriptName;
 export const etag = worker.etag;
-export const versionNumber = worker.versionNumber;

@@ -24,12 +24,16 @@ export const WORKER_SUBDOMAIN_DIFF: Record<string, DiffField> = {
   accountId: { kind: "replace" },
   scriptName: { kind: "replace" },
   enabled: { kind: "update" },
-  previewsEnabled: { kind: "update" },
+  previewsEnabled: { kind: "update", normalise: (v) => v === true },
   adopt: { kind: "update", normalise: (v) => v === true },
 };
 
+/**
+ * Always both fields: without `previews_enabled` the API may apply its older default (preview URLs on), so a
+ * program that does not ask for preview URLs gets them off (they are public). Wrangler sends both too.
+ */
 function body(inputs: WorkerSubdomainInputs) {
-  return compact({ enabled: inputs.enabled === true, previews_enabled: inputs.previewsEnabled });
+  return { enabled: inputs.enabled === true, previews_enabled: inputs.previewsEnabled === true };
 }
 
 export const workerSubdomainProvider = {
@@ -51,9 +55,7 @@ export const workerSubdomainProvider = {
   },
 
   async diff(_id: string, olds: WorkerSubdomainOutputs, news: WorkerSubdomainInputs): Promise<dynamic.DiffResult> {
-    // previewsEnabled left unset is the API's to decide: not managed, so not compared.
-    const table = news.previewsEnabled === undefined ? { ...WORKER_SUBDOMAIN_DIFF, previewsEnabled: undefined } : WORKER_SUBDOMAIN_DIFF;
-    return diffResult(diffByTable(compact(table) as Record<string, DiffField>, olds as Record<string, unknown>, news as Record<string, unknown>));
+    return diffResult(diffByTable(WORKER_SUBDOMAIN_DIFF, olds as Record<string, unknown>, news as Record<string, unknown>));
   },
 
   async create(inputs: WorkerSubdomainInputs): Promise<dynamic.CreateResult<WorkerSubdomainOutputs>> {
@@ -62,7 +64,7 @@ export const workerSubdomainProvider = {
     if (inputs.adopt) {
       // Taking over a subdomain already as wanted: nothing to write.
       const live = await getSubdomain(getDefaultClient(), scope, inputs.scriptName!);
-      same = live.enabled === (inputs.enabled === true) && (inputs.previewsEnabled === undefined || live.previews_enabled === inputs.previewsEnabled);
+      same = live.enabled === (inputs.enabled === true) && (live.previews_enabled ?? false) === (inputs.previewsEnabled === true);
     }
     if (!same) await setSubdomain(getDefaultClient(), scope, inputs.scriptName!, body(inputs));
     return { id: scriptResourceId(scope, inputs.scriptName!, "subdomain"), outs: compact({ ...inputs }) };
@@ -71,7 +73,8 @@ export const workerSubdomainProvider = {
   async read(id: string, props: WorkerSubdomainOutputs): Promise<dynamic.ReadResult<WorkerSubdomainOutputs>> {
     try {
       const live = await getSubdomain(getDefaultClient(), scopeOf(props), props.scriptName!);
-      const previews = props.previewsEnabled === undefined ? undefined : live.previews_enabled ?? props.previewsEnabled;
+      // Unset means off (see body): shown only when the live value says otherwise.
+      const previews = props.previewsEnabled === undefined && live.previews_enabled !== true ? undefined : live.previews_enabled ?? props.previewsEnabled;
       return { id, props: compact({ ...props, enabled: live.enabled, previewsEnabled: previews }) };
     } catch (error) {
       if (isNotFound(error)) return {};
