@@ -125,7 +125,7 @@ async function harnessDemo(emulator: Emulator): Promise<void> {
 }
 
 async function main(): Promise<void> {
-  const cli = runPulumiCliScript("pipe", { noBuild: true });
+  const cli = runPulumiCliScript({ noBuild: true });
   const emulator = await startEmulator();
   console.log(`Cloudflare Workers API emulator: ${emulator.url} (account ${DEFAULT_ACCOUNT_ID})`);
   try {

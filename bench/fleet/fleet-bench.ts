@@ -94,15 +94,15 @@ export async function runFleetBenchmark(): Promise<void> {
     }
     for (const [k, n] of wranglerSizes.entries()) {
       if (!wrangler) break;
+      // Every step at the smallest size, create only beyond (the other steps are extrapolated per Worker).
       const steps: StepName[] = full || k === 0 ? STEPS.map((s) => s.name) : ["create"];
-      // Deleting what only `create` made keeps the next size's account clean; not measured.
-      if (!steps.includes("destroy")) steps.push("destroy");
       log(`\nwrangler, N = ${n}, Worker by Worker (load ${load()})`);
-      const measured = await runWranglerFleet({
-        emulator, accountId: WRANGLER_ACCOUNT, wrangler, n, parallel: 1, steps, log,
-        tokenFor: (step) => `bench-wrangler-${n}-${step.replace(/\W+/g, "-")}`,
-      });
-      theirs.push(...measured.filter((w) => full || k === 0 || w.step !== "destroy"));
+      theirs.push(
+        ...(await runWranglerFleet({
+          emulator, accountId: WRANGLER_ACCOUNT, wrangler, n, parallel: 1, steps, log, prefix: `wr-${n}`,
+          tokenFor: (step) => `bench-wrangler-${n}-${step.replace(/\W+/g, "-")}`,
+        })),
+      );
     }
     if ("dir" in cli) {
       for (const n of cliSizes) {

@@ -24,12 +24,12 @@ import {
   type ScriptSettings,
   type WorkerModule,
 } from "../../provider/cloudflare";
-import { bindingInputSchema, observabilitySchema, SECRET_BINDING_TYPES, tagSchema, tailConsumerSchema } from "../../provider/cloudflare/schemas";
+import { bindingInputSchema, observabilityInputSchema, OPAQUE_BINDING_MARKER, SECRET_BINDING_TYPES, tagSchema, tailConsumerSchema } from "../../provider/cloudflare/schemas";
 import { z } from "zod";
 import { listWorkers, searchWorkers, type WorkerSummary } from "../../provider/discovery";
 import { fromWire } from "../../provider/resources/case";
 import { inferModuleType, MODULE_TYPES, type ModuleType } from "../../provider/resources/modules";
-import { normaliseOptionalObject, normalisePlacement, normaliseUsageModel } from "../../provider/resources/normalise";
+import { normaliseOptionalObject, normalisePlacement, normaliseUsageModel, withoutNulls } from "../../provider/resources/normalise";
 
 type Json = Record<string, unknown>;
 
@@ -133,10 +133,13 @@ export function declaredBindings(settings: ScriptSettings, warnings: string[]): 
     if ((SECRET_BINDING_TYPES as readonly string[]).includes(binding.type)) continue;
     const parsed = bindingInputSchema.safeParse(binding);
     if (!parsed.success) {
+      // A type newer than this package, or a shape it does not know: carried as it is, marked opaque.
       warnings.push(
-        `binding ${binding.name} (type ${binding.type}) is not accepted by WorkerScript as the API reports it ` +
-          `(${parsed.error.issues.map((i) => `${i.path.join(".") || "binding"}: ${i.message}`).join("; ")}); fix or remove it before \`pulumi up\``,
+        `binding ${binding.name} (type ${binding.type}) is not one WorkerScript can check ` +
+          `(${parsed.error.issues.map((i) => `${i.path.join(".") || "binding"}: ${i.message}`).join("; ")}); it is written as the API reports it, marked \`${OPAQUE_BINDING_MARKER}: true\`, and sent back unchanged`,
       );
+      out.push({ ...fromWire<Json>(binding), [OPAQUE_BINDING_MARKER]: true });
+      continue;
     }
     out.push(fromWire<Json>(binding));
   }
@@ -158,7 +161,7 @@ export function configurationOf(settings: ScriptSettings): Pick<ImportedWorker, 
 
 /** What WorkerScriptSettings' check accepts, field by field (wire form). */
 const SCRIPT_SETTINGS_INPUT = {
-  observability: observabilitySchema.strict(),
+  observability: observabilityInputSchema,
   tags: z.array(tagSchema),
   tail_consumers: z.array(tailConsumerSchema.strict()),
 } as const;
@@ -166,7 +169,7 @@ const SCRIPT_SETTINGS_INPUT = {
 /** Script-level settings to manage: logpush always (explicit), the others when set. */
 export function scriptSettingsOf(live: ScriptLevelSettings, warnings: string[] = []): NonNullable<ImportedWorker["scriptSettings"]> {
   for (const [field, schema] of Object.entries(SCRIPT_SETTINGS_INPUT)) {
-    const value = (live as Record<string, unknown>)[field];
+    const value = withoutNulls((live as Record<string, unknown>)[field]);
     if (value === undefined || value === null) continue;
     const parsed = schema.safeParse(value);
     if (!parsed.success) {
@@ -175,7 +178,7 @@ export function scriptSettingsOf(live: ScriptLevelSettings, warnings: string[] =
   }
   return {
     logpush: live.logpush ?? false,
-    observability: live.observability ? fromWire<Json>(live.observability) : undefined,
+    observability: live.observability ? fromWire<Json>(withoutNulls(live.observability)) : undefined,
     tags: live.tags && live.tags.length > 0 ? [...live.tags] : undefined,
     tailConsumers: live.tail_consumers && live.tail_consumers.length > 0 ? fromWire<Json[]>(live.tail_consumers) : undefined,
   };

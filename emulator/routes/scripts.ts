@@ -50,7 +50,10 @@ function download(ctx: RouteContext): Reply {
 
 function content(ctx: RouteContext): Reply {
   const { script } = existingScript(ctx);
-  return modulesReply(currentVersion(script));
+  const version = currentVersion(script);
+  // An assets-only Worker has no code: 204, no body (terraform-provider-cloudflare handles this answer).
+  if (version.modules.length === 0) return rawReply(204, Buffer.alloc(0), "text/plain");
+  return modulesReply(version);
 }
 
 function putContent(ctx: RouteContext): Reply {

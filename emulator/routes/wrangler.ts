@@ -8,7 +8,7 @@ import { ApiError, ok, pageInfo, type Reply } from "../envelope";
 import { ACCOUNT_PREFIX, SCRIPT_SCOPES, type RouteContext, type Route } from "../router";
 import { existingScript, hasOwn } from "../scope";
 import type { StoredScript } from "../state";
-import { scriptObject, workersBinding } from "../worker-model";
+import { observabilityAnswer, scriptObject, workersBinding } from "../worker-model";
 import { deleteScript } from "./scripts";
 
 /** wrangler's "service not found" (it checks this code to tell a new Worker from an error). */
@@ -44,7 +44,7 @@ function getWorker(ctx: RouteContext): Reply {
     tail_consumers: script.tail_consumers,
     subdomain: { ...script.subdomain },
   };
-  if (script.observability !== undefined) out.observability = script.observability;
+  if (script.observability !== undefined) out.observability = observabilityAnswer(script.observability);
   return ok(out);
 }
 

@@ -6,7 +6,7 @@
  * the resource manages; otherwise, and inside a dispatch namespace, it asks …/script-settings as before.
  * Our own PATCHes go through here so that the listing this process holds stays true.
  */
-import { getScriptSettings, patchScriptSettings, type CloudflareClient, type Scope, type ScriptLevelSettings } from "../cloudflare";
+import { readScriptLevelSettings, writeScriptLevelSettings, type CloudflareClient, type Scope, type ScriptLevelSettings } from "../cloudflare";
 import { listedScript, rememberScript } from "./script-cache";
 
 type Json = Record<string, unknown>;
@@ -28,18 +28,18 @@ export async function liveScriptLevelSettings(client: CloudflareClient, scope: S
     const row = await listedScript(client, scope.accountId, scriptName);
     if (row !== undefined && listingAnswers(row, wanted)) return row as ScriptLevelSettings;
   }
-  // Not listed (the Worker may be gone: this answers not found) or not fully described by the listing.
-  return getScriptSettings(client, scope, scriptName);
+  // Not listed (the Worker may be gone: this answers not found), not fully described by the listing, or in a
+  // dispatch namespace (whose Workers are not in the account listing).
+  return readScriptLevelSettings(client, scope, scriptName);
 }
 
-/** PATCH …/script-settings, then the answer into the listing this process holds. */
-export async function patchScriptLevelSettings(
+/** Writes the settings (writeScriptLevelSettings: either scope), then keeps the listing this process holds true. */
+export async function writeListedScriptLevelSettings(
   client: CloudflareClient,
   scope: Scope,
   scriptName: string,
   settings: Partial<ScriptLevelSettings>,
-): Promise<ScriptLevelSettings> {
-  const answer = await patchScriptSettings(client, scope, scriptName, settings);
-  if (scope.dispatchNamespace === undefined) await rememberScript(scope.accountId, scriptName, { ...settings, ...answer });
-  return answer;
+): Promise<void> {
+  await writeScriptLevelSettings(client, scope, scriptName, settings);
+  if (scope.dispatchNamespace === undefined) await rememberScript(scope.accountId, scriptName, settings);
 }

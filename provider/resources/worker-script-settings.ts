@@ -6,15 +6,17 @@
  * Only the fields the program sets are managed: others are neither read for drift nor written.
  *
  * Lifecycle → endpoints:
- *   create  PATCH …/script-settings with the managed fields
+ *   create  PATCH …/script-settings with the managed fields (in a dispatch namespace, which has no
+ *           …/script-settings: PATCH …/settings, and PUT …/tags for tags)
  *   read    the account listing shared by the process (listed-settings.ts), else GET …/script-settings
+ *           (in a namespace GET …/settings)
  *   update  PATCH …/script-settings with the changed fields (a field no longer set goes back to the API default)
  *   delete  PATCH …/script-settings putting back the API defaults of the fields it managed
  */
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 import { z } from "zod";
-import { getDefaultClient, getScriptSettings, isNotFound, type ScriptLevelSettings } from "../cloudflare";
-import { observabilitySchema, tagSchema, tailConsumerSchema, TAGS_MAX_COUNT } from "../cloudflare/schemas";
+import { getDefaultClient, isNotFound, readScriptLevelSettings, type ScriptLevelSettings } from "../cloudflare";
+import { observabilityInputSchema, tagSchema, tailConsumerSchema, TAGS_MAX_COUNT } from "../cloudflare/schemas";
 import { fromWire, toWire } from "./case";
 import {
   checkScope,
@@ -29,8 +31,8 @@ import {
   type DiffField,
   type ScopeInputs,
 } from "./common";
-import { liveScriptLevelSettings, patchScriptLevelSettings as patchScriptSettings } from "./listed-settings";
-import { normaliseOptionalObject, normaliseStringSet, normaliseTailConsumers } from "./normalise";
+import { liveScriptLevelSettings, writeListedScriptLevelSettings } from "./listed-settings";
+import { normaliseOptionalObject, normaliseStringSet, normaliseTailConsumers, projectOntoProgram, withoutNulls } from "./normalise";
 
 type Json = Record<string, unknown>;
 
@@ -56,14 +58,12 @@ const FIELDS = Object.keys(SCRIPT_SETTINGS_FIELDS) as Field[];
 
 const INPUT_KEYS = new Set(["accountId", "scriptName", "dispatchNamespace", ...FIELDS, "adopt", "__provider"]);
 
-const observabilityInputSchema = observabilitySchema.strict();
-
 export const WORKER_SCRIPT_SETTINGS_DIFF: Record<string, DiffField> = {
   accountId: { kind: "replace" },
   dispatchNamespace: { kind: "replace" },
   scriptName: { kind: "replace" },
   logpush: { kind: "update" },
-  observability: { kind: "update", normalise: (v) => normaliseOptionalObject(toWire(v)) },
+  observability: { kind: "update", normalise: (v) => normaliseOptionalObject(withoutNulls(toWire(v))) },
   tags: { kind: "update", normalise: normaliseStringSet },
   tailConsumers: { kind: "update", normalise: (v) => normaliseTailConsumers(toWire(v)) },
   adopt: { kind: "update", normalise: (v) => v === true },
@@ -87,7 +87,9 @@ function managed(inputs: WorkerScriptSettingsInputs): Field[] {
 export function liveScriptSettings(props: WorkerScriptSettingsOutputs, live: ScriptLevelSettings): WorkerScriptSettingsOutputs {
   const out: Json = { ...props };
   for (const field of managed(props)) {
-    const value = (live as Json)[SCRIPT_SETTINGS_FIELDS[field].wire];
+    const answered = (live as Json)[SCRIPT_SETTINGS_FIELDS[field].wire];
+    // Observability is seen through the keys the program wrote: the server fills defaults and nulls around them.
+    const value = field === "observability" ? projectOntoProgram(answered, toWire(props.observability)) : answered;
     out[field] = value === null || value === undefined ? SCRIPT_SETTINGS_FIELDS[field].default : fromWire(value);
   }
   return out as WorkerScriptSettingsOutputs;
@@ -125,10 +127,10 @@ export const workerScriptSettingsProvider = {
     let fields = managed(inputs);
     if (inputs.adopt) {
       // Taking over settings as they are: only the fields whose live value differs are written.
-      const live = liveScriptSettings(inputs, await getScriptSettings(getDefaultClient(), scope, inputs.scriptName!));
+      const live = liveScriptSettings(inputs, await readScriptLevelSettings(getDefaultClient(), scope, inputs.scriptName!));
       fields = diffByTable(WORKER_SCRIPT_SETTINGS_DIFF, live as Json, inputs as Json).changed.filter((f): f is Field => (FIELDS as string[]).includes(f));
     }
-    if (fields.length > 0) await patchScriptSettings(getDefaultClient(), scope, inputs.scriptName!, scriptSettingsPatch(inputs, fields));
+    if (fields.length > 0) await writeListedScriptLevelSettings(getDefaultClient(), scope, inputs.scriptName!, scriptSettingsPatch(inputs, fields));
     return { id: scriptResourceId(scope, inputs.scriptName!, "script-settings"), outs: compact(inputs as Json) };
   },
 
@@ -145,14 +147,14 @@ export const workerScriptSettingsProvider = {
   async update(_id: string, olds: WorkerScriptSettingsOutputs, news: WorkerScriptSettingsInputs): Promise<dynamic.UpdateResult<WorkerScriptSettingsOutputs>> {
     const { changed } = diffByTable(WORKER_SCRIPT_SETTINGS_DIFF, olds as Json, news as Json);
     const fields = changed.filter((f): f is Field => (FIELDS as string[]).includes(f));
-    if (fields.length > 0) await patchScriptSettings(getDefaultClient(), scopeOf(news), news.scriptName!, scriptSettingsPatch(news, fields));
+    if (fields.length > 0) await writeListedScriptLevelSettings(getDefaultClient(), scopeOf(news), news.scriptName!, scriptSettingsPatch(news, fields));
     return { outs: compact(news as Json) };
   },
 
   async delete(_id: string, props: WorkerScriptSettingsOutputs): Promise<void> {
     const restore = Object.fromEntries(managed(props).map((f) => [SCRIPT_SETTINGS_FIELDS[f].wire, SCRIPT_SETTINGS_FIELDS[f].default]));
     try {
-      await patchScriptSettings(getDefaultClient(), scopeOf(props), props.scriptName!, restore);
+      await writeListedScriptLevelSettings(getDefaultClient(), scopeOf(props), props.scriptName!, restore);
     } catch (error) {
       // The Worker is gone, and its settings with it.
       if (!isNotFound(error)) throw error;

@@ -19,12 +19,12 @@ import {
   getDefaultClient,
   getDispatchScript,
   getScriptContent,
-  getScriptSettings,
   getSettings,
   isNotFound,
-  listVersions,
+  getNewestVersion,
   patchSettings,
   putScriptContent,
+  readScriptLevelSettings,
   uploadScript,
   type Scope,
   type Script,
@@ -35,11 +35,12 @@ import {
 import {
   BINDING_TYPES,
   SECRET_BINDING_TYPES,
-  bindingInputListSchema,
   compatibilityDateSchema,
   migrationsInputSchema,
   placementSchema,
+  programBindingListSchema,
   usageModelSchema,
+  withoutOpaqueMarker,
 } from "../cloudflare/schemas";
 import { annotationsToWire, fromWire, toWire } from "./case";
 import {
@@ -57,13 +58,14 @@ import {
 } from "./common";
 import { contentHash, loadModules, type CodeInputs } from "./modules";
 import {
+  bindingInProgramForm,
   normaliseBindings,
   normaliseOptionalObject,
   normalisePlacement,
   normaliseStringSet,
   normaliseUsageModel,
 } from "./normalise";
-import { forgetScript, listedScript, markCreatedHere, rememberScript } from "./script-cache";
+import { forgetScript, freshScript, listedScript, markCreatedHere, rememberScript } from "./script-cache";
 import {
   assetsAfterRead,
   assetsChange,
@@ -133,8 +135,9 @@ function keepTypes(inputs: WorkerScriptInputs): readonly string[] {
   return inputs.keepBindings ?? DEFAULT_KEEP_BINDINGS;
 }
 
+/** The program's bindings on the wire: snake_case, the `opaque` marker removed. */
 function wireBindings(inputs: WorkerScriptInputs): Json[] {
-  return toWire<Json[]>(inputs.bindings ?? []);
+  return toWire<Json[]>(inputs.bindings ?? []).map(withoutOpaqueMarker);
 }
 
 /** Configuration fields, their wire names, and the value that restores the API default when a field is removed. */
@@ -188,7 +191,7 @@ async function checkInputs(olds: WorkerScriptInputs, news: WorkerScriptInputs): 
     const parsed = schema.safeParse(wire ? toWire(value) : value);
     if (!parsed.success) failures.push(...failuresFrom(parsed.error, [property]));
   };
-  field("bindings", bindingInputListSchema, news.bindings, true);
+  field("bindings", programBindingListSchema, news.bindings, true);
   field("compatibilityDate", compatibilityDateSchema, news.compatibilityDate);
   field("compatibilityFlags", flagsSchema, news.compatibilityFlags);
   field("placement", placementSchema.omit({ last_analyzed_at: true, status: true }).strict(), news.placement, true);
@@ -207,6 +210,8 @@ async function checkInputs(olds: WorkerScriptInputs, news: WorkerScriptInputs): 
       }
     });
   }
+
+  failures.push(...namespaceScopeFailures(news));
 
   const inputs: WorkerScriptInputs = { ...news, ...scope };
   if (code.modules) inputs.contentHash = contentHash(code.modules, code.mainModule);
@@ -280,9 +285,8 @@ function scriptOutputs(script: Script | null | undefined): Partial<WorkerScriptO
  */
 async function latestVersion(scope: Scope, name: string, inputs: WorkerScriptInputs): Promise<Partial<WorkerScriptOutputs>> {
   if (!inputs.trackVersion || scope.dispatchNamespace !== undefined) return {};
-  const { items } = await listVersions(getDefaultClient(), scope, name, { page: 1, perPage: 1 });
-  const newest = [...items].sort((a, b) => b.number - a.number)[0];
-  return newest ? { versionId: newest.id, versionNumber: newest.number } : {};
+  const newest = await getNewestVersion(getDefaultClient(), scope, name);
+  return newest ? compact({ versionId: newest.id, versionNumber: newest.number }) : {};
 }
 
 /** The live Worker (etag, handlers, dates), or undefined when it does not exist. */
@@ -296,6 +300,27 @@ async function liveScript(scope: Scope, name: string): Promise<Script | undefine
     if (isNotFound(error)) return undefined;
     throw error;
   }
+}
+
+/**
+ * Whether the Worker exists, read just before a create: a "no" must be as fresh as the write it allows, so it
+ * never comes from a cached account listing (someone may have created the Worker since). Account scope:
+ * one GET …/settings; a namespace: GET …/scripts/{name}.
+ */
+async function liveScriptBeforeCreate(scope: Scope, name: string): Promise<{ script: Script; settings?: ScriptSettings } | undefined> {
+  if (scope.dispatchNamespace === undefined) return freshScript(getDefaultClient(), scope.accountId, name);
+  const script = await liveScript(scope, name);
+  return script === undefined ? undefined : { script };
+}
+
+/** What WorkerScript cannot do for a Worker in a dispatch namespace, as check failures. Pure. */
+export function namespaceScopeFailures(news: WorkerScriptInputs): CheckFailure[] {
+  if (news.dispatchNamespace === undefined) return [];
+  const failures: CheckFailure[] = [];
+  if (news.annotations !== undefined) {
+    failures.push({ property: "annotations", reason: "annotations: not supported for Workers in a dispatch namespace (dispatchNamespace is set); remove annotations" });
+  }
+  return failures;
 }
 
 async function remember(scope: Scope, name: string, script: Partial<Script>): Promise<void> {
@@ -359,7 +384,7 @@ async function fullUpload(scope: Scope, inputs: WorkerScriptInputs, mainModule: 
     metadata.assets = { jwt: deployed.jwt, config: deployed.config };
   }
   if (exists) {
-    const live = await getScriptSettings(client, scope, name);
+    const live = await readScriptLevelSettings(client, scope, name);
     if (live.logpush !== undefined) metadata.logpush = live.logpush;
     if (live.tail_consumers) metadata.tail_consumers = live.tail_consumers;
   }
@@ -381,13 +406,14 @@ export const workerScriptProvider = {
     const name = inputs.scriptName!;
     const { modules, mainModule, hash } = codeOf(inputs);
     // The one read before the write: nobody's Worker is overwritten by surprise.
-    const existing = await liveScript(scope, name);
+    const before = await liveScriptBeforeCreate(scope, name);
+    const existing = before?.script;
     let script: Partial<Script>;
     if (existing && inputs.assets === undefined) {
       // Compare with the live Worker: adopting writes only what differs; without adopt, a Worker identical to this
       // program (our own earlier upload whose answer was lost, say) is taken as it is, and any other is refused.
       const client = getDefaultClient();
-      const [settings, live] = await Promise.all([getSettings(client, scope, name), getScriptContent(client, scope, name)]);
+      const [settings, live] = await Promise.all([before?.settings ?? getSettings(client, scope, name), getScriptContent(client, scope, name)]);
       const sameCode = contentHash(live.modules, live.mainModule) === hash;
       const asLive = liveOutputs({ ...inputs, etag: existing.etag }, settings, existing);
       const { changed } = diffByTable(WORKER_SCRIPT_DIFF, asLive as Json, inputs as Json);
@@ -479,7 +505,7 @@ export function liveOutputs(props: WorkerScriptOutputs, settings: ScriptSettings
     .map((b) => {
       const mine = declared.get(b.name);
       if (mine && mine.type === b.type && (SECRET_BINDING_TYPES as readonly string[]).includes(b.type)) return mine;
-      return b as Json;
+      return bindingInProgramForm(b as Json, mine);
     });
   const out: WorkerScriptOutputs = {
     ...props,

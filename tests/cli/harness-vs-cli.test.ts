@@ -15,7 +15,9 @@ const TIMEOUT = 300_000;
 
 interface Step {
   title: string;
-  command: "up" | "destroy";
+  command: "up" | "refresh" | "destroy";
+  /** A change made through the API first, on both emulators (someone in the dashboard). */
+  drift?: { method: string; path: string; body?: unknown };
   config?: Record<string, string>;
   secretConfig?: Record<string, string>;
   /**
@@ -59,6 +61,11 @@ const SCENARIOS: Scenario[] = [
     steps: [
       { title: "create", command: "up", secretConfig: { apiToken: "vs-token-1" } },
       { title: "binding and secret changed", command: "up", config: { greeting: "Salut" }, secretConfig: { apiToken: "vs-token-2" } },
+      {
+        title: "refresh after logpush was turned off in the dashboard",
+        command: "refresh",
+        drift: { method: "PATCH", path: "/workers/scripts/hello-api/script-settings", body: { logpush: false } },
+      },
       // A new script name replaces the Worker, and with it every resource whose scriptName follows it:
       // all the new ones first, then the old ones deleted, dependents first.
       {
@@ -123,11 +130,14 @@ const SCENARIOS: Scenario[] = [
   },
 ];
 
-/** The CLI's steps as one op per resource, in the harness's words (a replacement's three steps are "replace"). */
+/**
+ * The CLI's steps as one op per resource, in the harness's words: a replacement's three steps are "replace",
+ * a refresh step is "read".
+ */
 function cliOps(result: CommandResult): string[] {
   const byName = new Map<string, string>();
   for (const step of steps(result)) {
-    const op = ["replace", "create-replacement", "delete-replaced"].includes(step.op) ? "replace" : step.op;
+    const op = ["replace", "create-replacement", "delete-replaced"].includes(step.op) ? "replace" : step.op === "refresh" ? "read" : step.op;
     if (!byName.has(step.name) || op === "replace") byName.set(step.name, op);
   }
   return [...byName].map(([name, op]) => `${name}:${op}`).sort();
@@ -209,7 +219,22 @@ describeWithCli("the engine harness against the real Pulumi CLI", (cliDir) => {
     it.each(scenario.steps.map((step, index) => ({ ...step, index })))("step $index: $title", async (step) => {
       let cli: CommandResult;
       let report: StepReport;
-      if (step.command === "up") {
+      if (step.drift) {
+        const { method, path: apiPath, body } = step.drift;
+        for (const emulator of [cliEmulator, harnessEmulator]) {
+          const response = await fetch(`${emulator.url}/accounts/${ACCOUNT}${apiPath}`, {
+            method,
+            headers: { authorization: `Bearer ${DEFAULT_EMULATOR_TOKEN}`, "content-type": "application/json" },
+            body: body === undefined ? undefined : JSON.stringify(body),
+          });
+          expect(response.status).toBe(200);
+          emulator.clearRequests();
+        }
+      }
+      if (step.command === "refresh") {
+        cli = await stack.ok(["refresh", "--yes", "--skip-preview"], { events: true });
+        report = await engine.refresh();
+      } else if (step.command === "up") {
         await stack.setConfig(step.config, step.secretConfig);
         cli = await stack.ok(["up", "--yes", "--skip-preview"], { events: true });
         report = await engine.up(program, { config: step.config, secretConfig: step.secretConfig });

@@ -75,6 +75,8 @@ export interface StepProgramOptions {
 }
 
 const DYNAMIC_TYPE_PREFIX = "pulumi-nodejs:dynamic";
+/** How the engine sends a value not known yet over gRPC. */
+const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 
 function messageOf(error: unknown): string {
   return error instanceof HostCallError || error instanceof Error ? error.message : String(error);
@@ -121,6 +123,8 @@ export class Engine {
   private hostUsed = false;
   /** Resources replaced create-before-delete whose old copy still has to be deleted. */
   private pendingDeletes: ResourceState[] = [];
+  /** Dependents deleted ahead of a delete-before-replace in this update, created again when registered. */
+  private replacedDependents = new Set<string>();
   private readonly ciphertextKey = randomBytes(32);
   private closed = false;
   /** Aborted by close(): stops a program child still running. */
@@ -272,6 +276,7 @@ export class Engine {
 
   private async deploy(programFile: string, options: StepProgramOptions, preview: boolean): Promise<StepReport> {
     const started = performance.now();
+    this.replacedDependents.clear();
     this.stackConfig = { ...this.options.stackConfig, ...qualifiedConfig(this.programOptions(options)) };
     // The host starts while the program loads; the first registration waits for it.
     const hostReady = this.commandHost();
@@ -361,7 +366,9 @@ export class Engine {
     const inputSecrets = annotateSecrets(inputs, [], news, newsSecrets);
 
     if (!old) {
-      outcomes.push({ ...ref, op: "create" });
+      // A dependent deleted ahead of a delete-before-replace comes back as the second half of its replacement.
+      const dependent = this.replacedDependents.delete(reg.urn);
+      outcomes.push(dependent ? { ...ref, op: "replace", deleteBeforeReplace: true } : { ...ref, op: "create" });
       if (preview) return { id: "", outputs: inputs, secretPaths: inputSecrets };
       return this.createResource(host, reg, inputs, inputSecrets, outcomes);
     }
@@ -403,6 +410,11 @@ export class Engine {
     outcomes.push({ ...ref, op: "replace", changedKeys, replaceKeys, deleteBeforeReplace });
     if (preview) return { id: "", outputs: inputs, secretPaths: inputSecrets };
     if (deleteBeforeReplace) {
+      for (const dependent of deletionOrder(await this.dependentReplacements(host, old))) {
+        const error = await this.deleteResource(host, dependent, outcomes, undefined);
+        if (error) throw new Error(error);
+        this.replacedDependents.add(dependent.urn);
+      }
       const error = await this.deleteResource(host, old, outcomes, undefined);
       if (error) throw new Error(error);
       return this.createResource(host, reg, inputs, inputSecrets, outcomes);
@@ -417,6 +429,33 @@ export class Engine {
       if (this.state.get(reg.urn) !== old) this.pendingDeletes.push(old);
       throw error;
     }
+  }
+
+  /**
+   * The dependents a delete-before-replace of `replaced` takes with it, as the engine decides them
+   * (step_generator's calculateDependentReplacements): every resource whose inputs came from a resource
+   * being replaced is asked Diff with those inputs unknown, and is replaced too when Diff says so; its own
+   * dependents are then considered the same way. Resources that only `dependsOn` it are kept.
+   */
+  private async dependentReplacements(host: Host, replaced: ResourceState): Promise<ResourceState[]> {
+    const replacing = new Set([replaced.urn]);
+    const dependents: ResourceState[] = [];
+    // The state is in creation order, so a resource's dependencies are decided before it.
+    for (const candidate of this.state.values()) {
+      if (!candidate.custom || replacing.has(candidate.urn)) continue;
+      const keys = Object.entries(candidate.propertyDependencies ?? {})
+        .filter(([, urns]) => urns.some((urn) => replacing.has(urn)))
+        .map(([key]) => key);
+      if (keys.length === 0) continue;
+      const news: PropertyMap = { ...candidate.inputs };
+      for (const key of keys) news[key] = UNKNOWN;
+      const diff = await host.diff(refOf(candidate), candidate.id, candidate.outputs, news, candidate.inputs);
+      if (diff.replaces.length > 0) {
+        replacing.add(candidate.urn);
+        dependents.push(candidate);
+      }
+    }
+    return dependents;
   }
 
   /** Stores a resource after a successful Create/Update/partial failure, with secrets re-marked. */
@@ -523,6 +562,7 @@ export class Engine {
       outputSecretPaths: secrets,
       secretOutputKeys: secretKeysOf(secrets),
       dependencies: reg.dependencies,
+      propertyDependencies: reg.propertyDependencies,
       additionalSecretOutputs: reg.additionalSecretOutputs,
       deleteBeforeReplace: reg.deleteBeforeReplace,
       protect: reg.protect,

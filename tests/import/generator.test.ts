@@ -117,11 +117,11 @@ describe("what the generator reads", () => {
     expect(calls.some((c) => c.includes("/web/"))).toBe(false);
   });
 
-  it("keeps a binding WorkerScript would refuse, with a warning the program repeats", async () => {
+  it("carries a binding WorkerScript cannot check as it is, marked opaque, with a note the program repeats", async () => {
     await deploy("alpha", { bindings: [{ type: "some_future_binding", name: "FUTURE", setting: 1 }] });
     const account = await collectAccount(client(), { accountId: ACCOUNT });
-    expect(account.workers[0]!.bindings).toEqual([{ type: "some_future_binding", name: "FUTURE", setting: 1 }]);
-    expect(account.workers[0]!.warnings).toEqual([expect.stringMatching(/^binding FUTURE \(type some_future_binding\) is not accepted by WorkerScript/)]);
+    expect(account.workers[0]!.bindings).toEqual([{ type: "some_future_binding", name: "FUTURE", setting: 1, opaque: true }]);
+    expect(account.workers[0]!.warnings).toEqual([expect.stringMatching(/^binding FUTURE \(type some_future_binding\) is not one WorkerScript can check.*opaque: true/)]);
     const program = renderProgram(account, { project: "p", packageVersion: "*" });
     expect(program.warnings).toHaveLength(1);
     expect(String(program.files.find((f) => f.path === "index.ts")!.content)).toContain("// WARNING: binding FUTURE (type some_future_binding)");

@@ -228,7 +228,7 @@ describe("WorkerSubdomain against the emulator", () => {
 
   it("detects a subdomain disabled outside Pulumi", async () => {
     const { id, outs } = await workerSubdomainProvider.create(base);
-    await setSubdomain(client(), scope, "api", { enabled: false });
+    await setSubdomain(client(), scope, "api", { enabled: false, previews_enabled: false });
     const read = await workerSubdomainProvider.read(id, outs!);
     expect(read.props!.enabled).toBe(false);
     expect(await workerSubdomainProvider.diff(id, read.props!, base)).toEqual({ changes: true, replaces: [] });

@@ -2,5 +2,6 @@
 export * from "./envelope";
 export * from "./bindings";
 export * from "./script";
+export * from "./lenient";
 export * from "./triggers";
 export * from "./cron";
