@@ -11,9 +11,11 @@ import { RateLimit, type RateLimitOptions } from "./rate-limit";
 import { buildRouter } from "./routes";
 import { API_PREFIX, createEmulatorServer, type RecordedRequest } from "./server";
 import { StateStore } from "./state";
+import { DEFAULT_ZONE, seedZones, type ZoneOption } from "./zone-model";
 
 export type { FaultRule } from "./faults";
 export type { RecordedRequest } from "./server";
+export { DEFAULT_ZONE, type ZoneOption } from "./zone-model";
 export type { RateLimitOptions } from "./rate-limit";
 
 /** The API token the emulator accepts by default (printed by the CLI). */
@@ -47,6 +49,10 @@ export interface EmulatorOptions {
   maxRecordedRequests?: number;
   /** Serve `/__emulator/*`; default: only when `host` is a loopback address. */
   controlEndpoints?: boolean;
+  /** Zones (for routes and custom domains), owned by DEFAULT_ACCOUNT_ID unless given; default [DEFAULT_ZONE] (example.com). */
+  zones?: ZoneOption[];
+  /** Cron triggers allowed per account (10072 beyond). Default 250 (Workers Paid); Workers Free allows 5. */
+  cronTriggerLimit?: number;
   /**
    * Enforce the API's rate limit, e.g. Cloudflare's `{ requests: 1200, windowMs: 300000 }`: over it, 429 with
    * code 971 and Retry-After for `lockoutMs` (default one window). Default: not enforced.
@@ -75,17 +81,21 @@ export function isLoopbackHost(host: string): boolean {
 export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
   const host = options.host ?? "127.0.0.1";
   const store = new StateStore(options.stateFile);
+  const zones = options.zones ?? [DEFAULT_ZONE];
+  seedZones(store.state, zones, DEFAULT_ACCOUNT_ID);
   const requests: RecordedRequest[] = [];
   const faults = new FaultQueue();
   const rateLimit = options.rateLimit === undefined ? undefined : new RateLimit(options.rateLimit);
   const reset = () => {
     rateLimit?.clear();
     store.reset();
+    seedZones(store.state, zones, DEFAULT_ACCOUNT_ID);
+    store.save();
     requests.length = 0;
     faults.clear();
   };
   const server = createEmulatorServer({
-    runtime: { store, assetsSessionTtlMs: options.assetsSessionTtlMs ?? DEFAULT_ASSETS_SESSION_TTL_MS },
+    runtime: { store, assetsSessionTtlMs: options.assetsSessionTtlMs ?? DEFAULT_ASSETS_SESSION_TTL_MS, cronTriggerLimit: options.cronTriggerLimit },
     router: buildRouter(),
     faults,
     requests,

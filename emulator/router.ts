@@ -10,6 +10,8 @@ export interface EmulatorRuntime {
   store: StateStore;
   /** Lifetime of an assets upload session JWT and of a completion token, ms. */
   assetsSessionTtlMs: number;
+  /** Cron triggers allowed per account (10072 beyond); default the Workers Paid plan's 250. */
+  cronTriggerLimit?: number;
 }
 
 export interface RouteContext {

@@ -32,8 +32,13 @@ async function dashboardChange(emulator: Emulator): Promise<void> {
     headers: { authorization: `Bearer ${DEFAULT_EMULATOR_TOKEN}`, "content-type": "application/json" },
     body: JSON.stringify({ logpush: false }),
   });
+  await fetch(`${emulator.url}/accounts/${DEFAULT_ACCOUNT_ID}/workers/scripts/hello-api/schedules`, {
+    method: "PUT",
+    headers: { authorization: `Bearer ${DEFAULT_EMULATOR_TOKEN}`, "content-type": "application/json" },
+    body: JSON.stringify([{ cron: "0 0 * * *" }]),
+  });
   emulator.clearRequests();
-  console.log("\n(someone turns logpush off in the dashboard)");
+  console.log("\n(someone turns logpush off and changes the cron trigger in the dashboard)");
 }
 
 const SECRETS = ["first-token", "rotated-token", DEFAULT_EMULATOR_TOKEN];
@@ -120,7 +125,7 @@ async function harnessDemo(emulator: Emulator): Promise<void> {
 }
 
 async function main(): Promise<void> {
-  const cli = runPulumiCliScript("pipe", { noBuild: true });
+  const cli = runPulumiCliScript({ noBuild: true });
   const emulator = await startEmulator();
   console.log(`Cloudflare Workers API emulator: ${emulator.url} (account ${DEFAULT_ACCOUNT_ID})`);
   try {

@@ -4,9 +4,15 @@
  *
  * Per Worker: GET …/settings (bindings, compatibility, placement, limits, usage model), GET …/secrets (names
  * and types; values never leave the API), GET …/content/v2 (the modules), and on the account also
- * GET …/script-settings and GET …/subdomain.
+ * GET …/script-settings, GET …/subdomain and GET …/schedules. Once per account import: GET /workers/domains
+ * (every custom domain), GET /zones?account.id= and each zone's GET …/workers/routes.
  */
 import {
+  CloudflareApiError,
+  getSchedules,
+  listAccountZones,
+  listDomains,
+  listRoutes,
   getScriptContent,
   getScriptSettings,
   getSettings,
@@ -68,6 +74,12 @@ export interface ImportedWorker {
   scriptSettings?: { logpush?: boolean; observability?: Json; tags?: string[]; tailConsumers?: Json[] };
   /** The workers.dev subdomain (account Workers only). */
   subdomain?: { enabled: boolean; previewsEnabled?: boolean };
+  /** Cron triggers (account Workers only). */
+  crons?: string[];
+  /** Zone routes running this Worker, by zone then pattern. */
+  routes?: { zoneId: string; pattern: string }[];
+  /** Custom domains served by this Worker, by hostname. */
+  customDomains?: { hostname: string; zoneId?: string }[];
   /** Durable Object migration tag the API reports; migrations themselves cannot be read back. */
   migrationTag?: string;
   /** Things the user must look at: they are written into the program next to the Worker. */
@@ -172,19 +184,49 @@ export function scriptSettingsOf(live: ScriptLevelSettings, warnings: string[] =
   };
 }
 
-async function readWorker(client: CloudflareClient, accountId: string, summary: WorkerSummary): Promise<ImportedWorker> {
+/** What serves traffic on the account: routes by Worker (every zone of the account) and custom domains by Worker. */
+interface Attachments {
+  routes: Map<string, { zoneId: string; pattern: string }[]>;
+  domains: Map<string, { hostname: string; zoneId?: string }[]>;
+  /** Why routes could not be read (a token without zone permissions), when so. */
+  routesUnreadable?: string;
+}
+
+function push<T>(map: Map<string, T[]>, key: string, value: T): void {
+  map.set(key, [...(map.get(key) ?? []), value]);
+}
+
+async function readAttachments(client: CloudflareClient, accountId: string): Promise<Attachments> {
+  const out: Attachments = { routes: new Map(), domains: new Map() };
+  for (const d of await listDomains(client, accountId)) push(out.domains, d.service, { hostname: d.hostname, ...(d.zone_id ? { zoneId: d.zone_id } : {}) });
+  try {
+    for (const zone of await listAccountZones(client, accountId)) {
+      for (const r of await listRoutes(client, zone.id)) if (r.script) push(out.routes, r.script, { zoneId: zone.id, pattern: r.pattern });
+    }
+  } catch (error) {
+    if (!(error instanceof CloudflareApiError && error.code === "CF_AUTH")) throw error;
+    out.routesUnreadable = "the API token cannot read the account's zones, so the Worker's routes (if any) are not imported; give it Zone Read and Workers Routes Read to import them";
+  }
+  for (const list of out.domains.values()) list.sort((a, b) => a.hostname.localeCompare(b.hostname));
+  for (const list of out.routes.values()) list.sort((a, b) => a.zoneId.localeCompare(b.zoneId) || a.pattern.localeCompare(b.pattern));
+  return out;
+}
+
+async function readWorker(client: CloudflareClient, accountId: string, summary: WorkerSummary, attachments?: Attachments): Promise<ImportedWorker> {
   const scope: Scope = { accountId, dispatchNamespace: summary.dispatchNamespace };
   const name = summary.scriptName;
   const warnings: string[] = [];
   const onAccount = scope.dispatchNamespace === undefined;
 
-  const [settings, secrets, content, scriptLevel, subdomain] = await Promise.all([
+  const [settings, secrets, content, scriptLevel, subdomain, schedules] = await Promise.all([
     getSettings(client, scope, name),
     listSecrets(client, scope, name),
     getScriptContent(client, scope, name),
     onAccount ? getScriptSettings(client, scope, name) : undefined,
     onAccount ? getSubdomain(client, scope, name) : undefined,
+    onAccount ? getSchedules(client, accountId, name) : undefined,
   ]);
+  if (onAccount && attachments?.routesUnreadable) warnings.push(attachments.routesUnreadable);
 
   const modules: ImportedModule[] = [];
   for (const module of content.modules) {
@@ -212,6 +254,9 @@ async function readWorker(client: CloudflareClient, accountId: string, summary: 
     secrets: secrets.map((s) => ({ name: s.name, type: s.type })).sort((a, b) => a.name.localeCompare(b.name)),
     scriptSettings: scriptLevel === undefined ? undefined : scriptSettingsOf(scriptLevel, warnings),
     subdomain: subdomain === undefined ? undefined : { enabled: subdomain.enabled, previewsEnabled: subdomain.previews_enabled },
+    crons: schedules && schedules.schedules.length > 0 ? schedules.schedules.map((s) => s.cron) : undefined,
+    routes: onAccount ? attachments?.routes.get(name) : undefined,
+    customDomains: onAccount ? attachments?.domains.get(name) : undefined,
     migrationTag: summary.migrationTag,
     warnings,
   };
@@ -220,10 +265,11 @@ async function readWorker(client: CloudflareClient, accountId: string, summary: 
 /** Reads every Worker to import, one Worker at a time (the client's limiter paces the calls within one). */
 export async function collectAccount(client: CloudflareClient, options: ImportOptions, onWorker?: (name: string) => void): Promise<ImportedAccount> {
   const summaries = await workersToImport(client, options);
+  const attachments = options.dispatchNamespace === undefined && summaries.length > 0 ? await readAttachments(client, options.accountId) : undefined;
   const workers: ImportedWorker[] = [];
   for (const summary of summaries) {
     onWorker?.(summary.scriptName);
-    workers.push(await readWorker(client, options.accountId, summary));
+    workers.push(await readWorker(client, options.accountId, summary, attachments));
   }
   return { accountId: options.accountId, dispatchNamespace: options.dispatchNamespace, workers };
 }

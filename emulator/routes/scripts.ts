@@ -10,6 +10,7 @@ import { ACCOUNT_PREFIX, inBothScopes, SCRIPT_SCOPES, type RouteContext, type Ro
 import { checkNewScriptName, existingScript, scopeOf } from "../scope";
 import type { StoredScript, StoredVersion } from "../state";
 import { parseContentForm, parseUploadForm } from "../upload-form";
+import { removeWorkerAttachments, routesOfScript } from "../zone-model";
 import { appendVersion, computeEtag, currentVersion, detectHandlers, scriptObject, versionBody, workersBinding } from "../worker-model";
 
 /** A small, plausible-looking startup time; clients must not depend on it. */
@@ -95,6 +96,7 @@ export function deleteScript(ctx: RouteContext): Reply {
     }
   }
   delete scope.scripts[script.name];
+  if (scope.namespace === undefined) removeWorkerAttachments(ctx.account, script.name);
   if (scope.namespace !== undefined) scope.namespace.modified_on = new Date().toISOString();
   return ok(null);
 }
@@ -116,7 +118,7 @@ function list(ctx: RouteContext): Reply {
   const rows = Object.values(ctx.account.scripts)
     .filter((s) => matchesTagFilter(s, ctx.query.get("tags")))
     .sort((a, b) => a.created_on.localeCompare(b.created_on) || a.name.localeCompare(b.name))
-    .map((s) => ({ ...scriptObject(s), routes: [] }));
+    .map((s) => ({ ...scriptObject(s), routes: routesOfScript(ctx.runtime.store.state, ctx.account.id, s.name) }));
   return ok(rows);
 }
 

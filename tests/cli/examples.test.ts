@@ -9,7 +9,7 @@
  */
 import * as path from "node:path";
 import { DEFAULT_ACCOUNT_ID, DEFAULT_EMULATOR_TOKEN, startEmulator, type Emulator } from "../../emulator";
-import { CloudflareClient, getScriptSettings, getSubdomain, listScripts, listSecrets, uploadScript, type Scope } from "../../provider/cloudflare";
+import { CloudflareClient, getSchedules, getScriptSettings, getSubdomain, listScripts, listSecrets, uploadScript, type Scope } from "../../provider/cloudflare";
 import { describeWithCli, opsOf, PulumiStack, type CommandResult } from "./pulumi-cli";
 
 const EXAMPLES = path.join(__dirname, "..", "..", "examples");
@@ -40,7 +40,7 @@ const SPECS: ExampleSpec[] = [
   {
     example: "worker-with-bindings",
     secretConfig: { apiToken: "cli-api-token-first" },
-    created: ["api-settings:create", "api-subdomain:create", "api-token:create", "api:create"],
+    created: ["api-crons:create", "api-route:create", "api-settings:create", "api-subdomain:create", "api-token:create", "api:create"],
     drift: {
       resource: "api-settings",
       thenClean: true,
@@ -50,7 +50,7 @@ const SPECS: ExampleSpec[] = [
     update: {
       config: { greeting: "Bonjour" },
       secretConfig: { apiToken: "cli-api-token-rotated" },
-      ops: ["api-settings:same", "api-subdomain:same", "api-token:update", "api:update"],
+      ops: ["api-crons:same", "api-route:same", "api-settings:same", "api-subdomain:same", "api-token:update", "api:update"],
     },
   },
   {
@@ -96,6 +96,17 @@ const SPECS: ExampleSpec[] = [
     },
     // A new script name replaces the Worker: create the new one, then delete the old one.
     update: { config: { appName: "app-v2" }, ops: ["app:create-replacement", "app:delete-replaced", "app:replace", "docs:same"] },
+  },
+  {
+    example: "custom-domain",
+    secretConfig: {},
+    created: ["site-legacy:create", "site-nightly:create", "site-www:create", "site:create"],
+    drift: {
+      resource: "site-nightly",
+      make: (api) => api("PUT", "/workers/scripts/site/schedules", [{ cron: "0 4 * * *" }]),
+      repaired: async (client) => expect((await getSchedules(client, ACCOUNT, "site")).schedules.map((s) => s.cron)).toEqual(["0 3 * * *"]),
+    },
+    update: { config: { nightly: "30 2 * * *" }, ops: ["site-legacy:same", "site-nightly:update", "site-www:same", "site:same"] },
   },
 ];
 

@@ -7,7 +7,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import type { Config } from "@jest/types";
-import { CLI_RESULT_FILE, runPulumiCliScript } from "./pulumi-cli";
+import { CLI_RESULT_FILE, runPulumiCliScriptShowingProgress } from "./pulumi-cli";
 
 function includesCliTests(globalConfig: Config.GlobalConfig): boolean {
   const patterns = globalConfig.testPathPatterns?.patterns ?? [];
@@ -15,11 +15,11 @@ function includesCliTests(globalConfig: Config.GlobalConfig): boolean {
   return patterns.length === 0 || patterns.some((pattern) => new RegExp(pattern, "i").test(sample) || /cli/i.test(pattern));
 }
 
-export default function globalSetup(globalConfig: Config.GlobalConfig): void {
+export default async function globalSetup(globalConfig: Config.GlobalConfig): Promise<void> {
   fs.rmSync(CLI_RESULT_FILE, { force: true });
   if (!includesCliTests(globalConfig)) return;
   const started = Date.now();
-  const found = runPulumiCliScript("inherit-stderr");
+  const found = await runPulumiCliScriptShowingProgress();
   fs.mkdirSync(path.dirname(CLI_RESULT_FILE), { recursive: true });
   fs.writeFileSync(CLI_RESULT_FILE, JSON.stringify(found));
   const seconds = ((Date.now() - started) / 1000).toFixed(1);

@@ -16,20 +16,42 @@ export const CLI_RESULT_FILE = path.join(PACKAGE_ROOT, "node_modules", ".cache",
 
 export type CliLookup = { dir: string } | { skipped: string };
 
+const SCRIPT = path.join(PACKAGE_ROOT, "scripts", "pulumi-cli.sh");
+
+function lookupOf(status: number | null, stdout: string, stderr: string): CliLookup {
+  const lines = stdout.trim().split("\n").filter(Boolean);
+  if (status === 0 && lines.length > 0) return { dir: lines[lines.length - 1]! };
+  return { skipped: stderr.trim().split("\n").pop() || `scripts/pulumi-cli.sh exited ${status}` };
+}
+
 /**
  * Runs scripts/pulumi-cli.sh: its last stdout line is the folder; on failure its one-line reason.
  * `noBuild`: only a CLI already on PATH or in the cache, never a build (the demo).
  */
-export function runPulumiCliScript(stdio: "pipe" | "inherit-stderr" = "pipe", options: { noBuild?: boolean } = {}): CliLookup {
-  const run = spawnSync("bash", [path.join(PACKAGE_ROOT, "scripts", "pulumi-cli.sh")], {
+export function runPulumiCliScript(options: { noBuild?: boolean } = {}): CliLookup {
+  const run = spawnSync("bash", [SCRIPT], {
     encoding: "utf8",
     env: { ...process.env, ...(options.noBuild ? { PULUMI_CLI_NO_BUILD: "1" } : {}) },
-    stdio: ["ignore", "pipe", stdio === "pipe" ? "pipe" : "inherit"],
+    stdio: ["ignore", "pipe", "pipe"],
   });
-  const lines = (run.stdout ?? "").trim().split("\n").filter(Boolean);
-  if (run.status === 0 && lines.length > 0) return { dir: lines[lines.length - 1] };
-  const reason = (run.stderr ?? "").trim().split("\n").pop() || `scripts/pulumi-cli.sh exited ${run.status}`;
-  return { skipped: reason };
+  return lookupOf(run.status, run.stdout ?? "", run.stderr ?? "");
+}
+
+/** The same, printing the script's messages as they come (a build takes minutes: say so while it runs). */
+export async function runPulumiCliScriptShowingProgress(): Promise<CliLookup> {
+  const child = spawn("bash", [SCRIPT], { stdio: ["ignore", "pipe", "pipe"] });
+  let stdout = "";
+  let stderr = "";
+  child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr.on("data", (chunk: Buffer) => {
+    stderr += chunk.toString();
+    process.stderr.write(chunk);
+  });
+  const status = await new Promise<number | null>((resolve) => {
+    child.on("error", () => resolve(null));
+    child.on("close", (code) => resolve(code));
+  });
+  return lookupOf(status, stdout, stderr);
 }
 
 let lookup: CliLookup | undefined;

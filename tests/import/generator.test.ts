@@ -5,7 +5,7 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import type { Emulator } from "../../emulator";
+import { DEFAULT_ZONE, type Emulator } from "../../emulator";
 import { uploadScript, patchScriptSettings } from "../../provider/cloudflare";
 import { parseCliArgs, UsageError } from "../../cli/args";
 import { main } from "../../cli";
@@ -86,17 +86,21 @@ describe("command-line arguments", () => {
 });
 
 describe("what the generator reads", () => {
-  it("reads each Worker with GETs only: settings, secrets, content/v2, script-settings, subdomain", async () => {
+  it("reads each Worker with GETs only: settings, secrets, content/v2, script-settings, subdomain, schedules; custom domains and routes once", async () => {
     await deploy("alpha");
     takeCalls(emulator);
     await collectAccount(client(), { accountId: ACCOUNT });
     expect(takeCalls(emulator).sort()).toEqual([
+      "GET /workers/domains",
       "GET /workers/scripts",
       "GET /workers/scripts/alpha/content/v2",
+      "GET /workers/scripts/alpha/schedules",
       "GET /workers/scripts/alpha/script-settings",
       "GET /workers/scripts/alpha/secrets",
       "GET /workers/scripts/alpha/settings",
       "GET /workers/scripts/alpha/subdomain",
+      `GET /zones/${DEFAULT_ZONE.id}/workers/routes`,
+      `GET /zones?account.id=${ACCOUNT}&page=1&per_page=50`,
     ]);
   });
 

@@ -3,3 +3,5 @@ export * from "./envelope";
 export * from "./bindings";
 export * from "./script";
 export * from "./lenient";
+export * from "./triggers";
+export * from "./cron";
