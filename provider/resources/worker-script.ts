@@ -92,7 +92,6 @@ import {
   type AssetsState,
 } from "./assets";
 
-type Json = Record<string, unknown>;
 
 /** By default, secrets set through the secrets endpoints (WorkerSecret, `wrangler secret put`) survive code changes. */
 export const DEFAULT_KEEP_BINDINGS: readonly string[] = SECRET_BINDING_TYPES;

@@ -129,7 +129,7 @@ describe("import of the account's Workers, run through the engine", () => {
     expect(fs.readFileSync(path.join(dir, "Pulumi.yaml"), "utf8")).toMatch(/^name: adopted\n/);
     const source = fs.readFileSync(program, "utf8");
     // Every resource adopts: two WorkerScripts, three WorkerSecrets, two WorkerScriptSettings, two WorkerSubdomains.
-    expect(source.match(/^  adopt: true,$/gm)).toHaveLength(2 + 3 + 2 + 2);
+    expect(source.match(/^ {2}adopt: true,$/gm)).toHaveLength(2 + 3 + 2 + 2);
     // Secret values never reach the program: the API does not give them, and nothing else is asked.
     expect(source).toContain(`config.requireSecret("api-gateway_API_KEY")`);
     expect(source).toContain("Secret values cannot be read from the");
