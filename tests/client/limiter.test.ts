@@ -11,8 +11,8 @@ import {
 } from "../../provider/cloudflare";
 import { SteppingClock, VirtualClock, maxInWindow, recordingSleep } from "./helpers/clocks";
 import { ok, sendJson, startTestServer, type TestServer } from "./helpers/test-server";
+import { ACCOUNT } from "../support/account";
 
-const ACCOUNT = "0123456789abcdef0123456789abcdef";
 /** Seconds per token once the burst is spent: (1200 − 200) tokens per 300 s. */
 const REFILL_MS = RATE_LIMIT_WINDOW_MS / (RATE_LIMIT_REQUESTS - RATE_LIMIT_BURST);
 

@@ -10,7 +10,7 @@ import {
   type DispatchNamespaceInputs,
   type DispatchNamespaceOutputs,
 } from "../../provider/resources/dispatch-namespace";
-import { ACCOUNT, client, startTestEmulator, takeCalls } from "../resources/helpers";
+import { ACCOUNT, client, startTestEmulator, takeCalls } from "../support";
 
 let emulator: Emulator;
 beforeAll(async () => {

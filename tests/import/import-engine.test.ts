@@ -23,8 +23,8 @@ import {
 import { Engine, PACKAGE_ROOT, assertPackageBuilt, type StepReport } from "../engine/harness";
 import { pulumiPackageDir } from "../engine/paths";
 import { GATEWAY_MODULES, NAMESPACE, accountSecretConfig, deployFleet, namespaceSecretConfig } from "./fixture";
+import { ACCOUNT } from "../support/account";
 
-const ACCOUNT = "0123456789abcdef0123456789abcdef";
 const CLI = path.join(PACKAGE_ROOT, "dist", "cli", "index.js");
 
 let emulator: Emulator;

@@ -15,8 +15,8 @@ import {
   type InputsOf,
 } from "../../provider/resources/fields";
 import { normaliseStringSet } from "../../provider/resources/normalise";
+import { ACCOUNT } from "../support/account";
 
-const ACCOUNT = "0123456789abcdef0123456789abcdef";
 
 const FIELDS = defineFields({
   ...SCRIPT_SCOPE_FIELDS,

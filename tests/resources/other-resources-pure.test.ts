@@ -7,8 +7,8 @@ import {
   type WorkerScriptSettingsInputs,
 } from "../../provider/resources/worker-script-settings";
 import { workerSubdomainProvider, type WorkerSubdomainInputs } from "../../provider/resources/worker-subdomain";
+import { ACCOUNT } from "../support/account";
 
-const ACCOUNT = "0123456789abcdef0123456789abcdef";
 const VALUE = "correct-horse-battery-staple";
 
 describe("WorkerSecret check and diff", () => {

@@ -6,8 +6,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { WorkerScriptArgs, WorkerSecretArgs, WorkerScriptSettingsArgs, WorkerSubdomainArgs, DispatchNamespaceArgs } from "../../sdk";
 import { workerScriptProvider } from "../../provider/resources/worker-script";
+import { ACCOUNT } from "../support/account";
 
-const ACCOUNT = "0123456789abcdef0123456789abcdef";
 
 const script: WorkerScriptArgs = {
   accountId: ACCOUNT,
