@@ -9,7 +9,7 @@ import type { RouteContext } from "./router";
 import type { ScriptScope } from "./scope";
 import type { StoredScript, StoredVersion } from "./state";
 import type { ParsedUpload } from "./upload-form";
-import { appendVersion, computeEtag, currentVersion, DEFAULT_LOGPUSH, DEFAULT_USAGE_MODEL, detectHandlers, newScript, resolveBindings } from "./worker-model";
+import { appendVersion, computeEtag, currentVersion, DEFAULT_LOGPUSH, DEFAULT_USAGE_MODEL, detectHandlers, newScript, resolveBindings, withServerFilledFields } from "./worker-model";
 import { USAGE_MODELS } from "../provider/cloudflare/schemas";
 
 export function checkUsageModel(value: string | undefined): void {
@@ -46,10 +46,13 @@ export function applyUpload(
   checkUsageModel(metadata.usage_model);
   const existing = Object.prototype.hasOwnProperty.call(scope.scripts, name) ? scope.scripts[name] : undefined;
   const previous = existing === undefined ? undefined : currentVersion(existing);
-  const bindings = resolveBindings(metadata.bindings ?? [], existing, {
-    keepTypes: metadata.keep_bindings,
-    strict: ctx.query.get("bindings_inherit") === "strict",
-  });
+  const bindings = withServerFilledFields(
+    resolveBindings(metadata.bindings ?? [], existing, {
+      keepTypes: metadata.keep_bindings,
+      strict: ctx.query.get("bindings_inherit") === "strict",
+    }),
+    name,
+  );
   const names = new Set<string>();
   for (const b of bindings) {
     if (names.has(b.name)) throw validation(`duplicate binding name "${b.name}": binding names must be unique`, "/bindings");

@@ -6,14 +6,18 @@
  *   --port <n>         default 8787          --host <addr>        default 127.0.0.1
  *   --token <t>        accepted API token (repeatable; default emulator-dev-token)
  *   --latency-ms <n>   added to every request --state-file <path>  persist state as JSON
+ *   --zone <name>[=<id>]  a zone for routes and custom domains (repeatable; default example.com)
+ *   --rate-limit <n>[/<seconds>]  enforce the API's rate limit: n requests per window (default 300 s), e.g. 1200/300
  */
-import { DEFAULT_ACCOUNT_ID, DEFAULT_EMULATOR_TOKEN, startEmulator, type EmulatorOptions } from "./index";
+import { createHash } from "node:crypto";
+import { DEFAULT_ACCOUNT_ID, DEFAULT_EMULATOR_TOKEN, DEFAULT_ZONE, startEmulator, type EmulatorOptions, type ZoneOption } from "./index";
 
-const USAGE = "usage: cloudflare-workers-emulator [--port 8787] [--host 127.0.0.1] [--token T]... [--latency-ms N] [--state-file PATH]";
+const USAGE = "usage: cloudflare-workers-emulator [--port 8787] [--host 127.0.0.1] [--token T]... [--latency-ms N] [--state-file PATH] [--rate-limit N[/SECONDS]] [--zone NAME[=ID]]...";
 
 export function parseCliArgs(argv: string[]): EmulatorOptions {
   const options: EmulatorOptions = { port: 8787 };
   const tokens: string[] = [];
+  const zones: ZoneOption[] = [];
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     const eq = arg.indexOf("=");
@@ -45,6 +49,21 @@ export function parseCliArgs(argv: string[]): EmulatorOptions {
       case "--state-file":
         options.stateFile = value();
         break;
+      case "--zone": {
+        // `name=id`, or a name alone: its id is derived from the name, so it is the same every run.
+        const [name, id] = value().split("=") as [string, string | undefined];
+        zones.push({ name, id: id ?? createHash("sha256").update(name.toLowerCase()).digest("hex").slice(0, 32) });
+        break;
+      }
+      case "--rate-limit": {
+        const v = value();
+        const m = /^(\d+)(?:\/(\d+(?:\.\d+)?))?$/.exec(v);
+        if (m === null || Number(m[1]) < 1 || (m[2] !== undefined && !(Number(m[2]) > 0))) {
+          throw new Error(`${flag} takes requests[/seconds], e.g. 1200/300 (Cloudflare's limit), got ${JSON.stringify(v)}`);
+        }
+        options.rateLimit = { requests: Number(m[1]), windowMs: m[2] === undefined ? 300_000 : Number(m[2]) * 1000 };
+        break;
+      }
       case "--help":
       case "-h":
         throw new Error(USAGE);
@@ -53,6 +72,7 @@ export function parseCliArgs(argv: string[]): EmulatorOptions {
     }
   }
   if (tokens.length > 0) options.tokens = tokens;
+  if (zones.length > 0) options.zones = zones;
   return options;
 }
 
@@ -68,10 +88,13 @@ async function main(): Promise<void> {
   const token = options.tokens?.[0] ?? DEFAULT_EMULATOR_TOKEN;
   console.log(`Cloudflare Workers API emulator listening on ${emulator.url}`);
   console.log(`API token: ${token}`);
+  if (options.rateLimit) console.log(`Rate limit: ${options.rateLimit.requests} requests per ${options.rateLimit.windowMs / 1000} s per credential (429, code 971, over it)`);
   console.log("");
   console.log(`export CLOUDFLARE_API_BASE_URL=${emulator.url}`);
   console.log(`export CLOUDFLARE_API_TOKEN=${token}`);
   console.log(`export CLOUDFLARE_ACCOUNT_ID=${DEFAULT_ACCOUNT_ID}`);
+  console.log("");
+  for (const zone of options.zones ?? [DEFAULT_ZONE]) console.log(`zone ${zone.name}: ${zone.id}`);
   const stop = () => {
     void emulator.close().then(() => process.exit(0));
   };

@@ -27,6 +27,8 @@ export const ERROR = {
   NO_ROUTE: 7000,
   /** chosen: the account id in the path is not a 32-hex id (the real API answers 7003). */
   BAD_ACCOUNT: 7003,
+  /** "Could not route to …": a path the API does not route, e.g. a namespace-scope path it lacks (same code). */
+  NOT_ROUTED: 7003,
   /** chosen: method not allowed on a known path. */
   METHOD_NOT_ALLOWED: 10405,
   /** chosen: DELETE without `force` of a Worker that another Worker binds (service binding). */
@@ -71,8 +73,13 @@ export function jsonReply(status: number, value: unknown, headers: Record<string
   };
 }
 
-export function ok(result: unknown, options: { status?: number; resultInfo?: ResultInfo; headers?: Record<string, string> } = {}): Reply {
-  const envelope: Record<string, unknown> = { success: true, errors: [], messages: [], result };
+/**
+ * A success envelope. `nullLists`: `errors` and `messages` as `null`, as a recorded live answer of the
+ * versions list has them (shared/reference/recorded-answers.md).
+ */
+export function ok(result: unknown, options: { status?: number; resultInfo?: ResultInfo; headers?: Record<string, string>; nullLists?: boolean } = {}): Reply {
+  const lists = options.nullLists === true ? null : [];
+  const envelope: Record<string, unknown> = { success: true, errors: lists, messages: lists, result };
   if (options.resultInfo !== undefined) envelope.result_info = options.resultInfo;
   return jsonReply(options.status ?? 200, envelope, options.headers);
 }

@@ -7,12 +7,16 @@
  */
 import type { AddressInfo } from "node:net";
 import { FaultQueue, type FaultRule } from "./faults";
+import { RateLimit, type RateLimitOptions } from "./rate-limit";
 import { buildRouter } from "./routes";
 import { API_PREFIX, createEmulatorServer, type RecordedRequest } from "./server";
 import { StateStore } from "./state";
+import { DEFAULT_ZONE, seedZones, type ZoneOption } from "./zone-model";
 
 export type { FaultRule } from "./faults";
 export type { RecordedRequest } from "./server";
+export { DEFAULT_ZONE, type ZoneOption } from "./zone-model";
+export type { RateLimitOptions } from "./rate-limit";
 
 /** The API token the emulator accepts by default (printed by the CLI). */
 export const DEFAULT_EMULATOR_TOKEN = "emulator-dev-token";
@@ -45,6 +49,15 @@ export interface EmulatorOptions {
   maxRecordedRequests?: number;
   /** Serve `/__emulator/*`; default: only when `host` is a loopback address. */
   controlEndpoints?: boolean;
+  /** Zones (for routes and custom domains), owned by DEFAULT_ACCOUNT_ID unless given; default [DEFAULT_ZONE] (example.com). */
+  zones?: ZoneOption[];
+  /** Cron triggers allowed per account (10072 beyond). Default 250 (Workers Paid); Workers Free allows 5. */
+  cronTriggerLimit?: number;
+  /**
+   * Enforce the API's rate limit, e.g. Cloudflare's `{ requests: 1200, windowMs: 300000 }`: over it, 429 with
+   * code 971 and Retry-After for `lockoutMs` (default one window). Default: not enforced.
+   */
+  rateLimit?: RateLimitOptions;
 }
 
 export interface Emulator {
@@ -68,15 +81,21 @@ export function isLoopbackHost(host: string): boolean {
 export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
   const host = options.host ?? "127.0.0.1";
   const store = new StateStore(options.stateFile);
+  const zones = options.zones ?? [DEFAULT_ZONE];
+  seedZones(store.state, zones, DEFAULT_ACCOUNT_ID);
   const requests: RecordedRequest[] = [];
   const faults = new FaultQueue();
+  const rateLimit = options.rateLimit === undefined ? undefined : new RateLimit(options.rateLimit);
   const reset = () => {
+    rateLimit?.clear();
     store.reset();
+    seedZones(store.state, zones, DEFAULT_ACCOUNT_ID);
+    store.save();
     requests.length = 0;
     faults.clear();
   };
   const server = createEmulatorServer({
-    runtime: { store, assetsSessionTtlMs: options.assetsSessionTtlMs ?? DEFAULT_ASSETS_SESSION_TTL_MS },
+    runtime: { store, assetsSessionTtlMs: options.assetsSessionTtlMs ?? DEFAULT_ASSETS_SESSION_TTL_MS, cronTriggerLimit: options.cronTriggerLimit },
     router: buildRouter(),
     faults,
     requests,
@@ -86,6 +105,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
     maxRecordedRequests: options.maxRecordedRequests ?? DEFAULT_MAX_RECORDED_REQUESTS,
     controlEndpoints: options.controlEndpoints ?? isLoopbackHost(host),
+    ...(rateLimit === undefined ? {} : { rateLimit }),
     reset,
   });
   await new Promise<void>((resolve, reject) => {

@@ -10,6 +10,8 @@ export interface EmulatorRuntime {
   store: StateStore;
   /** Lifetime of an assets upload session JWT and of a completion token, ms. */
   assetsSessionTtlMs: number;
+  /** Cron triggers allowed per account (10072 beyond); default the Workers Paid plan's 250. */
+  cronTriggerLimit?: number;
 }
 
 export interface RouteContext {
@@ -47,9 +49,28 @@ export const SCRIPT_SCOPES = [
   `${ACCOUNT_PREFIX}/workers/dispatch/namespaces/:namespace/scripts/:script`,
 ] as const;
 
-/** The same handler on a script sub-path in both scopes (account, dispatch namespace). */
+/**
+ * Script sub-paths the API has at account scope only. The official SDK's dispatch-namespace script resources
+ * are content, settings, bindings, secrets, tags and asset-upload: no `…/script-settings`, `…/usage-model`,
+ * `…/versions` or `…/deployments` under a namespace script. A path the API does not route answers 404, 7003.
+ */
+export const ACCOUNT_ONLY_SUFFIXES = ["/script-settings", "/usage-model", "/versions", "/deployments"] as const;
+
+function accountOnly(suffix: string): boolean {
+  return ACCOUNT_ONLY_SUFFIXES.some((s) => suffix === s || suffix.startsWith(`${s}/`));
+}
+
+/** The API's answer to a path it does not route (seen for namespace-scope paths the API lacks). */
+export const notRouted: Handler = (ctx) => {
+  throw new ApiError(404, ERROR.NOT_ROUTED, `Could not route to ${ctx.path}, perhaps your object identifier is invalid?`);
+};
+
+/**
+ * The same handler on a script sub-path in both scopes (account, dispatch namespace); a sub-path the API has
+ * at account scope only answers 404/7003 in a namespace, as the API does.
+ */
 export function inBothScopes(method: string, suffix: string, handler: Handler): Route[] {
-  return SCRIPT_SCOPES.map((scope) => ({ method, pattern: `${scope}${suffix}`, handler }));
+  return SCRIPT_SCOPES.map((scope, i) => ({ method, pattern: `${scope}${suffix}`, handler: i === 1 && accountOnly(suffix) ? notRouted : handler }));
 }
 
 export class Router {

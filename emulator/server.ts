@@ -7,6 +7,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { ACCOUNT_ID_PATTERN } from "../provider/cloudflare/schemas";
 import { ApiError, ERROR, errorReply, failure, jsonReply, ok, type Reply } from "./envelope";
 import { faultFromJson, faultReply, type FaultQueue, type FaultRule } from "./faults";
+import type { RateLimit } from "./rate-limit";
 import { Router, type EmulatorRuntime, type RouteContext } from "./router";
 import { newAccount } from "./state";
 
@@ -37,6 +38,8 @@ export interface ServerConfig {
   maxBodyBytes: number;
   maxRecordedRequests: number;
   controlEndpoints: boolean;
+  /** The API's rate limit, when enforced (emulator/rate-limit.ts). */
+  rateLimit?: RateLimit;
   /** Empties state, requests and faults (POST /__emulator/reset). */
   reset: () => void;
 }
@@ -160,7 +163,15 @@ async function handleApi(req: IncomingMessage, res: ServerResponse, url: URL, co
     return;
   }
 
+  // Counted on arrival; a refused request still takes the latency to answer.
+  const admission = config.rateLimit?.admit(req.headers);
+  for (const [name, value] of Object.entries(admission?.headers ?? {})) res.setHeader(name, value);
   if (config.latencyMs > 0) await sleep(config.latencyMs);
+  if (admission?.refused) {
+    send(res, admission.refused);
+    finish(admission.refused.status);
+    return;
+  }
   const fault = config.faults.take(method, path);
   if (fault !== undefined && fault.delayMs !== undefined && fault.delayMs > 0) await sleep(fault.delayMs);
   if (fault !== undefined && fault.applyFirst !== true && answerFault(req, res, fault, finish)) return;

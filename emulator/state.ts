@@ -93,6 +93,38 @@ export interface StoredAssetSession {
   expires_at: number;
 }
 
+/** A zone route (`/zones/{zone_id}/workers/routes`); `script` absent disables Workers on the pattern. */
+export interface StoredRoute {
+  id: string;
+  pattern: string;
+  script?: string;
+}
+
+/** A zone (a domain on Cloudflare) of an account, with its Workers routes and the hostnames holding DNS records. */
+export interface StoredZone {
+  id: string;
+  name: string;
+  account_id: string;
+  created_on: string;
+  modified_on: string;
+  routes: StoredRoute[];
+  /** Hostnames with A/AAAA/CNAME records that a custom domain would conflict with (100117). */
+  dns_records: string[];
+  /** Routes made so far (numbers the ids). */
+  routes_created?: number;
+}
+
+/** A Worker custom domain (`/accounts/{a}/workers/domains`). */
+export interface StoredCustomDomain {
+  id: string;
+  hostname: string;
+  service: string;
+  environment: string;
+  zone_id: string;
+  zone_name: string;
+  cert_id: string;
+}
+
 export interface StoredAccount {
   id: string;
   scripts: Record<string, StoredScript>;
@@ -104,6 +136,10 @@ export interface StoredAccount {
   asset_sessions: Record<string, StoredAssetSession>;
   /** Completion tokens handed out: id → manifest. */
   asset_completions: Record<string, { manifest: Record<string, { hash: string; size: number }>; expires_at: number }>;
+  /** Custom domains by id (absent in state files written before they existed). */
+  custom_domains?: Record<string, StoredCustomDomain>;
+  /** Custom domains made so far (numbers the ids). */
+  custom_domains_created?: number;
 }
 
 export interface EmulatorState {
@@ -111,6 +147,8 @@ export interface EmulatorState {
   /** Key that signs the emulator's asset JWTs (a local secret of the emulator, not a user credential). */
   signing_key: string;
   accounts: Record<string, StoredAccount>;
+  /** Zones by id (not under an account in the API's paths: `/zones/{zone_id}`). */
+  zones?: Record<string, StoredZone>;
 }
 
 /**
@@ -198,5 +236,10 @@ function loadStateFile(file: string): EmulatorState {
   if (parsed.format !== STATE_FORMAT_VERSION || typeof parsed.accounts !== "object" || parsed.accounts === null) {
     throw new Error(`${file} is not an emulator state file of format ${STATE_FORMAT_VERSION}`);
   }
-  return { format: STATE_FORMAT_VERSION, signing_key: parsed.signing_key ?? randomBytes(32).toString("hex"), accounts: withNameMaps(parsed.accounts) };
+  return {
+    format: STATE_FORMAT_VERSION,
+    signing_key: parsed.signing_key ?? randomBytes(32).toString("hex"),
+    accounts: withNameMaps(parsed.accounts),
+    zones: nameMap(parsed.zones ?? {}),
+  };
 }

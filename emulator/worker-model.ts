@@ -158,6 +158,35 @@ export function resolveBindings(
   return out;
 }
 
+/**
+ * Fields the server fills in on a stored binding: a `durable_object_namespace` binding gets the id of its
+ * namespace (terraform-provider-cloudflare v5 marks `namespace_id` Computed; the settings answer carries it).
+ * The id is derived from the class and the Worker that defines it, so it is stable across versions.
+ */
+export function withServerFilledFields(bindings: WireBinding[], scriptName: string): WireBinding[] {
+  return bindings.map((b) => {
+    if (b.type !== "durable_object_namespace") return b;
+    const d = b as WireBinding & { namespace_id?: string; class_name?: string; script_name?: string };
+    if (d.namespace_id !== undefined) return b;
+    const id = createHash("sha256").update(`${d.script_name ?? scriptName}\u0000${d.class_name ?? ""}`).digest("hex").slice(0, 32);
+    return { ...b, namespace_id: id } as WireBinding;
+  });
+}
+
+/**
+ * Observability as the API answers it: what was not set comes back `null` (a recorded upload echoed
+ * `{"enabled":true,"head_sampling_rate":null}` for `{enabled:true}`, and `"persist": null` inside the `logs`
+ * and `traces` it was sent; the SDK types every one of these `| null`).
+ */
+export function observabilityAnswer(stored: Record<string, unknown>): Record<string, unknown> {
+  const inner = (value: unknown): unknown =>
+    value !== null && typeof value === "object" ? { persist: null, head_sampling_rate: null, ...(value as Record<string, unknown>) } : value;
+  const out: Record<string, unknown> = { head_sampling_rate: null, ...stored };
+  if ("logs" in stored) out.logs = inner(stored.logs);
+  if ("traces" in stored) out.traces = inner(stored.traces);
+  return out;
+}
+
 /** The Script object (seed 002 list row; upload and content results add fields to it). */
 export function scriptObject(script: StoredScript): Record<string, unknown> {
   const v = currentVersion(script);
@@ -175,12 +204,13 @@ export function scriptObject(script: StoredScript): Record<string, unknown> {
     logpush: script.logpush,
     usage_model: v.usage_model,
     tags: script.tags,
-    tail_consumers: script.tail_consumers,
+    // A recorded PUT …/content answered `"tail_consumers": null` for a Worker without any (seed 002 says null too).
+    tail_consumers: script.tail_consumers.length > 0 ? script.tail_consumers : null,
     compatibility_flags: v.compatibility_flags,
   };
   if (v.compatibility_date !== undefined) out.compatibility_date = v.compatibility_date;
   if (v.migration_tag !== undefined) out.migration_tag = v.migration_tag;
-  if (script.observability !== undefined) out.observability = script.observability;
+  if (script.observability !== undefined) out.observability = observabilityAnswer(script.observability);
   if (v.placement !== undefined) {
     out.placement = v.placement;
     if (typeof v.placement.mode === "string") out.placement_mode = v.placement.mode;
@@ -203,14 +233,14 @@ export function settingsObject(script: StoredScript): Record<string, unknown> {
   if (v.compatibility_date !== undefined) out.compatibility_date = v.compatibility_date;
   if (v.limits !== undefined) out.limits = v.limits;
   if (v.placement !== undefined) out.placement = v.placement;
-  if (script.observability !== undefined) out.observability = script.observability;
+  if (script.observability !== undefined) out.observability = observabilityAnswer(script.observability);
   return out;
 }
 
 /** GET/PATCH `…/script-settings`. */
 export function scriptLevelSettingsObject(script: StoredScript): Record<string, unknown> {
   const out: Record<string, unknown> = { logpush: script.logpush, tags: script.tags, tail_consumers: script.tail_consumers };
-  if (script.observability !== undefined) out.observability = script.observability;
+  if (script.observability !== undefined) out.observability = observabilityAnswer(script.observability);
   return out;
 }
 

@@ -10,6 +10,9 @@ export { workerSecretProvider } from "./resources/worker-secret";
 export { workerScriptSettingsProvider } from "./resources/worker-script-settings";
 export { workerSubdomainProvider } from "./resources/worker-subdomain";
 export { dispatchNamespaceProvider } from "./resources/dispatch-namespace";
+export { workerCronTriggerProvider } from "./resources/worker-cron-trigger";
+export { workerRouteProvider } from "./resources/worker-route";
+export { workerCustomDomainProvider } from "./resources/worker-custom-domain";
 
 /**
  * Called by the dynamic-provider host with the stack's configuration; kept in memory only. The keys are the

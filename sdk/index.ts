@@ -11,3 +11,6 @@ export { WorkerSubdomain, type WorkerSubdomainArgs } from "./worker-subdomain";
 export type { WorkerBinding } from "./types";
 export { DispatchNamespace, type DispatchNamespaceArgs } from "./dispatch-namespace";
 export * from "./discovery";
+export { WorkerCronTrigger, type WorkerCronTriggerArgs } from "./worker-cron-trigger";
+export { WorkerRoute, type WorkerRouteArgs } from "./worker-route";
+export { WorkerCustomDomain, type WorkerCustomDomainArgs } from "./worker-custom-domain";

@@ -6,7 +6,16 @@
  */
 import type * as pulumi from "@pulumi/pulumi";
 
+/** One object per implementation: Pulumi caches a provider's serialization per object, so a fleet of N resources serializes it once, not N times. */
+const providers = new Map<string, pulumi.dynamic.ResourceProvider>();
+
 export function lazyProvider(implementation: string): pulumi.dynamic.ResourceProvider {
+  let provider = providers.get(implementation);
+  if (provider === undefined) providers.set(implementation, (provider = newLazyProvider(implementation)));
+  return provider;
+}
+
+function newLazyProvider(implementation: string): pulumi.dynamic.ResourceProvider {
   return {
     async configure(req) {
       require("pulumi-cloudflare-workers/provider").configure(req.config);

@@ -1,6 +1,9 @@
 /**
  * Our side of the fleet benchmark: the fleet program through Pulumi's real dynamic-provider host, driven by
- * the engine harness (a fresh host per command, as every `pulumi` command starts one), step after step.
+ * the engine harness (a fresh host per command, as every `pulumi` command starts one, independent steps in
+ * parallel as the engine runs them), step after step. Each step uses its own API token (`tokenFor`), so
+ * that each starts from an idle rate-limit budget, as commands minutes apart do; the limiter keeps its log
+ * in its shared file (CLOUDFLARE_WORKERS_LIMITER_STATE=on), as against Cloudflare.
  */
 import * as path from "node:path";
 import { DEFAULT_EMULATOR_TOKEN, type Emulator } from "../../emulator";
@@ -22,6 +25,8 @@ export interface OurStep {
   hostPeakMiB?: number;
   /** When each API call of the step reached the emulator (ms since the epoch). */
   times: number[];
+  /** Answers 429 (the emulator's enforced rate limit, or anything else). */
+  rateLimited: number;
 }
 
 export interface OurRun {
@@ -36,6 +41,10 @@ export interface OurOptions {
   accountId: string;
   n: number;
   prefix?: string;
+  /** The API token of step `index` (every one accepted by the emulator). */
+  tokenFor: (index: number) => string;
+  /** The harness's parallelism (default: the engine's, 4 × CPUs). */
+  parallel?: number;
   log?: (line: string) => void;
 }
 
@@ -68,17 +77,26 @@ export async function runOurs(options: OurOptions): Promise<OurRun> {
   const prefix = options.prefix ?? "fleet";
   const log = options.log ?? (() => undefined);
   const engine = await Engine.start({
-    env: { CLOUDFLARE_API_BASE_URL: emulator.url, CLOUDFLARE_API_TOKEN: DEFAULT_EMULATOR_TOKEN, CLOUDFLARE_ACCOUNT_ID: accountId },
-    programTimeoutMs: 20 * 60_000,
-    callTimeoutMs: 5 * 60_000,
+    env: {
+      CLOUDFLARE_API_BASE_URL: emulator.url,
+      CLOUDFLARE_API_TOKEN: DEFAULT_EMULATOR_TOKEN,
+      CLOUDFLARE_ACCOUNT_ID: accountId,
+      CLOUDFLARE_WORKERS_LIMITER_STATE: "on",
+    },
+    programTimeoutMs: 30 * 60_000,
+    callTimeoutMs: 15 * 60_000,
+    ...(options.parallel === undefined ? {} : { parallel: options.parallel }),
   });
   const steps: OurStep[] = [];
   try {
     takeRequests(emulator);
-    for (const spec of STEPS) {
+    for (const [index, spec] of STEPS.entries()) {
+      // The stack config wins over the environment: this step's token reaches the provider with Configure.
+      const token = { "cloudflare:apiToken": options.tokenFor(index) };
+      engine.stackConfig = { ...engine.stackConfig, ...token };
       const started = performance.now();
       const report =
-        spec.kind === "up" ? await engine.up(FLEET_PROGRAM, { config: { count: String(n), prefix, ...spec.config } })
+        spec.kind === "up" ? await engine.up(FLEET_PROGRAM, { config: { count: String(n), prefix, ...spec.config, ...token } })
         : spec.kind === "refresh" ? await engine.refresh()
         : await engine.destroy();
       const wallMs = performance.now() - started;
@@ -88,12 +106,14 @@ export async function runOurs(options: OurOptions): Promise<OurRun> {
         n,
         calls: countCalls(requests),
         times: requests.map((r) => r.time),
+        rateLimited: requests.filter((r) => r.status === 429).length,
         wallMs,
         problems: problemsOf(spec, report, n),
         hostPeakMiB: peakRssMiB(engine.hostPid),
       };
       steps.push(step);
-      log(`  ours  N=${n} ${spec.name}: ${step.calls.total} calls, ${(wallMs / 1000).toFixed(2)} s${step.problems.length ? ` — ${step.problems.join("; ")}` : ""}`);
+      log(`  ours  N=${n} ${spec.name}: ${step.calls.total} calls, ${(wallMs / 1000).toFixed(2)} s, host ${step.hostPeakMiB?.toFixed(0) ?? "?"} MiB` +
+        `${step.rateLimited ? `, ${step.rateLimited} answered 429` : ""}${step.problems.length ? ` — ${step.problems.join("; ")}` : ""}`);
       // A failed create or update leaves nothing meaningful to measure after it.
       if (report.programErrors.length > 0 && spec.kind === "up") break;
     }

@@ -1,105 +1,202 @@
-/** The printed results: the side-by-side table, the targets of issue 8 with their verdicts, and where calls go. */
+/**
+ * The printed results: one row per step and fleet size with our time and calls, wrangler's (measured or
+ * extrapolated) and the real CLI's, each with the limit that binds it; host memory; the targets of issue 16.
+ */
+import { DEFAULT_RATE_LIMIT, RATE_LIMIT_GUARD_MS, RATE_LIMIT_REQUESTS, RATE_LIMIT_WINDOW_MS } from "../../provider/cloudflare/limiter";
 import type { CallCount } from "./calls";
+import type { CliStep } from "./cli";
 import type { OurRun, OurStep } from "./ours";
 import { STEPS, type StepName } from "./steps";
 import type { WranglerStep } from "./wrangler";
 
-const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
-const calls = (c: CallCount) => `${c.total} (${c.reads}r/${c.writes}w)`;
+export type Limit = "latency" | "parallelism" | "rate limit" | "CPU";
 
-function pad(rows: string[][]): string {
-  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
-  return rows.map((r) => r.map((cell, i) => (i < 2 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join("  ")).join("\n");
+export interface Floors {
+  /** The chain of calls that must follow one another × the latency. */
+  latencyMs: number;
+  /** Calls × latency ÷ the requests in flight at once. */
+  parallelismMs: number;
+  /** The least time `calls` requests need from an idle budget under the limit. */
+  rateLimitMs: number;
 }
 
-export function resultsTable(ours: OurRun[], wrangler: WranglerStep[]): string {
-  const rows = [["step", "N", "our calls", "our time", "wrangler calls", "wrangler time", "ratio"]];
+/** Least time for `calls` requests from idle with at most `limit` in any window (+ the guard, for ours). */
+export function rateLimitFloorMs(calls: number, limit: number, spanMs: number): number {
+  return calls <= limit ? 0 : (Math.ceil(calls / limit) - 1) * spanMs;
+}
+
+export function floors(calls: number, depth: number, latencyMs: number, parallel: number, rateLimitMs: number): Floors {
+  return { latencyMs: depth * latencyMs, parallelismMs: (calls * latencyMs) / Math.max(1, parallel), rateLimitMs };
+}
+
+/**
+ * The limit that binds a measured time: the largest floor when it accounts for at least half of the time;
+ * otherwise CPU (process starts, the program, the engine's and the provider's own work).
+ */
+export function bindingLimit(wallMs: number, f: Floors): Limit {
+  const ranked: [Limit, number][] = [
+    ["rate limit", f.rateLimitMs],
+    ["parallelism", f.parallelismMs],
+    ["latency", f.latencyMs],
+  ];
+  ranked.sort((a, b) => b[1] - a[1]);
+  return ranked[0]![1] >= wallMs / 2 ? ranked[0]![0] : "CPU";
+}
+
+export const OUR_SPAN_MS = RATE_LIMIT_WINDOW_MS + RATE_LIMIT_GUARD_MS;
+
+export interface Row {
+  step: StepName;
+  n: number;
+  ours?: { wallMs: number; calls: CallCount; limit: Limit; rateLimited: number; problems: string[] };
+  wrangler?: { wallMs: number; calls: number; limit: Limit; extrapolatedFrom?: number; rateLimited: number; failures: number };
+  cli?: { wallMs: number; calls: number; limit: Limit; rateLimited: number; problems: string[] };
+}
+
+export interface ReportInput {
+  ours: OurRun[];
+  wrangler: WranglerStep[];
+  cli: CliStep[];
+  latencyMs: number;
+  parallel: number;
+}
+
+const depthOf = (step: StepName) => STEPS.find((s) => s.name === step)!.depth;
+
+/** Wrangler's figure for a step and size: measured, else per Worker from the largest size measured × n. */
+function wranglerFigure(all: WranglerStep[], step: StepName, n: number): { w: WranglerStep; factor: number } | undefined {
+  const exact = all.find((w) => w.step === step && w.n === n && w.failures === 0);
+  if (exact) return { w: exact, factor: 1 };
+  const measured = all.filter((w) => w.step === step && w.failures === 0 && w.n < n).sort((a, b) => b.n - a.n)[0];
+  return measured ? { w: measured, factor: n / measured.n } : undefined;
+}
+
+export function rows(input: ReportInput): Row[] {
+  const out: Row[] = [];
   for (const spec of STEPS) {
-    for (const run of ours) {
+    for (const run of input.ours) {
+      const n = run.n;
       const mine = run.steps.find((s) => s.step === spec.name);
-      if (!mine) continue;
-      const theirs = wrangler.find((w) => w.step === spec.name && w.n === run.n);
-      const failed = mine.problems.length > 0 ? " !" : "";
-      rows.push([
-        spec.name,
-        String(run.n),
-        calls(mine.calls) + failed,
-        seconds(mine.wallMs),
-        theirs ? calls(theirs.calls) + (theirs.failures ? " !" : "") : "-",
-        theirs ? seconds(theirs.wallMs) : "-",
-        theirs && theirs.failures === 0 ? `${(theirs.wallMs / mine.wallMs).toFixed(1)}x` : "-",
-      ]);
+      const row: Row = { step: spec.name, n };
+      if (mine) {
+        const f = floors(mine.calls.total, spec.depth, input.latencyMs, input.parallel, rateLimitFloorMs(mine.calls.total, DEFAULT_RATE_LIMIT, OUR_SPAN_MS));
+        row.ours = { wallMs: mine.wallMs, calls: mine.calls, limit: bindingLimit(mine.wallMs, f), rateLimited: mine.rateLimited, problems: mine.problems };
+      }
+      const theirs = wranglerFigure(input.wrangler, spec.name, n);
+      if (theirs) {
+        const wallMs = theirs.w.wallMs * theirs.factor;
+        const calls = Math.round(theirs.w.calls.total * theirs.factor);
+        // Wrangler goes Worker by Worker: every call waits for the one before. It never waits for the rate
+        // limit (going over it gets 429s, counted beside), so no rate-limit floor.
+        const f = floors(calls, calls, input.latencyMs, 1, 0);
+        row.wrangler = {
+          wallMs,
+          calls,
+          limit: bindingLimit(wallMs, f),
+          ...(theirs.factor === 1 ? {} : { extrapolatedFrom: theirs.w.n }),
+          rateLimited: Math.round(theirs.w.rateLimited * theirs.factor),
+          failures: theirs.w.failures,
+        };
+      }
+      const cli = input.cli.find((c) => c.step === spec.name && c.n === n);
+      if (cli) {
+        const f = floors(cli.calls.total, spec.depth, input.latencyMs, input.parallel, rateLimitFloorMs(cli.calls.total, DEFAULT_RATE_LIMIT, OUR_SPAN_MS));
+        row.cli = { wallMs: cli.wallMs, calls: cli.calls.total, limit: bindingLimit(cli.wallMs, f), rateLimited: cli.rateLimited, problems: cli.problems };
+      }
+      out.push(row);
     }
   }
-  return pad(rows);
+  return out;
+}
+
+const seconds = (ms: number) => (ms >= 100_000 ? `${(ms / 1000).toFixed(0)} s` : `${(ms / 1000).toFixed(2)} s`);
+
+function pad(table: string[][]): string {
+  const widths = table[0]!.map((_, i) => Math.max(...table.map((r) => r[i]!.length)));
+  return table.map((r) => r.map((cell, i) => (i < 2 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join("  ")).join("\n");
+}
+
+export function resultsTable(all: Row[]): string {
+  const table = [["step", "N", "our time", "our calls", "bound by", "wrangler time", "calls", "bound by", "ratio", "CLI time", "calls", "bound by"]];
+  for (const r of all) {
+    const o = r.ours;
+    const w = r.wrangler;
+    const c = r.cli;
+    const approx = w?.extrapolatedFrom ? "≈" : "";
+    table.push([
+      r.step,
+      String(r.n),
+      o ? seconds(o.wallMs) : "-",
+      o ? `${o.calls.total}${o.rateLimited ? ` (${o.rateLimited}×429)` : ""}${o.problems.length ? " !" : ""}` : "-",
+      o?.limit ?? "-",
+      w ? `${approx}${seconds(w.wallMs)}` : "-",
+      w ? `${approx}${w.calls}${w.rateLimited ? ` (${w.rateLimited}×429)` : ""}` : "-",
+      w?.limit ?? "-",
+      o && w ? `${approx}${(w.wallMs / o.wallMs).toFixed(0)}x` : "-",
+      c ? seconds(c.wallMs) : "-",
+      c ? `${c.calls}${c.rateLimited ? ` (${c.rateLimited}×429)` : ""}${c.problems.length ? " !" : ""}` : "-",
+      c?.limit ?? "-",
+    ]);
+  }
+  return pad(table);
+}
+
+/** "GET /x ×10, PUT /y ×10" for the endpoints of a step, most frequent first. */
+export function breakdown(c: CallCount): string {
+  return Object.entries(c.byEndpoint)
+    .sort((a, b) => b[1] - a[1])
+    .map(([e, k]) => `${e} ×${k}`)
+    .join(", ");
 }
 
 export interface Verdict {
   target: string;
   holds: boolean;
   measured: string;
-  cause?: string;
 }
 
-function perWorker(step: OurStep): string {
-  return `${step.calls.total} calls for ${step.n} Workers (${(step.calls.total / step.n).toFixed(2)} per Worker)`;
+/** Peak host memory per fleet size (the largest over its steps). */
+export function memoryBySize(ours: OurRun[]): { n: number; peakMiB: number }[] {
+  return ours.map((run) => ({ n: run.n, peakMiB: Math.max(0, ...run.steps.map((s) => s.hostPeakMiB ?? 0)) }));
 }
 
-/** "GET /x: 10, PUT /y: 10" for the endpoints of a step, most frequent first. */
-export function breakdown(c: CallCount, filter: (endpoint: string) => boolean = () => true): string {
-  return Object.entries(c.byEndpoint)
-    .filter(([e]) => filter(e))
-    .sort((a, b) => b[1] - a[1])
-    .map(([e, k]) => `${e} ×${k}`)
-    .join(", ");
-}
-
-const EXISTENCE_LISTING = "GET /workers/scripts";
-const EXISTENCE_SECRET = "GET /workers/scripts/{script}/secrets/{secret}";
-const SCRIPT_READS = new Set(["GET /workers/scripts", "GET /workers/scripts/{script}/settings", "GET /workers/scripts/{script}"]);
-
-export function verdicts(ours: OurRun[], wrangler: WranglerStep[]): Verdict[] {
+export function verdicts(input: ReportInput, all: Row[]): Verdict[] {
   const out: Verdict[] = [];
-  const largest = ours[ours.length - 1];
-  for (const run of ours) {
-    const step = (name: StepName) => run.steps.find((s) => s.step === name);
-    const n = run.n;
-    const check = (name: StepName, target: string, ok: (s: OurStep) => boolean, cause: (s: OurStep) => string, measured = perWorker) => {
-      const s = step(name);
-      if (!s) return out.push({ target: `${target} (N=${n})`, holds: false, measured: "not run (an earlier step failed)" });
-      const holds = ok(s) && s.problems.length === 0;
-      out.push({ target: `${target} (N=${n})`, holds, measured: measured(s), ...(holds ? {} : { cause: [cause(s), ...s.problems].filter(Boolean).join("; ") }) });
-    };
-    check("no-op up", "a no-op up makes 0 calls", (s) => s.calls.total === 0, (s) => breakdown(s.calls));
-    check("secret rotation", "a secret rotation makes 1 call per Worker and uploads no code",
-      (s) => s.calls.total === n && !Object.keys(s.calls.byEndpoint).some((e) => /scripts\/\{script\}(\/content)?$/.test(e) && e.startsWith("PUT")),
-      (s) => breakdown(s.calls));
-    check("code change", "a code-only change makes 1 call per Worker", (s) => s.calls.total === n, (s) => breakdown(s.calls));
-    check("config change (no bindings)", "a settings change without bindings makes 1 call per Worker", (s) => s.calls.total === n, (s) => breakdown(s.calls));
-    check("binding change", "a binding change makes at most 2 calls per Worker", (s) => s.calls.total <= 2 * n, (s) => breakdown(s.calls));
-    const scriptReads = (s: OurStep) => Object.entries(s.calls.byEndpoint).filter(([e]) => SCRIPT_READS.has(e)).reduce((a, [, k]) => a + k, 0);
-    check("refresh", "a refresh needs at most N + 1 calls for the scripts", (s) => scriptReads(s) <= n + 1,
-      (s) => breakdown(s.calls, (e) => SCRIPT_READS.has(e)),
-      (s) => `${scriptReads(s)} calls for ${n} WorkerScripts (${breakdown(s.calls, (e) => SCRIPT_READS.has(e))}); ${s.calls.total} in all for ${5 * n} resources`);
-    check("create", "creation makes one write per resource", (s) => s.calls.writes === 5 * n,
-      (s) => `${s.calls.writes} writes for ${5 * n} resources: ${breakdown(s.calls, (e) => !e.startsWith("GET"))}`);
-    check("create", "creation reads nothing but existence checks (one account listing for the scripts, one GET per secret)",
-      (s) => s.calls.reads - (s.calls.byEndpoint[EXISTENCE_LISTING] ?? 0) - (s.calls.byEndpoint[EXISTENCE_SECRET] ?? 0) === 0,
-      (s) => `reads: ${breakdown(s.calls, (e) => e.startsWith("GET"))}`);
+  const create100 = all.find((r) => r.step === "create" && r.n === 100);
+  if (create100?.ours && create100.wrangler) {
+    const ratio = create100.wrangler.wallMs / create100.ours.wallMs;
+    out.push({
+      target: "a 100-Worker create is at least 50x faster than wrangler Worker by Worker",
+      holds: ratio >= 50 && create100.ours.problems.length === 0,
+      measured: `${seconds(create100.ours.wallMs)} (bound by ${create100.ours.limit}) vs ${create100.wrangler.extrapolatedFrom ? "≈" : ""}${seconds(create100.wrangler.wallMs)}: ${ratio.toFixed(1)}x`,
+    });
+  } else {
+    out.push({ target: "a 100-Worker create is at least 50x faster than wrangler Worker by Worker", holds: false, measured: "not measured at N = 100" });
   }
-  if (largest) {
-    const mine = largest.steps.find((s) => s.step === "create");
-    const theirs = wrangler.find((w) => w.step === "create" && w.n === largest.n);
-    if (mine && theirs && theirs.failures === 0) {
-      const ratio = theirs.wallMs / mine.wallMs;
-      out.push({
-        target: `the ${largest.n}-Worker fleet deploys at least 20x faster than wrangler-per-Worker`,
-        holds: ratio >= 20,
-        measured: `${seconds(mine.wallMs)} vs ${seconds(theirs.wallMs)}: ${ratio.toFixed(1)}x`,
-      });
-    } else {
-      out.push({ target: `the ${largest.n}-Worker fleet deploys at least 20x faster than wrangler`, holds: false, measured: theirs?.firstFailure ? `wrangler failed: ${theirs.firstFailure}` : "wrangler not measured" });
-    }
-  }
+  const noops = input.ours.map((run) => run.steps.find((s) => s.step === "no-op up")).filter((s): s is OurStep => s !== undefined);
+  out.push({
+    target: "a no-op up makes no call",
+    holds: noops.length > 0 && noops.every((s) => s.calls.total === 0 && s.problems.length === 0),
+    measured: noops.map((s) => `N=${s.n}: ${s.calls.total}${s.calls.total ? ` (${breakdown(s.calls)})` : ""}`).join(", ") || "not run",
+  });
+  const big = input.ours.flatMap((run) => run.steps).filter((s) => s.calls.total > RATE_LIMIT_REQUESTS);
+  out.push({
+    target: `a run of more than ${RATE_LIMIT_REQUESTS} calls completes with no 429 from the emulator's enforced limit`,
+    holds: big.length > 0 && big.every((s) => s.rateLimited === 0 && s.problems.length === 0),
+    measured: big.length
+      ? big.map((s) => `N=${s.n} ${s.step}: ${s.calls.total} calls in ${seconds(s.wallMs)}, ${s.rateLimited} answered 429${s.problems.length ? `, ${s.problems[0]}` : ""}`).join("; ")
+      : `no step made more than ${RATE_LIMIT_REQUESTS} calls (run N = 300)`,
+  });
+  const memory = memoryBySize(input.ours).filter((m) => m.peakMiB > 0);
+  const slopes = memory.slice(1).map((m, i) => (m.peakMiB - memory[i]!.peakMiB) / (m.n - memory[i]!.n));
+  const linear = slopes.every((s, i) => i === 0 || s <= Math.max(1.25 * slopes[i - 1]!, slopes[i - 1]! + 0.1));
+  out.push({
+    target: "the provider host's memory grows at most linearly with the fleet",
+    holds: memory.length >= 3 && linear,
+    measured:
+      memory.map((m) => `N=${m.n}: ${m.peakMiB.toFixed(0)} MiB`).join(", ") +
+      (slopes.length ? `; ${slopes.map((s, i) => `${memory[i]!.n}→${memory[i + 1]!.n}: ${s.toFixed(2)} MiB per Worker`).join(", ")}` : "") +
+      (memory.length < 3 ? " (needs three sizes)" : ""),
+  });
   return out;
 }

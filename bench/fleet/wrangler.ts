@@ -58,20 +58,16 @@ function wranglerBaseEnv(home: string): NodeJS.ProcessEnv {
 
 export interface FleetVariant {
   codeVersion: string;
-  compatDate: string;
-  greeting: string;
   secretVersion: string;
 }
 
-const INITIAL: FleetVariant = { codeVersion: "1", compatDate: "2025-09-01", greeting: "Hello", secretVersion: "1" };
+const INITIAL: FleetVariant = { codeVersion: "1", secretVersion: "1" };
 
 /** What a CI script runs for each Worker in each step; undefined = wrangler has no such command. */
-const WRANGLER_STEPS: Record<StepName, { variant: Partial<FleetVariant>; commands: ("deploy" | "secret API_KEY" | "secret DB_PASSWORD" | "delete")[] } | undefined> = {
-  create: { variant: {}, commands: ["deploy", "secret API_KEY", "secret DB_PASSWORD"] },
+export const WRANGLER_STEPS: Record<StepName, { variant: Partial<FleetVariant>; commands: ("deploy" | "secret API_KEY" | "delete")[] } | undefined> = {
+  create: { variant: {}, commands: ["deploy", "secret API_KEY"] },
   "no-op up": { variant: {}, commands: ["deploy"] },
   "code change": { variant: { codeVersion: "2" }, commands: ["deploy"] },
-  "config change (no bindings)": { variant: { compatDate: "2025-10-01" }, commands: ["deploy"] },
-  "binding change": { variant: { greeting: "Bonjour" }, commands: ["deploy"] },
   "secret rotation": { variant: { secretVersion: "2" }, commands: ["secret API_KEY"] },
   refresh: undefined,
   destroy: { variant: {}, commands: ["delete"] },
@@ -90,14 +86,14 @@ function writeProject(dir: string, name: string, i: number, v: FleetVariant): vo
     [
       `name = "${name}"`,
       `main = "src/index.js"`,
-      `compatibility_date = "${v.compatDate}"`,
+      `compatibility_date = "2025-09-01"`,
       `workers_dev = true`,
       `preview_urls = false`,
       `logpush = true`,
       `kv_namespaces = [ { binding = "CACHE", id = "a1b2c3d4e5f60718293a4b5c6d7e8f90" } ]`,
       ``,
       `[vars]`,
-      `GREETING = ${JSON.stringify(v.greeting)}`,
+      `GREETING = "Hello"`,
       `LIMITS = { worker = ${i}, burst = 10 }`,
       ``,
       `[observability]`,
@@ -151,6 +147,8 @@ export interface WranglerStep {
   wallMs: number;
   invocations: number;
   failures: number;
+  /** Answers 429 (the emulator's enforced rate limit). */
+  rateLimited: number;
   /** Why wrangler could not complete (first failure). */
   firstFailure?: string;
 }
@@ -164,6 +162,8 @@ export interface WranglerOptions {
   parallel: number;
   /** Steps to run, in STEPS order; the create step always runs first and destroy last when listed. */
   steps: readonly StepName[];
+  /** The API token of each step (its own rate-limit budget, as for our side). */
+  tokenFor: (step: StepName) => string;
   prefix?: string;
   log?: (line: string) => void;
 }
@@ -173,7 +173,7 @@ export async function runWranglerFleet(options: WranglerOptions): Promise<Wrangl
   const prefix = options.prefix ?? "wr-fleet";
   const log = options.log ?? (() => undefined);
   const root = mkdtempSync(join(tmpdir(), "pcw-bench-wr-fleet-"));
-  const env: NodeJS.ProcessEnv = {
+  const baseEnv: NodeJS.ProcessEnv = {
     ...wranglerBaseEnv(root),
     CLOUDFLARE_API_BASE_URL: emulator.url,
     CLOUDFLARE_API_TOKEN: DEFAULT_EMULATOR_TOKEN,
@@ -188,6 +188,7 @@ export async function runWranglerFleet(options: WranglerOptions): Promise<Wrangl
       if (!spec) continue;
       variant = { ...variant, ...spec.variant };
       const v = variant;
+      const env = { ...baseEnv, CLOUDFLARE_API_TOKEN: options.tokenFor(name) };
       let failures = 0;
       let invocations = 0;
       let firstFailure: string | undefined;
@@ -202,7 +203,7 @@ export async function runWranglerFleet(options: WranglerOptions): Promise<Wrangl
             command === "deploy" ? await runWrangler(wrangler.bin, ["deploy"], dir, env)
             : command === "delete" ? await runWrangler(wrangler.bin, ["delete"], dir, env)
             : await runWrangler(wrangler.bin, ["secret", "put", command.slice("secret ".length)], dir, env,
-                command === "secret API_KEY" ? `api-key-${i}-v${v.secretVersion}` : `db-password-${i}`);
+                `api-key-${i}-v${v.secretVersion}`);
           if (!result.ok) {
             failures++;
             firstFailure ??= result.message;
@@ -210,10 +211,12 @@ export async function runWranglerFleet(options: WranglerOptions): Promise<Wrangl
           }
         }
       });
+      const requests = takeRequests(emulator);
       const step: WranglerStep = {
         step: name,
         n,
-        calls: countCalls(takeRequests(emulator)),
+        calls: countCalls(requests),
+        rateLimited: requests.filter((r) => r.status === 429).length,
         wallMs: performance.now() - started,
         invocations,
         failures,

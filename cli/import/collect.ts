@@ -4,9 +4,15 @@
  *
  * Per Worker: GET …/settings (bindings, compatibility, placement, limits, usage model), GET …/secrets (names
  * and types; values never leave the API), GET …/content/v2 (the modules), and on the account also
- * GET …/script-settings and GET …/subdomain.
+ * GET …/script-settings, GET …/subdomain and GET …/schedules. Once per account import: GET /workers/domains
+ * (every custom domain), GET /zones?account.id= and each zone's GET …/workers/routes.
  */
 import {
+  CloudflareApiError,
+  getSchedules,
+  listAccountZones,
+  listDomains,
+  listRoutes,
   getScriptContent,
   getScriptSettings,
   getSettings,
@@ -18,12 +24,12 @@ import {
   type ScriptSettings,
   type WorkerModule,
 } from "../../provider/cloudflare";
-import { bindingInputSchema, observabilitySchema, SECRET_BINDING_TYPES, tagSchema, tailConsumerSchema } from "../../provider/cloudflare/schemas";
+import { bindingInputSchema, observabilityInputSchema, OPAQUE_BINDING_MARKER, SECRET_BINDING_TYPES, tagSchema, tailConsumerSchema } from "../../provider/cloudflare/schemas";
 import { z } from "zod";
 import { listWorkers, searchWorkers, type WorkerSummary } from "../../provider/discovery";
 import { fromWire } from "../../provider/resources/case";
 import { moduleTypeOf as moduleTypeOfPart, type ModuleType } from "../../provider/cloudflare/schemas/modules";
-import { normaliseOptionalObject, normalisePlacement, normaliseUsageModel } from "../../provider/resources/normalise";
+import { normaliseOptionalObject, normalisePlacement, normaliseUsageModel, withoutNulls } from "../../provider/resources/normalise";
 
 type Json = Record<string, unknown>;
 
@@ -68,6 +74,12 @@ export interface ImportedWorker {
   scriptSettings?: { logpush?: boolean; observability?: Json; tags?: string[]; tailConsumers?: Json[] };
   /** The workers.dev subdomain (account Workers only). */
   subdomain?: { enabled: boolean; previewsEnabled?: boolean };
+  /** Cron triggers (account Workers only). */
+  crons?: string[];
+  /** Zone routes running this Worker, by zone then pattern. */
+  routes?: { zoneId: string; pattern: string }[];
+  /** Custom domains served by this Worker, by hostname. */
+  customDomains?: { hostname: string; zoneId?: string }[];
   /** Durable Object migration tag the API reports; migrations themselves cannot be read back. */
   migrationTag?: string;
   /** Things the user must look at: they are written into the program next to the Worker. */
@@ -113,10 +125,13 @@ export function declaredBindings(settings: ScriptSettings, warnings: string[]): 
     if ((SECRET_BINDING_TYPES as readonly string[]).includes(binding.type)) continue;
     const parsed = bindingInputSchema.safeParse(binding);
     if (!parsed.success) {
+      // A type newer than this package, or a shape it does not know: carried as it is, marked opaque.
       warnings.push(
-        `binding ${binding.name} (type ${binding.type}) is not accepted by WorkerScript as the API reports it ` +
-          `(${parsed.error.issues.map((i) => `${i.path.join(".") || "binding"}: ${i.message}`).join("; ")}); fix or remove it before \`pulumi up\``,
+        `binding ${binding.name} (type ${binding.type}) is not one WorkerScript can check ` +
+          `(${parsed.error.issues.map((i) => `${i.path.join(".") || "binding"}: ${i.message}`).join("; ")}); it is written as the API reports it, marked \`${OPAQUE_BINDING_MARKER}: true\`, and sent back unchanged`,
       );
+      out.push({ ...fromWire<Json>(binding), [OPAQUE_BINDING_MARKER]: true });
+      continue;
     }
     out.push(fromWire<Json>(binding));
   }
@@ -138,7 +153,7 @@ export function configurationOf(settings: ScriptSettings): Pick<ImportedWorker, 
 
 /** What WorkerScriptSettings' check accepts, field by field (wire form). */
 const SCRIPT_SETTINGS_INPUT = {
-  observability: observabilitySchema.strict(),
+  observability: observabilityInputSchema,
   tags: z.array(tagSchema),
   tail_consumers: z.array(tailConsumerSchema.strict()),
 } as const;
@@ -146,7 +161,7 @@ const SCRIPT_SETTINGS_INPUT = {
 /** Script-level settings to manage: logpush always (explicit), the others when set. */
 export function scriptSettingsOf(live: ScriptLevelSettings, warnings: string[] = []): NonNullable<ImportedWorker["scriptSettings"]> {
   for (const [field, schema] of Object.entries(SCRIPT_SETTINGS_INPUT)) {
-    const value = (live as Record<string, unknown>)[field];
+    const value = withoutNulls((live as Record<string, unknown>)[field]);
     if (value === undefined || value === null) continue;
     const parsed = schema.safeParse(value);
     if (!parsed.success) {
@@ -155,25 +170,55 @@ export function scriptSettingsOf(live: ScriptLevelSettings, warnings: string[] =
   }
   return {
     logpush: live.logpush ?? false,
-    observability: live.observability ? fromWire<Json>(live.observability) : undefined,
+    observability: live.observability ? fromWire<Json>(withoutNulls(live.observability)) : undefined,
     tags: live.tags && live.tags.length > 0 ? [...live.tags] : undefined,
     tailConsumers: live.tail_consumers && live.tail_consumers.length > 0 ? fromWire<Json[]>(live.tail_consumers) : undefined,
   };
 }
 
-async function readWorker(client: CloudflareClient, accountId: string, summary: WorkerSummary): Promise<ImportedWorker> {
+/** What serves traffic on the account: routes by Worker (every zone of the account) and custom domains by Worker. */
+interface Attachments {
+  routes: Map<string, { zoneId: string; pattern: string }[]>;
+  domains: Map<string, { hostname: string; zoneId?: string }[]>;
+  /** Why routes could not be read (a token without zone permissions), when so. */
+  routesUnreadable?: string;
+}
+
+function push<T>(map: Map<string, T[]>, key: string, value: T): void {
+  map.set(key, [...(map.get(key) ?? []), value]);
+}
+
+async function readAttachments(client: CloudflareClient, accountId: string): Promise<Attachments> {
+  const out: Attachments = { routes: new Map(), domains: new Map() };
+  for (const d of await listDomains(client, accountId)) push(out.domains, d.service, { hostname: d.hostname, ...(d.zone_id ? { zoneId: d.zone_id } : {}) });
+  try {
+    for (const zone of await listAccountZones(client, accountId)) {
+      for (const r of await listRoutes(client, zone.id)) if (r.script) push(out.routes, r.script, { zoneId: zone.id, pattern: r.pattern });
+    }
+  } catch (error) {
+    if (!(error instanceof CloudflareApiError && error.code === "CF_AUTH")) throw error;
+    out.routesUnreadable = "the API token cannot read the account's zones, so the Worker's routes (if any) are not imported; give it Zone Read and Workers Routes Read to import them";
+  }
+  for (const list of out.domains.values()) list.sort((a, b) => a.hostname.localeCompare(b.hostname));
+  for (const list of out.routes.values()) list.sort((a, b) => a.zoneId.localeCompare(b.zoneId) || a.pattern.localeCompare(b.pattern));
+  return out;
+}
+
+async function readWorker(client: CloudflareClient, accountId: string, summary: WorkerSummary, attachments?: Attachments): Promise<ImportedWorker> {
   const scope: Scope = { accountId, dispatchNamespace: summary.dispatchNamespace };
   const name = summary.scriptName;
   const warnings: string[] = [];
   const onAccount = scope.dispatchNamespace === undefined;
 
-  const [settings, secrets, content, scriptLevel, subdomain] = await Promise.all([
+  const [settings, secrets, content, scriptLevel, subdomain, schedules] = await Promise.all([
     getSettings(client, scope, name),
     listSecrets(client, scope, name),
     getScriptContent(client, scope, name),
     onAccount ? getScriptSettings(client, scope, name) : undefined,
     onAccount ? getSubdomain(client, scope, name) : undefined,
+    onAccount ? getSchedules(client, accountId, name) : undefined,
   ]);
+  if (onAccount && attachments?.routesUnreadable) warnings.push(attachments.routesUnreadable);
 
   const modules: ImportedModule[] = [];
   for (const module of content.modules) {
@@ -201,6 +246,9 @@ async function readWorker(client: CloudflareClient, accountId: string, summary: 
     secrets: secrets.map((s) => ({ name: s.name, type: s.type })).sort((a, b) => a.name.localeCompare(b.name)),
     scriptSettings: scriptLevel === undefined ? undefined : scriptSettingsOf(scriptLevel, warnings),
     subdomain: subdomain === undefined ? undefined : { enabled: subdomain.enabled, previewsEnabled: subdomain.previews_enabled },
+    crons: schedules && schedules.schedules.length > 0 ? schedules.schedules.map((s) => s.cron) : undefined,
+    routes: onAccount ? attachments?.routes.get(name) : undefined,
+    customDomains: onAccount ? attachments?.domains.get(name) : undefined,
     migrationTag: summary.migrationTag,
     warnings,
   };
@@ -209,10 +257,11 @@ async function readWorker(client: CloudflareClient, accountId: string, summary: 
 /** Reads every Worker to import, one Worker at a time (the client's limiter paces the calls within one). */
 export async function collectAccount(client: CloudflareClient, options: ImportOptions, onWorker?: (name: string) => void): Promise<ImportedAccount> {
   const summaries = await workersToImport(client, options);
+  const attachments = options.dispatchNamespace === undefined && summaries.length > 0 ? await readAttachments(client, options.accountId) : undefined;
   const workers: ImportedWorker[] = [];
   for (const summary of summaries) {
     onWorker?.(summary.scriptName);
-    workers.push(await readWorker(client, options.accountId, summary));
+    workers.push(await readWorker(client, options.accountId, summary, attachments));
   }
   return { accountId: options.accountId, dispatchNamespace: options.dispatchNamespace, workers };
 }

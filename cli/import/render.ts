@@ -9,6 +9,8 @@
  *   set; secrets are left out of the bindings (WorkerSecret owns them and keepBindings carries them over).
  * - WorkerSecret: one per secret; values come from config secrets, because the API never returns them.
  * - WorkerScriptSettings and WorkerSubdomain (account Workers): the live values.
+ * - WorkerCronTrigger, WorkerRoute (one per pattern) and WorkerCustomDomain (one per hostname): what the
+ *   account's schedules, zone routes and custom domains hold for the Worker.
  * - DispatchNamespace (namespace imports): adopted and protected, since deleting it deletes its Workers.
  */
 import * as path from "node:path";
@@ -122,6 +124,19 @@ function workerBlock(worker: ImportedWorker, names: UniqueNames, resourceNames: 
     lines.push("");
     lines.push(`new WorkerSubdomain(${JSON.stringify(resourceNames.take(`${baseName}-subdomain`, "-"))}, ${argsLiteral({ scriptName: raw(scriptRef), ...worker.subdomain, adopt: true }, namespaceVar)});`);
   }
+  if (worker.crons && worker.crons.length > 0) {
+    lines.push("");
+    lines.push(`new WorkerCronTrigger(${JSON.stringify(resourceNames.take(`${baseName}-crons`, "-"))}, ${argsLiteral({ scriptName: raw(scriptRef), crons: worker.crons, adopt: true }, namespaceVar)});`);
+  }
+  (worker.routes ?? []).forEach((route, i) => {
+    lines.push("");
+    // Routes belong to a zone, not to the account: no accountId.
+    lines.push(`new WorkerRoute(${JSON.stringify(resourceNames.take(`${baseName}-route-${i + 1}`, "-"))}, ${argsLiteral({ zoneId: route.zoneId, pattern: route.pattern, scriptName: raw(scriptRef), adopt: true }, undefined, false)});`);
+  });
+  for (const domain of worker.customDomains ?? []) {
+    lines.push("");
+    lines.push(`new WorkerCustomDomain(${JSON.stringify(resourceNames.take(`${baseName}-${domain.hostname}`, "-"))}, ${argsLiteral({ hostname: domain.hostname, scriptName: raw(scriptRef), zoneId: domain.zoneId, adopt: true }, namespaceVar)});`);
+  }
   return lines.join("\n");
 }
 
@@ -134,8 +149,8 @@ function raw(text: string): Raw {
 }
 
 /** `{ accountId, [dispatchNamespace,] …args }` as a literal; Raw values are written as code. */
-function argsLiteral(args: Record<string, unknown>, namespaceVar: string | undefined): string {
-  const lines = ["  accountId,"];
+function argsLiteral(args: Record<string, unknown>, namespaceVar: string | undefined, withAccount = true): string {
+  const lines = withAccount ? ["  accountId,"] : [];
   if (namespaceVar !== undefined) lines.push(`  dispatchNamespace: ${namespaceVar}.name,`);
   for (const [key, value] of Object.entries(args)) {
     if (value === undefined) continue;
@@ -176,6 +191,9 @@ function indexSource(account: ImportedAccount, options: RenderOptions): { source
     if (worker.secrets.some((s) => s.type === "secret_key")) imports.add("type WorkerSecretKeyArgs");
     if (worker.scriptSettings) imports.add("WorkerScriptSettings");
     if (worker.subdomain) imports.add("WorkerSubdomain");
+    if (worker.crons && worker.crons.length > 0) imports.add("WorkerCronTrigger");
+    if (worker.routes && worker.routes.length > 0) imports.add("WorkerRoute");
+    if (worker.customDomains && worker.customDomains.length > 0) imports.add("WorkerCustomDomain");
   }
 
   let namespaceVar: string | undefined;
@@ -195,7 +213,7 @@ function indexSource(account: ImportedAccount, options: RenderOptions): { source
   for (const worker of account.workers) blocks.push(workerBlock(worker, names, resourceNames, secrets, namespaceVar));
   if (account.workers.length === 0) blocks.push(comment(["No Worker matched the filters of the import."]));
 
-  const order = ["DispatchNamespace", "WorkerScript", "WorkerScriptSettings", "WorkerSecret", "WorkerSubdomain", "type WorkerSecretKeyArgs"];
+  const order = ["DispatchNamespace", "WorkerCronTrigger", "WorkerCustomDomain", "WorkerRoute", "WorkerScript", "WorkerScriptSettings", "WorkerSecret", "WorkerSubdomain", "type WorkerSecretKeyArgs"];
   const importList = order.filter((name) => imports.has(name)).join(", ");
   const source = [
     header(account, secrets, options),

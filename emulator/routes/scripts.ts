@@ -10,6 +10,7 @@ import { ACCOUNT_PREFIX, inBothScopes, SCRIPT_SCOPES, type RouteContext, type Ro
 import { checkNewScriptName, existingScript, scopeOf } from "../scope";
 import type { StoredScript, StoredVersion } from "../state";
 import { parseContentForm, parseUploadForm } from "../upload-form";
+import { removeWorkerAttachments, routesOfScript } from "../zone-model";
 import { appendVersion, computeEtag, currentVersion, detectHandlers, scriptObject, versionBody, workersBinding } from "../worker-model";
 
 /** A small, plausible-looking startup time; clients must not depend on it. */
@@ -49,7 +50,10 @@ function download(ctx: RouteContext): Reply {
 
 function content(ctx: RouteContext): Reply {
   const { script } = existingScript(ctx);
-  return modulesReply(currentVersion(script));
+  const version = currentVersion(script);
+  // An assets-only Worker has no code: 204, no body (terraform-provider-cloudflare handles this answer).
+  if (version.modules.length === 0) return rawReply(204, Buffer.alloc(0), "text/plain");
+  return modulesReply(version);
 }
 
 function putContent(ctx: RouteContext): Reply {
@@ -92,6 +96,7 @@ export function deleteScript(ctx: RouteContext): Reply {
     }
   }
   delete scope.scripts[script.name];
+  if (scope.namespace === undefined) removeWorkerAttachments(ctx.account, script.name);
   if (scope.namespace !== undefined) scope.namespace.modified_on = new Date().toISOString();
   return ok(null);
 }
@@ -113,7 +118,7 @@ function list(ctx: RouteContext): Reply {
   const rows = Object.values(ctx.account.scripts)
     .filter((s) => matchesTagFilter(s, ctx.query.get("tags")))
     .sort((a, b) => a.created_on.localeCompare(b.created_on) || a.name.localeCompare(b.name))
-    .map((s) => ({ ...scriptObject(s), routes: [] }));
+    .map((s) => ({ ...scriptObject(s), routes: routesOfScript(ctx.runtime.store.state, ctx.account.id, s.name) }));
   return ok(rows);
 }
 

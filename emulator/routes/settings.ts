@@ -4,14 +4,14 @@
  * PATCHes change only the fields they carry.
  */
 import { z } from "zod";
-import { scriptLevelSettingsSchema, scriptSettingsSchema, type ScriptLevelSettings } from "../../provider/cloudflare/schemas";
+import { scriptLevelSettingsSchema, settingsPatchRequestSchema, type ScriptLevelSettings } from "../../provider/cloudflare/schemas";
 import { ok, validation, type Reply } from "../envelope";
 import { checkUsageModel } from "../apply-upload";
 import { inBothScopes, type RouteContext, type Route } from "../router";
 import { existingScript } from "../scope";
 import type { StoredScript } from "../state";
 import { checkTags, parseJsonPart, readJson, readMultipart, schemaError } from "../upload-form";
-import { appendVersion, currentVersion, resolveBindings, scriptLevelSettingsObject, settingsObject, versionBody } from "../worker-model";
+import { appendVersion, currentVersion, resolveBindings, scriptLevelSettingsObject, settingsObject, versionBody, withServerFilledFields } from "../worker-model";
 
 function getSettings(ctx: RouteContext): Reply {
   return ok(settingsObject(existingScript(ctx).script));
@@ -31,13 +31,13 @@ function patchSettings(ctx: RouteContext): Reply {
   const parts = readMultipart(ctx.headers, ctx.body);
   const part = parts.find((p) => p.name === "settings");
   if (part === undefined) throw validation("the request has no settings part", "/settings");
-  const patch = parseJsonPart(part.data.toString("utf8"), scriptSettingsSchema, "settings");
+  const patch = parseJsonPart(part.data.toString("utf8"), settingsPatchRequestSchema, "settings");
   checkUsageModel(patch.usage_model);
   const body = versionBody(currentVersion(script));
   delete body.annotations;
   if (patch.annotations !== undefined) body.annotations = patch.annotations;
   if (patch.bindings !== undefined) {
-    body.bindings = resolveBindings(patch.bindings, script, { strict: ctx.query.get("bindings_inherit") === "strict" });
+    body.bindings = withServerFilledFields(resolveBindings(patch.bindings, script, { strict: ctx.query.get("bindings_inherit") === "strict" }), script.name);
   }
   if (patch.compatibility_date !== undefined) body.compatibility_date = patch.compatibility_date;
   if (patch.compatibility_flags !== undefined) body.compatibility_flags = patch.compatibility_flags;

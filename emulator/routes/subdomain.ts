@@ -3,7 +3,7 @@
  * (`/workers/subdomain`, which wrangler reads to print the Worker's URL).
  */
 import { z } from "zod";
-import { subdomainInputSchema } from "../../provider/cloudflare/schemas";
+import { subdomainRequestSchema } from "../../provider/cloudflare/schemas";
 import { ok, type Reply } from "../envelope";
 import { ACCOUNT_PREFIX, SCRIPT_SCOPES, type RouteContext, type Route } from "../router";
 import { existingScript } from "../scope";
@@ -16,7 +16,7 @@ function getSubdomain(ctx: RouteContext): Reply {
 /** POST `{enabled, previews_enabled?}`: `previews_enabled` follows `enabled` when omitted. */
 function postSubdomain(ctx: RouteContext): Reply {
   const { script } = existingScript(ctx);
-  const parsed = subdomainInputSchema.safeParse(readJson(ctx.body));
+  const parsed = subdomainRequestSchema.safeParse(readJson(ctx.body));
   if (!parsed.success) throw schemaError(parsed.error, "subdomain");
   script.subdomain = { enabled: parsed.data.enabled, previews_enabled: parsed.data.previews_enabled ?? parsed.data.enabled };
   return ok({ ...script.subdomain });

@@ -20,7 +20,7 @@ function listVersions(ctx: RouteContext): Reply {
   const { page, perPage } = paging(ctx, VERSIONS_DEFAULT_PER_PAGE, VERSIONS_MAX_PER_PAGE);
   const newestFirst = [...script.versions].reverse();
   const items = newestFirst.slice((page - 1) * perPage, page * perPage).map(versionSummary);
-  return ok({ items }, { resultInfo: pageInfo(page, perPage, items.length, newestFirst.length) });
+  return ok({ items }, { resultInfo: pageInfo(page, perPage, items.length, newestFirst.length), nullLists: true });
 }
 
 function getVersion(ctx: RouteContext): Reply {

@@ -2,14 +2,13 @@
  * The extra endpoints wrangler 4.x calls around `deploy`, `secret`, assets deploys and `delete`, answered from
  * the same state: the service view of a Worker (`/workers/services/{name}`, 10090 when missing, DELETE with
  * `force`), the Worker view (`/workers/workers/{name}`, read for its workers.dev subdomain), the references
- * and tail-consumer checks `wrangler delete` makes, cron schedules, and account/user lookups.
+ * and tail-consumer checks `wrangler delete` makes, and account/user lookups (cron schedules: `schedules.ts`).
  */
-import { ApiError, ERROR, ok, pageInfo, type Reply } from "../envelope";
+import { ApiError, ok, pageInfo, type Reply } from "../envelope";
 import { ACCOUNT_PREFIX, SCRIPT_SCOPES, type RouteContext, type Route } from "../router";
 import { existingScript, hasOwn } from "../scope";
 import type { StoredScript } from "../state";
-import { readJson } from "../upload-form";
-import { scriptObject, workersBinding } from "../worker-model";
+import { observabilityAnswer, scriptObject, workersBinding } from "../worker-model";
 import { deleteScript } from "./scripts";
 
 /** wrangler's "service not found" (it checks this code to tell a new Worker from an error). */
@@ -45,7 +44,7 @@ function getWorker(ctx: RouteContext): Reply {
     tail_consumers: script.tail_consumers,
     subdomain: { ...script.subdomain },
   };
-  if (script.observability !== undefined) out.observability = script.observability;
+  if (script.observability !== undefined) out.observability = observabilityAnswer(script.observability);
   return ok(out);
 }
 
@@ -64,23 +63,6 @@ function tailsByConsumer(ctx: RouteContext): Reply {
     .filter((s) => s.tail_consumers.some((t) => t.service === target))
     .map((s) => ({ producer: { service: s.name, environment: "production" } }));
   return ok(producers);
-}
-
-function getSchedules(ctx: RouteContext): Reply {
-  const { script } = existingScript(ctx);
-  return ok({ schedules: script.schedules ?? [] });
-}
-
-/** PUT `…/schedules`: the full list of cron triggers, `[{cron}]`. */
-function putSchedules(ctx: RouteContext): Reply {
-  const { script } = existingScript(ctx);
-  const body = readJson(ctx.body);
-  if (!Array.isArray(body) || body.some((s) => typeof s !== "object" || s === null || typeof (s as { cron?: unknown }).cron !== "string")) {
-    throw new ApiError(400, ERROR.VALIDATION, "schedules must be an array of {cron}");
-  }
-  const now = new Date().toISOString();
-  script.schedules = (body as { cron: string }[]).map((s) => ({ cron: s.cron, created_on: now, modified_on: now }));
-  return ok({ schedules: script.schedules });
 }
 
 const EMPTY_PAGE = (ctx: RouteContext): Reply => ok([], { resultInfo: pageInfo(Number(ctx.query.get("page") ?? 1) || 1, Number(ctx.query.get("per_page") ?? 20) || 20, 0, 0) });
@@ -107,8 +89,6 @@ export const wranglerRoutes: Route[] = [
   { method: "GET", pattern: `${ACCOUNT_PREFIX}/workers/workers/:script`, handler: getWorker },
   { method: "GET", pattern: `${SCRIPT_SCOPES[0]}/references`, handler: references },
   { method: "GET", pattern: `${ACCOUNT_PREFIX}/workers/tails/by-consumer/:script`, handler: tailsByConsumer },
-  { method: "GET", pattern: `${SCRIPT_SCOPES[0]}/schedules`, handler: getSchedules },
-  { method: "PUT", pattern: `${SCRIPT_SCOPES[0]}/schedules`, handler: putSchedules },
   { method: "GET", pattern: `${ACCOUNT_PREFIX}/storage/kv/namespaces`, handler: EMPTY_PAGE },
   { method: "GET", pattern: `${ACCOUNT_PREFIX}/workers/durable_objects/namespaces`, handler: EMPTY_PAGE },
   { method: "GET", pattern: "/user", handler: user },

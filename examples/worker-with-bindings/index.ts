@@ -1,13 +1,15 @@
 /**
  * Example 1: a module Worker with several bindings, a secret managed apart from the code (rotating it never
- * re-uploads the Worker), script-level settings, and its workers.dev subdomain.
+ * re-uploads the Worker), script-level settings, its workers.dev subdomain, a cron trigger running its
+ * `scheduled()` handler, and a route putting it in front of a zone's origin.
  *
  * Config: `greeting` (plain text binding, default "Hello"), `apiToken` (secret, required),
- * `scriptName` (default "hello-api"), `logpush` (default true).
+ * `scriptName` (default "hello-api"), `logpush` (default true), `crons` (JSON list, default every 30 minutes),
+ * `zoneId` and `routePattern` (default: the bundled emulator's zone example.com, `example.com/hello/*`).
  */
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-import { WorkerScript, WorkerScriptSettings, WorkerSecret, WorkerSubdomain } from "pulumi-cloudflare-workers";
+import { WorkerCronTrigger, WorkerRoute, WorkerScript, WorkerScriptSettings, WorkerSecret, WorkerSubdomain } from "pulumi-cloudflare-workers";
 
 const config = new pulumi.Config();
 const scriptName = config.get("scriptName") ?? "hello-api";
@@ -44,6 +46,15 @@ new WorkerScriptSettings("api-settings", {
 
 new WorkerSubdomain("api-subdomain", { scriptName: worker.scriptName, enabled: true, previewsEnabled: false }, { dependsOn: [token] });
 
+new WorkerCronTrigger("api-crons", { scriptName: worker.scriptName, crons: config.getObject<string[]>("crons") ?? ["*/30 * * * *"] });
+
+// The emulator's zone example.com unless configured: set zoneId (the zone's Overview page) for your own.
+const route = new WorkerRoute("api-route", {
+  zoneId: config.get("zoneId") ?? "5f1e0d9c8b7a69584736251403f2e1d0",
+  pattern: config.get("routePattern") ?? "example.com/hello/*",
+  scriptName: worker.scriptName,
+});
+
 export const workerName = worker.scriptName;
+export const routePattern = route.pattern;
 export const etag = worker.etag;
-export const versionNumber = worker.versionNumber;

@@ -180,7 +180,7 @@ export class CloudflareClient {
     return {
       result,
       status: response.status,
-      ...(envelope.result_info === undefined ? {} : { resultInfo: envelope.result_info }),
+      ...(envelope.result_info === undefined || envelope.result_info === null ? {} : { resultInfo: envelope.result_info }),
     };
   }
 

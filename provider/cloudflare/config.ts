@@ -56,6 +56,8 @@ export const STACK_CONFIG_KEYS = {
   email: "cloudflare:email",
   accountId: "cloudflare:accountId",
   baseUrl: "cloudflare:apiBaseUrl",
+  /** Requests per 5 minutes this stack may spend (see provider/cloudflare/limiter.ts). */
+  rateLimit: "cloudflare-workers:rateLimit",
 } as const;
 
 export const ENV_VARS = {
@@ -64,6 +66,7 @@ export const ENV_VARS = {
   email: "CLOUDFLARE_EMAIL",
   accountId: "CLOUDFLARE_ACCOUNT_ID",
   baseUrl: "CLOUDFLARE_API_BASE_URL",
+  rateLimit: "CLOUDFLARE_WORKERS_RATE_LIMIT",
 } as const;
 
 type Setting = keyof typeof STACK_CONFIG_KEYS;
@@ -90,6 +93,14 @@ export function setStackConfig(config: Record<string, unknown>): void {
 function fromEnv(setting: Setting): string | undefined {
   const value = process.env[ENV_VARS[setting]];
   return value === undefined || value === "" ? undefined : value;
+}
+
+/** A setting from the stack configuration, else the environment, with where it came from (for messages). */
+export function configuredSetting(setting: Setting): { value: string; source: string } | undefined {
+  const stack = stackConfig[setting];
+  if (stack !== undefined) return { value: stack, source: `stack config ${STACK_CONFIG_KEYS[setting]}` };
+  const env = fromEnv(setting);
+  return env === undefined ? undefined : { value: env, source: ENV_VARS[setting] };
 }
 
 function nonEmpty(value: string | undefined): string | undefined {

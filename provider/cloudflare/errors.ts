@@ -16,8 +16,11 @@ export type CloudflareErrorCode =
   | "CF_TIMEOUT"
   | "CF_UNEXPECTED_RESPONSE";
 
-/** Cloudflare error codes meaning "this Worker / namespace does not exist". */
-export const NOT_FOUND_CODES: readonly number[] = [10007, 100119];
+/**
+ * Cloudflare error codes meaning "this Worker / namespace does not exist": 10007 (Worker), 10090 (the same
+ * from the services endpoints, also seen for scripts), 100119 (dispatch namespace).
+ */
+export const NOT_FOUND_CODES: readonly number[] = [10007, 10090, 100119];
 /** Cloudflare error codes of authentication failures (unknown token, bad key, missing headers). */
 export const AUTH_CODES: readonly number[] = [9103, 9106, 9107, 9109, 10000, 10001];
 /**

@@ -25,3 +25,7 @@ export * from "./endpoints/versions";
 export * from "./endpoints/namespaces";
 export * from "./endpoints/assets";
 export * from "./schemas";
+export * from "./endpoints/schedules";
+export * from "./endpoints/routes";
+export * from "./endpoints/domains";
+export * from "./endpoints/zones";

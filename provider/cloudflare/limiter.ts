@@ -1,31 +1,53 @@
 /**
- * The process-wide request limiter. Cloudflare allows 1,200 requests per 5 minutes per user/token; going
- * over locks every call out with HTTP 429 for up to five minutes. A token bucket of BURST tokens that
- * refills at (LIMIT − BURST) / WINDOW lets a small stack go at full speed while guaranteeing that no
- * window of 300 s ever holds more than 1,200 requests: at most BURST tokens at the start of a window plus
- * what refills during it.
+ * The process-wide request limiter: at most L requests in any sliding window of 300 s, which is the rule
+ * Cloudflare applies (1,200 requests per five minutes per user, dashboard and every token included; going
+ * over blocks every call with HTTP 429 for up to five minutes). L is 1,200 less RATE_LIMIT_MARGIN, or what
+ * the stack config `cloudflare-workers:rateLimit` / CLOUDFLARE_WORKERS_RATE_LIMIT says.
  *
- * Waiting callers reserve their token when they ask (the balance may go negative), so they are served in
- * the order they asked and no one starves. The clock is injectable so tests can simulate hours in
- * milliseconds.
+ * It is a log of when recent requests were sent, not a bucket: a request is let through at once while fewer
+ * than L requests were sent in the last window (so from idle, a run of up to L calls is never delayed), and
+ * otherwise when the oldest of them leaves the window. Waiting callers are served in the order they asked.
+ * A 429's Retry-After holds back every request not yet sent.
+ *
+ * Between processes (every `pulumi` command starts a new provider host) the log lives in a small file, read
+ * and rewritten under a lock for every batch of grants, so back-to-back or concurrent commands with the same
+ * credential share one budget. The clock is injectable so tests can simulate hours in milliseconds.
  */
 import { createHash } from "node:crypto";
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { closeSync, mkdirSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
-import { isLoopbackHost, resolveBaseUrl, resolveCredentials } from "./config";
+import { join } from "node:path";
+import { z } from "zod";
+import { configuredSetting, isLoopbackHost, resolveBaseUrl, resolveCredentials } from "./config";
+import { CloudflareConfigError } from "./errors";
 
+/** Cloudflare's global limit: requests per window, per user (https://developers.cloudflare.com/fundamentals/api/reference/limits/). */
 export const RATE_LIMIT_REQUESTS = 1_200;
 export const RATE_LIMIT_WINDOW_MS = 300_000;
-export const RATE_LIMIT_BURST = 200;
+/**
+ * Requests of every window left unspent by default: 5 % of the limit, for what else uses the same user
+ * (the dashboard, wrangler, scripts), none of which this limiter can count.
+ */
+export const RATE_LIMIT_MARGIN = 60;
+/** The default L: 1,140 requests in any 300 s. */
+export const DEFAULT_RATE_LIMIT = RATE_LIMIT_REQUESTS - RATE_LIMIT_MARGIN;
+/**
+ * Added to the window: a request sent later than an earlier one may reach Cloudflare up to this much
+ * sooner, relative to it (the earlier one slowed on the network or by its body), and must still find the
+ * earlier one out of Cloudflare's window.
+ */
+export const RATE_LIMIT_GUARD_MS = 2_000;
+/** The log never holds more entries than this, whatever a shared file says. */
+export const MAX_LOGGED_REQUESTS = 10_000;
 
 export interface LimiterClock {
+  /** Milliseconds; epoch milliseconds when a store shares the log with other processes. */
   now(): number;
   sleep(ms: number): Promise<void>;
 }
 
 export const realClock: LimiterClock = {
-  now: () => performance.now(),
+  now: () => Date.now(),
   sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
 };
 
@@ -36,151 +58,282 @@ export interface RequestLimiter {
   pauseFor(ms: number): void;
 }
 
-/** Where a limiter keeps its balance between processes (wall-clock time, since each process has its own clock). */
-export interface LimiterStore {
-  load(): { tokens: number; atEpochMs: number } | undefined;
-  save(state: { tokens: number; atEpochMs: number }): void;
+/** What the limiter remembers: when recent requests were sent, and until when a 429 holds everything back. */
+export interface LimiterLog {
+  /** Send times, ascending. */
+  times: number[];
+  pausedUntil: number;
 }
 
-export interface TokenBucketOptions {
-  /** Tokens available at once (the burst). */
-  capacity: number;
-  /** Requests allowed per window, bursts included. Must exceed `capacity`. */
-  limit: number;
+/** Where the log lives: this process's memory, or a file shared with other processes. */
+export interface LimiterStore {
+  /**
+   * Hands the current log to `change`, which edits it in place, and keeps the result: atomically with
+   * respect to other processes. Returns false, without calling `change`, when another process holds the
+   * log right now (ask again in a few milliseconds).
+   */
+  update(change: (log: LimiterLog) => void): boolean;
+}
+
+export function memoryLimiterStore(): LimiterStore & { log: LimiterLog } {
+  const store = {
+    log: { times: [], pausedUntil: -Infinity } as LimiterLog,
+    update(change: (log: LimiterLog) => void): boolean {
+      change(store.log);
+      return true;
+    },
+  };
+  return store;
+}
+
+export interface SlidingWindowOptions {
+  /** Requests allowed in any window; a function is asked again at every grant (the stack config may arrive late). */
+  limit: number | (() => number);
   windowMs: number;
+  /** Default RATE_LIMIT_GUARD_MS. */
+  guardMs?: number;
   clock?: LimiterClock;
-  /** Carries the balance over to the next process, so back-to-back commands share one budget. */
+  /** Default: this process's memory. */
   store?: LimiterStore;
 }
 
-export class TokenBucketLimiter implements RequestLimiter {
-  readonly #capacity: number;
-  readonly #ratePerMs: number;
+/** Retry delay when another process holds the shared log. */
+const STORE_BUSY_RETRY_MS = 5;
+
+interface Waiter {
+  resolve: () => void;
+  reject: (error: unknown) => void;
+}
+
+/**
+ * Grants as many of `wanted` requests at `now` as the log allows, records them, and says when the next one
+ * can go (Infinity when all were granted). Pure apart from editing `log`.
+ */
+export function grantFromLog(log: LimiterLog, now: number, wanted: number, limit: number, windowMs: number, guardMs: number): { granted: number; nextAt: number } {
+  const horizon = now - windowMs - guardMs;
+  // Entries that left the window go; so does anything absurd a shared file might hold (far future, not numbers).
+  let times = log.times.filter((t) => Number.isFinite(t) && t > horizon && t <= now + windowMs).sort((a, b) => a - b);
+  if (times.length > MAX_LOGGED_REQUESTS) times = times.slice(-MAX_LOGGED_REQUESTS);
+  log.times = times;
+  if (!Number.isFinite(log.pausedUntil) || log.pausedUntil > now + 24 * 3_600_000) log.pausedUntil = -Infinity;
+  if (log.pausedUntil > now) return { granted: 0, nextAt: log.pausedUntil };
+  const granted = Math.max(0, Math.min(wanted, limit - times.length));
+  for (let i = 0; i < granted; i++) times.push(now);
+  if (granted === wanted) return { granted, nextAt: Infinity };
+  // The next request may go once the count in the window is below the limit: when the entry that many
+  // places from the newest leaves it.
+  const oldestToLeave = times[times.length - limit] ?? now;
+  return { granted, nextAt: Math.max(now + 1, oldestToLeave + windowMs + guardMs) };
+}
+
+export class SlidingWindowLimiter implements RequestLimiter {
+  readonly #limit: () => number;
+  readonly #windowMs: number;
+  readonly #guardMs: number;
   readonly #clock: LimiterClock;
-  #tokens: number;
-  #updatedAt: number;
+  readonly #store: LimiterStore;
+  readonly #waiting: Waiter[] = [];
+  /** A 429 seen by this process, kept even when the shared log cannot be written. */
   #pausedUntil = -Infinity;
-  readonly #store: LimiterStore | undefined;
-  #loaded = false;
+  #pumpQueued = false;
+  /** When a timer will run the next grant (Infinity: none set). */
+  #wakeAt = Infinity;
 
-  constructor(options: TokenBucketOptions) {
-    if (!(options.capacity >= 1) || !(options.limit > options.capacity) || !(options.windowMs > 0)) {
-      throw new RangeError("a token bucket needs capacity >= 1, limit > capacity and windowMs > 0");
-    }
-    this.#capacity = options.capacity;
-    this.#ratePerMs = (options.limit - options.capacity) / options.windowMs;
+  constructor(options: SlidingWindowOptions) {
+    const limit = options.limit;
+    if (typeof limit === "number" && !(Number.isInteger(limit) && limit >= 1)) throw new RangeError("a sliding-window limiter needs a limit of at least 1");
+    if (!(options.windowMs > 0)) throw new RangeError("a sliding-window limiter needs windowMs > 0");
+    this.#limit = typeof limit === "function" ? limit : () => limit;
+    this.#windowMs = options.windowMs;
+    this.#guardMs = options.guardMs ?? RATE_LIMIT_GUARD_MS;
     this.#clock = options.clock ?? realClock;
-    this.#tokens = options.capacity;
-    this.#updatedAt = this.#clock.now();
-    this.#store = options.store;
+    this.#store = options.store ?? memoryLimiterStore();
   }
 
-  async acquire(): Promise<void> {
-    await this.#waitOutPause();
-    this.#loadOnce();
-    const now = this.#clock.now();
-    this.#tokens = Math.min(this.#capacity, this.#tokens + (now - this.#updatedAt) * this.#ratePerMs);
-    this.#updatedAt = now;
-    this.#tokens -= 1;
-    this.#store?.save({ tokens: this.#tokens, atEpochMs: Date.now() });
-    if (this.#tokens < 0) await this.#clock.sleep(-this.#tokens / this.#ratePerMs);
-    await this.#waitOutPause();
-  }
-
-  /** The balance a previous process left, refilled for the time since it wrote it. */
-  #loadOnce(): void {
-    if (this.#loaded || !this.#store) return;
-    this.#loaded = true;
-    const saved = this.#store.load();
-    if (!saved || !Number.isFinite(saved.tokens) || !Number.isFinite(saved.atEpochMs)) return;
-    const elapsed = Math.max(0, Date.now() - saved.atEpochMs);
-    this.#tokens = Math.min(this.#tokens, saved.tokens + elapsed * this.#ratePerMs);
+  acquire(): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      this.#waiting.push({ resolve, reject });
+      // Every request asked for in the same tick is granted in one pass (one read and write of a shared log).
+      if (!this.#pumpQueued) {
+        this.#pumpQueued = true;
+        queueMicrotask(() => this.#pump());
+      }
+    });
   }
 
   pauseFor(ms: number): void {
-    if (ms > 0) this.#pausedUntil = Math.max(this.#pausedUntil, this.#clock.now() + ms);
+    if (!(ms > 0)) return;
+    const until = this.#clock.now() + ms;
+    this.#pausedUntil = Math.max(this.#pausedUntil, until);
+    // Shared, so other processes on the same credential hold back too; best effort when the log is busy.
+    this.#store.update((log) => {
+      log.pausedUntil = Math.max(log.pausedUntil, until);
+    });
   }
 
-  async #waitOutPause(): Promise<void> {
-    for (let now = this.#clock.now(); now < this.#pausedUntil; now = this.#clock.now()) {
-      await this.#clock.sleep(this.#pausedUntil - now);
+  #pump(): void {
+    this.#pumpQueued = false;
+    if (this.#waiting.length === 0) return;
+    const now = this.#clock.now();
+    if (this.#pausedUntil > now) return this.#wakeIn(this.#pausedUntil - now);
+    let limit: number;
+    try {
+      limit = this.#limit();
+    } catch (error) {
+      // A limit set wrongly in the configuration fails every request with that message.
+      for (const waiter of this.#waiting.splice(0)) waiter.reject(error);
+      return;
     }
+    let outcome = { granted: 0, nextAt: now + STORE_BUSY_RETRY_MS };
+    const done = this.#store.update((log) => {
+      outcome = grantFromLog(log, now, this.#waiting.length, limit, this.#windowMs, this.#guardMs);
+    });
+    for (const waiter of this.#waiting.splice(0, done ? outcome.granted : 0)) waiter.resolve();
+    if (this.#waiting.length > 0) this.#wakeIn(outcome.nextAt - now);
+  }
+
+  #wakeIn(ms: number): void {
+    const at = this.#clock.now() + Math.max(0, ms);
+    if (this.#wakeAt <= at) return; // a timer at least as early is already set
+    this.#wakeAt = at;
+    void this.#clock.sleep(Math.max(0, ms)).then(() => {
+      if (this.#wakeAt === at) this.#wakeAt = Infinity;
+      this.#pump();
+    });
   }
 }
 
-/** A limiter keeping under Cloudflare's 1,200 requests per 300 s with bursts of up to 200. */
-export function createCloudflareLimiter(clock?: LimiterClock, store?: LimiterStore): TokenBucketLimiter {
-  return new TokenBucketLimiter({
-    capacity: RATE_LIMIT_BURST,
-    limit: RATE_LIMIT_REQUESTS,
+/** Requests per 300 s this process may spend: stack config cloudflare-workers:rateLimit → CLOUDFLARE_WORKERS_RATE_LIMIT → DEFAULT_RATE_LIMIT. */
+export function resolveRateLimit(): number {
+  const setting = configuredSetting("rateLimit");
+  if (setting === undefined) return DEFAULT_RATE_LIMIT;
+  const n = Number(setting.value);
+  if (!Number.isInteger(n) || n < 1) {
+    throw new CloudflareConfigError(
+      `${setting.source} must be a whole number of API requests per 5 minutes, at least 1 (got ${JSON.stringify(setting.value.slice(0, 40))}); ` +
+        `Cloudflare allows ${RATE_LIMIT_REQUESTS} per user, and the default is ${DEFAULT_RATE_LIMIT}.`,
+    );
+  }
+  return n;
+}
+
+export interface CloudflareLimiterOptions {
+  clock?: LimiterClock;
+  store?: LimiterStore;
+  /** Default: resolveRateLimit(), asked at every grant. */
+  limit?: number | (() => number);
+}
+
+/** A limiter keeping under Cloudflare's 1,200 requests in any 300 s (by default at most 1,140). */
+export function createCloudflareLimiter(options: CloudflareLimiterOptions = {}): SlidingWindowLimiter {
+  return new SlidingWindowLimiter({
+    limit: options.limit ?? resolveRateLimit,
     windowMs: RATE_LIMIT_WINDOW_MS,
-    ...(clock === undefined ? {} : { clock }),
-    ...(store === undefined ? {} : { store }),
+    ...(options.clock === undefined ? {} : { clock: options.clock }),
+    ...(options.store === undefined ? {} : { store: options.store }),
   });
 }
 
-/** Where balances are kept between processes: one small file per API origin and credential (hashed). */
+/** Where logs are kept between processes: one small file per API origin and credential (hashed). */
 export const LIMITER_STATE_DIR = join(tmpdir(), `pulumi-cloudflare-workers-${process.getuid?.() ?? "user"}`);
+/** A lock older than this was left by a process that died holding it. */
+const LOCK_STALE_MS = 2_000;
+
+const storedLogSchema = z.looseObject({
+  version: z.literal(2),
+  times: z.array(z.number()),
+  pausedUntil: z.number().nullish(),
+});
 
 /**
- * A store in a small JSON file, written at most every WRITE_INTERVAL_MS and when the process exits. Each
- * `pulumi` command starts a new provider process; sharing the balance keeps back-to-back commands
- * (`pulumi up` then `pulumi refresh`) inside one 1,200-per-300 s budget instead of a fresh burst each.
+ * A log kept in a JSON file (at most MAX_LOGGED_REQUESTS times, pruned at every write), changed under an
+ * exclusive lock file and replaced by an atomic rename, so that processes sharing it never lose each other's
+ * requests. When the file cannot be used (permissions, a full disk), this process still limits itself.
  */
 export function fileLimiterStore(file: string): LimiterStore {
-  const WRITE_INTERVAL_MS = 500;
-  let pending: { tokens: number; atEpochMs: number } | undefined;
-  let timer: NodeJS.Timeout | undefined;
-  const flush = () => {
-    timer = undefined;
-    if (!pending) return;
+  const lock = `${file}.lock`;
+  const fallback = memoryLimiterStore();
+  let usable = true;
+  const tryLock = (): number | undefined => {
     try {
-      mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
-      writeFileSync(file, JSON.stringify(pending), { mode: 0o600 });
-    } catch {
-      // A limiter that cannot persist still limits this process.
-    }
-    pending = undefined;
-  };
-  process.once("exit", flush);
-  return {
-    load() {
+      return openSync(lock, "wx", 0o600);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
       try {
-        const parsed = JSON.parse(readFileSync(file, "utf8")) as { tokens?: unknown; atEpochMs?: unknown };
-        return typeof parsed.tokens === "number" && typeof parsed.atEpochMs === "number" ? { tokens: parsed.tokens, atEpochMs: parsed.atEpochMs } : undefined;
+        if (Date.now() - statSync(lock).mtimeMs > LOCK_STALE_MS) unlinkSync(lock);
       } catch {
-        return undefined;
+        // Gone in the meantime: the next attempt takes it.
       }
-    },
-    save(state) {
-      pending = state;
-      timer ??= setTimeout(flush, WRITE_INTERVAL_MS).unref();
+      return undefined;
+    }
+  };
+  const read = (): LimiterLog => {
+    try {
+      const parsed = storedLogSchema.safeParse(JSON.parse(readFileSync(file, "utf8")));
+      if (parsed.success) return { times: parsed.data.times, pausedUntil: parsed.data.pausedUntil ?? -Infinity };
+    } catch {
+      // Missing or unreadable: start from an empty log.
+    }
+    return { times: [], pausedUntil: -Infinity };
+  };
+  return {
+    update(change) {
+      if (!usable) return fallback.update(change);
+      let fd: number | undefined;
+      try {
+        mkdirSync(join(file, ".."), { recursive: true, mode: 0o700 });
+        fd = tryLock();
+        if (fd === undefined) return false;
+        const log = read();
+        change(log);
+        const temporary = `${file}.${process.pid}.tmp`;
+        const pausedUntil = Number.isFinite(log.pausedUntil) ? log.pausedUntil : null;
+        writeFileSync(temporary, JSON.stringify({ version: 2, times: log.times.slice(-MAX_LOGGED_REQUESTS), pausedUntil }), { mode: 0o600 });
+        renameSync(temporary, file);
+        fallback.log = log;
+        return true;
+      } catch {
+        usable = false;
+        return fallback.update(change);
+      } finally {
+        if (fd !== undefined) {
+          closeSync(fd);
+          try {
+            unlinkSync(lock);
+          } catch {
+            // Already removed as stale by another process.
+          }
+        }
+      }
     },
   };
 }
 
-let processLimiter: TokenBucketLimiter | undefined;
+let processLimiter: SlidingWindowLimiter | undefined;
 
 /**
- * The store for this process's API and credential, read when the first request is made. None for a local
- * emulator (loopback), which has no Cloudflare budget to share, or with CLOUDFLARE_WORKERS_LIMITER_STATE=off.
+ * The store for this process's API and credential, chosen when the first request is made. None for a local
+ * emulator (loopback), which has no Cloudflare budget to share, unless CLOUDFLARE_WORKERS_LIMITER_STATE=on;
+ * none with CLOUDFLARE_WORKERS_LIMITER_STATE=off.
  */
 function defaultStore(): LimiterStore | undefined {
-  if (process.env.CLOUDFLARE_WORKERS_LIMITER_STATE === "off") return undefined;
+  const mode = process.env.CLOUDFLARE_WORKERS_LIMITER_STATE;
+  if (mode === "off") return undefined;
   try {
     const url = new URL(resolveBaseUrl());
-    if (isLoopbackHost(url.hostname)) return undefined;
+    if (isLoopbackHost(url.hostname) && mode !== "on") return undefined;
     const credentials = resolveCredentials();
     const identity = credentials.kind === "token" ? credentials.token : `${credentials.email}\0${credentials.apiKey}`;
     const key = createHash("sha256").update(`${url.origin}\0${identity}`).digest("hex").slice(0, 16);
     return fileLimiterStore(join(LIMITER_STATE_DIR, `limiter-${key}.json`));
-  } catch {
-    return undefined; // no configuration yet: the request itself will say what is missing
+  } catch (error) {
+    if (error instanceof CloudflareConfigError) return undefined; // the request itself will say what is missing
+    throw error;
   }
 }
 
-/** The one limiter shared by every client of this process, its balance carried over between processes. */
+/** The one limiter shared by every client of this process, its log shared with other processes. */
 export function getProcessLimiter(): RequestLimiter {
-  processLimiter ??= createCloudflareLimiter(undefined, defaultStore());
+  processLimiter ??= createCloudflareLimiter({ store: defaultStore() });
   return processLimiter;
 }

@@ -3,7 +3,7 @@
  * server defaults, ordering the server does not preserve, empty values it omits and values it measures.
  * Every function takes and returns the wire (snake_case) shape and is idempotent.
  */
-import { SECRET_BINDING_TYPES } from "../cloudflare/schemas";
+import { OPAQUE_BINDING_MARKER, SECRET_BINDING_TYPES } from "../cloudflare/schemas";
 
 type Json = Record<string, unknown>;
 
@@ -32,7 +32,8 @@ export function normaliseStringSet(value: unknown): string[] | undefined {
 /** One binding in canonical form: d1's deprecated `id` folded into `database_id`, absent fields dropped. */
 export function normaliseBinding(binding: Json): Json {
   const out: Json = {};
-  for (const [k, v] of Object.entries(binding)) if (v !== undefined && v !== null) out[k] = v;
+  // `opaque` marks, in a program, a binding this package cannot check; it never travels on the wire.
+  for (const [k, v] of Object.entries(binding)) if (v !== undefined && v !== null && k !== OPAQUE_BINDING_MARKER) out[k] = v;
   if (out.type === "d1" && out.database_id === undefined && out.id !== undefined) {
     out.database_id = out.id;
     delete out.id;
@@ -85,4 +86,51 @@ export function normaliseTailConsumers(value: unknown): Json[] | undefined {
     .filter(isRecord)
     .map((c) => Object.fromEntries(Object.entries(c).filter(([, v]) => v !== undefined && v !== null)))
     .sort((a, b) => byCodeUnits(JSON.stringify([a.service, a.environment, a.namespace]), JSON.stringify([b.service, b.environment, b.namespace])));
+}
+
+/**
+ * Fields the server fills in on a binding the program wrote without them: a `durable_object_namespace`
+ * binding comes back with the `namespace_id` the API assigned (terraform-provider-cloudflare v5 marks it
+ * Computed). Wire names.
+ */
+export const SERVER_FILLED_BINDING_FIELDS: Readonly<Record<string, readonly string[]>> = {
+  durable_object_namespace: ["namespace_id"],
+};
+
+/**
+ * A live binding in the program's form: a server-filled field the program's binding of the same name and
+ * type leaves out is dropped, so a refresh shows no diff for it. Wire shape in and out. Pure.
+ */
+export function bindingInProgramForm(live: Json, program: Json | undefined): Json {
+  if (program === undefined || program.type !== live.type) return live;
+  const filled = SERVER_FILLED_BINDING_FIELDS[String(live.type)] ?? [];
+  const out = { ...live };
+  for (const field of filled) if (program[field] === undefined) delete out[field];
+  return out;
+}
+
+/** Removes `null` and `undefined` members, recursively (the API answers `null` for what was never set). Pure. */
+export function withoutNulls(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(withoutNulls);
+  if (value === null || typeof value !== "object") return value;
+  const out: Json = {};
+  for (const [k, v] of Object.entries(value as Json)) if (v !== null && v !== undefined) out[k] = withoutNulls(v);
+  return out;
+}
+
+/**
+ * The live value of an object the program manages in part (observability), seen through the program's keys:
+ * members the program did not write are left out (the server fills defaults such as `head_sampling_rate: 1`
+ * and answers `null` for the rest), nested objects likewise. Where the program wrote a key, the live value is
+ * kept as it is, so drift there still shows. Pure.
+ */
+export function projectOntoProgram(live: unknown, program: unknown): unknown {
+  if (program === null || typeof program !== "object" || Array.isArray(program)) return withoutNulls(live);
+  if (live === null || live === undefined || typeof live !== "object" || Array.isArray(live)) return live ?? undefined;
+  const out: Json = {};
+  for (const [key, mine] of Object.entries(program as Json)) {
+    const theirs = (live as Json)[key];
+    if (theirs !== undefined && theirs !== null) out[key] = projectOntoProgram(theirs, mine);
+  }
+  return out;
 }

@@ -3,7 +3,7 @@
  * of N Workers reads the list once instead of N times. The listing lives only in this provider process
  * (one Pulumi operation) and for at most LISTING_TTL_MS; our own writes update it in place.
  */
-import { listScripts, type CloudflareClient, type Script } from "../cloudflare";
+import { getSettings, isNotFound, listScripts, type CloudflareClient, type Script, type ScriptSettings } from "../cloudflare";
 
 export const LISTING_TTL_MS = 60_000;
 
@@ -30,6 +30,28 @@ export async function listedScript(client: CloudflareClient, accountId: string, 
     listings.set(accountId, listing);
   }
   return (await listing.scripts).get(name);
+}
+
+/**
+ * The Worker as it is now, for a decision that must not rest on an old listing (may this create write?).
+ * GET …/settings answers whether it exists this moment (404: it does not; the cache forgets it); when it does,
+ * its etag, handlers and dates come from the listing, read again if the cached one predates the Worker.
+ */
+export async function freshScript(client: CloudflareClient, accountId: string, name: string): Promise<{ script: Script; settings: ScriptSettings } | undefined> {
+  let settings: ScriptSettings;
+  try {
+    settings = await getSettings(client, { accountId }, name);
+  } catch (error) {
+    if (!isNotFound(error)) throw error;
+    await forgetScript(accountId, name);
+    return undefined;
+  }
+  let script = await listedScript(client, accountId, name);
+  if (script === undefined) {
+    listings.delete(accountId);
+    script = (await listedScript(client, accountId, name)) ?? { id: name };
+  }
+  return { script, settings };
 }
 
 /** Records what one of our writes returned, so the cached listing stays true. */

@@ -6,15 +6,17 @@
  * Only the fields the program sets are managed: others are neither read for drift nor written.
  *
  * Lifecycle → endpoints:
- *   create  PATCH …/script-settings with the managed fields
- *   read    GET …/script-settings
+ *   create  PATCH …/script-settings with the managed fields (in a dispatch namespace, which has no
+ *           …/script-settings: PATCH …/settings, and PUT …/tags for tags)
+ *   read    the account listing shared by the process (listed-settings.ts), else GET …/script-settings
+ *           (in a namespace GET …/settings)
  *   update  PATCH …/script-settings with the changed fields (a field no longer set goes back to the API default)
  *   delete  PATCH …/script-settings putting back the API defaults of the fields it managed
  */
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 import { z } from "zod";
-import { getDefaultClient, getScriptSettings, isNotFound, patchScriptSettings, type ScriptLevelSettings } from "../cloudflare";
-import { observabilitySchema, tagSchema, tailConsumerSchema, TAGS_MAX_COUNT } from "../cloudflare/schemas";
+import { getDefaultClient, isNotFound, readScriptLevelSettings, type ScriptLevelSettings } from "../cloudflare";
+import { observabilityInputSchema, tagSchema, tailConsumerSchema, TAGS_MAX_COUNT } from "../cloudflare/schemas";
 import { compact, scopeOf, scriptResourceId } from "./common";
 import {
   ADOPT_FIELD,
@@ -36,19 +38,21 @@ import {
   type ProgramInputsOf,
   type ProviderOf,
 } from "./fields";
-import { normaliseOptionalObject, normaliseStringSet, normaliseTailConsumers } from "./normalise";
+import { toWire } from "./case";
+import { liveScriptLevelSettings, writeListedScriptLevelSettings } from "./listed-settings";
+import { normaliseOptionalObject, normaliseStringSet, normaliseTailConsumers, projectOntoProgram, withoutNulls } from "./normalise";
 
 /** The inputs; the managed settings are those with a wire name, and `cleared` is the API default delete puts back. */
 export const WORKER_SCRIPT_SETTINGS_FIELDS = defineFields({
   ...SCRIPT_SCOPE_FIELDS,
   logpush: { schema: booleanSchema.optional(), diff: "update", wire: "logpush", cleared: false },
   observability: {
-    schema: observabilitySchema.strict().optional(),
+    schema: observabilityInputSchema.optional(),
     shape: "wire",
     diff: "update",
     wire: "observability",
     cleared: { enabled: false },
-    normalise: wireNormalised(normaliseOptionalObject),
+    normalise: (v) => normaliseOptionalObject(withoutNulls(toWire(v))),
   },
   tags: {
     schema: z.array(tagSchema).max(TAGS_MAX_COUNT, `at most ${TAGS_MAX_COUNT} tags`).optional(),
@@ -93,7 +97,9 @@ function managed(inputs: Partial<WorkerScriptSettingsInputs>): Setting[] {
 
 /** The live settings mapped onto the fields the program manages. Pure. */
 export function liveScriptSettings(props: WorkerScriptSettingsOutputs, live: ScriptLevelSettings): WorkerScriptSettingsOutputs {
-  return { ...props, ...inputsFromWire(FIELDS, live, { keys: managed(props) }) };
+  // Observability is seen through the keys the program wrote: the server fills defaults and nulls around them.
+  const seen = { ...live, observability: projectOntoProgram(live.observability, toWire(props.observability)) };
+  return { ...props, ...inputsFromWire(FIELDS, seen, { keys: managed(props) }) };
 }
 
 export function makeWorkerScriptSettingsProvider(client: ClientSource = getDefaultClient): ProviderOf<WorkerScriptSettingsInputs, WorkerScriptSettingsOutputs> {
@@ -110,17 +116,17 @@ export function makeWorkerScriptSettingsProvider(client: ClientSource = getDefau
       let fields = managed(inputs);
       if (inputs.adopt) {
         // Taking over settings as they are: only the fields whose live value differs are written.
-        const live = liveScriptSettings(inputs, await getScriptSettings(clientOf(client), scope, inputs.scriptName));
+        const live = liveScriptSettings(inputs, await readScriptLevelSettings(clientOf(client), scope, inputs.scriptName));
         fields = changedFields(FIELDS, live, inputs).changed.filter(isSetting);
       }
-      if (fields.length > 0) await patchScriptSettings(clientOf(client), scope, inputs.scriptName, scriptSettingsPatch(inputs, fields));
+      if (fields.length > 0) await writeListedScriptLevelSettings(clientOf(client), scope, inputs.scriptName, scriptSettingsPatch(inputs, fields));
       return { id: scriptResourceId(scope, inputs.scriptName, "script-settings"), outs: compact(inputs) };
     },
 
     async read(id, props) {
       if (!props) return {};
       try {
-        const live = await getScriptSettings(clientOf(client), scopeOf(props), props.scriptName);
+        const live = await liveScriptLevelSettings(clientOf(client), scopeOf(props), props.scriptName, scriptSettingsPatch(props, managed(props)));
         return { id, props: keepStoredWhenSame(FIELDS, props, liveScriptSettings(props, live)) };
       } catch (error) {
         if (isNotFound(error)) return {};
@@ -130,13 +136,13 @@ export function makeWorkerScriptSettingsProvider(client: ClientSource = getDefau
 
     async update(_id, olds, news) {
       const fields = changedFields(FIELDS, olds, news).changed.filter(isSetting);
-      if (fields.length > 0) await patchScriptSettings(clientOf(client), scopeOf(news), news.scriptName, scriptSettingsPatch(news, fields));
+      if (fields.length > 0) await writeListedScriptLevelSettings(clientOf(client), scopeOf(news), news.scriptName, scriptSettingsPatch(news, fields));
       return { outs: compact(news) };
     },
 
     async delete(_id, props) {
       try {
-        await patchScriptSettings(clientOf(client), scopeOf(props), props.scriptName, scriptSettingsPatch({}, managed(props)));
+        await writeListedScriptLevelSettings(clientOf(client), scopeOf(props), props.scriptName, scriptSettingsPatch({}, managed(props)));
       } catch (error) {
         // The Worker is gone, and its settings with it.
         if (!isNotFound(error)) throw error;

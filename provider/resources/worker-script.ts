@@ -19,12 +19,12 @@ import {
   getDefaultClient,
   getDispatchScript,
   getScriptContent,
-  getScriptSettings,
   getSettings,
   isNotFound,
-  listVersions,
+  getNewestVersion,
   patchSettings,
   putScriptContent,
+  readScriptLevelSettings,
   uploadScript,
   type Scope,
   type Script,
@@ -36,15 +36,16 @@ import {
 import {
   BINDING_TYPES,
   SECRET_BINDING_TYPES,
-  bindingInputListSchema,
   compatibilityDateSchema,
   migrationsInputSchema,
   placementSchema,
+  programBindingListSchema,
   usageModelSchema,
+  withoutOpaqueMarker,
   type BindingType,
 } from "../cloudflare/schemas";
 import { annotationsToWire, fromWire } from "./case";
-import { compact, scopeOf, scriptResourceId } from "./common";
+import { compact, scopeOf, scriptResourceId, type CheckFailure } from "./common";
 import {
   ADOPT_FIELD,
   SCRIPT_SCOPE_FIELDS,
@@ -71,6 +72,7 @@ import {
 import { contentHash, loadModules, moduleInputSchema, type CodeInputs } from "./modules";
 import {
   DEFAULT_USAGE_MODEL,
+  bindingInProgramForm,
   isSecretBinding,
   normaliseBindings,
   normaliseOptionalObject,
@@ -78,7 +80,7 @@ import {
   normaliseStringSet,
   normaliseUsageModel,
 } from "./normalise";
-import { forgetScript, listedScript, markCreatedHere, rememberScript } from "./script-cache";
+import { forgetScript, freshScript, listedScript, markCreatedHere, rememberScript } from "./script-cache";
 import {
   assetsAfterRead,
   assetsChange,
@@ -122,7 +124,7 @@ export const WORKER_SCRIPT_FIELDS = defineFields({
   contentHash: { schema: z.string().optional(), diff: "update", computed: true },
   /** Bindings; secret values here are stored as Pulumi secrets, but prefer WorkerSecret for secrets. */
   bindings: {
-    schema: bindingInputListSchema.optional(),
+    schema: programBindingListSchema.optional(),
     shape: "wire",
     diff: "update",
     wire: "bindings",
@@ -210,8 +212,9 @@ function keepTypes(inputs: Pick<WorkerScriptInputs, "keepBindings">): readonly s
   return inputs.keepBindings ?? DEFAULT_KEEP_BINDINGS;
 }
 
+/** The program's bindings on the wire: snake_case, the `opaque` marker removed. */
 function wireBindings(inputs: Pick<WorkerScriptInputs, "bindings">): WireBinding[] {
-  return wireValue(FIELDS.bindings, inputs.bindings ?? []) as WireBinding[];
+  return (wireValue(FIELDS.bindings, inputs.bindings ?? []) as WireBinding[]).map(withoutOpaqueMarker);
 }
 
 /** The rules that span fields: the code, inherit bindings (ours to manage), the assets and their change. */
@@ -226,6 +229,7 @@ async function checkCode(inputs: WorkerScriptInputs, { olds, news, failures }: C
       }
     });
   }
+  failures.push(...namespaceScopeFailures(news));
   if (code.modules) inputs.contentHash = contentHash(code.modules, code.mainModule);
   if (news.assets !== undefined) {
     const checked = await checkAssets(news.assets, "assets");
@@ -301,6 +305,16 @@ function codeOf(inputs: WorkerScriptInputs): { modules: WorkerModule[]; mainModu
   return { modules: code.modules, mainModule: code.mainModule!, hash };
 }
 
+/** What WorkerScript cannot do for a Worker in a dispatch namespace, as check failures. Pure. */
+export function namespaceScopeFailures(news: { dispatchNamespace?: unknown; annotations?: unknown }): CheckFailure[] {
+  if (news.dispatchNamespace === undefined) return [];
+  const failures: CheckFailure[] = [];
+  if (news.annotations !== undefined) {
+    failures.push({ property: "annotations", reason: "annotations: not supported for Workers in a dispatch namespace (dispatchNamespace is set); remove annotations" });
+  }
+  return failures;
+}
+
 async function remember(scope: Scope, name: string, script: Partial<Script>): Promise<void> {
   if (scope.dispatchNamespace === undefined) await rememberScript(scope.accountId, name, script);
 }
@@ -313,9 +327,8 @@ export function makeWorkerScriptProvider(client: ClientSource = getDefaultClient
    */
   async function latestVersion(scope: Scope, inputs: WorkerScriptInputs): Promise<Partial<WorkerScriptOutputs>> {
     if (!inputs.trackVersion || scope.dispatchNamespace !== undefined) return {};
-    const { items } = await listVersions(clientOf(client), scope, inputs.scriptName, { page: 1, perPage: 1 });
-    const newest = [...items].sort((a, b) => b.number - a.number)[0];
-    return newest ? { versionId: newest.id, versionNumber: newest.number } : {};
+    const newest = await getNewestVersion(clientOf(client), scope, inputs.scriptName);
+    return newest ? compact({ versionId: newest.id, versionNumber: newest.number }) : {};
   }
 
   /** The live Worker (etag, handlers, dates), or undefined when it does not exist. */
@@ -329,6 +342,17 @@ export function makeWorkerScriptProvider(client: ClientSource = getDefaultClient
       if (isNotFound(error)) return undefined;
       throw error;
     }
+  }
+
+  /**
+   * Whether the Worker exists, read just before a create: a "no" must be as fresh as the write it allows, so it
+   * never comes from a cached account listing (someone may have created the Worker since). Account scope:
+   * one GET …/settings; a namespace: GET …/scripts/{name}.
+   */
+  async function liveScriptBeforeCreate(scope: Scope, name: string): Promise<{ script: Script; settings?: ScriptSettings } | undefined> {
+    if (scope.dispatchNamespace === undefined) return freshScript(clientOf(client), scope.accountId, name);
+    const script = await liveScript(scope, name);
+    return script === undefined ? undefined : { script };
   }
 
   async function writeCodeAndSettings(scope: Scope, inputs: WorkerScriptInputs, fields: ConfigField[], writeCode: boolean, knownSettings?: ScriptSettings) {
@@ -363,7 +387,7 @@ export function makeWorkerScriptProvider(client: ClientSource = getDefaultClient
       metadata.assets = { jwt: deployed.jwt, config: deployed.config };
     }
     if (exists) {
-      const live = await getScriptSettings(api, scope, name);
+      const live = await readScriptLevelSettings(api, scope, name);
       if (live.logpush !== undefined) metadata.logpush = live.logpush;
       if (live.tail_consumers) metadata.tail_consumers = live.tail_consumers;
     }
@@ -379,13 +403,14 @@ export function makeWorkerScriptProvider(client: ClientSource = getDefaultClient
       const name = inputs.scriptName;
       const { modules, mainModule, hash } = codeOf(inputs);
       // The one read before the write: nobody's Worker is overwritten by surprise.
-      const existing = await liveScript(scope, name);
+      const before = await liveScriptBeforeCreate(scope, name);
+      const existing = before?.script;
       let script: Partial<Script>;
       if (existing && inputs.assets === undefined) {
         // Compare with the live Worker: adopting writes only what differs; without adopt, a Worker identical to this
         // program (our own earlier upload whose answer was lost, say) is taken as it is, and any other is refused.
         const api = clientOf(client);
-        const [settings, live] = await Promise.all([getSettings(api, scope, name), getScriptContent(api, scope, name)]);
+        const [settings, live] = await Promise.all([before?.settings ?? getSettings(api, scope, name), getScriptContent(api, scope, name)]);
         const sameCode = contentHash(live.modules, live.mainModule) === hash;
         const asLive = liveOutputs({ ...inputs, etag: existing.etag }, settings, existing);
         const { changed } = changedFields(FIELDS, asLive, inputs);
@@ -478,7 +503,7 @@ export function liveOutputs(props: WorkerScriptOutputs, settings: ScriptSettings
     .filter((b) => declared.has(b.name) || !keepTypes(props).includes(b.type))
     .map((b) => {
       const mine = declared.get(b.name);
-      return mine && mine.type === b.type && isSecretBinding(b) ? mine : b;
+      return mine && mine.type === b.type && isSecretBinding(b) ? mine : bindingInProgramForm(b, mine);
     });
   const out: WorkerScriptOutputs = {
     ...props,

@@ -3,9 +3,9 @@
  * PUT and never re-uploads code.
  *
  * Lifecycle → endpoints:
- *   create  GET …/secrets/{name} (does it exist?) then PUT …/secrets
- *   read    GET …/secrets/{name}: detects a deleted secret; the API never returns a value, so a value changed
- *           outside Pulumi cannot be seen
+ *   create  GET …/secrets (does it exist? one list per Worker, shared: secret-cache.ts) then PUT …/secrets
+ *   read    GET …/secrets, one list per Worker shared by its secrets: detects a deleted secret; the API never
+ *           returns a value, so a value changed outside Pulumi cannot be seen
  *   update  PUT …/secrets (a new value or type)
  *   delete  DELETE …/secrets/{name}
  *
@@ -13,7 +13,7 @@
  */
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 import { z } from "zod";
-import { CloudflareApiError, deleteSecret, getDefaultClient, getSecret, isNotFound, putSecret, type SecretInput } from "../cloudflare";
+import { CloudflareApiError, deleteSecret, getDefaultClient, isNotFound, putSecret, type SecretInput } from "../cloudflare";
 import { secretKeySchema } from "../cloudflare/schemas";
 import { toWire } from "./case";
 import { scopeOf, scriptResourceId } from "./common";
@@ -32,6 +32,7 @@ import {
   type ProviderOf,
 } from "./fields";
 import { wasCreatedHere } from "./script-cache";
+import { forgetSecret, listedSecret, rememberSecret } from "./secret-cache";
 
 /** A secret's name is a binding name and a URL segment: letters, digits and `_`, as an environment variable. */
 export const SECRET_NAME_PATTERN = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -107,7 +108,7 @@ export function makeWorkerSecretProvider(client: ClientSource = getDefaultClient
       const fresh = !inputs.adopt && wasCreatedHere(scope.accountId, scope.dispatchNamespace, inputs.scriptName);
       const live = fresh
         ? undefined
-        : await getSecret(api, scope, inputs.scriptName, inputs.name).catch((error) => (isNotFound(error) ? undefined : Promise.reject(error)));
+        : await listedSecret(api, scope, inputs.scriptName, inputs.name).catch((error) => (isNotFound(error) ? undefined : Promise.reject(error)));
       const id = scriptResourceId(scope, inputs.scriptName, "secrets", inputs.name);
       if (live && !inputs.adopt && !unacknowledged.has(id)) {
         throw new Error(
@@ -122,6 +123,7 @@ export function makeWorkerSecretProvider(client: ClientSource = getDefaultClient
       } catch (error) {
         throw mayHaveApplied(error) ? unacknowledgedPut(id, inputs, error as Error) : error;
       }
+      await rememberSecret(scope, inputs.scriptName, { name: inputs.name, type: secretBody(inputs).type });
       unacknowledged.delete(id);
       return { id, outs: outputsOf(inputs) };
     },
@@ -129,7 +131,8 @@ export function makeWorkerSecretProvider(client: ClientSource = getDefaultClient
     async read(id, props) {
       if (!props) return {};
       try {
-        const live = await getSecret(clientOf(client), scopeOf(props), props.scriptName, props.name);
+        const live = await listedSecret(clientOf(client), scopeOf(props), props.scriptName, props.name);
+        if (!live) return {};
         if (live.type !== props.type) {
           // Same name, other kind: the value we hold is not what is deployed; show it as a changed value.
           return { id, props: { ...props, type: live.type as WorkerSecretOutputs["type"], text: undefined, secretKey: undefined } };
@@ -145,6 +148,7 @@ export function makeWorkerSecretProvider(client: ClientSource = getDefaultClient
       const { changed } = changedFields(FIELDS, olds, news);
       if (changed.includes("text") || changed.includes("secretKey")) {
         await putSecret(clientOf(client), scopeOf(news), news.scriptName, secretBody(news));
+        await rememberSecret(scopeOf(news), news.scriptName, { name: news.name, type: secretBody(news).type });
       }
       return { outs: outputsOf(news) };
     },
@@ -152,6 +156,7 @@ export function makeWorkerSecretProvider(client: ClientSource = getDefaultClient
     async delete(_id, props) {
       try {
         await deleteSecret(clientOf(client), scopeOf(props), props.scriptName, props.name);
+        await forgetSecret(scopeOf(props), props.scriptName, props.name);
       } catch (error) {
         if (!isNotFound(error)) throw error;
       }

@@ -15,6 +15,8 @@ import {
   SCRIPT_SCOPE_FIELDS,
   booleanSchema,
   checkWith,
+  flag,
+  keepStoredWhenSame,
   clientOf,
   defineFields,
   diffWith,
@@ -38,8 +40,11 @@ export const WORKER_SUBDOMAIN_FIELDS = defineFields({
   scriptName: SCRIPT_SCOPE_FIELDS.scriptName,
   /** Serve the Worker on <script>.<account subdomain>.workers.dev. */
   enabled: { schema: booleanSchema, diff: "update", wire: "enabled", required: "required, true or false" },
-  /** Serve preview URLs there too; left to the API when unset. */
-  previewsEnabled: { schema: booleanSchema.optional(), diff: "update", wire: "previews_enabled", unmanagedWhenUnset: true },
+  /**
+   * Serve preview URLs there too; unset means off. Always sent: without `previews_enabled` the API may apply
+   * its older default (preview URLs on, and they are public). Wrangler sends both too.
+   */
+  previewsEnabled: { schema: booleanSchema.optional(), diff: "update", wire: "previews_enabled", cleared: false, normalise: flag },
   /** Read the live state first and write only if it differs (nothing for a Worker taken over as it is). */
   adopt: ADOPT_FIELD,
 });
@@ -59,7 +64,7 @@ export function makeWorkerSubdomainProvider(client: ClientSource = getDefaultCli
       const scope = scopeOf(inputs);
       // Taking over a subdomain already as wanted: nothing to write.
       const same = inputs.adopt === true && sameWire(FIELDS, inputs, await getSubdomain(clientOf(client), scope, inputs.scriptName));
-      if (!same) await setSubdomain(clientOf(client), scope, inputs.scriptName, wireOf(FIELDS, inputs) as { enabled: boolean });
+      if (!same) await setSubdomain(clientOf(client), scope, inputs.scriptName, wireOf(FIELDS, inputs, { cleared: true }) as { enabled: boolean; previews_enabled: boolean });
       return { id: scriptResourceId(scope, inputs.scriptName, "subdomain"), outs: compact({ ...inputs }) };
     },
 
@@ -67,7 +72,8 @@ export function makeWorkerSubdomainProvider(client: ClientSource = getDefaultCli
       if (!props) return {};
       try {
         const live = await getSubdomain(clientOf(client), scopeOf(props), props.scriptName);
-        return { id, props: compact({ ...props, ...inputsFromWire(FIELDS, live, { stored: props }) }) };
+        // Unset means off (see previewsEnabled): a live value the same as the stored one keeps its stored form.
+        return { id, props: keepStoredWhenSame(FIELDS, props, compact({ ...props, ...inputsFromWire(FIELDS, live, { stored: props }) })) };
       } catch (error) {
         if (isNotFound(error)) return {};
         throw error;
@@ -75,7 +81,7 @@ export function makeWorkerSubdomainProvider(client: ClientSource = getDefaultCli
     },
 
     async update(_id, _olds, news) {
-      await setSubdomain(clientOf(client), scopeOf(news), news.scriptName, wireOf(FIELDS, news) as { enabled: boolean });
+      await setSubdomain(clientOf(client), scopeOf(news), news.scriptName, wireOf(FIELDS, news, { cleared: true }) as { enabled: boolean; previews_enabled: boolean });
       return { outs: compact({ ...news }) };
     },
 

@@ -10,6 +10,7 @@ import {
   getSettings,
   isNotFound,
   listScripts,
+  listSecrets,
   type ClientOptions,
 } from "../../provider/cloudflare";
 import { recordingSleep } from "./helpers/clocks";
@@ -127,11 +128,17 @@ describe("error mapping", () => {
   });
 
   test("a result that does not match the endpoint's schema is CF_UNEXPECTED_RESPONSE naming the field", async () => {
-    server.handle((_req, res) => sendJson(res, 200, ok([{ id: 42 }])));
-    const error = await failure(listScripts(client(), ACCOUNT));
+    server.handle((_req, res) => sendJson(res, 200, ok([{ name: 42, type: "secret_text" }])));
+    const error = await failure(listSecrets(client(), { accountId: ACCOUNT }, "w"));
     expect(error.code).toBe("CF_UNEXPECTED_RESPONSE");
     expect(error.status).toBe(200);
-    expect(error.message).toContain("0.id:");
+    expect(error.message).toContain("0.name:");
+  });
+
+  test("one odd row of the account listing is read field by field instead of failing the listing", async () => {
+    server.handle((_req, res) => sendJson(res, 200, ok([{ id: 42, etag: "e1", future: { x: 1 } }, { id: "fine", etag: "e2" }])));
+    const rows = await listScripts(client(), ACCOUNT);
+    expect(rows).toEqual([{ etag: "e1", future: { x: 1 } }, { id: "fine", etag: "e2" }]);
   });
 
   test("a 200 that is not JSON is CF_UNEXPECTED_RESPONSE describing the body", async () => {

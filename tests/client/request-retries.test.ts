@@ -207,7 +207,7 @@ describe("retries of the request function", () => {
       i === 0 ? sendJson(res, 503, fail([])) : sendJson(res, 200, ok({ enabled: true, previews_enabled: false })),
     );
     const { c } = client();
-    await expect(setSubdomain(c, { accountId: ACCOUNT }, "w", { enabled: true })).resolves.toEqual({
+    await expect(setSubdomain(c, { accountId: ACCOUNT }, "w", { enabled: true, previews_enabled: false })).resolves.toEqual({
       enabled: true,
       previews_enabled: false,
     });

@@ -148,7 +148,7 @@ describe("getWorkerSettings and getWorkerVersion", () => {
     const { items } = await listVersions(client(), scope, "alpha");
     const first = items.find((v) => v.number === 1)!;
     takeCalls(emulator);
-    const version = await getWorkerVersion({ scriptName: "alpha", versionId: first.id });
+    const version = await getWorkerVersion({ scriptName: "alpha", versionId: first.id! });
     expect(takeCalls(emulator)).toEqual([`GET /workers/scripts/alpha/versions/${first.id}`]);
     expect(version).toMatchObject({
       id: first.id,

@@ -32,7 +32,8 @@ describe("uploading a Worker", () => {
       logpush: false,
       usage_model: "standard",
       tags: [],
-      tail_consumers: [],
+      // As a recorded live answer has it: no tail consumers is null, not [].
+      tail_consumers: null,
       compatibility_date: "2025-01-01",
       compatibility_flags: [],
       entry_point: "index.js",

@@ -55,6 +55,7 @@ describe("deletion order", () => {
     outputSecretPaths: [],
     secretOutputKeys: [],
     dependencies,
+    propertyDependencies: {},
     additionalSecretOutputs: [],
     deleteBeforeReplace: false,
     protect: false,

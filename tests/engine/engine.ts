@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import { availableParallelism } from "node:os";
 import { isDeepStrictEqual } from "node:util";
 import { Host, HostCallError, type CheckFailure, type ResourceRef } from "./host";
 import { makeProjectDir, type ProjectDir } from "./project-dir";
@@ -54,7 +55,15 @@ export interface EngineOptions {
   hostPerCommand?: boolean;
   callTimeoutMs?: number;
   programTimeoutMs?: number;
+  /**
+   * Resource operations run at once, as `pulumi up --parallel` (default, as the Pulumi CLI: 4 × the CPUs).
+   * Dependencies are still respected: a resource waits for what it depends on, deletes go dependents first.
+   */
+  parallel?: number;
 }
+
+/** The Pulumi CLI's default `--parallel`: four times the number of CPUs. */
+export const DEFAULT_PARALLEL = 4 * availableParallelism();
 
 export interface StepProgramOptions {
   config?: Record<string, string>;
@@ -66,6 +75,8 @@ export interface StepProgramOptions {
 }
 
 const DYNAMIC_TYPE_PREFIX = "pulumi-nodejs:dynamic";
+/** How the engine sends a value not known yet over gRPC. */
+const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 
 function messageOf(error: unknown): string {
   return error instanceof HostCallError || error instanceof Error ? error.message : String(error);
@@ -112,6 +123,8 @@ export class Engine {
   private hostUsed = false;
   /** Resources replaced create-before-delete whose old copy still has to be deleted. */
   private pendingDeletes: ResourceState[] = [];
+  /** Dependents deleted ahead of a delete-before-replace in this update, created again when registered. */
+  private replacedDependents = new Set<string>();
   private readonly ciphertextKey = randomBytes(32);
   private closed = false;
   /** Aborted by close(): stops a program child still running. */
@@ -203,7 +216,52 @@ export class Engine {
       cwd: options.cwd,
       timeoutMs: this.options.programTimeoutMs,
       signal: this.abort.signal,
+      parallel: this.parallel,
     };
+  }
+
+  private get parallel(): number {
+    return Math.max(1, Math.floor(this.options.parallel ?? DEFAULT_PARALLEL));
+  }
+
+  /**
+   * Deletes `resources` as the engine does: each once everything among them that depends on it is gone, up
+   * to `parallel` at a time; after a failure no further delete starts. Returns whether one failed.
+   */
+  private async deleteInOrder(resources: ResourceState[], deleteOne: (resource: ResourceState) => Promise<boolean>): Promise<boolean> {
+    const ordered = deletionOrder(resources);
+    const needs = (r: ResourceState): string[] => (r.parent ? [...r.dependencies, r.parent] : r.dependencies);
+    const finished = new Map<ResourceState, Promise<boolean>>();
+    let running = 0;
+    let failed = false;
+    const queue: (() => void)[] = [];
+    const slot = () => (running < this.parallel ? (running++, Promise.resolve()) : new Promise<void>((resolve) => queue.push(resolve)));
+    const release = () => {
+      const next = queue.shift();
+      if (next) next();
+      else running--;
+    };
+    // Dependents come earlier in `ordered`, so each resource's dependents already have their promise.
+    for (const resource of ordered) {
+      const dependents = ordered.filter((other) => other !== resource && needs(other).includes(resource.urn)).map((d) => finished.get(d) ?? Promise.resolve(true));
+      finished.set(
+        resource,
+        Promise.all(dependents).then(async (results) => {
+          if (results.some((ok) => !ok)) return false;
+          await slot();
+          try {
+            if (failed) return false;
+            const ok = await deleteOne(resource);
+            if (!ok) failed = true;
+            return ok;
+          } finally {
+            release();
+          }
+        }),
+      );
+    }
+    await Promise.all(finished.values());
+    return failed;
   }
 
   /** `pulumi up`: runs the program, creating, updating and replacing what it registers, then deletes what it dropped. */
@@ -218,16 +276,20 @@ export class Engine {
 
   private async deploy(programFile: string, options: StepProgramOptions, preview: boolean): Promise<StepReport> {
     const started = performance.now();
+    this.replacedDependents.clear();
     this.stackConfig = { ...this.options.stackConfig, ...qualifiedConfig(this.programOptions(options)) };
     // The host starts while the program loads; the first registration waits for it.
     const hostReady = this.commandHost();
     hostReady.catch(() => undefined);
-    const outcomes: StepOutcome[] = [];
+    // Steps run in parallel; each registration's outcomes are kept apart and reported in registration order.
+    const stepOutcomes: StepOutcome[][] = [];
     const registered = new Set<string>();
     let failed = false;
 
     const respond = async (registration: Registration): Promise<RegisterAnswer> => {
       registered.add(registration.urn);
+      const outcomes: StepOutcome[] = [];
+      stepOutcomes.push(outcomes);
       if (failed) throw new Error("engine harness: not run because an earlier step failed");
       try {
         return await this.step(await hostReady, registration, preview, outcomes);
@@ -244,19 +306,20 @@ export class Engine {
       await hostReady.catch(() => undefined);
     }
     const host = await hostReady;
+    const outcomes = stepOutcomes.flat();
 
     const replaced = preview ? [] : this.pendingDeletes;
     const dropped =
       failed || run.errors.length > 0 ? [] : [...this.state.values()].filter((resource) => !registered.has(resource.urn));
-    for (const resource of deletionOrder([...dropped, ...replaced])) {
-      const pending = replaced.includes(resource);
-      if (preview) {
-        outcomes.push({ ...refOf(resource), op: "delete" });
-        continue;
-      }
-      const error = await this.deleteResource(host, resource, outcomes, pending ? undefined : "delete");
-      if (pending && !error) this.pendingDeletes = this.pendingDeletes.filter((r) => r !== resource);
-      if (error) break;
+    if (preview) {
+      for (const resource of deletionOrder([...dropped, ...replaced])) outcomes.push({ ...refOf(resource), op: "delete" });
+    } else {
+      await this.deleteInOrder([...dropped, ...replaced], async (resource) => {
+        const pending = replaced.includes(resource);
+        const error = await this.deleteResource(host, resource, outcomes, pending ? undefined : "delete");
+        if (pending && !error) this.pendingDeletes = this.pendingDeletes.filter((r) => r !== resource);
+        return !error;
+      });
     }
     return this.report(outcomes, run.errors, started);
   }
@@ -303,7 +366,9 @@ export class Engine {
     const inputSecrets = annotateSecrets(inputs, [], news, newsSecrets);
 
     if (!old) {
-      outcomes.push({ ...ref, op: "create" });
+      // A dependent deleted ahead of a delete-before-replace comes back as the second half of its replacement.
+      const dependent = this.replacedDependents.delete(reg.urn);
+      outcomes.push(dependent ? { ...ref, op: "replace", deleteBeforeReplace: true } : { ...ref, op: "create" });
       if (preview) return { id: "", outputs: inputs, secretPaths: inputSecrets };
       return this.createResource(host, reg, inputs, inputSecrets, outcomes);
     }
@@ -345,6 +410,11 @@ export class Engine {
     outcomes.push({ ...ref, op: "replace", changedKeys, replaceKeys, deleteBeforeReplace });
     if (preview) return { id: "", outputs: inputs, secretPaths: inputSecrets };
     if (deleteBeforeReplace) {
+      for (const dependent of deletionOrder(await this.dependentReplacements(host, old))) {
+        const error = await this.deleteResource(host, dependent, outcomes, undefined);
+        if (error) throw new Error(error);
+        this.replacedDependents.add(dependent.urn);
+      }
       const error = await this.deleteResource(host, old, outcomes, undefined);
       if (error) throw new Error(error);
       return this.createResource(host, reg, inputs, inputSecrets, outcomes);
@@ -359,6 +429,33 @@ export class Engine {
       if (this.state.get(reg.urn) !== old) this.pendingDeletes.push(old);
       throw error;
     }
+  }
+
+  /**
+   * The dependents a delete-before-replace of `replaced` takes with it, as the engine decides them
+   * (step_generator's calculateDependentReplacements): every resource whose inputs came from a resource
+   * being replaced is asked Diff with those inputs unknown, and is replaced too when Diff says so; its own
+   * dependents are then considered the same way. Resources that only `dependsOn` it are kept.
+   */
+  private async dependentReplacements(host: Host, replaced: ResourceState): Promise<ResourceState[]> {
+    const replacing = new Set([replaced.urn]);
+    const dependents: ResourceState[] = [];
+    // The state is in creation order, so a resource's dependencies are decided before it.
+    for (const candidate of this.state.values()) {
+      if (!candidate.custom || replacing.has(candidate.urn)) continue;
+      const keys = Object.entries(candidate.propertyDependencies ?? {})
+        .filter(([, urns]) => urns.some((urn) => replacing.has(urn)))
+        .map(([key]) => key);
+      if (keys.length === 0) continue;
+      const news: PropertyMap = { ...candidate.inputs };
+      for (const key of keys) news[key] = UNKNOWN;
+      const diff = await host.diff(refOf(candidate), candidate.id, candidate.outputs, news, candidate.inputs);
+      if (diff.replaces.length > 0) {
+        replacing.add(candidate.urn);
+        dependents.push(candidate);
+      }
+    }
+    return dependents;
   }
 
   /** Stores a resource after a successful Create/Update/partial failure, with secrets re-marked. */
@@ -465,6 +562,7 @@ export class Engine {
       outputSecretPaths: secrets,
       secretOutputKeys: secretKeysOf(secrets),
       dependencies: reg.dependencies,
+      propertyDependencies: reg.propertyDependencies,
       additionalSecretOutputs: reg.additionalSecretOutputs,
       deleteBeforeReplace: reg.deleteBeforeReplace,
       protect: reg.protect,
@@ -480,13 +578,23 @@ export class Engine {
     const started = performance.now();
     const host = await this.commandHost();
     const outcomes: StepOutcome[] = [];
-    for (const resource of [...this.state.values()]) {
-      if (!resource.custom) continue;
+    // Every Read at once (up to `parallel`); the results are applied in state order.
+    const resources = [...this.state.values()].filter((resource) => resource.custom);
+    let next = 0;
+    const settled: { read?: Awaited<ReturnType<Host["read"]>>; error?: unknown }[] = new Array(resources.length);
+    await Promise.all(
+      Array.from({ length: Math.min(this.parallel, resources.length) }, async () => {
+        while (next < resources.length) {
+          const i = next++;
+          const resource = resources[i]!;
+          settled[i] = await host.read(refOf(resource), resource.id, resource.outputs, resource.inputs).then((read) => ({ read }), (error: unknown) => ({ error }));
+        }
+      }),
+    );
+    for (const [i, resource] of resources.entries()) {
       const ref = refOf(resource);
-      let read;
-      try {
-        read = await host.read(ref, resource.id, resource.outputs, resource.inputs);
-      } catch (error) {
+      const { read, error } = settled[i]!;
+      if (!read) {
         outcomes.push({ ...ref, op: "read", error: messageOf(error) });
         continue;
       }
@@ -513,17 +621,17 @@ export class Engine {
     return this.report(outcomes, [], started);
   }
 
-  /** `pulumi destroy`: Delete every resource, dependents before what they depend on; stops at the first error. */
+  /** `pulumi destroy`: Delete every resource, dependents before what they depend on; starts no more after an error. */
   async destroy(): Promise<StepReport> {
     const started = performance.now();
     const host = await this.commandHost();
     const outcomes: StepOutcome[] = [];
-    for (const resource of deletionOrder([...this.state.values(), ...this.pendingDeletes])) {
+    await this.deleteInOrder([...this.state.values(), ...this.pendingDeletes], async (resource) => {
       const pending = this.pendingDeletes.includes(resource);
       const error = await this.deleteResource(host, resource, outcomes, "delete");
-      if (error) break;
-      if (pending) this.pendingDeletes = this.pendingDeletes.filter((r) => r !== resource);
-    }
+      if (!error && pending) this.pendingDeletes = this.pendingDeletes.filter((r) => r !== resource);
+      return !error;
+    });
     return this.report(outcomes, [], started);
   }
 

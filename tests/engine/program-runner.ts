@@ -23,6 +23,11 @@ export interface ProgramOptions {
   timeoutMs?: number;
   /** Kills the program when aborted (Engine.close() aborts the command in flight). */
   signal?: AbortSignal;
+  /**
+   * Registrations answered at once (default 1). Each still waits for the registrations it depends on
+   * (dependencies, property dependencies, parent) to be answered, as the engine's step executor does.
+   */
+  parallel?: number;
 }
 
 /** What the engine answers a RegisterResource with. */
@@ -84,9 +89,10 @@ export function qualifiedConfig(options: ProgramOptions): Record<string, string>
 }
 
 /**
- * Runs a stack program in a child process and hands every resource registration to `respond`, one at a
- * time in the order the program makes them (a registration waits for the resources its inputs depend on,
- * so this order is a valid deployment order). Resolves when the program and all registrations finished.
+ * Runs a stack program in a child process and hands every resource registration to `respond`: up to
+ * `parallel` at once, each after the registrations it depends on were answered (the program itself only
+ * sends a registration once the outputs it uses are known). Resolves when the program and all
+ * registrations finished.
  */
 export function runProgram(programFile: string, options: ProgramOptions & { preview?: boolean }, respond: Responder): Promise<ProgramRun> {
   const started = performance.now();
@@ -122,7 +128,7 @@ export function runProgram(programFile: string, options: ProgramOptions & { prev
 
   return new Promise<ProgramRun>((resolve, reject) => {
     const registrations: Registration[] = [];
-    let queue: Promise<void> = Promise.resolve();
+    const schedule = registrationScheduler(options.parallel ?? 1);
     let finished: string[] | undefined;
     let settled = false;
     const timer = setTimeout(() => {
@@ -159,7 +165,7 @@ export function runProgram(programFile: string, options: ProgramOptions & { prev
         return;
       }
       registrations.push(message.registration);
-      queue = queue.then(async () => {
+      schedule(message.registration, async () => {
         try {
           const answer = await respond(message.registration);
           reply({ kind: "registered", seq: message.seq, ...answer });
@@ -176,12 +182,46 @@ export function runProgram(programFile: string, options: ProgramOptions & { prev
         return fail(new Error(`engine harness: program ${file} exited (${signal ?? `code ${code}`}) before it finished`));
       }
       const errors = [...new Set(finished.map(withBuildHint))];
-      void queue.then(() => {
+      void schedule.idle().then(() => {
         finish();
         resolve({ registrations, errors, durationMs: performance.now() - started });
       });
     });
   });
+}
+
+/**
+ * Runs each registration's work once the registrations it depends on are done, at most `parallel` at a
+ * time, in arrival order otherwise. `idle()` resolves when everything scheduled so far has finished.
+ */
+function registrationScheduler(parallel: number): ((registration: Registration, work: () => Promise<void>) => void) & { idle(): Promise<void> } {
+  const limit = Math.max(1, Math.floor(parallel));
+  let running = 0;
+  const queued: (() => void)[] = [];
+  const done = new Map<string, Promise<void>>();
+  const all: Promise<void>[] = [];
+  const slot = (): Promise<void> => {
+    if (running < limit) {
+      running++;
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => queued.push(resolve));
+  };
+  const release = (): void => {
+    const next = queued.shift();
+    if (next) next(); // the slot passes to the next in line
+    else running--;
+  };
+  const schedule = (registration: Registration, work: () => Promise<void>): void => {
+    const needs = new Set([...registration.dependencies, ...Object.values(registration.propertyDependencies).flat(), registration.parent]);
+    const before = [...needs].flatMap((urn) => (urn && done.has(urn) ? [done.get(urn)!] : []));
+    const finished = Promise.all(before)
+      .then(slot)
+      .then(() => work().finally(release));
+    done.set(registration.urn, finished);
+    all.push(finished);
+  };
+  return Object.assign(schedule, { idle: async () => void (await Promise.all(all)) });
 }
 
 /**

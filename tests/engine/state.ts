@@ -18,6 +18,8 @@ export interface ResourceState {
   /** Output keys the engine marks secret ("a" for a whole key, "a.b" inside an object). */
   secretOutputKeys: string[];
   dependencies: string[];
+  /** Input key → the URNs its value came from (what the engine unknowns when those are replaced first). */
+  propertyDependencies: Record<string, string[]>;
   additionalSecretOutputs: string[];
   deleteBeforeReplace: boolean;
   protect: boolean;

@@ -3,7 +3,7 @@
  * the serialized providers, the engine's Check/Diff/Create/Update/Read/Delete, state kept between commands.
  */
 import * as path from "node:path";
-import { DEFAULT_EMULATOR_TOKEN, startEmulator, type Emulator } from "../../emulator";
+import { DEFAULT_EMULATOR_TOKEN, DEFAULT_ZONE, startEmulator, type Emulator } from "../../emulator";
 import { Engine, type StepReport } from "../engine/harness";
 import { ACCOUNT } from "../support/account";
 
@@ -20,8 +20,11 @@ function ops(report: StepReport): Record<string, string> {
   return Object.fromEntries(report.outcomes.map((o) => [o.name, o.op]));
 }
 
+const ROUTES = `/zones/${DEFAULT_ZONE.id}/workers/routes`;
+
+/** The calls since the last look, without the account prefix, a route's id shown as {id}; clears the log. */
 function calls(): string[] {
-  const out = emulator.requests.map((r) => `${r.method} ${r.path.replace(`/accounts/${ACCOUNT}`, "")}`);
+  const out = emulator.requests.map((r) => `${r.method} ${r.path.replace(`/accounts/${ACCOUNT}`, "").replace(/(\/workers\/routes\/)[0-9a-f]{32}$/, "$1{id}")}`);
   emulator.clearRequests();
   return out;
 }
@@ -48,6 +51,8 @@ describe("examples/worker-with-bindings through the engine", () => {
       "api-token": "create",
       "api-settings": "create",
       "api-subdomain": "create",
+      "api-crons": "create",
+      "api-route": "create",
     });
     const writes = calls().filter((c) => !c.startsWith("GET"));
     // The Worker first (the others depend on its scriptName output), then one write per resource.
@@ -55,13 +60,15 @@ describe("examples/worker-with-bindings through the engine", () => {
     expect(writes.slice(1).sort()).toEqual([
       "PATCH /workers/scripts/hello-api/script-settings",
       "POST /workers/scripts/hello-api/subdomain",
+      `POST ${ROUTES}`,
+      "PUT /workers/scripts/hello-api/schedules",
       "PUT /workers/scripts/hello-api/secrets",
     ]);
   }, 120_000);
 
   it("a second up with no change makes no API call", async () => {
     const report = await engine.up(PROGRAM, { secretConfig });
-    expect(Object.values(ops(report))).toEqual(["same", "same", "same", "same"]);
+    expect(Object.values(ops(report))).toEqual(["same", "same", "same", "same", "same", "same"]);
     expect(calls()).toEqual([]);
   }, 120_000);
 
@@ -69,13 +76,15 @@ describe("examples/worker-with-bindings through the engine", () => {
     const report = await engine.refresh();
     expect(report.ok).toBe(true);
     expect(report.outcomes.filter((o) => o.changedKeys?.length)).toEqual([]);
-    // One account-wide listing answers every Worker's etag; each resource reads its own settings once.
+    // One account-wide listing answers every Worker's etag and script-level settings, one list per Worker its
+    // secrets; the script reads its settings (bindings), the subdomain its own.
     expect(calls().sort()).toEqual([
       "GET /workers/scripts",
-      "GET /workers/scripts/hello-api/script-settings",
-      "GET /workers/scripts/hello-api/secrets/API_TOKEN",
+      "GET /workers/scripts/hello-api/schedules",
+      "GET /workers/scripts/hello-api/secrets",
       "GET /workers/scripts/hello-api/settings",
       "GET /workers/scripts/hello-api/subdomain",
+      `GET ${ROUTES}/{id}`,
     ]);
   }, 120_000);
 
@@ -121,7 +130,7 @@ describe("examples/worker-with-bindings through the engine", () => {
     const report = await engine.destroy();
     const order = report.outcomes.map((o) => o.name);
     expect(report.outcomes.every((o) => o.op === "delete")).toBe(true);
-    expect(order.sort()).toEqual(["api", "api-settings", "api-subdomain", "api-token"]);
+    expect(order.sort()).toEqual(["api", "api-crons", "api-route", "api-settings", "api-subdomain", "api-token"]);
     const deleted = report.outcomes.map((o) => o.name);
     expect(deleted[deleted.length - 1]).toBe("api"); // everything else depends on the Worker
     expect(deleted.indexOf("api-subdomain")).toBeLessThan(deleted.indexOf("api-token")); // dependsOn
@@ -130,7 +139,9 @@ describe("examples/worker-with-bindings through the engine", () => {
     expect(writes.slice(0, -1).sort()).toEqual([
       "DELETE /workers/scripts/hello-api/secrets/API_TOKEN",
       "DELETE /workers/scripts/hello-api/subdomain",
+      `DELETE ${ROUTES}/{id}`,
       "PATCH /workers/scripts/hello-api/script-settings",
+      "PUT /workers/scripts/hello-api/schedules",
     ]);
     expect(engine.state.size).toBe(0);
   }, 120_000);

@@ -1,10 +1,14 @@
 /**
  * Workers deployed "by hand" through the API, as a team would have them before adopting Pulumi: modules of
- * several types, many binding types, secrets of both kinds, script settings, a workers.dev subdomain, and a
- * Worker inside a dispatch namespace.
+ * several types, many binding types, secrets of both kinds, script settings, a workers.dev subdomain, cron
+ * triggers, a zone route, a custom domain, and a Worker inside a dispatch namespace.
  */
+import { DEFAULT_ZONE } from "../../emulator";
 import {
   createNamespace,
+  createRoute,
+  putDomain,
+  putSchedules,
   patchScriptSettings,
   putSecret,
   setSubdomain,
@@ -85,6 +89,10 @@ export async function deployFleet(client: CloudflareClient, accountId: string): 
     observability: { enabled: true, head_sampling_rate: 0.5 },
   });
   await setSubdomain(client, scope, "api-gateway", { enabled: true, previews_enabled: false });
+  // …and it serves traffic and runs on a schedule: two cron triggers, a zone route, a custom domain.
+  await putSchedules(client, accountId, "api-gateway", ["*/15 * * * *", "0 3 * * MON"]);
+  await createRoute(client, DEFAULT_ZONE.id, { pattern: "api.example.com/*", script: "api-gateway" });
+  await putDomain(client, accountId, { hostname: "gateway.example.com", service: "api-gateway" });
 
   // "customer-acme" inside a dispatch namespace.
   await createNamespace(client, accountId, { name: NAMESPACE });

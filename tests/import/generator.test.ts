@@ -5,7 +5,7 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import type { Emulator } from "../../emulator";
+import { DEFAULT_ZONE, type Emulator } from "../../emulator";
 import { uploadScript, patchScriptSettings } from "../../provider/cloudflare";
 import { parseCliArgs, UsageError } from "../../cli/args";
 import { main } from "../../cli";
@@ -81,17 +81,21 @@ describe("command-line arguments", () => {
 });
 
 describe("what the generator reads", () => {
-  it("reads each Worker with GETs only: settings, secrets, content/v2, script-settings, subdomain", async () => {
+  it("reads each Worker with GETs only: settings, secrets, content/v2, script-settings, subdomain, schedules; custom domains and routes once", async () => {
     await deploy("alpha");
     takeCalls(emulator);
     await collectAccount(client(), { accountId: ACCOUNT });
     expect(takeCalls(emulator).sort()).toEqual([
+      "GET /workers/domains",
       "GET /workers/scripts",
       "GET /workers/scripts/alpha/content/v2",
+      "GET /workers/scripts/alpha/schedules",
       "GET /workers/scripts/alpha/script-settings",
       "GET /workers/scripts/alpha/secrets",
       "GET /workers/scripts/alpha/settings",
       "GET /workers/scripts/alpha/subdomain",
+      `GET /zones/${DEFAULT_ZONE.id}/workers/routes`,
+      `GET /zones?account.id=${ACCOUNT}&page=1&per_page=50`,
     ]);
   });
 
@@ -108,11 +112,11 @@ describe("what the generator reads", () => {
     expect(calls.some((c) => c.includes("/web/"))).toBe(false);
   });
 
-  it("keeps a binding WorkerScript would refuse, with a warning the program repeats", async () => {
+  it("carries a binding WorkerScript cannot check as it is, marked opaque, with a note the program repeats", async () => {
     await deploy("alpha", { bindings: [{ type: "some_future_binding", name: "FUTURE", setting: 1 }] });
     const account = await collectAccount(client(), { accountId: ACCOUNT });
-    expect(account.workers[0]!.bindings).toEqual([{ type: "some_future_binding", name: "FUTURE", setting: 1 }]);
-    expect(account.workers[0]!.warnings).toEqual([expect.stringMatching(/^binding FUTURE \(type some_future_binding\) is not accepted by WorkerScript/)]);
+    expect(account.workers[0]!.bindings).toEqual([{ type: "some_future_binding", name: "FUTURE", setting: 1, opaque: true }]);
+    expect(account.workers[0]!.warnings).toEqual([expect.stringMatching(/^binding FUTURE \(type some_future_binding\) is not one WorkerScript can check.*opaque: true/)]);
     const program = renderProgram(account, { project: "p", packageVersion: "*" });
     expect(program.warnings).toHaveLength(1);
     expect(String(program.files.find((f) => f.path === "index.ts")!.content)).toContain("// WARNING: binding FUTURE (type some_future_binding)");

@@ -10,11 +10,14 @@ import { execFile } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { DEFAULT_EMULATOR_TOKEN, startEmulator, type Emulator } from "../../emulator";
+import { DEFAULT_EMULATOR_TOKEN, DEFAULT_ZONE, startEmulator, type Emulator } from "../../emulator";
 import {
   CloudflareClient,
+  getSchedules,
   getScriptContent,
   getScriptSettings,
+  listDomains,
+  listRoutes,
   getSettings,
   getSubdomain,
   listSecrets,
@@ -86,6 +89,9 @@ async function observe(scope: Scope, name: string) {
     secrets: (await listSecrets(client, scope, name)).map((s) => `${s.name}:${s.type}`).sort(),
     scriptSettings: onAccount ? await getScriptSettings(client, scope, name) : undefined,
     subdomain: onAccount ? await getSubdomain(client, scope, name) : undefined,
+    crons: onAccount ? (await getSchedules(client, scope.accountId, name)).schedules.map((s) => s.cron) : undefined,
+    routes: onAccount ? (await listRoutes(client, DEFAULT_ZONE.id)).filter((r) => r.script === name) : undefined,
+    domains: onAccount ? await listDomains(client, scope.accountId, { service: name }) : undefined,
   };
 }
 
@@ -128,8 +134,12 @@ describe("import of the account's Workers, run through the engine", () => {
     }
     expect(fs.readFileSync(path.join(dir, "Pulumi.yaml"), "utf8")).toMatch(/^name: adopted\n/);
     const source = fs.readFileSync(program, "utf8");
-    // Every resource adopts: two WorkerScripts, three WorkerSecrets, two WorkerScriptSettings, two WorkerSubdomains.
-    expect(source.match(/^ {2}adopt: true,$/gm)).toHaveLength(2 + 3 + 2 + 2);
+    // Every resource adopts: two WorkerScripts, three WorkerSecrets, two WorkerScriptSettings, two WorkerSubdomains,
+    // and the gateway's WorkerCronTrigger, WorkerRoute and WorkerCustomDomain.
+    expect(source.match(/^ {2}adopt: true,$/gm)).toHaveLength(2 + 3 + 2 + 2 + 3);
+    expect(source).toContain(`crons: ["*/15 * * * *", "0 3 * * MON"]`);
+    expect(source).toContain(`pattern: "api.example.com/*"`);
+    expect(source).toContain(`hostname: "gateway.example.com"`);
     // Secret values never reach the program: the API does not give them, and nothing else is asked.
     expect(source).toContain(`config.requireSecret("api-gateway_API_KEY")`);
     expect(source).toContain("Secret values cannot be read from the");
@@ -153,6 +163,9 @@ describe("import of the account's Workers, run through the engine", () => {
     expect(ops(report)).toEqual([
       "api-gateway-API_KEY:create",
       "api-gateway-SIGNING_KEY:create",
+      "api-gateway-crons:create",
+      "api-gateway-gateway.example.com:create",
+      "api-gateway-route-1:create",
       "api-gateway-settings:create",
       "api-gateway-subdomain:create",
       "api-gateway:create",

@@ -4,7 +4,7 @@
  * state and the emulator agree: nothing lost, nothing half-applied in silence, no orphan.
  */
 import * as path from "node:path";
-import { DEFAULT_EMULATOR_TOKEN, startEmulator, type Emulator } from "../../emulator";
+import { DEFAULT_EMULATOR_TOKEN, DEFAULT_ZONE, startEmulator, type Emulator } from "../../emulator";
 import { Engine, type StepReport } from "../engine/harness";
 import { disagreements } from "./engine-consistency";
 import { ACCOUNT, fault, secretsBusy, takeCalls } from "./helpers";
@@ -53,12 +53,12 @@ describe("pulumi up, refresh and destroy through faults", () => {
     for (const method of ["PUT", "PATCH", "POST"]) emulator.injectFault(fault("429 Retry-After 1", /./, method === "PUT" ? 3 : 1, method));
     const report = await up();
     expect(report.programErrors).toEqual([]);
-    expect(ops(report)).toEqual({ api: "create", "api-token": "create", "api-settings": "create", "api-subdomain": "create" });
+    expect(ops(report)).toEqual({ api: "create", "api-token": "create", "api-settings": "create", "api-subdomain": "create", "api-crons": "create", "api-route": "create" });
     expect(served()).toBe(5);
     expect(await disagreements(engine, emulator)).toEqual([]);
     emulator.clearRequests();
     const again = await up();
-    expect(Object.values(ops(again))).toEqual(["same", "same", "same", "same"]);
+    expect(Object.values(ops(again))).toEqual(["same", "same", "same", "same", "same", "same"]);
     expect(takeCalls(emulator)).toEqual([]);
   }, 90_000);
 
@@ -71,18 +71,21 @@ describe("pulumi up, refresh and destroy through faults", () => {
     emulator.injectFault(fault("response lost (applied, then 502)", /\/subdomain$/, 1, "POST"));
     const report = await up();
     expect(report.ok).toBe(true);
-    expect(ops(report)).toEqual({ api: "create", "api-token": "create", "api-settings": "create", "api-subdomain": "create" });
+    expect(ops(report)).toEqual({ api: "create", "api-token": "create", "api-settings": "create", "api-subdomain": "create", "api-crons": "create", "api-route": "create" });
     expect(served()).toBe(6);
     const writes = takeCalls(emulator).filter((c) => !c.startsWith("GET"));
-    // Each write was repeated exactly as often as it failed: one Worker, one secret, one settings write, one subdomain.
+    // Each write was repeated exactly as often as it failed: one Worker, one secret, one settings write, one subdomain
+    // (and, unfaulted, the cron triggers and the route).
     expect(writes.sort()).toEqual([
       "PATCH /workers/scripts/hello-api/script-settings",
       "PATCH /workers/scripts/hello-api/script-settings (dropped)",
       "POST /workers/scripts/hello-api/subdomain",
       "POST /workers/scripts/hello-api/subdomain (502)",
+      `POST /zones/${DEFAULT_ZONE.id}/workers/routes`,
       "PUT /workers/scripts/hello-api",
       "PUT /workers/scripts/hello-api (503)",
       "PUT /workers/scripts/hello-api (dropped)",
+      "PUT /workers/scripts/hello-api/schedules",
       "PUT /workers/scripts/hello-api/secrets",
       "PUT /workers/scripts/hello-api/secrets (500)",
     ]);
@@ -128,10 +131,21 @@ describe("pulumi up, refresh and destroy through faults", () => {
     const resumed = await up();
     expect(resumed.ok).toBe(true);
     const settingsDone = kept.includes("api-settings");
-    expect(ops(resumed)).toEqual({ api: "same", "api-token": "update", "api-settings": settingsDone ? "same" : "create", "api-subdomain": "create" });
+    const cronsDone = kept.includes("api-crons");
+    const routeDone = kept.includes("api-route");
+    expect(ops(resumed)).toEqual({
+      api: "same",
+      "api-token": "update",
+      "api-settings": settingsDone ? "same" : "create",
+      "api-subdomain": "create",
+      "api-crons": cronsDone ? "same" : "create",
+      "api-route": routeDone ? "same" : "create",
+    });
     expect(takeCalls(emulator).filter((c) => !c.startsWith("GET")).sort()).toEqual([
       ...(settingsDone ? [] : ["PATCH /workers/scripts/hello-api/script-settings"]),
       "POST /workers/scripts/hello-api/subdomain",
+      ...(routeDone ? [] : [`POST /zones/${DEFAULT_ZONE.id}/workers/routes`]),
+      ...(cronsDone ? [] : ["PUT /workers/scripts/hello-api/schedules"]),
       "PUT /workers/scripts/hello-api/secrets",
     ]);
     expect(await disagreements(engine, emulator)).toEqual([]);
@@ -144,7 +158,7 @@ describe("pulumi up, refresh and destroy through faults", () => {
     expect(refresh.ok).toBe(false);
     expect(refresh.outcomes.find((o) => o.name === "api")!.error).toMatch(/503/);
     expect(refresh.outcomes.filter((o) => o.op === "gone")).toEqual([]);
-    expect([...engine.state.values()].filter((r) => r.custom)).toHaveLength(4);
+    expect([...engine.state.values()].filter((r) => r.custom)).toHaveLength(6);
     expect(await disagreements(engine, emulator)).toEqual([]);
     served();
     emulator.clearRequests();

@@ -80,8 +80,9 @@ describe("WorkerSubdomain check and diff", () => {
     expect(result.failures?.map((f) => f.property).sort()).toEqual(["dispatchNamespace", "enabled"]);
   });
 
-  it("ignores previewsEnabled while the program leaves it to the API", async () => {
-    expect(await workerSubdomainProvider.diff("id", { ...base, previewsEnabled: true }, base)).toEqual({ changes: false, replaces: [] });
+  it("takes previewsEnabled left unset as off: preview URLs turned on outside Pulumi show as a change", async () => {
+    expect(await workerSubdomainProvider.diff("id", { ...base, previewsEnabled: true }, base)).toEqual({ changes: true, replaces: [] });
+    expect(await workerSubdomainProvider.diff("id", { ...base, previewsEnabled: false }, base)).toEqual({ changes: false, replaces: [] });
     expect(await workerSubdomainProvider.diff("id", { ...base, previewsEnabled: true }, { ...base, previewsEnabled: false })).toEqual({ changes: true, replaces: [] });
     expect(await workerSubdomainProvider.diff("id", base, { ...base, enabled: false })).toEqual({ changes: true, replaces: [] });
   });

@@ -14,6 +14,7 @@ import {
   setSubdomain,
   uploadScript,
 } from "../../provider/cloudflare";
+import { listingAnswers } from "../../provider/resources/listed-settings";
 import { workerScriptProvider } from "../../provider/resources/worker-script";
 import { workerSecretProvider, type WorkerSecretInputs } from "../../provider/resources/worker-secret";
 import { workerScriptSettingsProvider, type WorkerScriptSettingsInputs } from "../../provider/resources/worker-script-settings";
@@ -37,12 +38,13 @@ describe("WorkerSecret against the emulator", () => {
 
   it("creates with one existence check and one PUT, rotates with one PUT, reads, and deletes", async () => {
     const { id, outs } = await workerSecretProvider.create(base);
-    expect(takeCalls(emulator)).toEqual(["GET /workers/scripts/api/secrets/API_TOKEN?url_encoded=true", "PUT /workers/scripts/api/secrets"]);
+    expect(takeCalls(emulator)).toEqual(["GET /workers/scripts/api/secrets", "PUT /workers/scripts/api/secrets"]);
     expect(id).toBe(`${ACCOUNT}/api/secrets/API_TOKEN`);
     expect(outs).toEqual({ ...base, type: "secret_text" });
 
+    newRun(); // a refresh is a command of its own
     const read = await workerSecretProvider.read(id, outs!);
-    expect(takeCalls(emulator)).toEqual(["GET /workers/scripts/api/secrets/API_TOKEN?url_encoded=true"]);
+    expect(takeCalls(emulator)).toEqual(["GET /workers/scripts/api/secrets"]);
     expect(await workerSecretProvider.diff(id, read.props!, base)).toEqual({ changes: false, replaces: [] });
 
     const rotated = { ...base, text: "second-value-0002" };
@@ -64,8 +66,10 @@ describe("WorkerSecret against the emulator", () => {
   it("reads a secret deleted outside Pulumi as gone, and one of another kind as changed", async () => {
     const { id, outs } = await workerSecretProvider.create(base);
     await deleteSecret(client(), scope, "api", "API_TOKEN");
+    newRun();
     expect((await workerSecretProvider.read(id, outs!)).id).toBeUndefined();
     await putSecret(client(), scope, "api", { name: "API_TOKEN", type: "secret_key", format: "raw", algorithm: { name: "HMAC", hash: "SHA-256" }, usages: ["sign"], key_base64: "AA==" });
+    newRun();
     const read = await workerSecretProvider.read(id, outs!);
     expect((await workerSecretProvider.diff(id, read.props!, base)).changes).toBe(true);
   });
@@ -74,9 +78,26 @@ describe("WorkerSecret against the emulator", () => {
     await putSecret(client(), scope, "api", { name: "API_TOKEN", type: "secret_text", text: "from-wrangler" });
     await expect(workerSecretProvider.create(base)).rejects.toThrow(/Secret "API_TOKEN" of Worker "api" already exists. Set adopt: true/);
     takeCalls(emulator);
+    newRun();
     await workerSecretProvider.create({ ...base, adopt: true });
     // Taken over as it is: the API cannot show the value, so the deployed one is kept until the program's changes.
-    expect(takeCalls(emulator)).toEqual(["GET /workers/scripts/api/secrets/API_TOKEN?url_encoded=true"]);
+    expect(takeCalls(emulator)).toEqual(["GET /workers/scripts/api/secrets"]);
+  });
+
+  it("reads every secret of a Worker with one list, shared by its WorkerSecrets in one run, and keeps it true after our writes", async () => {
+    const names = ["API_TOKEN", "DB_PASSWORD", "SIGNING_KEY"];
+    const created = [];
+    for (const name of names) created.push(await workerSecretProvider.create({ ...base, name }));
+    // One list answers the three existence checks.
+    expect(takeCalls(emulator)).toEqual(["GET /workers/scripts/api/secrets", ...names.map(() => "PUT /workers/scripts/api/secrets")]);
+    newRun();
+    const reads = await Promise.all(created.map(({ id, outs }) => workerSecretProvider.read(id, outs!)));
+    expect(reads.map((r) => r.id)).toEqual(created.map((c) => c.id));
+    expect(takeCalls(emulator)).toEqual(["GET /workers/scripts/api/secrets"]);
+    // Our own delete updates the list this run holds: the secret reads as gone without another call.
+    await workerSecretProvider.delete(created[0]!.id, created[0]!.outs!);
+    expect((await workerSecretProvider.read(created[0]!.id, created[0]!.outs!)).id).toBeUndefined();
+    expect(takeCalls(emulator)).toEqual(["DELETE /workers/scripts/api/secrets/API_TOKEN?url_encoded=true"]);
   });
 
   it("skips the existence check for a Worker this run has just uploaded, which has no other secrets", async () => {
@@ -110,8 +131,10 @@ describe("WorkerScriptSettings against the emulator", () => {
     expect(await getScriptSettings(client(), scope, "api")).toMatchObject({ logpush: true, tail_consumers: [{ service: "log-sink" }] });
     takeCalls(emulator);
 
+    newRun(); // a refresh is a command of its own
     const read = await workerScriptSettingsProvider.read(id, outs!);
-    expect(takeCalls(emulator)).toEqual(["GET /workers/scripts/api/script-settings"]);
+    // The account listing carries the script-level settings: no GET …/script-settings.
+    expect(takeCalls(emulator)).toEqual(["GET /workers/scripts"]);
     expect(await workerScriptSettingsProvider.diff(id, read.props!, base)).toEqual({ changes: false, replaces: [] });
 
     const news = { ...base, logpush: false };
@@ -125,6 +148,38 @@ describe("WorkerScriptSettings against the emulator", () => {
     expect(restored.logpush).toBe(false);
     expect(restored.tags ?? []).toEqual([]);
     expect(restored.tail_consumers ?? []).toEqual([]);
+  });
+
+  it("a refresh of many Workers' settings reads the one account listing, which our own PATCHes keep true", async () => {
+    const names = ["w-1", "w-2", "w-3"];
+    for (const name of names) {
+      await uploadScript(client(), scope, name, {
+        metadata: { main_module: "w.js" },
+        modules: [{ name: "w.js", contentType: "application/javascript+module", content: Buffer.from("export default { fetch() {} }") }],
+      });
+    }
+    const created = [];
+    for (const name of names) created.push(await workerScriptSettingsProvider.create({ ...base, scriptName: name, observability: { enabled: true, headSamplingRate: 0.5 } }));
+    newRun();
+    takeCalls(emulator);
+    const reads = await Promise.all(created.map(({ id, outs }) => workerScriptSettingsProvider.read(id, outs!)));
+    expect(takeCalls(emulator)).toEqual(["GET /workers/scripts"]);
+    for (const [i, read] of reads.entries()) expect(await workerScriptSettingsProvider.diff(created[i]!.id, read.props!, created[i]!.outs!)).toEqual({ changes: false, replaces: [] });
+    // An update in this run goes into the listing it holds: a read after it sees the new value, with no call.
+    const changed = { ...created[0]!.outs!, logpush: false };
+    await workerScriptSettingsProvider.update(created[0]!.id, created[0]!.outs!, changed);
+    takeCalls(emulator);
+    expect((await workerScriptSettingsProvider.read(created[0]!.id, changed)).props).toMatchObject({ logpush: false });
+    expect(takeCalls(emulator)).toEqual([]);
+  });
+
+  it("asks …/script-settings when the listing does not hold every managed field or key", () => {
+    const row = { logpush: true, tags: [], tail_consumers: null, observability: { enabled: true, head_sampling_rate: 1 } };
+    expect(listingAnswers(row, { logpush: false, tags: ["a"] })).toBe(true);
+    expect(listingAnswers(row, { observability: { enabled: true } })).toBe(true);
+    expect(listingAnswers(row, { observability: { enabled: true, traces: { enabled: true } } })).toBe(false);
+    expect(listingAnswers(row, { tail_consumers: [] })).toBe(false);
+    expect(listingAnswers({}, { logpush: true })).toBe(false);
   });
 
   it("detects settings changed outside Pulumi on the fields it manages only", async () => {
@@ -166,7 +221,7 @@ describe("WorkerSubdomain against the emulator", () => {
 
   it("detects a subdomain disabled outside Pulumi", async () => {
     const { id, outs } = await workerSubdomainProvider.create(base);
-    await setSubdomain(client(), scope, "api", { enabled: false });
+    await setSubdomain(client(), scope, "api", { enabled: false, previews_enabled: false });
     const read = await workerSubdomainProvider.read(id, outs!);
     expect(read.props!.enabled).toBe(false);
     expect(await workerSubdomainProvider.diff(id, read.props!, base)).toEqual({ changes: true, replaces: [] });

@@ -54,8 +54,9 @@ const base: WorkerScriptInputs = {
 describe("WorkerScript lifecycle against the emulator", () => {
   it("creates with one existence check and one upload, then reads back with no diff", async () => {
     const { id, outs, inputs } = await created(base);
+    // The existence check is fresh (never a cached listing): the name is free at the moment of the write.
     expect(takeCalls(emulator)).toEqual([
-      "GET /workers/scripts",
+      "GET /workers/scripts/api/settings",
       "PUT /workers/scripts/api"
     ]);
     expect(id).toBe(`${ACCOUNT}/api`);
@@ -157,11 +158,11 @@ describe("WorkerScript lifecycle against the emulator", () => {
 
   it("reports the version number with trackVersion, at one more read per change", async () => {
     const { id, outs } = await created({ ...base, trackVersion: true });
-    expect(takeCalls(emulator)).toEqual(["GET /workers/scripts", "PUT /workers/scripts/api", "GET /workers/scripts/api/versions?page=1&per_page=1"]);
+    expect(takeCalls(emulator)).toEqual(["GET /workers/scripts/api/settings", "PUT /workers/scripts/api", "GET /workers/scripts/api/versions?page=1&per_page=100"]);
     expect(outs).toMatchObject({ versionNumber: 1 });
     const news = await checked({ ...base, trackVersion: true, compatibilityFlags: ["nodejs_compat"] });
     const { outs: updated } = await workerScriptProvider.update(id, outs, news);
-    expect(takeCalls(emulator)).toEqual(["PATCH /workers/scripts/api/settings", "GET /workers/scripts/api/versions?page=1&per_page=1"]);
+    expect(takeCalls(emulator)).toEqual(["PATCH /workers/scripts/api/settings", "GET /workers/scripts/api/versions?page=1&per_page=100"]);
     expect(updated).toMatchObject({ versionNumber: 2 });
     expect(updated!.versionId).not.toBe(outs.versionId);
   });
@@ -187,8 +188,8 @@ describe("WorkerScript lifecycle against the emulator", () => {
     const { id, outs, inputs } = await created({ ...base, adopt: true });
     // Adopting compares with the live Worker and writes only what differs: here the code and the bindings.
     expect(takeCalls(emulator)).toEqual([
-      "GET /workers/scripts",
       "GET /workers/scripts/api/settings",
+      "GET /workers/scripts",
       "GET /workers/scripts/api/content/v2",
       "PUT /workers/scripts/api/content",
       "PATCH /workers/scripts/api/settings"

@@ -88,7 +88,7 @@ describe("with the token in stack config (cloudflare:apiToken)", () => {
     const up = await engine.up(PROGRAM, { secretConfig: { apiToken: SECRET } });
     expect(up.ok).toBe(true);
     const providers = [...engine.state.values()].filter((r) => r.custom).map((r) => String(r.outputs.__provider));
-    expect(providers).toHaveLength(4);
+    expect(providers).toHaveLength(6);
     for (const p of providers) {
       expect(p.length).toBeGreaterThan(0);
       expect(p).toContain("pulumi-cloudflare-workers/provider");

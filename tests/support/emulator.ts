@@ -6,6 +6,7 @@
 import { DEFAULT_EMULATOR_TOKEN, startEmulator, type Emulator, type EmulatorOptions } from "../../emulator";
 import { getDefaultClient } from "../../provider/cloudflare";
 import { clearScriptCache } from "../../provider/resources/script-cache";
+import { clearSecretCache } from "../../provider/resources/secret-cache";
 import { ACCOUNT } from "./account";
 
 const ENV_KEYS = ["CLOUDFLARE_API_BASE_URL", "CLOUDFLARE_API_TOKEN", "CLOUDFLARE_ACCOUNT_ID"] as const;
@@ -13,6 +14,7 @@ const ENV_KEYS = ["CLOUDFLARE_API_BASE_URL", "CLOUDFLARE_API_TOKEN", "CLOUDFLARE
 /** A new Pulumi operation starts a new provider process: nothing cached survives. */
 export function newRun(): void {
   clearScriptCache();
+  clearSecretCache();
 }
 
 /** The client the resources use by default (configured from the environment useEmulator sets). */

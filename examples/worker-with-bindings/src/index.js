@@ -9,4 +9,9 @@ export default {
     await env.CACHE.put(name, body, { expirationTtl: 60 });
     return new Response(body, { headers: { "x-version": env.VERSION.id } });
   },
+  // Run by the cron trigger: forget the cached greetings.
+  async scheduled(controller, env) {
+    const { keys } = await env.CACHE.list();
+    await Promise.all(keys.map((key) => env.CACHE.delete(key.name)));
+  },
 };

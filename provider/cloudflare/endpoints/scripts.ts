@@ -112,8 +112,13 @@ export async function putScriptContent(
   });
 }
 
-/** Reads the modules out of a content answer: multipart (one part per module) or a single raw script. */
+/**
+ * Reads the modules out of a content answer: multipart (one part per module) or a single raw script. A 204
+ * (or an empty body) is a Worker without code: an assets-only Worker answers so (terraform-provider-cloudflare
+ * handles the same 204).
+ */
 export function modulesFromContent(raw: RawResponse): { mainModule?: string; modules: WorkerModule[] } {
+  if (raw.status === 204 || raw.body.byteLength === 0) return { modules: [] };
   const entry = raw.headers[ENTRYPOINT_HEADER];
   const contentType = raw.headers["content-type"];
   const modules =

@@ -5,6 +5,7 @@
  */
 import { z } from "zod";
 import type { CloudflareClient } from "../client";
+import { CloudflareApiError } from "../errors";
 import { path, scriptPath, type Scope } from "../paths";
 import { secretValuesOf } from "../secret-values";
 import { secretInputSchema, secretListSchema, secretSchema, type Secret, type SecretInput } from "../schemas";
@@ -15,9 +16,18 @@ export async function putSecret(client: CloudflareClient, scope: Scope, scriptNa
   return client.request({ method: "PUT", path: `${scriptPath(scope, scriptName)}/secrets`, json: body, schema: secretSchema, redact: secretValuesOf(body) });
 }
 
-/** GET `…/secrets`: every secret's name and type. */
+/**
+ * GET `…/secrets`: every secret's name and type. The API has answered 10007 ("This Worker does not exist")
+ * for a Worker that never had a secret (cloudflare/workers-sdk#4018), so that answer is read as no secrets:
+ * this call cannot tell whether the Worker exists (ask `…/settings` for that).
+ */
 export async function listSecrets(client: CloudflareClient, scope: Scope, scriptName: string): Promise<Secret[]> {
-  return client.request({ method: "GET", path: `${scriptPath(scope, scriptName)}/secrets`, schema: secretListSchema });
+  try {
+    return await client.request({ method: "GET", path: `${scriptPath(scope, scriptName)}/secrets`, schema: secretListSchema });
+  } catch (error) {
+    if (error instanceof CloudflareApiError && error.codes.includes(10007)) return [];
+    throw error;
+  }
 }
 
 function secretPath(scope: Scope, scriptName: string, secretName: string): string {

@@ -9,18 +9,27 @@ export async function getSubdomain(client: CloudflareClient, scope: Scope, scrip
 }
 
 /**
- * POST `…/subdomain` `{enabled, previews_enabled?}`. Idempotent by nature: it sets the state to the values
- * given, so repeating it after a lost answer changes nothing more. Hence retrySafe.
+ * The API behaviour date wrangler sends with POST `…/subdomain` (`Cloudflare-Workers-Script-Api-Date`): from
+ * it on, `previews_enabled` is honoured apart from `enabled`; without it the API may apply its older default
+ * (preview URLs follow `enabled`). Sent for the same answer wrangler gets.
+ */
+export const SCRIPT_API_DATE_HEADER = "cloudflare-workers-script-api-date";
+export const SCRIPT_API_DATE = "2025-08-01";
+
+/**
+ * POST `…/subdomain` `{enabled, previews_enabled}`: both always sent. Idempotent by nature: it sets the state
+ * to the values given, so repeating it after a lost answer changes nothing more. Hence retrySafe.
  */
 export async function setSubdomain(
   client: CloudflareClient,
   scope: Scope,
   scriptName: string,
-  body: { enabled: boolean; previews_enabled?: boolean },
+  body: { enabled: boolean; previews_enabled: boolean },
 ): Promise<Subdomain> {
   return client.request({
     method: "POST",
     path: `${scriptPath(scope, scriptName)}/subdomain`,
+    headers: { [SCRIPT_API_DATE_HEADER]: SCRIPT_API_DATE },
     json: subdomainInputSchema.parse(body),
     schema: subdomainSchema,
     retrySafe: true,

@@ -39,3 +39,35 @@ export async function getVersion(client: CloudflareClient, scope: Scope, scriptN
     schema: versionDetailSchema,
   });
 }
+
+/** The largest `per_page` of the versions list. */
+export const VERSIONS_MAX_PER_PAGE = 100;
+
+function createdAt(item: VersionListItem): number {
+  const at = Date.parse(item.metadata?.created_on ?? "");
+  return Number.isNaN(at) ? -Infinity : at;
+}
+
+/**
+ * The newest of some versions, by `metadata.created_on` then `number` (wrangler sorts by `created_on`); the
+ * list's own order is not documented, so it is never trusted. Rows without an id are skipped. Pure.
+ */
+export function newestVersion(items: readonly VersionListItem[]): (VersionListItem & { id: string }) | undefined {
+  const rows = items.filter((v): v is VersionListItem & { id: string } => typeof v.id === "string");
+  return [...rows].sort((a, b) => createdAt(b) - createdAt(a) || (b.number ?? -1) - (a.number ?? -1))[0];
+}
+
+/**
+ * The Worker's newest version: one page of the largest size; when that page runs oldest first and more pages
+ * follow, the last page too (the newest is there). One call for any Worker with at most 100 versions.
+ */
+export async function getNewestVersion(client: CloudflareClient, scope: Scope, scriptName: string): Promise<(VersionListItem & { id: string }) | undefined> {
+  const first = await listVersions(client, scope, scriptName, { page: 1, perPage: VERSIONS_MAX_PER_PAGE });
+  const info = first.resultInfo;
+  const pages = info?.total_pages ?? (info?.total_count !== undefined ? Math.ceil(info.total_count / VERSIONS_MAX_PER_PAGE) : 1);
+  const numbers = first.items.map((v) => v.number ?? 0);
+  const oldestFirst = numbers.length > 1 && numbers[0]! < numbers[numbers.length - 1]!;
+  if (pages <= 1 || !oldestFirst) return newestVersion(first.items);
+  const last = await listVersions(client, scope, scriptName, { page: pages, perPage: VERSIONS_MAX_PER_PAGE });
+  return newestVersion([...first.items, ...last.items]);
+}

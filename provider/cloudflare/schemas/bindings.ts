@@ -2,11 +2,15 @@
  * Worker bindings, exactly as they travel on the wire (snake_case), for every binding type of seeds
  * 000 (script settings), 001 (version detail) and 003 (Workers for Platforms bindings).
  *
- * One table of shapes serves two unions:
- * - `wireBindingSchema`: what the API answers and what the emulator accepts. Objects are loose (fields the
- *   API adds later pass through) and a binding of a type we do not know yet is kept as it is, never dropped.
+ * One table of shapes serves three unions:
+ * - `wireBindingSchema`: what the API answers. Liberal: objects are loose (fields the API adds later pass
+ *   through), and a binding of a type we do not know yet, or of a known type in a shape we did not expect
+ *   (wrangler sends `pipelines` with `stream`), is kept as it is, an opaque binding: a read never fails
+ *   because of one binding.
+ * - `requestBindingSchema`: what the emulator accepts, as the API does: known types in their documented
+ *   shape (loose), unknown types as given, cross-field rules (d1 id, vpc_network) enforced.
  * - `bindingInputSchema`: what a user may ask for. Objects are strict (a misspelt field is an error, not a
- *   silently ignored key) and the type must be one we know.
+ *   silently ignored key) and the type must be one we know, unless the binding is marked `opaque`.
  */
 import { z } from "zod";
 
@@ -24,7 +28,7 @@ export const SECRET_KEY_USAGES = [
   "wrapKey",
   "unwrapKey",
 ] as const;
-export const R2_JURISDICTIONS = ["eu", "fedramp", "fedramp-high"] as const;
+export const R2_JURISDICTIONS = ["eu", "fedramp", "fedramp-high", "us"] as const;
 
 /** Base64 as the API reads `key_base64`. */
 const base64 = z.string().regex(/^[A-Za-z0-9+/]*={0,2}$/, "key_base64 must be base64");
@@ -152,23 +156,37 @@ export const bindingNameSchema = z
 
 type Fields = (typeof BINDING_FIELDS)[BindingType];
 
+/**
+ * Answers (settings, versions, `…/bindings`) give a secret_key as `{name, type}` only: its format, algorithm
+ * and usages are withheld with the key, so on the wire they are optional. Inputs still require them.
+ */
+const ANSWERED_BINDING_FIELDS = {
+  ...BINDING_FIELDS,
+  secret_key: {
+    ...BINDING_FIELDS.secret_key,
+    // The SDK types the answered algorithm as `unknown`.
+    algorithm: z.unknown().optional(),
+    format: z.string().optional(),
+    usages: z.array(z.string()).optional(),
+  },
+} as const satisfies Record<BindingType, z.ZodRawShape>;
+
 function member<T extends BindingType>(type: T, fields: Fields, strict: boolean) {
   const shape = { type: z.literal(type), name: bindingNameSchema, ...fields };
   return strict ? z.strictObject(shape) : z.looseObject(shape);
 }
 
-/**
- * Answers (settings, versions, `…/bindings`) give a secret_key as `{name, type}` only: its format, algorithm
- * and usages are withheld with the key, so on the wire they are optional. Inputs still require them.
- */
-function answeredFields(type: BindingType): Fields {
-  if (type !== "secret_key") return BINDING_FIELDS[type];
-  const key = BINDING_FIELDS.secret_key;
-  return { ...key, algorithm: key.algorithm.optional(), format: key.format.optional(), usages: key.usages.optional() } as unknown as Fields;
-}
+/** One schema per known type, as answered (loose), typed per type: the SDK conformance tests compare each. */
+type AnsweredShape<T extends BindingType> = { type: z.ZodLiteral<T>; name: typeof bindingNameSchema } & (typeof ANSWERED_BINDING_FIELDS)[T];
+export type WireBindingMembers = {
+  [T in BindingType]: AnsweredShape<T> extends infer S extends z.ZodRawShape ? z.ZodObject<S, z.core.$loose> : never;
+};
+export const WIRE_BINDING_MEMBERS = Object.fromEntries(
+  BINDING_TYPES.map((type) => [type, member(type, ANSWERED_BINDING_FIELDS[type] as Fields, false)]),
+) as unknown as WireBindingMembers;
 
 function buildUnion(strict: boolean) {
-  const members = BINDING_TYPES.map((type) => member(type, strict ? BINDING_FIELDS[type] : answeredFields(type), strict));
+  const members = BINDING_TYPES.map((type) => (strict ? member(type, BINDING_FIELDS[type], true) : WIRE_BINDING_MEMBERS[type]));
   return z.discriminatedUnion("type", members as unknown as [ReturnType<typeof member>, ...ReturnType<typeof member>[]]);
 }
 
@@ -199,7 +217,8 @@ function crossFieldRules(binding: Record<string, unknown>, ctx: z.RefinementCtx,
   addProblems(ctx, bindingProblems(binding, input));
 }
 
-const knownWireBindingSchema = buildUnion(false);
+/** A known binding type in its documented shape, as answered (loose; secret_key without its key fields). */
+export const knownWireBindingSchema = buildUnion(false);
 
 /** A binding of a type this package does not know (yet): kept as given. */
 export const unknownBindingSchema = z.looseObject({
@@ -207,10 +226,21 @@ export const unknownBindingSchema = z.looseObject({
   name: z.string(),
 });
 
-export const wireBindingSchema = z
+/**
+ * Any binding we cannot read as one of the known shapes, kept as it is: a type newer than this package, or a
+ * known type in a shape we did not expect. It round-trips untouched (adoption, keepBindings, import).
+ */
+export const opaqueBindingSchema = z.looseObject({ type: z.string(), name: z.string() });
+export type OpaqueBinding = z.infer<typeof opaqueBindingSchema>;
+
+/** A binding as the API answers it: one of the known shapes, or opaque. Never fails for a {type, name} object. */
+export const wireBindingSchema = z.union([knownWireBindingSchema, opaqueBindingSchema]);
+export type WireBinding = z.infer<typeof wireBindingSchema>;
+
+/** A binding as the emulator accepts it in a request (the API's validation): known shapes or unknown types. */
+export const requestBindingSchema = z
   .union([knownWireBindingSchema, unknownBindingSchema])
   .superRefine((b, ctx) => crossFieldRules(b as Record<string, unknown>, ctx, false));
-export type WireBinding = z.infer<typeof wireBindingSchema>;
 
 /** What the upload and settings endpoints accept: a known binding, complete (secret values included). */
 export const bindingInputSchema = buildUnion(true).superRefine((b, ctx) =>
@@ -218,11 +248,49 @@ export const bindingInputSchema = buildUnion(true).superRefine((b, ctx) =>
 );
 export type BindingInput = z.infer<typeof bindingInputSchema>;
 
+/**
+ * The marker a program puts on a binding this package cannot check (a type newer than it, or a shape it does
+ * not know): `opaque: true`. Such a binding is sent as written, without the marker; the import generator
+ * writes it for every binding the API reports that `bindingInputSchema` refuses.
+ */
+export const OPAQUE_BINDING_MARKER = "opaque";
+
+/** A program's opaque binding: any type and fields, a name, the marker. */
+export const opaqueBindingInputSchema = z.looseObject({
+  type: z.string().regex(/^[a-z][a-z0-9_]*$/, "a binding type is snake_case: lower-case letters, digits and '_'"),
+  name: bindingNameSchema,
+  [OPAQUE_BINDING_MARKER]: z.literal(true),
+});
+
+function isMarkedOpaque(value: unknown): boolean {
+  return typeof value === "object" && value !== null && (value as Record<string, unknown>)[OPAQUE_BINDING_MARKER] === true;
+}
+
+/**
+ * A binding a program writes: a known, complete binding, or one marked opaque. Each is checked by its own
+ * schema alone, so a failure names the field at fault rather than "no member of the union matched".
+ */
+/** A binding as a program writes it (wire shape), once checked. */
+export type ProgramBinding = { type: string; name: string; [field: string]: unknown };
+
+export const programBindingSchema: z.ZodType<ProgramBinding> = z.custom<ProgramBinding>().superRefine((value, ctx) => {
+  const parsed = (isMarkedOpaque(value) ? opaqueBindingInputSchema : bindingInputSchema).safeParse(value);
+  if (!parsed.success) for (const issue of parsed.error.issues) ctx.addIssue(issue as Parameters<typeof ctx.addIssue>[0]);
+});
+
+/** The binding without the opaque marker: what goes on the wire. Pure. */
+export function withoutOpaqueMarker<T extends Record<string, unknown>>(binding: T): T {
+  if (!(OPAQUE_BINDING_MARKER in binding)) return binding;
+  const { [OPAQUE_BINDING_MARKER]: _marker, ...rest } = binding;
+  return rest as T;
+}
+
 /** Binding list with the rule the API enforces: names are unique within one Worker. */
 export function bindingListSchema<T extends z.ZodType<{ name: string }>>(item: T) {
   return z.array(item).superRefine((list, ctx) => {
     const seen = new Map<string, number>();
     list.forEach((b, i) => {
+      if (typeof b !== "object" || b === null || typeof b.name !== "string") return;
       const first = seen.get(b.name);
       if (first !== undefined) {
         ctx.addIssue({
@@ -237,5 +305,10 @@ export function bindingListSchema<T extends z.ZodType<{ name: string }>>(item: T
   });
 }
 
-export const wireBindingListSchema = bindingListSchema(wireBindingSchema);
+/** Bindings as answered: every element kept (a duplicate name is the API's to prevent, not ours to refuse). */
+export const wireBindingListSchema = z.array(wireBindingSchema);
+/** Bindings of a request to the emulator: the API's rules, names unique. */
+export const requestBindingListSchema = bindingListSchema(requestBindingSchema);
 export const bindingInputListSchema = bindingListSchema(bindingInputSchema);
+/** Bindings as a program writes them: known and complete, or marked opaque; names unique. */
+export const programBindingListSchema: z.ZodType<ProgramBinding[]> = bindingListSchema(programBindingSchema);

@@ -23,11 +23,18 @@ export const resultInfoSchema = z.looseObject({
 export type ResultInfo = z.infer<typeof resultInfoSchema>;
 
 /** The envelope with `result` left unparsed: the request function parses it with the endpoint's schema. */
+/** A list of the envelope that may come as `null` (a recorded versions list had `"errors": null, "messages": null`). */
+const nullableList = <T extends z.ZodType>(item: T) =>
+  z
+    .array(item)
+    .nullish()
+    .transform((list) => list ?? []);
+
 export const envelopeSchema = z.looseObject({
   success: z.boolean(),
-  errors: z.array(cfMessageSchema).default([]),
-  messages: z.array(z.unknown()).default([]),
+  errors: nullableList(cfMessageSchema),
+  messages: nullableList(z.unknown()),
   result: z.unknown().optional(),
-  result_info: resultInfoSchema.optional(),
+  result_info: resultInfoSchema.nullish(),
 });
 export type Envelope = z.infer<typeof envelopeSchema>;

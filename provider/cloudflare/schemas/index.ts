@@ -2,4 +2,7 @@
 export * from "./envelope";
 export * from "./bindings";
 export * from "./script";
+export * from "./lenient";
+export * from "./triggers";
+export * from "./cron";
 export * from "./modules";

@@ -3,7 +3,8 @@
  * Result schemas are loose: fields the API adds later pass through untouched.
  */
 import { z } from "zod";
-import { addProblems, secretKeyProblems, wireBindingListSchema, bindingInputListSchema, SECRET_KEY_FIELDS } from "./bindings";
+import { lenientList } from "./lenient";
+import { addProblems, secretKeyProblems, wireBindingListSchema, bindingInputListSchema, requestBindingListSchema, SECRET_KEY_FIELDS } from "./bindings";
 
 /** Script names on the account: lower case letters, digits, `-` and `_`, at most 63 characters. */
 export const SCRIPT_NAME_PATTERN = /^[a-z0-9_][a-z0-9-_]*$/;
@@ -58,11 +59,17 @@ export const placementSchema = z.looseObject({
 });
 
 const samplingRate = z.number().min(0).max(1);
-export const observabilitySchema = z.looseObject({
+
+/**
+ * Observability as a program writes it (WorkerScriptSettings, WorkerScript's upload): strict, no nulls.
+ * Fields as in the official SDK's `observability` params.
+ */
+export const observabilityInputSchema = z.strictObject({
   enabled: z.boolean(),
   head_sampling_rate: samplingRate.optional(),
+  issues: z.strictObject({ enabled: z.boolean().optional() }).optional(),
   logs: z
-    .looseObject({
+    .strictObject({
       enabled: z.boolean(),
       invocation_logs: z.boolean(),
       destinations: z.array(z.string()).optional(),
@@ -70,15 +77,48 @@ export const observabilitySchema = z.looseObject({
       persist: z.boolean().optional(),
     })
     .optional(),
+  redact_query_string: z.boolean().optional(),
   traces: z
-    .looseObject({
+    .strictObject({
       enabled: z.boolean().optional(),
       destinations: z.array(z.string()).optional(),
       head_sampling_rate: samplingRate.optional(),
       persist: z.boolean().optional(),
+      propagation_policy: z.enum(["authenticated", "accept"]).optional(),
     })
     .optional(),
 });
+
+/**
+ * Observability as the API answers it: every field the SDK types allow to be `null` may be (a recorded upload
+ * echoed `{"enabled":true,"head_sampling_rate":null}`; `logs`, `traces`, `persist` come back `null` too), and
+ * fields added later pass through.
+ */
+export const observabilitySchema = z.looseObject({
+  enabled: z.boolean().optional(),
+  head_sampling_rate: z.number().nullish(),
+  issues: z.looseObject({ enabled: z.boolean().nullish() }).nullish(),
+  logs: z
+    .looseObject({
+      enabled: z.boolean().nullish(),
+      invocation_logs: z.boolean().nullish(),
+      destinations: z.array(z.string()).nullish(),
+      head_sampling_rate: z.number().nullish(),
+      persist: z.boolean().nullish(),
+    })
+    .nullish(),
+  redact_query_string: z.boolean().nullish(),
+  traces: z
+    .looseObject({
+      enabled: z.boolean().nullish(),
+      destinations: z.array(z.string()).nullish(),
+      head_sampling_rate: z.number().nullish(),
+      persist: z.boolean().nullish(),
+      propagation_policy: z.string().nullish(),
+    })
+    .nullish(),
+});
+export type Observability = z.infer<typeof observabilitySchema>;
 
 export const tailConsumerSchema = z.looseObject({
   service: z.string().min(1),
@@ -138,7 +178,7 @@ export const assetsConfigSchema = z.looseObject({
 export const uploadMetadataSchema = z.looseObject({
   main_module: z.string().optional(),
   body_part: z.string().optional(),
-  bindings: wireBindingListSchema.optional(),
+  bindings: requestBindingListSchema.optional(),
   compatibility_date: z.string().optional(),
   compatibility_flags: z.array(z.string()).optional(),
   keep_bindings: z.array(z.string()).optional(),
@@ -175,6 +215,9 @@ export const scriptSettingsSchema = z.looseObject({
   usage_model: z.string().optional(),
 });
 export type ScriptSettings = z.infer<typeof scriptSettingsSchema>;
+
+/** The `settings` part of a PATCH `…/settings` as the emulator accepts it: bindings by the API's rules. */
+export const settingsPatchRequestSchema = scriptSettingsSchema.extend({ bindings: requestBindingListSchema.optional() });
 
 /** GET/PATCH `…/script-settings`: script-level, not versioned. */
 export const scriptLevelSettingsSchema = z.looseObject({
@@ -217,7 +260,8 @@ export const scriptSchema = z.looseObject({
   deployment_id: z.string().optional(),
 });
 export type Script = z.infer<typeof scriptSchema>;
-export const scriptListSchema = z.array(scriptSchema);
+/** The account listing: one odd row is read field by field, never failing the listing (see lenient.ts). */
+export const scriptListSchema = lenientList(scriptSchema);
 
 /** GET of a script inside a dispatch namespace answers JSON rather than the raw code. */
 export const dispatchScriptSchema = z.looseObject({
@@ -246,7 +290,10 @@ export const secretListSchema = z.array(secretSchema);
 
 export const subdomainSchema = z.looseObject({ enabled: z.boolean(), previews_enabled: z.boolean().optional() });
 export type Subdomain = z.infer<typeof subdomainSchema>;
-export const subdomainInputSchema = z.strictObject({ enabled: z.boolean(), previews_enabled: z.boolean().optional() });
+/** POST `…/subdomain` as we send it: both fields, always (see endpoints/subdomain.ts). */
+export const subdomainInputSchema = z.strictObject({ enabled: z.boolean(), previews_enabled: z.boolean() });
+/** POST `…/subdomain` as the emulator accepts it, as the API does: `previews_enabled` may be left out. */
+export const subdomainRequestSchema = subdomainInputSchema.extend({ previews_enabled: z.boolean().optional() });
 
 export const usageModelResultSchema = z.looseObject({
   usage_model: z.string(),
@@ -278,13 +325,13 @@ export const versionMetadataSchema = z.looseObject({
 
 /** GET `…/versions`: `{items: [...]}` plus `result_info` in the envelope. */
 export const versionListSchema = z.looseObject({
-  items: z.array(z.looseObject({ id: z.string(), number: z.number(), metadata: versionMetadataSchema.optional() })),
+  items: z.array(z.looseObject({ id: z.string().optional(), number: z.number().optional(), metadata: versionMetadataSchema.optional() })),
 });
 
 /** GET `…/versions/{version_id}` (seed 001). */
 export const versionDetailSchema = z.looseObject({
-  id: z.string(),
-  number: z.number(),
+  id: z.string().optional(),
+  number: z.number().optional(),
   metadata: versionMetadataSchema.optional(),
   resources: z.looseObject({
     bindings: wireBindingListSchema.optional(),
@@ -312,7 +359,7 @@ export type VersionDetail = z.infer<typeof versionDetailSchema>;
 /** Workers for Platforms dispatch namespaces. */
 export const dispatchNamespaceSchema = z.looseObject({
   namespace_id: z.string().optional(),
-  namespace_name: z.string(),
+  namespace_name: z.string().optional(),
   created_on: z.string().optional(),
   created_by: z.string().optional(),
   modified_on: z.string().optional(),

@@ -1,0 +1,132 @@
+/**
+ * The fleet through the real Pulumi CLI, when one is available: the same program, steps and emulator as the
+ * harness side, each step one `pulumi` command typed in a project folder (file backend, passphrase secrets).
+ * The CLI comes from PULUMI_CLI_DIR, else `scripts/pulumi-cli.sh` (the `npm run -s pulumi-cli` of issue 15,
+ * which builds and caches the pinned CLI), else a `pulumi` on PATH; BENCH_CLI=0 skips this side.
+ */
+import { spawn, spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import type { Emulator } from "../../emulator";
+import { PACKAGE_ROOT } from "../../tests/engine/paths";
+import { makeProjectDir } from "../../tests/engine/project-dir";
+import { countCalls, takeRequests, type CallCount } from "./calls";
+import { STEPS, type StepName } from "./steps";
+
+export type CliLookup = { dir: string; how: string } | { skipped: string };
+
+/** Where the `pulumi` to use lives, or why there is none. */
+export function findPulumiCli(): CliLookup {
+  if (process.env.BENCH_CLI === "0") return { skipped: "BENCH_CLI=0" };
+  const given = process.env.PULUMI_CLI_DIR;
+  if (given) return fs.existsSync(path.join(given, "pulumi")) ? { dir: given, how: "PULUMI_CLI_DIR" } : { skipped: `PULUMI_CLI_DIR=${given} holds no pulumi` };
+  const script = path.join(PACKAGE_ROOT, "scripts", "pulumi-cli.sh");
+  if (fs.existsSync(script)) {
+    const run = spawnSync("bash", [script], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+    const last = (run.stdout ?? "").trim().split("\n").filter(Boolean).pop();
+    if (run.status === 0 && last) return { dir: last, how: "scripts/pulumi-cli.sh" };
+    return { skipped: `scripts/pulumi-cli.sh: ${(run.stderr ?? "").trim().split("\n").pop() ?? `exit ${run.status}`}` };
+  }
+  const which = spawnSync("sh", ["-c", "command -v pulumi"], { encoding: "utf8" });
+  if (which.status === 0 && which.stdout.trim()) return { dir: path.dirname(which.stdout.trim()), how: "PATH" };
+  return { skipped: "no Pulumi CLI: scripts/pulumi-cli.sh (issue 15) is not in this checkout and no pulumi is on PATH" };
+}
+
+export interface CliStep {
+  step: StepName;
+  n: number;
+  calls: CallCount;
+  wallMs: number;
+  rateLimited: number;
+  times: number[];
+  problems: string[];
+}
+
+export interface CliOptions {
+  cliDir: string;
+  emulator: Emulator;
+  accountId: string;
+  n: number;
+  tokenFor: (index: number) => string;
+  prefix?: string;
+  log?: (line: string) => void;
+}
+
+function run(args: string[], cwd: string, env: NodeJS.ProcessEnv): Promise<{ code: number; output: string }> {
+  return new Promise((resolve) => {
+    const child = spawn("pulumi", [...args, "--non-interactive", "--color", "never"], { cwd, env, stdio: ["ignore", "pipe", "pipe"] });
+    let output = "";
+    const collect = (chunk: Buffer) => (output = (output + chunk.toString("utf8")).slice(-6_000));
+    child.stdout.on("data", collect);
+    child.stderr.on("data", collect);
+    const timer = setTimeout(() => child.kill("SIGKILL"), 30 * 60_000);
+    child.once("error", (error) => resolve({ code: -1, output: error.message }));
+    child.once("close", (code) => {
+      clearTimeout(timer);
+      resolve({ code: code ?? -1, output });
+    });
+  });
+}
+
+/** Runs every lifecycle step for a fleet of `n` Workers through the CLI and measures each one. */
+export async function runCliFleet(options: CliOptions): Promise<CliStep[]> {
+  const { emulator, n } = options;
+  const log = options.log ?? (() => undefined);
+  const project = makeProjectDir({ project: "fleet" });
+  const dir = project.dir;
+  try {
+    fs.writeFileSync(
+      path.join(dir, "Pulumi.yaml"),
+      ["name: fleet", "runtime:", "  name: nodejs", "  options:", "    typescript: false", "    nodeargs: --import tsx", ""].join("\n"),
+    );
+    fs.copyFileSync(path.join(__dirname, "program.ts"), path.join(dir, "index.ts"));
+    fs.symlinkSync(path.dirname(require.resolve("tsx/package.json", { paths: [PACKAGE_ROOT] })), path.join(dir, "node_modules", "tsx"), "dir");
+    fs.mkdirSync(path.join(dir, ".backend"));
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      PATH: [options.cliDir, path.join(PACKAGE_ROOT, "node_modules", ".bin"), process.env.PATH].join(path.delimiter),
+      PULUMI_BACKEND_URL: `file://${path.join(dir, ".backend")}`,
+      PULUMI_CONFIG_PASSPHRASE: "fleet benchmark",
+      PULUMI_HOME: path.join(dir, ".pulumi-home"),
+      PULUMI_SKIP_UPDATE_CHECK: "true",
+      PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
+      CLOUDFLARE_API_BASE_URL: emulator.url,
+      CLOUDFLARE_ACCOUNT_ID: options.accountId,
+      CLOUDFLARE_WORKERS_LIMITER_STATE: "on",
+    };
+    const setup = async (args: string[]) => {
+      const result = await run(args, dir, env);
+      if (result.code !== 0) throw new Error(`pulumi ${args.join(" ")} exited ${result.code}: ${result.output.trim().split("\n").slice(-5).join(" | ")}`);
+    };
+    await setup(["stack", "init", "dev"]);
+    await setup(["config", "set", "count", String(n)]);
+    await setup(["config", "set", "prefix", options.prefix ?? "cli-fleet"]);
+    const out: CliStep[] = [];
+    takeRequests(emulator);
+    for (const [index, spec] of STEPS.entries()) {
+      for (const [key, value] of Object.entries(spec.config ?? {})) await setup(["config", "set", key, value]);
+      const args =
+        spec.kind === "up" ? ["up", "--yes", "--skip-preview"] : spec.kind === "refresh" ? ["refresh", "--yes", "--skip-preview"] : ["destroy", "--yes", "--skip-preview"];
+      takeRequests(emulator);
+      const started = performance.now();
+      const result = await run(args, dir, { ...env, CLOUDFLARE_API_TOKEN: options.tokenFor(index) });
+      const wallMs = performance.now() - started;
+      const requests = takeRequests(emulator);
+      const step: CliStep = {
+        step: spec.name,
+        n,
+        calls: countCalls(requests),
+        wallMs,
+        rateLimited: requests.filter((r) => r.status === 429).length,
+        times: requests.map((r) => r.time),
+        problems: result.code === 0 ? [] : [`pulumi ${args[0]} exited ${result.code}: ${result.output.trim().split("\n").slice(-4).join(" | ")}`],
+      };
+      out.push(step);
+      log(`  cli   N=${n} ${spec.name}: ${step.calls.total} calls, ${(wallMs / 1000).toFixed(2)} s${step.problems.length ? ` — ${step.problems[0]}` : ""}`);
+      if (result.code !== 0 && spec.kind === "up") break;
+    }
+    return out;
+  } finally {
+    project.cleanup();
+  }
+}

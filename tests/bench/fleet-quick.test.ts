@@ -1,0 +1,37 @@
+/**
+ * The fleet benchmark's quick mode: our side for a fleet of 2 through the engine harness, against the emulator
+ * with Cloudflare's rate limit enforced and a token per step, as `npm run bench` runs it for 10, 100 and 300.
+ */
+import { DEFAULT_EMULATOR_TOKEN, startEmulator, type Emulator } from "../../emulator";
+import { runOurs } from "../../bench/fleet/ours";
+import { resultsTable, rows } from "../../bench/fleet/report";
+import { STEPS } from "../../bench/fleet/steps";
+import { assertPackageBuilt } from "../engine/paths";
+
+const N = 2;
+const tokens = STEPS.map((_, i) => `quick-${i}`);
+
+describe("the fleet benchmark, quick mode", () => {
+  let emulator: Emulator;
+  beforeAll(async () => {
+    assertPackageBuilt();
+    emulator = await startEmulator({ latencyMs: 5, rateLimit: { requests: 1_200, windowMs: 300_000 }, tokens: [DEFAULT_EMULATOR_TOKEN, ...tokens] });
+  });
+  afterAll(() => emulator.close());
+
+  it("runs every step with the calls each needs, no call on a no-op and no 429, and reports the limit of each figure", async () => {
+    const run = await runOurs({ emulator, accountId: "0123456789abcdef0123456789abcdef", n: N, tokenFor: (i) => tokens[i]!, prefix: "quick" });
+    expect(run.steps.map((s) => [s.step, s.calls.total, s.rateLimited, s.problems])).toEqual([
+      ["create", 1 + 4 * N, 0, []], // one account listing, one write per resource
+      ["no-op up", 0, 0, []],
+      ["code change", N, 0, []],
+      ["secret rotation", N, 0, []],
+      ["refresh", 1 + 3 * N, 0, []], // the listing (scripts' etags, script settings), then settings, secrets list, subdomain per Worker
+      ["destroy", 4 * N, 0, []],
+    ]);
+    const table = resultsTable(rows({ ours: [run], wrangler: [], cli: [], latencyMs: 5, parallel: 8 }));
+    expect(table.split("\n")).toHaveLength(1 + STEPS.length);
+    expect(table).toMatch(/^no-op up\s+2\s+\S+ s\s+0\s+CPU/m);
+    expect(run.steps.every((s) => (s.hostPeakMiB ?? 0) > 0)).toBe(true);
+  }, 180_000);
+});

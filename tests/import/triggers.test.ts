@@ -1,0 +1,72 @@
+/** The import generator writes the cron triggers, routes and custom domains of the Workers it imports. */
+import { renderProgram } from "../../cli/import/render";
+import type { ImportedAccount } from "../../cli/import/collect";
+import { workerCronTriggerProvider } from "../../provider/resources/worker-cron-trigger";
+import { workerCustomDomainProvider } from "../../provider/resources/worker-custom-domain";
+import { workerRouteProvider } from "../../provider/resources/worker-route";
+
+const ACCOUNT = "0123456789abcdef0123456789abcdef";
+const ZONE = "5f1e0d9c8b7a69584736251403f2e1d0";
+
+const account: ImportedAccount = {
+  accountId: ACCOUNT,
+  workers: [
+    {
+      scriptName: "edge",
+      modules: [{ name: "index.js", type: "esm", content: Buffer.from("export default { fetch() {}, scheduled() {} }") }],
+      mainModule: "index.js",
+      bindings: [],
+      secrets: [],
+      warnings: [],
+      crons: ["*/15 * * * *", "0 3 * * MON"],
+      routes: [
+        { zoneId: ZONE, pattern: "api.example.com/*" },
+        { zoneId: ZONE, pattern: "example.com/edge/*" },
+      ],
+      customDomains: [{ hostname: "edge.example.com", zoneId: ZONE }],
+    },
+  ],
+};
+
+const source = String(renderProgram(account, { project: "p", packageVersion: "*" }).files.find((f) => f.path === "index.ts")!.content);
+
+/** The argument literals of every `new <Class>(name, {...})`, evaluated as data (references become a marker). */
+function argsOf(className: string): { name: string; args: Record<string, unknown> }[] {
+  const out: { name: string; args: Record<string, unknown> }[] = [];
+  const re = new RegExp(`new ${className}\\(("[^"]+"), `, "g");
+  for (let m = re.exec(source); m !== null; m = re.exec(source)) {
+    const start = m.index + m[0].length;
+    const literal = source.slice(start, source.indexOf("});", start) + 1);
+    const args = new Function("accountId", "edge", `return (${literal});`)(ACCOUNT, { scriptName: "edge" }) as Record<string, unknown>;
+    out.push({ name: JSON.parse(m[1]!) as string, args });
+  }
+  return out;
+}
+
+describe("the import of what runs a Worker", () => {
+  it("imports the three resources from the package", () => {
+    expect(source).toContain(`import { WorkerCronTrigger, WorkerCustomDomain, WorkerRoute, WorkerScript } from "pulumi-cloudflare-workers";`);
+  });
+
+  it("writes one WorkerCronTrigger with every cron, adopting them", async () => {
+    const [cron, ...more] = argsOf("WorkerCronTrigger");
+    expect(more).toEqual([]);
+    expect(cron).toEqual({ name: "edge-crons", args: { accountId: ACCOUNT, scriptName: "edge", crons: ["*/15 * * * *", "0 3 * * MON"], adopt: true } });
+    expect((await workerCronTriggerProvider.check({}, cron!.args)).failures).toBeUndefined();
+  });
+
+  it("writes one WorkerRoute per pattern, on its zone and without an account", async () => {
+    const routes = argsOf("WorkerRoute");
+    expect(routes).toEqual([
+      { name: "edge-route-1", args: { zoneId: ZONE, pattern: "api.example.com/*", scriptName: "edge", adopt: true } },
+      { name: "edge-route-2", args: { zoneId: ZONE, pattern: "example.com/edge/*", scriptName: "edge", adopt: true } },
+    ]);
+    for (const route of routes) expect((await workerRouteProvider.check({}, route.args)).failures).toBeUndefined();
+  });
+
+  it("writes one WorkerCustomDomain per hostname, with its zone", async () => {
+    const domains = argsOf("WorkerCustomDomain");
+    expect(domains).toEqual([{ name: "edge-edge.example.com", args: { accountId: ACCOUNT, hostname: "edge.example.com", scriptName: "edge", zoneId: ZONE, adopt: true } }]);
+    expect((await workerCustomDomainProvider.check({}, domains[0]!.args)).failures).toBeUndefined();
+  });
+});
