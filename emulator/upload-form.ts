@@ -7,6 +7,8 @@ import type { z } from "zod";
 import { z as zod } from "zod";
 import {
   BINDING_FIELDS,
+  bindingProblems,
+  moduleContentTypeOfName,
   bindingNameSchema,
   isKnownBindingType,
   TAG_MAX_LENGTH,
@@ -75,11 +77,8 @@ export function checkKnownBindings(bindings: unknown): void {
       throw validation(e.message, `/bindings/${i}${e.pointer ?? ""}`);
     }
     // A secret sent in metadata must carry its value (to keep one, use `inherit` or `keep_bindings`).
-    const secret = b as { text?: unknown; key_base64?: unknown; key_jwk?: unknown };
-    if (type === "secret_text" && typeof secret.text !== "string") throw validation(`binding ${i} (secret_text) needs text`, `/bindings/${i}/text`);
-    if (type === "secret_key" && secret.key_base64 === undefined && secret.key_jwk === undefined) {
-      throw validation(`binding ${i} (secret_key) needs key_base64 or key_jwk`, `/bindings/${i}/key_base64`);
-    }
+    const problem = bindingProblems(b as Record<string, unknown>, true)[0];
+    if (problem) throw validation(`binding ${i} (${type}): ${problem.message}`, `/bindings/${i}/${problem.path.join("/")}`);
   });
 }
 
@@ -99,19 +98,10 @@ export function parseJsonPart<S extends z.ZodType>(text: string, schema: S, what
   return parsed.data;
 }
 
-const EXTENSION_TYPES: [RegExp, string][] = [
-  [/\.(m?js)$/, "application/javascript+module"],
-  [/\.cjs$/, "application/javascript"],
-  [/\.py$/, "text/x-python"],
-  [/\.wasm$/, "application/wasm"],
-  [/\.map$/, "application/source-map"],
-  [/\.(txt|html|css)$/, "text/plain"],
-];
-
 function contentTypeOf(part: MultipartPart): string {
   if (part.contentType !== undefined && part.contentType.length > 0) return part.contentType;
   const name = part.filename ?? part.name;
-  return EXTENSION_TYPES.find(([re]) => re.test(name))?.[1] ?? "application/octet-stream";
+  return moduleContentTypeOfName(name);
 }
 
 export interface ParsedUpload {

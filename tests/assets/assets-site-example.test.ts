@@ -10,10 +10,10 @@ import { startRecordingProxy, type RecordingProxy, type WireRequest } from "../.
 import { CloudflareClient, listScripts, uploadScript } from "../../provider/cloudflare";
 import { checkAssets, clearAssetHashCache } from "../../provider/resources/assets";
 import { Engine, type StepReport } from "../engine/harness";
+import { ACCOUNT } from "../support/account";
 
 const EXAMPLE = path.join(__dirname, "../../examples/assets-site");
 const PROGRAM = path.join(EXAMPLE, "index.ts");
-const ACCOUNT = "0123456789abcdef0123456789abcdef";
 
 describe("examples/assets-site: what its directories upload", () => {
   afterEach(() => clearAssetHashCache());

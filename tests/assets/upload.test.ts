@@ -3,8 +3,8 @@ import { startRecordingProxy, type RecordingProxy, type WireRequest } from "../.
 import { CloudflareClient, createNamespace, listScripts, uploadScript, type Scope } from "../../provider/cloudflare";
 import { AssetsUploadError, checkAssets, clearAssetHashCache, deployAssets, type LocalAssets, type WireAssetsConfig } from "../../provider/resources/assets";
 import { numberedFiles, tempTree, type TempTree } from "./fixtures";
+import { ACCOUNT } from "../support/account";
 
-const ACCOUNT = "0123456789abcdef0123456789abcdef";
 const scope: Scope = { accountId: ACCOUNT };
 const SESSION = `POST /accounts/${ACCOUNT}/workers/scripts/site/assets-upload-session`;
 const BUCKET = `POST /accounts/${ACCOUNT}/workers/assets/upload?base64=true`;

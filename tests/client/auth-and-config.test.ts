@@ -16,8 +16,8 @@ import {
 } from "../../provider/cloudflare";
 import { recordingSleep } from "./helpers/clocks";
 import { fail, ok, sendJson, startTestServer, type TestServer } from "./helpers/test-server";
+import { ACCOUNT } from "../support/account";
 
-const ACCOUNT = "0123456789abcdef0123456789abcdef";
 const TOKEN = "tok_SECRET_abcdef0123456789";
 const KEY = "globalkey_SECRET_9876543210";
 const unlimited = { acquire: () => Promise.resolve(), pauseFor: () => undefined };

@@ -17,8 +17,8 @@ import {
 } from "../../provider/cloudflare";
 import { SteppingClock, VirtualClock, maxInWindow, recordingSleep } from "./helpers/clocks";
 import { ok, sendJson, startTestServer, type TestServer } from "./helpers/test-server";
+import { ACCOUNT } from "../support/account";
 
-const ACCOUNT = "0123456789abcdef0123456789abcdef";
 const L = DEFAULT_RATE_LIMIT;
 const SPAN = RATE_LIMIT_WINDOW_MS + RATE_LIMIT_GUARD_MS;
 

@@ -15,8 +15,8 @@ import {
 } from "../../provider/cloudflare";
 import { recordingSleep } from "./helpers/clocks";
 import { fail, ok, sendJson, startTestServer, type TestServer } from "./helpers/test-server";
+import { ACCOUNT } from "../support/account";
 
-const ACCOUNT = "0123456789abcdef0123456789abcdef";
 const unlimited = { acquire: () => Promise.resolve(), pauseFor: () => undefined };
 
 let server: TestServer;

@@ -13,8 +13,8 @@ import {
 import { BACKOFF_CAP_MS, MAX_RETRY_AFTER_MS, RETRY_AFTER_JITTER_MS } from "../../provider/cloudflare/retry";
 import { recordingSleep } from "./helpers/clocks";
 import { fail, ok, sendJson, startTestServer, type TestServer } from "./helpers/test-server";
+import { ACCOUNT } from "../support/account";
 
-const ACCOUNT = "0123456789abcdef0123456789abcdef";
 const TOKEN = "retry-test-token-0123456789";
 const unlimited = { acquire: () => Promise.resolve(), pauseFor: () => undefined };
 

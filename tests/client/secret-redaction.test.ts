@@ -11,8 +11,8 @@ import {
 } from "../../provider/cloudflare";
 import { recordingSleep } from "./helpers/clocks";
 import { fail, sendJson, startTestServer, type TestServer } from "./helpers/test-server";
+import { ACCOUNT } from "../support/account";
 
-const ACCOUNT = "0123456789abcdef0123456789abcdef";
 const scope = { accountId: ACCOUNT };
 const unlimited = { acquire: () => Promise.resolve(), pauseFor: () => undefined };
 

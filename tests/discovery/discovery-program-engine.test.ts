@@ -6,8 +6,8 @@ import * as path from "node:path";
 import { DEFAULT_EMULATOR_TOKEN, startEmulator, type Emulator } from "../../emulator";
 import { CloudflareClient, getScriptSettings, patchScriptSettings, uploadScript, type Scope } from "../../provider/cloudflare";
 import { Engine } from "../engine/harness";
+import { ACCOUNT } from "../support/account";
 
-const ACCOUNT = "0123456789abcdef0123456789abcdef";
 const scope: Scope = { accountId: ACCOUNT };
 const PROGRAM = path.join(__dirname, "fixtures", "discovery-program.ts");
 

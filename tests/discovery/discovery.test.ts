@@ -7,7 +7,7 @@ import type { Emulator } from "../../emulator";
 import { createNamespace, listVersions, patchScriptSettings, putSecret, uploadScript, type Scope } from "../../provider/cloudflare";
 import { getWorkerSettings, getWorkerVersion, listWorkers, searchWorkers, tagFilter } from "../../provider/discovery";
 import * as sdk from "../../sdk/discovery";
-import { ACCOUNT, client, scope, startTestEmulator, takeCalls } from "../resources/helpers";
+import { ACCOUNT, client, scope, startTestEmulator, takeCalls } from "../support";
 
 let emulator: Emulator;
 beforeAll(async () => {

@@ -6,8 +6,8 @@ import * as path from "node:path";
 import { DEFAULT_EMULATOR_TOKEN, startEmulator, type Emulator } from "../../emulator";
 import { CloudflareClient, listNamespaces } from "../../provider/cloudflare";
 import { Engine, type StepReport } from "../engine/harness";
+import { ACCOUNT } from "../support/account";
 
-const ACCOUNT = "0123456789abcdef0123456789abcdef";
 const PROGRAM = path.join(__dirname, "fixtures", "platform-program.ts");
 
 let emulator: Emulator;

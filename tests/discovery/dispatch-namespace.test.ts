@@ -10,7 +10,7 @@ import {
   type DispatchNamespaceInputs,
   type DispatchNamespaceOutputs,
 } from "../../provider/resources/dispatch-namespace";
-import { ACCOUNT, client, startTestEmulator, takeCalls } from "../resources/helpers";
+import { ACCOUNT, client, startTestEmulator, takeCalls } from "../support";
 
 let emulator: Emulator;
 beforeAll(async () => {
@@ -21,7 +21,7 @@ beforeEach(() => {
   emulator.reset();
 });
 
-async function checked(news: DispatchNamespaceInputs): Promise<DispatchNamespaceInputs> {
+async function checked(news: Partial<DispatchNamespaceInputs>): Promise<DispatchNamespaceInputs> {
   const result = await provider.check({}, news);
   expect(result.failures ?? []).toEqual([]);
   return result.inputs!;

@@ -2,7 +2,8 @@
 import { FormData, request } from "undici";
 import { DEFAULT_EMULATOR_TOKEN, startEmulator, type Emulator, type EmulatorOptions } from "../../emulator";
 
-export const ACCOUNT = "0123456789abcdef0123456789abcdef";
+export { ACCOUNT } from "../support/account";
+import { ACCOUNT } from "../support/account";
 
 export interface ApiResponse {
   status: number;

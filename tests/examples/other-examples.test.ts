@@ -13,8 +13,8 @@ import {
   type Scope,
 } from "../../provider/cloudflare";
 import { Engine, type StepReport } from "../engine/harness";
+import { ACCOUNT } from "../support/account";
 
-const ACCOUNT = "0123456789abcdef0123456789abcdef";
 const scope: Scope = { accountId: ACCOUNT };
 
 let emulator: Emulator;

@@ -5,8 +5,8 @@
 import * as path from "node:path";
 import { DEFAULT_EMULATOR_TOKEN, DEFAULT_ZONE, startEmulator, type Emulator } from "../../emulator";
 import { Engine, type StepReport } from "../engine/harness";
+import { ACCOUNT } from "../support/account";
 
-const ACCOUNT = "0123456789abcdef0123456789abcdef";
 const PROGRAM = path.join(__dirname, "../../examples/worker-with-bindings/index.ts");
 const API_TOKEN = "first-api-token-value";
 const ROTATED = "rotated-api-token-value";

@@ -14,18 +14,13 @@ import { collectAccount, configurationOf, moduleTypeOf, safeModuleName, scriptSe
 import { renderProgram } from "../../cli/import/render";
 import { identifierFor, tsLiteral } from "../../cli/import/ts-source";
 import { workerScriptProvider } from "../../provider/resources/worker-script";
-import { ACCOUNT, client, scope, startTestEmulator, takeCalls } from "../resources/helpers";
+import { ACCOUNT, client, scope, takeCalls, useEmulator } from "../support";
 
-let emulator: Emulator;
+const emulator = useEmulator();
 const folders: string[] = [];
-beforeAll(async () => {
-  emulator = await startTestEmulator();
-});
-afterAll(async () => {
-  await emulator.close();
+afterAll(() => {
   for (const dir of folders) fs.rmSync(dir, { recursive: true, force: true });
 });
-beforeEach(() => emulator.reset());
 
 function newFolder(): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "pcw-gen-"));

@@ -26,8 +26,8 @@ import {
 import { Engine, PACKAGE_ROOT, assertPackageBuilt, type StepReport } from "../engine/harness";
 import { pulumiPackageDir } from "../engine/paths";
 import { GATEWAY_MODULES, NAMESPACE, accountSecretConfig, deployFleet, namespaceSecretConfig } from "./fixture";
+import { ACCOUNT } from "../support/account";
 
-const ACCOUNT = "0123456789abcdef0123456789abcdef";
 const CLI = path.join(PACKAGE_ROOT, "dist", "cli", "index.js");
 
 let emulator: Emulator;
@@ -136,7 +136,7 @@ describe("import of the account's Workers, run through the engine", () => {
     const source = fs.readFileSync(program, "utf8");
     // Every resource adopts: two WorkerScripts, three WorkerSecrets, two WorkerScriptSettings, two WorkerSubdomains,
     // and the gateway's WorkerCronTrigger, WorkerRoute and WorkerCustomDomain.
-    expect(source.match(/^  adopt: true,$/gm)).toHaveLength(2 + 3 + 2 + 2 + 3);
+    expect(source.match(/^ {2}adopt: true,$/gm)).toHaveLength(2 + 3 + 2 + 2 + 3);
     expect(source).toContain(`crons: ["*/15 * * * *", "0 3 * * MON"]`);
     expect(source).toContain(`pattern: "api.example.com/*"`);
     expect(source).toContain(`hostname: "gateway.example.com"`);

@@ -2,8 +2,8 @@
  * Bugs found by the property tests, now fixed; each test states the behaviour a user needs.
  */
 import { Response } from "undici";
-import { buildUploadForm, parseMultipart as clientParse } from "../../provider/cloudflare/multipart";
-import { buildMultipart, multipartBoundary, parseMultipart as emulatorParse } from "../../emulator/multipart";
+import { buildUploadForm } from "../../provider/cloudflare/multipart";
+import { multipartBoundary, parseMultipart as emulatorParse } from "../../emulator/multipart";
 import { normaliseBindings } from "../../provider/resources/normalise";
 import { sameValue } from "../../provider/resources/common";
 import { loadModules } from "../../provider/resources/modules";

@@ -18,10 +18,6 @@ import { RUNS } from "./runs";
 
 type Json = Record<string, unknown>;
 
-/** A binding name as check accepts it: 1..20 characters of any Unicode, no control characters. */
-const bindingName = fc
-  .string({ unit: "grapheme", minLength: 1, maxLength: 20 })
-  .filter((n) => !/[\u0000-\u001f\u007f]/.test(n));
 /** A binding name as people write them: an environment-variable-like identifier. */
 const identifierName = fc.stringMatching(/^[A-Z][A-Z0-9_]{0,15}$/);
 

@@ -15,7 +15,8 @@ import {
   type Scope,
 } from "../../provider/cloudflare";
 
-export const ACCOUNT = "0123456789abcdef0123456789abcdef";
+export { ACCOUNT } from "../support/account";
+import { ACCOUNT } from "../support/account";
 export const scope: Scope = { accountId: ACCOUNT };
 
 /** An HTML error page as Cloudflare's edge serves it for 5xx (no JSON envelope). */

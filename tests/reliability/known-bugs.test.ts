@@ -3,7 +3,7 @@
  * whose answers were lost converges; a 404 that is not Cloudflare's is not "gone").
  */
 import type { Emulator } from "../../emulator";
-import { newRun, startTestEmulator } from "../resources/helpers";
+import { newRun, startTestEmulator } from "../support";
 import { ACCOUNT, fault, htmlPage, takeCalls, world } from "./helpers";
 import { checked, code, NAME, providers as P } from "./lifecycle";
 

@@ -10,7 +10,7 @@ import { workerScriptProvider } from "../../provider/resources/worker-script";
 import { workerSecretProvider } from "../../provider/resources/worker-secret";
 import { workerScriptSettingsProvider } from "../../provider/resources/worker-script-settings";
 import { workerSubdomainProvider } from "../../provider/resources/worker-subdomain";
-import { newRun } from "../resources/helpers";
+import { newRun } from "../support";
 import { ACCOUNT, observerClient, scope, world, type WorkerWorld } from "./helpers";
 
 type Json = Record<string, unknown>;

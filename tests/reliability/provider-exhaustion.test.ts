@@ -6,7 +6,7 @@
  */
 import type { Emulator } from "../../emulator";
 import { CloudflareApiError } from "../../provider/cloudflare";
-import { newRun, startTestEmulator } from "../resources/helpers";
+import { newRun, startTestEmulator } from "../support";
 import { ACCOUNT, fault, takeCalls, world } from "./helpers";
 import { checked, code, NAME, providers as P } from "./lifecycle";
 

@@ -4,7 +4,7 @@
  * every step the emulator holds exactly what Pulumi would hold.
  */
 import type { Emulator } from "../../emulator";
-import { newRun, startTestEmulator } from "../resources/helpers";
+import { newRun, startTestEmulator } from "../support";
 import { fault, WEATHERS, type Weather } from "./helpers";
 import { runLifecycle } from "./lifecycle";
 

@@ -3,7 +3,7 @@
  * endpoint's "too many requests modifying the script".
  */
 import type { Emulator } from "../../emulator";
-import { newRun, startTestEmulator } from "../resources/helpers";
+import { newRun, startTestEmulator } from "../support";
 import { ACCOUNT, fault, secretsBusy, takeCalls, world } from "./helpers";
 import { checked, code, NAME, providers as P } from "./lifecycle";
 

@@ -6,7 +6,7 @@
  * the late original lands afterwards. Each step waits for that late request before the world is compared.
  */
 import type { Emulator } from "../../emulator";
-import { newRun, startTestEmulator } from "../resources/helpers";
+import { newRun, startTestEmulator } from "../support";
 import { runLifecycle } from "./lifecycle";
 
 const TIMEOUT_MS = 400;

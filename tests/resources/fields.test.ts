@@ -15,8 +15,8 @@ import {
   type InputsOf,
 } from "../../provider/resources/fields";
 import { normaliseStringSet } from "../../provider/resources/normalise";
+import { ACCOUNT } from "../support/account";
 
-const ACCOUNT = "0123456789abcdef0123456789abcdef";
 
 const FIELDS = defineFields({
   ...SCRIPT_SCOPE_FIELDS,
@@ -116,7 +116,8 @@ describe("wire mapping and reads", () => {
       tags: ["a"],
       tailConsumers: [{ service: "logs" }],
     });
-    expect(inputsFromWire(FIELDS, { enabled: false, previews_enabled: true }, { stored: base })).toEqual({ enabled: false, tags: [] });
+    expect(inputsFromWire(FIELDS, { enabled: false, previews_enabled: true }, { stored: base })).toEqual({ enabled: false });
+    expect(inputsFromWire(FIELDS, { enabled: false, tags: null })).toEqual({ enabled: false, tags: [] });
     expect(inputsFromWire(FIELDS, { enabled: false }, { keys: ["enabled"] })).toEqual({ enabled: false });
   });
 

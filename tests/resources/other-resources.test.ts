@@ -2,7 +2,6 @@
  * WorkerSecret, WorkerScriptSettings and WorkerSubdomain against the emulator: the exact API calls of each
  * lifecycle step, and drift made outside Pulumi.
  */
-import type { Emulator } from "../../emulator";
 import {
   CloudflareClient,
   deleteScript,
@@ -20,16 +19,10 @@ import { workerScriptProvider } from "../../provider/resources/worker-script";
 import { workerSecretProvider, type WorkerSecretInputs } from "../../provider/resources/worker-secret";
 import { workerScriptSettingsProvider, type WorkerScriptSettingsInputs } from "../../provider/resources/worker-script-settings";
 import { makeWorkerSubdomainProvider, workerSubdomainProvider, type WorkerSubdomainInputs } from "../../provider/resources/worker-subdomain";
-import { ACCOUNT, client, newRun, scope, startTestEmulator, takeCalls } from "./helpers";
+import { ACCOUNT, client, newRun, scope, takeCalls, useEmulator } from "../support";
 
-let emulator: Emulator;
-beforeAll(async () => {
-  emulator = await startTestEmulator();
-});
-afterAll(() => emulator.close());
+const emulator = useEmulator();
 beforeEach(async () => {
-  emulator.reset();
-  newRun();
   // A Worker deployed by another tool (wrangler in CI): these resources need no WorkerScript.
   await uploadScript(client(), scope, "api", {
     metadata: { main_module: "w.js" },

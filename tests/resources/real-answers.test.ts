@@ -12,7 +12,7 @@ import { workerScriptSettingsProvider, type WorkerScriptSettingsInputs } from ".
 import { workerSubdomainProvider } from "../../provider/resources/worker-subdomain";
 import { collectAccount } from "../../cli/import/collect";
 import { tempTree, type TempTree } from "../assets/fixtures";
-import { ACCOUNT, client, newRun, scope, startTestEmulator, takeCalls } from "./helpers";
+import { ACCOUNT, client, newRun, scope, startTestEmulator, takeCalls } from "../support";
 
 let emulator: Emulator;
 beforeAll(async () => {

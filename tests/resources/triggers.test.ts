@@ -18,7 +18,7 @@ import {
 import { makeWorkerCronTriggerProvider, workerCronTriggerProvider, type WorkerCronTriggerInputs } from "../../provider/resources/worker-cron-trigger";
 import { workerCustomDomainProvider, type WorkerCustomDomainInputs } from "../../provider/resources/worker-custom-domain";
 import { workerRouteProvider, type WorkerRouteInputs } from "../../provider/resources/worker-route";
-import { ACCOUNT, client, newRun, scope, takeCalls } from "./helpers";
+import { ACCOUNT, client, newRun, scope, takeCalls } from "../support";
 
 const ZONE = DEFAULT_ZONE.id;
 const ORG_ZONE = { id: "ab".repeat(16), name: "example.org", dnsRecords: ["legacy.example.org"] };

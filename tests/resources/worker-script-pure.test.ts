@@ -11,8 +11,8 @@ import {
 } from "../../provider/resources/worker-script";
 import type { Script, ScriptSettings } from "../../provider/cloudflare/schemas";
 import { EVERY_BINDING } from "../fixtures/bindings";
+import { ACCOUNT } from "../support/account";
 
-const ACCOUNT = "0123456789abcdef0123456789abcdef";
 const base: WorkerScriptInputs = {
   accountId: ACCOUNT,
   scriptName: "api",

@@ -2,7 +2,6 @@
  * WorkerScript against the emulator: each lifecycle step, the exact API calls it makes, and drift made
  * outside Pulumi through the API.
  */
-import type { Emulator } from "../../emulator";
 import {
   createNamespace,
   getScriptContent,
@@ -16,17 +15,9 @@ import {
   uploadScript,
 } from "../../provider/cloudflare";
 import { workerScriptProvider, type WorkerScriptInputs, type WorkerScriptOutputs } from "../../provider/resources/worker-script";
-import { ACCOUNT, client, newRun, scope, startTestEmulator, takeCalls } from "./helpers";
+import { ACCOUNT, client, newRun, scope, takeCalls, useEmulator } from "../support";
 
-let emulator: Emulator;
-beforeAll(async () => {
-  emulator = await startTestEmulator();
-});
-afterAll(() => emulator.close());
-beforeEach(() => {
-  emulator.reset();
-  newRun();
-});
+const emulator = useEmulator();
 
 const CODE_V1 = "export default { async fetch() { return new Response('v1') } }";
 const CODE_V2 = "export default { async fetch() { return new Response('v2') }, async scheduled() {} }";

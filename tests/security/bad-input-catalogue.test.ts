@@ -12,7 +12,7 @@ import { workerSecretProvider } from "../../provider/resources/worker-secret";
 import { workerScriptSettingsProvider } from "../../provider/resources/worker-script-settings";
 import { workerSubdomainProvider } from "../../provider/resources/worker-subdomain";
 import { MAX_TOTAL_MODULE_BYTES } from "../../provider/resources/modules";
-import { ACCOUNT, startTestEmulator } from "../resources/helpers";
+import { ACCOUNT, startTestEmulator } from "../support";
 
 type Json = Record<string, unknown>;
 type Provider = { check(olds: Json, news: Json): Promise<{ inputs?: Json; failures?: { property: string; reason: string }[] }> };

@@ -5,7 +5,7 @@
 import type { Emulator } from "../../emulator";
 import { workerScriptProvider } from "../../provider/resources/worker-script";
 import { workerSecretProvider } from "../../provider/resources/worker-secret";
-import { newRun, startTestEmulator } from "../resources/helpers";
+import { newRun, startTestEmulator } from "../support";
 
 let emulator: Emulator;
 beforeAll(async () => {

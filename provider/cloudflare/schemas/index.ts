@@ -5,3 +5,4 @@ export * from "./script";
 export * from "./lenient";
 export * from "./triggers";
 export * from "./cron";
+export * from "./modules";
