@@ -10,7 +10,7 @@ import { ACCOUNT_PREFIX, inBothScopes, SCRIPT_SCOPES, type RouteContext, type Ro
 import { checkNewScriptName, existingScript, scopeOf } from "../scope";
 import type { StoredScript, StoredVersion } from "../state";
 import { parseContentForm, parseUploadForm } from "../upload-form";
-import { appendVersion, computeEtag, currentVersion, detectHandlers, scriptObject, versionBody, workersBinding } from "../worker-model";
+import { appendVersion, computeEtag, currentVersion, detectHandlers, findVersion, scriptObject, versionBody, workersBinding } from "../worker-model";
 
 /** A small, plausible-looking startup time; clients must not depend on it. */
 function startupTimeMs(version: StoredVersion): number {
@@ -47,9 +47,14 @@ function download(ctx: RouteContext): Reply {
   return modulesReply(version);
 }
 
+/** GET `…/content/v2` (`?version=<id>` for one version, as wrangler's `versions secret put` reads it). */
 function content(ctx: RouteContext): Reply {
   const { script } = existingScript(ctx);
-  return modulesReply(currentVersion(script));
+  const id = ctx.query.get("version");
+  if (id === null) return modulesReply(currentVersion(script));
+  const version = findVersion(script, id);
+  if (version === undefined) throw new ApiError(404, ERROR.VERSION_NOT_FOUND, `version '${id}' not found for this Worker`);
+  return modulesReply(version);
 }
 
 function putContent(ctx: RouteContext): Reply {
