@@ -4,6 +4,7 @@
  * GET/POST `…/deployments` (which versions serve, by percentage).
  */
 import { z } from "zod";
+import { DEPLOYMENT_MAX_VERSIONS } from "../../provider/cloudflare/schemas";
 import { ApiError, ERROR, ok, pageInfo, validation, type Reply } from "../envelope";
 import { applyUpload } from "../apply-upload";
 import { inBothScopes, type RouteContext, type Route } from "../router";
@@ -53,7 +54,7 @@ function listDeployments(ctx: RouteContext): Reply {
 
 const deploymentInputSchema = z.looseObject({
   strategy: z.literal("percentage"),
-  versions: z.array(z.looseObject({ version_id: z.string(), percentage: z.number().min(0).max(100) })).min(1).max(2),
+  versions: z.array(z.looseObject({ version_id: z.string(), percentage: z.number().min(0).max(100) })).min(1).max(DEPLOYMENT_MAX_VERSIONS),
   annotations: z.looseObject({ "workers/message": z.string().max(100).optional() }).optional(),
 });
 

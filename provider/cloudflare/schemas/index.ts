@@ -2,3 +2,4 @@
 export * from "./envelope";
 export * from "./bindings";
 export * from "./script";
+export * from "./deployments";
