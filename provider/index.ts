@@ -10,6 +10,8 @@ export { workerSecretProvider } from "./resources/worker-secret";
 export { workerScriptSettingsProvider } from "./resources/worker-script-settings";
 export { workerSubdomainProvider } from "./resources/worker-subdomain";
 export { dispatchNamespaceProvider } from "./resources/dispatch-namespace";
+export { workerVersionProvider } from "./resources/worker-version";
+export { workerDeploymentProvider } from "./resources/worker-deployment";
 
 /**
  * Called by the dynamic-provider host with the stack's configuration; kept in memory only. The keys are the

@@ -10,4 +10,6 @@ export {
 export { WorkerSubdomain, type WorkerSubdomainArgs } from "./worker-subdomain";
 export type { WorkerBinding } from "./types";
 export { DispatchNamespace, type DispatchNamespaceArgs } from "./dispatch-namespace";
+export { WorkerVersion, type WorkerVersionArgs } from "./worker-version";
+export { WorkerDeployment, type WorkerDeploymentArgs, type WorkerDeploymentVersionArgs } from "./worker-deployment";
 export * from "./discovery";
