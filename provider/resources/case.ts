@@ -57,3 +57,17 @@ export function fromWire<T = unknown>(value: unknown): T {
 export function annotationsToWire(value: unknown): Record<string, unknown> | undefined {
   return toWire<{ annotations?: Record<string, unknown> }>({ annotations: value }).annotations;
 }
+
+type CamelCase<S extends string> = S extends `${infer Head}_${infer Tail}` ? `${Head}${Capitalize<CamelCase<Tail>>}` : S;
+
+/**
+ * The camelCase view of a wire type, as `fromWire` maps values: object keys camelCased recursively; records of
+ * arbitrary keys (JSON data, JWKs) left as they are.
+ */
+export type CamelKeys<T> = T extends readonly (infer U)[]
+  ? CamelKeys<U>[]
+  : T extends Record<string, unknown>
+    ? string extends keyof T
+      ? T
+      : { [K in keyof T as CamelCase<K & string>]: CamelKeys<T[K]> }
+    : T;

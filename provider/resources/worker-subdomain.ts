@@ -7,88 +7,82 @@
  *   delete           DELETE …/subdomain (disables the workers.dev subdomain)
  */
 import type * as dynamic from "@pulumi/pulumi/dynamic";
+import { z } from "zod";
 import { deleteSubdomain, getDefaultClient, getSubdomain, isNotFound, setSubdomain } from "../cloudflare";
-import { checkScope, compact, diffByTable, diffResult, scopeOf, scriptResourceId, type CheckFailure, type DiffField, type ScopeInputs } from "./common";
+import { compact, scopeOf, scriptResourceId } from "./common";
+import {
+  ADOPT_FIELD,
+  SCRIPT_SCOPE_FIELDS,
+  booleanSchema,
+  checkWith,
+  clientOf,
+  defineFields,
+  diffWith,
+  inputsFromWire,
+  sameWire,
+  wireOf,
+  type ClientSource,
+  type InputsOf,
+} from "./fields";
 
-export interface WorkerSubdomainInputs extends ScopeInputs {
-  enabled?: boolean;
-  previewsEnabled?: boolean;
+export const WORKER_SUBDOMAIN_FIELDS = defineFields({
+  accountId: SCRIPT_SCOPE_FIELDS.accountId,
+  // Not an input: named so that check says why.
+  dispatchNamespace: {
+    schema: z.undefined(),
+    diff: "ignore",
+    reason: "Workers in a dispatch namespace have no workers.dev subdomain; remove it",
+  },
+  scriptName: SCRIPT_SCOPE_FIELDS.scriptName,
+  /** Serve the Worker on <script>.<account subdomain>.workers.dev. */
+  enabled: { schema: booleanSchema, diff: "update", wire: "enabled", required: "required, true or false" },
+  /** Serve preview URLs there too; left to the API when unset. */
+  previewsEnabled: { schema: booleanSchema.optional(), diff: "update", wire: "previews_enabled", unmanagedWhenUnset: true },
   /** Read the live state first and write only if it differs (nothing for a Worker taken over as it is). */
-  adopt?: boolean;
-}
+  adopt: ADOPT_FIELD,
+});
+const FIELDS = WORKER_SUBDOMAIN_FIELDS;
+
+export type WorkerSubdomainInputs = InputsOf<typeof FIELDS>;
 export type WorkerSubdomainOutputs = WorkerSubdomainInputs;
 
-const INPUT_KEYS = new Set(["accountId", "scriptName", "dispatchNamespace", "enabled", "previewsEnabled", "adopt", "__provider"]);
+export function makeWorkerSubdomainProvider(client: ClientSource = getDefaultClient) {
+  return {
+    check: checkWith("WorkerSubdomain", FIELDS),
+    diff: diffWith(FIELDS),
 
-export const WORKER_SUBDOMAIN_DIFF: Record<string, DiffField> = {
-  accountId: { kind: "replace" },
-  scriptName: { kind: "replace" },
-  enabled: { kind: "update" },
-  previewsEnabled: { kind: "update" },
-  adopt: { kind: "update", normalise: (v) => v === true },
-};
+    async create(inputs) {
+      const scope = scopeOf(inputs);
+      // Taking over a subdomain already as wanted: nothing to write.
+      const same = inputs.adopt === true && sameWire(FIELDS, inputs, await getSubdomain(clientOf(client), scope, inputs.scriptName));
+      if (!same) await setSubdomain(clientOf(client), scope, inputs.scriptName, wireOf(FIELDS, inputs) as { enabled: boolean });
+      return { id: scriptResourceId(scope, inputs.scriptName, "subdomain"), outs: compact({ ...inputs }) };
+    },
 
-function body(inputs: WorkerSubdomainInputs) {
-  return compact({ enabled: inputs.enabled === true, previews_enabled: inputs.previewsEnabled });
+    async read(id, props) {
+      if (!props) return {};
+      try {
+        const live = await getSubdomain(clientOf(client), scopeOf(props), props.scriptName);
+        return { id, props: compact({ ...props, ...inputsFromWire(FIELDS, live, { stored: props }) }) };
+      } catch (error) {
+        if (isNotFound(error)) return {};
+        throw error;
+      }
+    },
+
+    async update(_id, _olds, news) {
+      await setSubdomain(clientOf(client), scopeOf(news), news.scriptName, wireOf(FIELDS, news) as { enabled: boolean });
+      return { outs: compact({ ...news }) };
+    },
+
+    async delete(_id, props) {
+      try {
+        await deleteSubdomain(clientOf(client), scopeOf(props), props.scriptName);
+      } catch (error) {
+        if (!isNotFound(error)) throw error;
+      }
+    },
+  } satisfies dynamic.ResourceProvider<WorkerSubdomainInputs, WorkerSubdomainOutputs>;
 }
 
-export const workerSubdomainProvider = {
-  async check(_olds: WorkerSubdomainInputs, news: WorkerSubdomainInputs): Promise<dynamic.CheckResult<WorkerSubdomainInputs>> {
-    const failures: CheckFailure[] = [];
-    for (const key of Object.keys(news)) {
-      if (!INPUT_KEYS.has(key)) failures.push({ property: key, reason: `${key}: not an input of WorkerSubdomain; check the spelling` });
-    }
-    if (news.dispatchNamespace !== undefined) {
-      failures.push({ property: "dispatchNamespace", reason: "dispatchNamespace: Workers in a dispatch namespace have no workers.dev subdomain; remove it" });
-    }
-    const scope = checkScope({ ...news, dispatchNamespace: undefined }, failures);
-    if (typeof news.enabled !== "boolean") failures.push({ property: "enabled", reason: "enabled: required, true or false" });
-    if (news.adopt !== undefined && typeof news.adopt !== "boolean") failures.push({ property: "adopt", reason: "adopt: expected true or false" });
-    if (news.previewsEnabled !== undefined && typeof news.previewsEnabled !== "boolean") {
-      failures.push({ property: "previewsEnabled", reason: "previewsEnabled: expected true or false" });
-    }
-    return failures.length > 0 ? { inputs: news, failures } : { inputs: { ...news, ...scope } };
-  },
-
-  async diff(_id: string, olds: WorkerSubdomainOutputs, news: WorkerSubdomainInputs): Promise<dynamic.DiffResult> {
-    // previewsEnabled left unset is the API's to decide: not managed, so not compared.
-    const table = news.previewsEnabled === undefined ? { ...WORKER_SUBDOMAIN_DIFF, previewsEnabled: undefined } : WORKER_SUBDOMAIN_DIFF;
-    return diffResult(diffByTable(compact(table) as Record<string, DiffField>, olds as Record<string, unknown>, news as Record<string, unknown>));
-  },
-
-  async create(inputs: WorkerSubdomainInputs): Promise<dynamic.CreateResult<WorkerSubdomainOutputs>> {
-    const scope = scopeOf(inputs);
-    let same = false;
-    if (inputs.adopt) {
-      // Taking over a subdomain already as wanted: nothing to write.
-      const live = await getSubdomain(getDefaultClient(), scope, inputs.scriptName!);
-      same = live.enabled === (inputs.enabled === true) && (inputs.previewsEnabled === undefined || live.previews_enabled === inputs.previewsEnabled);
-    }
-    if (!same) await setSubdomain(getDefaultClient(), scope, inputs.scriptName!, body(inputs));
-    return { id: scriptResourceId(scope, inputs.scriptName!, "subdomain"), outs: compact({ ...inputs }) };
-  },
-
-  async read(id: string, props: WorkerSubdomainOutputs): Promise<dynamic.ReadResult<WorkerSubdomainOutputs>> {
-    try {
-      const live = await getSubdomain(getDefaultClient(), scopeOf(props), props.scriptName!);
-      const previews = props.previewsEnabled === undefined ? undefined : live.previews_enabled ?? props.previewsEnabled;
-      return { id, props: compact({ ...props, enabled: live.enabled, previewsEnabled: previews }) };
-    } catch (error) {
-      if (isNotFound(error)) return {};
-      throw error;
-    }
-  },
-
-  async update(_id: string, _olds: WorkerSubdomainOutputs, news: WorkerSubdomainInputs): Promise<dynamic.UpdateResult<WorkerSubdomainOutputs>> {
-    await setSubdomain(getDefaultClient(), scopeOf(news), news.scriptName!, body(news));
-    return { outs: compact({ ...news }) };
-  },
-
-  async delete(_id: string, props: WorkerSubdomainOutputs): Promise<void> {
-    try {
-      await deleteSubdomain(getDefaultClient(), scopeOf(props), props.scriptName!);
-    } catch (error) {
-      if (!isNotFound(error)) throw error;
-    }
-  },
-};
+export const workerSubdomainProvider = makeWorkerSubdomainProvider();

@@ -4,6 +4,7 @@
  */
 import type { Emulator } from "../../emulator";
 import {
+  CloudflareClient,
   deleteScript,
   deleteSecret,
   getScriptSettings,
@@ -17,7 +18,7 @@ import {
 import { workerScriptProvider } from "../../provider/resources/worker-script";
 import { workerSecretProvider, type WorkerSecretInputs } from "../../provider/resources/worker-secret";
 import { workerScriptSettingsProvider, type WorkerScriptSettingsInputs } from "../../provider/resources/worker-script-settings";
-import { workerSubdomainProvider, type WorkerSubdomainInputs } from "../../provider/resources/worker-subdomain";
+import { makeWorkerSubdomainProvider, workerSubdomainProvider, type WorkerSubdomainInputs } from "../../provider/resources/worker-subdomain";
 import { ACCOUNT, client, newRun, scope, startTestEmulator, takeCalls } from "./helpers";
 
 let emulator: Emulator;
@@ -176,5 +177,12 @@ describe("WorkerSubdomain against the emulator", () => {
     const read = await workerSubdomainProvider.read(id, outs!);
     expect(read.props!.enabled).toBe(false);
     expect(await workerSubdomainProvider.diff(id, read.props!, base)).toEqual({ changes: true, replaces: [] });
+  });
+
+  it("sends its requests through the client it is given", async () => {
+    const seen: string[] = [];
+    const own = new CloudflareClient({ onRequest: (event) => seen.push(`${event.method} ${event.path}`) });
+    await makeWorkerSubdomainProvider(own).create(base);
+    expect(seen).toEqual([`POST /accounts/${ACCOUNT}/workers/scripts/api/subdomain`]);
   });
 });

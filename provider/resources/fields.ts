@@ -1,0 +1,322 @@
+/**
+ * Field tables: each input of a resource declared once, and everything else derived from it (the Inputs
+ * type, the allowed keys, check, the diff table, the wire mapping, what a read keeps).
+ *
+ * How a resource uses it:
+ *
+ * ```ts
+ * const FIELDS = defineFields({
+ *   ...SCRIPT_SCOPE_FIELDS,                                    // accountId (filled from config), scriptName, dispatchNamespace
+ *   enabled: { schema: booleanSchema, diff: "update", wire: "enabled" },
+ *   usageModel: { schema: usageModelSchema.optional(), diff: "update", wire: "usage_model", cleared: "standard",
+ *                 normalise: normaliseUsageModel },
+ *   bindings: { schema: bindingInputListSchema.optional(), shape: "wire", diff: "update", wire: "bindings" },
+ *   adopt: ADOPT_FIELD,
+ * });
+ * export type ThingInputs = InputsOf<typeof FIELDS>;          // scriptName: string; usageModel?: "standard" | …
+ *
+ * export function makeThingProvider(client: ClientSource = getDefaultClient) {
+ *   return {
+ *     check: checkWith("Thing", FIELDS),                       // unknown keys, every schema, failures name the property
+ *     diff: diffWith(FIELDS),                                  // replace / update / ignore, through each normaliser
+ *     async create(inputs) { await put(clientOf(client), wireOf(FIELDS, inputs)); … },
+ *     async read(id, props) { … keepStoredWhenSame(FIELDS, props, live) … },
+ *     …
+ *   } satisfies dynamic.ResourceProvider<ThingInputs, ThingOutputs>;
+ * }
+ * export const thingProvider = makeThingProvider();           // the name sdk/lazy-provider requires
+ * ```
+ *
+ * Adding an input is one entry in the table (plus its tests); the sdk's Args are derived from the Inputs type.
+ */
+import type * as dynamic from "@pulumi/pulumi/dynamic";
+import { z } from "zod";
+import { resolveAccountId, type CloudflareClient } from "../cloudflare";
+import {
+  accountIdSchema,
+  dispatchNamespaceNameSchema,
+  dispatchScriptNameSchema,
+  scriptNameSchema,
+} from "../cloudflare/schemas";
+import { fromWire, toWire, type CamelKeys } from "./case";
+import { failuresFrom, printable, sameValue, type CheckFailure } from "./common";
+
+/** What a change of the field does: replace the resource, update it in place, or nothing (never compared). */
+export type DiffKind = "replace" | "update" | "ignore";
+
+export interface Field {
+  /** What a program may write. `.optional()` makes the input optional (in the Inputs type too). */
+  schema: z.ZodType;
+  diff: DiffKind;
+  /**
+   * "wire": the schema describes the snake_case wire form; the program's camelCase value is checked as
+   * `toWire(value)` and typed as the schema's type with camelCase keys. Default "input": checked as written.
+   */
+  shape?: "input" | "wire";
+  /** The field's name on the wire, when it travels to the API. */
+  wire?: string;
+  /** The wire value that puts back the API default when the program stops setting the field. */
+  cleared?: unknown;
+  /** Canonical form for comparisons (diff, keep-stored-on-read): server defaults and ordering never diff. */
+  normalise?: (value: unknown) => unknown;
+  /** Input → wire value; default: `toWire` (camelCase keys to snake_case, data values untouched). */
+  toWire?: (value: unknown) => unknown;
+  /** Wire → input value; default: `fromWire`. */
+  fromWire?: (value: unknown) => unknown;
+  /** Filled in by check when the program leaves it unset or empty (the account from the stack config). */
+  fill?: () => unknown;
+  /** Chooses the schema from the other inputs (a script name inside a dispatch namespace is checked differently). */
+  schemaFor?: (news: RawInputs) => z.ZodType;
+  /** The failure quotes the value (`scriptName "My_Worker": …`) and gives the first problem only. */
+  quote?: boolean;
+  /** A fixed reason for any failure of this field, instead of the schema's messages. */
+  reason?: string;
+  /** The reason when the field is missing; default "required". */
+  required?: string;
+  /** Never quote the value, not even in a nested path (secret values and key material). */
+  secret?: boolean;
+  /** Set by check or the lifecycle, not by the program: allowed as a key, never validated, dropped before the resource's own check. */
+  computed?: boolean;
+  /** Left to the API while unset: not compared, and not read back, until the program sets it. */
+  unmanagedWhenUnset?: boolean;
+}
+
+export type Fields = Record<string, Field>;
+
+/** What check receives: anything a program (or an older state) sent. */
+export type RawInputs = Record<string, unknown>;
+
+/** The table, typed as written (literal diff kinds and shapes kept). */
+export function defineFields<const F extends Fields>(fields: F): F {
+  return fields;
+}
+
+type ValueOf<F extends Field> = F extends { shape: "wire" } ? CamelKeys<z.input<F["schema"]>> : z.input<F["schema"]>;
+type OptionalKeys<F extends Fields> = { [K in keyof F]: undefined extends ValueOf<F[K]> ? K : never }[keyof F];
+type Simplify<T> = { [K in keyof T]: T[K] } & {};
+
+/** The checked inputs: required fields required, each typed by its schema. */
+export type InputsOf<F extends Fields> = Simplify<
+  { [K in Exclude<keyof F, OptionalKeys<F>>]: ValueOf<F[K]> } & { [K in OptionalKeys<F>]?: ValueOf<F[K]> }
+>;
+
+// ---------------------------------------------------------------------------------------------------------
+// Shared fields
+
+/** A boolean input whose failure says what to write. */
+export const booleanSchema = z.boolean({ error: "expected true or false" });
+
+/** The normaliser of a flag that defaults to false. */
+export const flag = (value: unknown): boolean => value === true;
+
+/** `adopt`: take over what already exists instead of failing; only matters at create. */
+export const ADOPT_FIELD = { schema: booleanSchema.optional(), diff: "update", normalise: flag } as const satisfies Field;
+
+/** The account, filled from the stack config or CLOUDFLARE_ACCOUNT_ID when the program leaves it unset. */
+export const ACCOUNT_FIELD = { schema: accountIdSchema, diff: "replace", fill: () => resolveAccountId(), quote: true } as const satisfies Field;
+
+/** Where a Worker lives: account, optional dispatch namespace, script name. A change of any replaces. */
+export const SCRIPT_SCOPE_FIELDS = {
+  accountId: ACCOUNT_FIELD,
+  dispatchNamespace: { schema: dispatchNamespaceNameSchema.optional(), diff: "replace" },
+  scriptName: {
+    schema: scriptNameSchema,
+    diff: "replace",
+    quote: true,
+    schemaFor: (news: RawInputs) => (news.dispatchNamespace !== undefined ? dispatchScriptNameSchema : scriptNameSchema),
+  },
+} as const satisfies Fields;
+
+/** Values a program writes inside a wire-shaped field: normalise the wire form. */
+export function wireNormalised(normalise: (value: unknown) => unknown): (value: unknown) => unknown {
+  return (value) => normalise(toWire(value));
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Check
+
+export interface CheckContext<F extends Fields> {
+  olds: Partial<InputsOf<F>>;
+  news: RawInputs;
+  failures: CheckFailure[];
+}
+
+/**
+ * `check` derived from the table: unknown keys refused, fills applied, every field validated by its schema
+ * with failures that name the property, then the resource's own rules (`refine`, which may also set the
+ * computed fields). On failure the program's inputs are returned unchanged with the failures.
+ */
+export function checkWith<F extends Fields>(
+  resource: string,
+  fields: F,
+  refine?: (inputs: InputsOf<F>, context: CheckContext<F>) => void | Promise<void>,
+): (olds: RawInputs | undefined, news: RawInputs) => Promise<dynamic.CheckResult<InputsOf<F>>> {
+  return async (olds, news) => {
+    const failures: CheckFailure[] = [];
+    for (const key of Object.keys(news)) {
+      if (key !== "__provider" && !Object.prototype.hasOwnProperty.call(fields, key)) {
+        failures.push({ property: key, reason: `${key}: not an input of ${resource}; check the spelling` });
+      }
+    }
+    const inputs: RawInputs = { ...news };
+    for (const [key, field] of Object.entries(fields)) {
+      if (field.computed) {
+        delete inputs[key];
+        continue;
+      }
+      let value = news[key];
+      if (field.fill && (value === undefined || value === "")) {
+        try {
+          value = inputs[key] = field.fill();
+        } catch (error) {
+          failures.push({ property: key, reason: (error as Error).message });
+          continue;
+        }
+      }
+      failures.push(...checkField(key, field, value, news));
+    }
+    // The resource's own rules run even after a field failed, so one preview shows every problem.
+    await refine?.(inputs as InputsOf<F>, { olds: (olds ?? {}) as Partial<InputsOf<F>>, news, failures });
+    return failures.length > 0 ? { inputs: news as InputsOf<F>, failures } : { inputs: inputs as InputsOf<F> };
+  };
+}
+
+/** The failures of one field: none when its schema accepts the value. */
+export function checkField(key: string, field: Field, value: unknown, news: RawInputs = {}): CheckFailure[] {
+  const schema = field.schemaFor?.(news) ?? field.schema;
+  const parsed = schema.safeParse(field.shape === "wire" ? toWire(value) : value);
+  if (parsed.success) return [];
+  if (value === undefined) return [{ property: key, reason: `${key}: ${field.required ?? "required"}` }];
+  if (field.quote || field.reason) {
+    const shown = field.quote && !field.secret && typeof value === "string" ? ` "${printable(value)}"` : "";
+    return [{ property: key, reason: `${key}${shown}: ${field.reason ?? parsed.error.issues[0]!.message}` }];
+  }
+  const failures = failuresFrom(parsed.error, [key]);
+  return field.secret ? failures.map(hideValues) : failures;
+}
+
+/** A failure about key material never quotes it. */
+function hideValues(failure: CheckFailure): CheckFailure {
+  return { property: failure.property, reason: failure.reason.replace(/"[^"]{12,}"/g, '"…"') };
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Diff and read
+
+/** The fields a diff compares for these inputs: every replace/update field, less those left to the API. */
+function compared(fields: Fields, news: RawInputs): [string, Field][] {
+  return Object.entries(fields).filter(([key, field]) => field.diff !== "ignore" && !(field.unmanagedWhenUnset && news[key] === undefined));
+}
+
+const canonical = (field: Field, value: unknown) => (field.normalise ? field.normalise(value) : value);
+
+/** The fields whose value differs (canonically) between `olds` and `news`, and which of them replace. */
+export function changedFields<F extends Fields>(fields: F, olds: object, news: object): { changed: (keyof F & string)[]; replaces: (keyof F & string)[] } {
+  const changed: string[] = [];
+  const replaces: string[] = [];
+  const o = olds as RawInputs;
+  const n = news as RawInputs;
+  for (const [key, field] of compared(fields, n)) {
+    if (!sameValue(canonical(field, o[key]), canonical(field, n[key]))) {
+      changed.push(key);
+      if (field.diff === "replace") replaces.push(key);
+    }
+  }
+  return { changed, replaces };
+}
+
+/** `diff` derived from the table. Fields not in it (outputs the API measures, `__provider`) never diff. */
+export function diffWith<F extends Fields>(fields: F, options: { deleteBeforeReplace?: boolean } = {}) {
+  return async (_id: string, olds: object, news: object): Promise<dynamic.DiffResult> => {
+    const { changed, replaces } = changedFields(fields, olds, news);
+    return {
+      changes: changed.length > 0,
+      replaces,
+      deleteBeforeReplace: replaces.length > 0 && options.deleteBeforeReplace ? true : undefined,
+    };
+  };
+}
+
+/**
+ * After a read: every field whose live value equals the stored one (canonically) keeps its stored form, so a
+ * refresh of an unchanged resource changes no output, not even the order of a list or a default spelled out.
+ */
+export function keepStoredWhenSame<T extends object>(fields: Fields, stored: T, live: T): T {
+  const out: RawInputs = { ...(live as RawInputs) };
+  for (const [key, field] of Object.entries(fields)) {
+    if (field.diff === "ignore") continue;
+    if (sameValue(canonical(field, (stored as RawInputs)[key]), canonical(field, (live as RawInputs)[key]))) out[key] = (stored as RawInputs)[key];
+  }
+  return compactObject(out) as T;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Wire mapping
+
+/** The keys of the fields that travel on the wire. */
+export function wireKeys<F extends Fields>(fields: F): (keyof F & string)[] {
+  return Object.keys(fields).filter((key) => fields[key]!.wire !== undefined);
+}
+
+/** One field's wire value; a field the program left unset is `cleared` when asked for, else absent. */
+export function wireValue(field: Field, value: unknown, cleared = false): unknown {
+  if (value === undefined) return cleared ? field.cleared : undefined;
+  return (field.toWire ?? toWire)(value);
+}
+
+/**
+ * The wire body of `keys` (default: every wire field): `{ wire_name: value }`. With `cleared`, a field the
+ * program stopped setting carries the value that restores the API default (a PATCH of only what changed).
+ */
+export function wireOf<F extends Fields>(fields: F, inputs: object, options: { keys?: readonly (keyof F & string)[]; cleared?: boolean } = {}): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const key of options.keys ?? wireKeys(fields)) {
+    const field = fields[key]!;
+    const value = wireValue(field, (inputs as RawInputs)[key], options.cleared);
+    if (value !== undefined) out[field.wire!] = value;
+  }
+  return out;
+}
+
+/**
+ * The live values of the wire fields read from a wire object, as inputs: `keys` (default every wire field,
+ * less those left to the API while `stored` leaves them unset). A field the API does not report, or reports
+ * as null, is its `cleared` value (the API default) mapped back, or absent when it has none.
+ */
+export function inputsFromWire<F extends Fields>(
+  fields: F,
+  live: object,
+  options: { stored?: object; keys?: readonly (keyof F & string)[] } = {},
+): Partial<InputsOf<F>> {
+  const out: RawInputs = {};
+  const stored = (options.stored ?? {}) as RawInputs;
+  const keys = options.keys ?? wireKeys(fields).filter((key) => !(fields[key]!.unmanagedWhenUnset && stored[key] === undefined));
+  for (const key of keys) {
+    const field = fields[key]!;
+    const value = (live as RawInputs)[field.wire!] ?? field.cleared;
+    if (value !== undefined && value !== null) out[key] = (field.fromWire ?? fromWire)(value);
+  }
+  return out as Partial<InputsOf<F>>;
+}
+
+/** Whether a live wire object already holds what `inputs` ask for, in every wire field they manage. */
+export function sameWire<F extends Fields>(fields: F, inputs: object, live: object): boolean {
+  const keys = wireKeys(fields);
+  const asLive = { ...inputs, ...inputsFromWire(fields, live, { stored: inputs }) };
+  return changedFields(fields, asLive, inputs).changed.every((key) => !keys.includes(key));
+}
+
+/** Drops `undefined` members (Pulumi state cannot hold them). */
+function compactObject(value: RawInputs): RawInputs {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined));
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Clients
+
+/** A client, or a function giving one (the default client is made on first use, from the configuration then). */
+export type ClientSource = CloudflareClient | (() => CloudflareClient);
+
+export function clientOf(source: ClientSource): CloudflareClient {
+  return typeof source === "function" ? source() : source;
+}
