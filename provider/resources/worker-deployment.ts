@@ -26,36 +26,8 @@ import {
   type Scope,
 } from "../cloudflare";
 import { DEPLOYMENT_MAX_VERSIONS, DEPLOYMENT_MESSAGE_MAX_BYTES } from "../cloudflare/schemas";
-import {
-  checkScope,
-  compact,
-  diffByTable,
-  diffResult,
-  failuresFrom,
-  scopeOf,
-  scriptResourceId,
-  type CheckFailure,
-  type DiffField,
-  type ScopeInputs,
-} from "./common";
-
-export interface DeploymentVersionInput {
-  versionId: string;
-  percentage: number;
-}
-
-export interface WorkerDeploymentInputs extends ScopeInputs {
-  versions?: DeploymentVersionInput[];
-  message?: string;
-  force?: boolean;
-}
-
-export interface WorkerDeploymentOutputs extends WorkerDeploymentInputs {
-  deploymentId?: string;
-  createdOn?: string;
-}
-
-const INPUT_KEYS = new Set(["accountId", "scriptName", "dispatchNamespace", "versions", "message", "force", "deploymentId", "createdOn", "__provider"]);
+import { compact, scopeOf, scriptResourceId } from "./common";
+import { SCRIPT_SCOPE_FIELDS, booleanSchema, changedFields, checkWith, clientOf, defineFields, diffWith, flag, type ClientSource, type InputsOf } from "./fields";
 
 /** The API's "versions secret edit" annotation: versions made by PUT/DELETE …/secrets. */
 const SECRET_TRIGGER = "secret";
@@ -81,13 +53,29 @@ function normaliseVersions(value: unknown): unknown {
   return [...(value as DeploymentVersionInput[])].map((v) => ({ versionId: v.versionId, percentage: v.percentage })).sort((a, b) => (a.versionId < b.versionId ? -1 : a.versionId > b.versionId ? 1 : 0));
 }
 
-export const WORKER_DEPLOYMENT_DIFF: Record<string, DiffField> = {
-  accountId: { kind: "replace" },
-  scriptName: { kind: "replace" },
-  versions: { kind: "update", normalise: normaliseVersions },
-  message: { kind: "update" },
-  force: { kind: "update", normalise: (v) => v === true },
-};
+export const WORKER_DEPLOYMENT_FIELDS = defineFields({
+  accountId: SCRIPT_SCOPE_FIELDS.accountId,
+  // Not an input: named so that check says why.
+  dispatchNamespace: { schema: z.undefined(), diff: "ignore", reason: "versions and deployments exist for Workers of the account only; remove it" },
+  scriptName: SCRIPT_SCOPE_FIELDS.scriptName,
+  /** One version at 100, or two whose percentages add up to 100. */
+  versions: { schema: deploymentVersionsSchema, diff: "update", normalise: normaliseVersions, required: "required, e.g. [{ versionId: version.versionId, percentage: 100 }]" },
+  /** `workers/message` of each deployment this resource makes. */
+  message: {
+    schema: z.string().refine((m) => Buffer.byteLength(m) <= DEPLOYMENT_MESSAGE_MAX_BYTES, `at most ${DEPLOYMENT_MESSAGE_MAX_BYTES} bytes`).optional(),
+    diff: "update",
+  },
+  /** Deploy even where the API would block it (a rollback over changed secrets). */
+  force: { schema: booleanSchema.optional(), diff: "update", normalise: flag },
+  /** The deployment this resource made last, and when. */
+  deploymentId: { schema: z.string().optional(), diff: "ignore", computed: true },
+  createdOn: { schema: z.string().optional(), diff: "ignore", computed: true },
+});
+const FIELDS = WORKER_DEPLOYMENT_FIELDS;
+
+export type WorkerDeploymentInputs = InputsOf<typeof FIELDS>;
+export type WorkerDeploymentOutputs = WorkerDeploymentInputs;
+export type DeploymentVersionInput = WorkerDeploymentInputs["versions"][number];
 
 function describe(scope: Scope, name: string): string {
   return `WorkerDeployment of Worker "${name}" in account ${scope.accountId}`;
@@ -122,7 +110,7 @@ function explained(scope: Scope, name: string, error: unknown): unknown {
 
 async function deploy(client: CloudflareClient, scope: Scope, name: string, inputs: WorkerDeploymentInputs): Promise<Deployment> {
   try {
-    return await createDeployment(client, scope, name, { versions: inputs.versions ?? [], message: inputs.message, force: inputs.force });
+    return await createDeployment(client, scope, name, { versions: inputs.versions, message: inputs.message, force: inputs.force });
   } catch (error) {
     throw explained(scope, name, error);
   }
@@ -143,48 +131,24 @@ async function onlySecretEditsSince(client: CloudflareClient, scope: Scope, name
   return bySecret && (ourItem === undefined || ourItem.number < liveItem.number);
 }
 
-export function makeWorkerDeploymentProvider(client: () => CloudflareClient = getDefaultClient) {
+export function makeWorkerDeploymentProvider(source: ClientSource = getDefaultClient) {
+  const client = () => clientOf(source);
   return {
-    async check(_olds: WorkerDeploymentInputs, news: WorkerDeploymentInputs): Promise<dynamic.CheckResult<WorkerDeploymentInputs>> {
-      const failures: CheckFailure[] = [];
-      for (const key of Object.keys(news)) {
-        if (!INPUT_KEYS.has(key)) failures.push({ property: key, reason: `${key}: not an input of WorkerDeployment; check the spelling` });
-      }
-      if (news.dispatchNamespace !== undefined) {
-        failures.push({ property: "dispatchNamespace", reason: "dispatchNamespace: versions and deployments exist for Workers of the account only; remove it" });
-      }
-      const scope = checkScope({ ...news, dispatchNamespace: undefined }, failures);
-      if (news.versions === undefined) failures.push({ property: "versions", reason: "versions: required, e.g. [{ versionId: version.versionId, percentage: 100 }]" });
-      else {
-        const parsed = deploymentVersionsSchema.safeParse(news.versions);
-        if (!parsed.success) failures.push(...failuresFrom(parsed.error, ["versions"]));
-      }
-      if (news.message !== undefined && (typeof news.message !== "string" || Buffer.byteLength(news.message) > DEPLOYMENT_MESSAGE_MAX_BYTES)) {
-        failures.push({ property: "message", reason: `message: a string of at most ${DEPLOYMENT_MESSAGE_MAX_BYTES} bytes` });
-      }
-      if (news.force !== undefined && typeof news.force !== "boolean") failures.push({ property: "force", reason: "force: expected true or false" });
-      if (failures.length > 0) return { inputs: news, failures };
-      const { deploymentId: _id, createdOn: _on, ...inputs } = { ...news, ...scope } as WorkerDeploymentOutputs;
-      return { inputs };
-    },
-
-    async diff(_id: string, olds: WorkerDeploymentOutputs, news: WorkerDeploymentInputs): Promise<dynamic.DiffResult> {
-      return diffResult(diffByTable(WORKER_DEPLOYMENT_DIFF, olds as Record<string, unknown>, news as Record<string, unknown>));
-    },
+    check: checkWith("WorkerDeployment", FIELDS),
+    diff: diffWith(FIELDS),
 
     async create(inputs: WorkerDeploymentInputs): Promise<dynamic.CreateResult<WorkerDeploymentOutputs>> {
       const scope = scopeOf(inputs);
-      const name = inputs.scriptName!;
-      const deployment = await deploy(client(), scope, name, inputs);
-      return { id: scriptResourceId(scope, name, "deployment"), outs: compact({ ...inputs, ...deploymentOutputs(deployment) }) };
+      const deployment = await deploy(client(), scope, inputs.scriptName, inputs);
+      return { id: scriptResourceId(scope, inputs.scriptName, "deployment"), outs: compact({ ...inputs, ...deploymentOutputs(deployment) }) };
     },
 
-    async read(id: string, props: WorkerDeploymentOutputs): Promise<dynamic.ReadResult<WorkerDeploymentOutputs>> {
+    async read(id: string, props?: WorkerDeploymentOutputs): Promise<dynamic.ReadResult<WorkerDeploymentOutputs>> {
+      if (!props) return {};
       const scope = scopeOf(props);
-      const name = props.scriptName!;
       let deployments: Deployment[];
       try {
-        deployments = await listDeployments(client(), scope, name);
+        deployments = await listDeployments(client(), scope, props.scriptName);
       } catch (error) {
         if (isNotFound(error)) return {};
         throw error;
@@ -193,24 +157,23 @@ export function makeWorkerDeploymentProvider(client: () => CloudflareClient = ge
       if (live === undefined) return {};
       if (live.id === props.deploymentId) return { id, props };
       const versions = liveVersions(live);
-      if (await onlySecretEditsSince(client(), scope, name, props.versions ?? [], versions)) return { id, props };
+      if (await onlySecretEditsSince(client(), scope, props.scriptName, props.versions, versions)) return { id, props };
       return { id, props: compact({ ...props, versions, ...deploymentOutputs(live) }) };
     },
 
     async update(_id: string, olds: WorkerDeploymentOutputs, news: WorkerDeploymentInputs): Promise<dynamic.UpdateResult<WorkerDeploymentOutputs>> {
-      const { changed } = diffByTable(WORKER_DEPLOYMENT_DIFF, olds as Record<string, unknown>, news as Record<string, unknown>);
+      const { changed } = changedFields(FIELDS, olds, news);
       if (changed.every((key) => key === "force")) {
         return { outs: compact({ ...news, deploymentId: olds.deploymentId, createdOn: olds.createdOn }) };
       }
-      const scope = scopeOf(news);
-      const deployment = await deploy(client(), scope, news.scriptName!, news);
+      const deployment = await deploy(client(), scopeOf(news), news.scriptName, news);
       return { outs: compact({ ...news, ...deploymentOutputs(deployment) }) };
     },
 
     async delete(): Promise<void> {
       // Deleting the resource leaves the Worker serving what it serves: there is no "undeploy".
     },
-  };
+  } satisfies dynamic.ResourceProvider<WorkerDeploymentInputs, WorkerDeploymentOutputs>;
 }
 
 export const workerDeploymentProvider = makeWorkerDeploymentProvider();

@@ -38,7 +38,7 @@ async function version(n: number, extra: Partial<WorkerVersionInputs> = {}): Pro
   return (await workerVersionProvider.create(checked.inputs!)).outs!;
 }
 
-async function checkedDeployment(inputs: WorkerDeploymentInputs): Promise<WorkerDeploymentInputs> {
+async function checkedDeployment(inputs: Partial<WorkerDeploymentInputs>): Promise<WorkerDeploymentInputs> {
   const result = await workerDeploymentProvider.check({}, { accountId: ACCOUNT, scriptName: "api", ...inputs });
   expect(result.failures ?? []).toEqual([]);
   return result.inputs!;
