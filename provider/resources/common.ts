@@ -123,7 +123,7 @@ function sortKeys(value: unknown): unknown {
 }
 
 /** Drops `undefined` members (Pulumi state cannot hold them). */
-export function compact<T extends Record<string, unknown>>(value: T): T {
+export function compact<T extends object>(value: T): T {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
 }
 

@@ -77,8 +77,16 @@ export interface Field {
   secret?: boolean;
   /** Set by check or the lifecycle, not by the program: allowed as a key, never validated, dropped before the resource's own check. */
   computed?: boolean;
+  /** Checked by the resource's own rules (the code, the assets): the schema gives the type only. */
+  ownCheck?: boolean;
   /** Left to the API while unset: not compared, and not read back, until the program sets it. */
   unmanagedWhenUnset?: boolean;
+  /**
+   * How a read takes the field back from the live wire object: "live" (default), "whenSet" (only when the
+   * program sets it; else the API's choice stays unreported), "never" (the API cannot report it: the stored
+   * value stays), "own" (the resource maps it itself).
+   */
+  read?: "live" | "whenSet" | "never" | "own";
 }
 
 export type Fields = Record<string, Field>;
@@ -173,7 +181,7 @@ export function checkWith<F extends Fields>(
           continue;
         }
       }
-      failures.push(...checkField(key, field, value, news));
+      if (!field.ownCheck) failures.push(...checkField(key, field, value, news));
     }
     // The resource's own rules run even after a field failed, so one preview shows every problem.
     await refine?.(inputs as InputsOf<F>, { olds: (olds ?? {}) as Partial<InputsOf<F>>, news, failures });
@@ -223,6 +231,15 @@ export function changedFields<F extends Fields>(fields: F, olds: object, news: o
     }
   }
   return { changed, replaces };
+}
+
+/** The diff table derived from the field table: each compared field's kind and normaliser (for tests and docs). */
+export function diffTable<F extends Fields>(fields: F): Record<string, { kind: "replace" | "update"; normalise?: (value: unknown) => unknown }> {
+  return Object.fromEntries(
+    Object.entries(fields)
+      .filter(([, field]) => field.diff !== "ignore")
+      .map(([key, field]) => [key, { kind: field.diff as "replace" | "update", normalise: field.normalise }]),
+  );
 }
 
 /** `diff` derived from the table. Fields not in it (outputs the API measures, `__provider`) never diff. */
@@ -279,9 +296,10 @@ export function wireOf<F extends Fields>(fields: F, inputs: object, options: { k
 }
 
 /**
- * The live values of the wire fields read from a wire object, as inputs: `keys` (default every wire field,
- * less those left to the API while `stored` leaves them unset). A field the API does not report, or reports
- * as null, is its `cleared` value (the API default) mapped back, or absent when it has none.
+ * The live values of the wire fields read from a wire object, as inputs: `keys` (default: every wire field
+ * the API reports back). A value the API omits or gives as null is the field's `cleared` value (its API
+ * default). With `stored` (the resource's state), a field left to the API stays unset while its live value
+ * is (canonically) absent or the field is read only when set.
  */
 export function inputsFromWire<F extends Fields>(
   fields: F,
@@ -289,12 +307,16 @@ export function inputsFromWire<F extends Fields>(
   options: { stored?: object; keys?: readonly (keyof F & string)[] } = {},
 ): Partial<InputsOf<F>> {
   const out: RawInputs = {};
-  const stored = (options.stored ?? {}) as RawInputs;
-  const keys = options.keys ?? wireKeys(fields).filter((key) => !(fields[key]!.unmanagedWhenUnset && stored[key] === undefined));
+  const stored = options.stored as RawInputs | undefined;
+  const keys = options.keys ?? wireKeys(fields).filter((key) => fields[key]!.read !== "never" && fields[key]!.read !== "own");
   for (const key of keys) {
     const field = fields[key]!;
+    const unset = stored !== undefined && stored[key] === undefined;
+    if (unset && (field.unmanagedWhenUnset || field.read === "whenSet")) continue;
     const value = (live as RawInputs)[field.wire!] ?? field.cleared;
-    if (value !== undefined && value !== null) out[key] = (field.fromWire ?? fromWire)(value);
+    const mapped = (field.fromWire ?? fromWire)(value ?? undefined);
+    if (unset && canonical(field, mapped) === undefined) continue;
+    out[key] = mapped;
   }
   return out as Partial<InputsOf<F>>;
 }
@@ -312,7 +334,20 @@ function compactObject(value: RawInputs): RawInputs {
 }
 
 // ---------------------------------------------------------------------------------------------------------
-// Clients
+// Providers and clients
+
+/**
+ * The provider object of a resource: the dynamic-provider methods, check taking what a program sent and the
+ * others the checked inputs. Written out so each resource's `makeXProvider` declares its return type.
+ */
+export interface ProviderOf<Inputs, Outputs> {
+  check(olds: RawInputs | undefined, news: RawInputs): Promise<dynamic.CheckResult<Inputs>>;
+  diff(id: string, olds: Outputs, news: Inputs): Promise<dynamic.DiffResult>;
+  create(inputs: Inputs): Promise<dynamic.CreateResult<Outputs>>;
+  read(id: string, props?: Outputs): Promise<dynamic.ReadResult<Outputs>>;
+  update(id: string, olds: Outputs, news: Inputs): Promise<dynamic.UpdateResult<Outputs>>;
+  delete(id: string, props: Outputs): Promise<void>;
+}
 
 /** A client, or a function giving one (the default client is made on first use, from the configuration then). */
 export type ClientSource = CloudflareClient | (() => CloudflareClient);

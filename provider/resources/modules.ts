@@ -5,6 +5,7 @@
 import { createHash } from "node:crypto";
 import { readFileSync, statSync } from "node:fs";
 import { resolve } from "node:path";
+import { z } from "zod";
 import type { WorkerModule } from "../cloudflare";
 import type { CheckFailure } from "./common";
 
@@ -41,11 +42,16 @@ const MODULE_NAME_MAX_LENGTH = 255;
 /** The multipart part that carries the upload metadata: no module can have its name. */
 const RESERVED_PART_NAME = "metadata";
 
-export interface ModuleInput {
-  content?: string;
-  path?: string;
-  type?: string;
-}
+/**
+ * A module as the program gives it: inline `content` or a file `path`, and its `type` (inferred from the
+ * extension when omitted). The shape gives the type; `loadModules` checks it, with messages naming the module.
+ */
+export const moduleInputSchema = z.strictObject({
+  content: z.string().optional(),
+  path: z.string().optional(),
+  type: z.enum(Object.keys(MODULE_TYPES) as [ModuleType, ...ModuleType[]]).optional(),
+});
+export type ModuleInput = z.infer<typeof moduleInputSchema>;
 
 export interface CodeInputs {
   content?: string;

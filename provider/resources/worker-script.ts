@@ -30,6 +30,7 @@ import {
   type Script,
   type ScriptSettings,
   type UploadMetadata,
+  type WireBinding,
   type WorkerModule,
 } from "../cloudflare";
 import {
@@ -40,23 +41,36 @@ import {
   migrationsInputSchema,
   placementSchema,
   usageModelSchema,
+  type BindingType,
 } from "../cloudflare/schemas";
-import { annotationsToWire, fromWire, toWire } from "./case";
+import { annotationsToWire, fromWire } from "./case";
+import { compact, scopeOf, scriptResourceId } from "./common";
 import {
-  checkScope,
-  compact,
-  diffByTable,
-  diffResult,
-  failuresFrom,
+  ADOPT_FIELD,
+  SCRIPT_SCOPE_FIELDS,
+  booleanSchema,
+  changedFields,
+  checkWith,
+  clientOf,
+  defineFields,
+  diffTable,
+  diffWith,
+  flag,
+  inputsFromWire,
   keepStoredWhenSame,
-  scopeOf,
-  scriptResourceId,
-  type CheckFailure,
-  type DiffField,
-  type ScopeInputs,
-} from "./common";
-import { contentHash, loadModules, type CodeInputs } from "./modules";
+  wireKeys,
+  wireNormalised,
+  wireOf,
+  wireValue,
+  type CheckContext,
+  type ClientSource,
+  type ProviderOf,
+  type InputsOf,
+} from "./fields";
+import { contentHash, loadModules, moduleInputSchema, type CodeInputs } from "./modules";
 import {
+  DEFAULT_USAGE_MODEL,
+  isSecretBinding,
   normaliseBindings,
   normaliseOptionalObject,
   normalisePlacement,
@@ -68,40 +82,110 @@ import {
   assetsAfterRead,
   assetsChange,
   assetsDiffKey,
+  assetsInputSchema,
   assetsState,
   checkAssets,
   deployAssets,
   describeAssetsChange,
   loadAssets,
-  type AssetsInput,
   type AssetsState,
 } from "./assets";
 
 type Json = Record<string, unknown>;
 
-export interface WorkerScriptInputs extends ScopeInputs, CodeInputs {
-  bindings?: Json[];
-  compatibilityDate?: string;
-  compatibilityFlags?: string[];
-  placement?: Json;
-  limits?: { cpuMs?: number };
-  usageModel?: string;
-  migrations?: Json;
-  annotations?: { workersMessage?: string; workersTag?: string };
-  keepBindings?: string[];
-  adopt?: boolean;
-  force?: boolean;
+/** By default, secrets set through the secrets endpoints (WorkerSecret, `wrangler secret put`) survive code changes. */
+export const DEFAULT_KEEP_BINDINGS: readonly string[] = SECRET_BINDING_TYPES;
+
+const limitsInputSchema = z.strictObject({ cpuMs: z.number().int().positive().optional() });
+const annotationsInputSchema = z.strictObject({
+  workersMessage: z.string().max(100).optional(),
+  workersTag: z.string().max(25).optional(),
+});
+const flagsSchema = z.array(z.string().min(1).regex(/^[A-Za-z0-9_]+$/, "a compatibility flag uses letters, digits and '_'"));
+const keepBindingsSchema = z.array(z.enum(BINDING_TYPES as [BindingType, ...BindingType[]]));
+/** Placement as a program writes it: what the server measures (`last_analyzed_at`, `status`) is not an input. */
+const placementInputSchema = placementSchema.omit({ last_analyzed_at: true, status: true }).strict();
+
+/**
+ * Every input of WorkerScript, once. The fields with a wire name are the versioned configuration: sent in a
+ * full upload, patched one by one through …/settings (`cleared` restores the API default of a removed one),
+ * and read back from …/settings.
+ */
+export const WORKER_SCRIPT_FIELDS = defineFields({
+  ...SCRIPT_SCOPE_FIELDS,
+  /** The Worker as a single ES module (uploaded as `worker.js`, or as `mainModule` when given). */
+  content: { schema: z.string().optional(), diff: "ignore", ownCheck: true },
+  /** The Worker as several modules, keyed by module name; `mainModule` names the entry point. */
+  modules: { schema: z.record(z.string(), moduleInputSchema).optional(), diff: "ignore", ownCheck: true },
+  mainModule: { schema: z.string().optional(), diff: "ignore", ownCheck: true },
+  /** Set by check: the hash of the code (modules and main module), so the diff sees a change in a module file. */
+  contentHash: { schema: z.string().optional(), diff: "update", computed: true },
+  /** Bindings; secret values here are stored as Pulumi secrets, but prefer WorkerSecret for secrets. */
+  bindings: {
+    schema: bindingInputListSchema.optional(),
+    shape: "wire",
+    diff: "update",
+    wire: "bindings",
+    cleared: [],
+    normalise: wireNormalised(normaliseBindings),
+    read: "own",
+  },
+  compatibilityDate: { schema: compatibilityDateSchema.optional(), diff: "update", wire: "compatibility_date", read: "whenSet" },
+  compatibilityFlags: { schema: flagsSchema.optional(), diff: "update", wire: "compatibility_flags", cleared: [], normalise: normaliseStringSet },
+  placement: {
+    schema: placementInputSchema.optional(),
+    shape: "wire",
+    diff: "update",
+    wire: "placement",
+    cleared: {},
+    normalise: wireNormalised(normalisePlacement),
+    fromWire: (value) => fromWire(normalisePlacement(value) ?? {}),
+  },
+  limits: {
+    schema: limitsInputSchema.optional(),
+    diff: "update",
+    wire: "limits",
+    cleared: {},
+    normalise: wireNormalised(normaliseOptionalObject),
+    fromWire: (value) => fromWire(value ?? {}),
+    read: "whenSet",
+  },
+  usageModel: { schema: usageModelSchema.optional(), diff: "update", wire: "usage_model", cleared: DEFAULT_USAGE_MODEL, normalise: normaliseUsageModel },
+  migrations: {
+    schema: migrationsInputSchema.optional(),
+    shape: "wire",
+    diff: "update",
+    wire: "migrations",
+    normalise: wireNormalised(normaliseOptionalObject),
+    read: "never",
+  },
+  /** Annotations of the versions this resource creates (`workers/message`, `workers/tag`). */
+  annotations: {
+    schema: annotationsInputSchema.optional(),
+    diff: "update",
+    wire: "annotations",
+    toWire: annotationsToWire,
+    normalise: (v) => normaliseOptionalObject(annotationsToWire(v)),
+    read: "never",
+  },
+  /** Binding types carried over from the previous version on every change. Default: the secret types, so WorkerSecrets survive code changes. */
+  keepBindings: { schema: keepBindingsSchema.optional(), diff: "update", normalise: (v) => normaliseStringSet(v ?? DEFAULT_KEEP_BINDINGS) },
+  /** Take over a Worker that already exists instead of failing. Its secrets and script-level settings are kept. */
+  adopt: ADOPT_FIELD,
+  /** Delete even when other Workers still bind to this one. */
+  force: { schema: booleanSchema.optional(), diff: "update", normalise: flag },
   /** Read the newest version after each write to report versionNumber (one more API call per change). */
-  trackVersion?: boolean;
-  /** Set by check: the hash of the code, so the diff sees a change in a module file. */
-  contentHash?: string;
+  trackVersion: { schema: booleanSchema.optional(), diff: "update", normalise: flag },
   /** Static assets: a directory uploaded beside (or instead of) the code. */
-  assets?: AssetsInput;
+  assets: { schema: assetsInputSchema.optional(), diff: "ignore", ownCheck: true },
   /** Set by check: the assets' hash and per-file map (the diff decides on the hash). */
-  assetsState?: AssetsState;
+  assetsState: { schema: z.custom<AssetsState>().optional(), diff: "update", computed: true, normalise: assetsDiffKey },
   /** Set by check: "2 added, 1 changed, 0 removed (…)" against the previous deployment, for the preview. */
-  assetsChanges?: string;
-}
+  assetsChanges: { schema: z.string().optional(), diff: "ignore", computed: true },
+});
+const FIELDS = WORKER_SCRIPT_FIELDS;
+
+export type WorkerScriptInputs = InputsOf<typeof FIELDS>;
 
 export interface WorkerScriptOutputs extends WorkerScriptInputs {
   etag?: string;
@@ -112,94 +196,27 @@ export interface WorkerScriptOutputs extends WorkerScriptInputs {
   modifiedOn?: string;
 }
 
-/** By default, secrets set through the secrets endpoints (WorkerSecret, `wrangler secret put`) survive code changes. */
-export const DEFAULT_KEEP_BINDINGS: readonly string[] = SECRET_BINDING_TYPES;
+/** The versioned configuration fields: those with a wire name. */
+type ConfigField = "bindings" | "compatibilityDate" | "compatibilityFlags" | "placement" | "limits" | "usageModel" | "migrations" | "annotations";
+const CONFIG_FIELDS = wireKeys(FIELDS) as ConfigField[];
+const isConfigField = (field: string): field is ConfigField => (CONFIG_FIELDS as string[]).includes(field);
 
-const INPUT_KEYS = new Set([
-  "accountId", "scriptName", "dispatchNamespace", "content", "modules", "mainModule", "bindings",
-  "compatibilityDate", "compatibilityFlags", "placement", "limits", "usageModel", "migrations", "annotations",
-  "keepBindings", "adopt", "force", "trackVersion", "contentHash", "assets", "assetsState", "assetsChanges", "__provider",
-]);
+/** What each input does to the resource when it changes, derived from the field table. */
+export const WORKER_SCRIPT_DIFF = diffTable(FIELDS);
 
-const limitsInputSchema = z.strictObject({ cpuMs: z.number().int().positive().optional() });
-const annotationsInputSchema = z.strictObject({
-  workersMessage: z.string().max(100).optional(),
-  workersTag: z.string().max(25).optional(),
-});
-const flagsSchema = z.array(z.string().min(1).regex(/^[A-Za-z0-9_]+$/, "a compatibility flag uses letters, digits and '_'"));
-const keepBindingsSchema = z.array(z.enum(BINDING_TYPES as [string, ...string[]]));
-
-function keepTypes(inputs: WorkerScriptInputs): readonly string[] {
+function keepTypes(inputs: Pick<WorkerScriptInputs, "keepBindings">): readonly string[] {
   return inputs.keepBindings ?? DEFAULT_KEEP_BINDINGS;
 }
 
-function wireBindings(inputs: WorkerScriptInputs): Json[] {
-  return toWire<Json[]>(inputs.bindings ?? []);
+function wireBindings(inputs: Pick<WorkerScriptInputs, "bindings">): WireBinding[] {
+  return wireValue(FIELDS.bindings, inputs.bindings ?? []) as WireBinding[];
 }
 
-/** Configuration fields, their wire names, and the value that restores the API default when a field is removed. */
-const CONFIG_FIELDS = {
-  bindings: { wire: "bindings", cleared: [] as unknown },
-  compatibilityDate: { wire: "compatibility_date", cleared: undefined },
-  compatibilityFlags: { wire: "compatibility_flags", cleared: [] },
-  placement: { wire: "placement", cleared: {} },
-  limits: { wire: "limits", cleared: {} },
-  usageModel: { wire: "usage_model", cleared: "standard" },
-  migrations: { wire: "migrations", cleared: undefined },
-  annotations: { wire: "annotations", cleared: undefined },
-} as const;
-type ConfigField = keyof typeof CONFIG_FIELDS;
-
-const wireNormalised = (normalise: (v: unknown) => unknown) => (value: unknown) => normalise(toWire(value));
-
-/** What each input does to the resource when it changes. Fields not listed (outputs the API measures) never diff. */
-export const WORKER_SCRIPT_DIFF: Record<string, DiffField> = {
-  accountId: { kind: "replace" },
-  dispatchNamespace: { kind: "replace" },
-  scriptName: { kind: "replace" },
-  contentHash: { kind: "update" },
-  bindings: { kind: "update", normalise: wireNormalised(normaliseBindings) },
-  compatibilityDate: { kind: "update" },
-  compatibilityFlags: { kind: "update", normalise: normaliseStringSet },
-  placement: { kind: "update", normalise: wireNormalised(normalisePlacement) },
-  limits: { kind: "update", normalise: wireNormalised(normaliseOptionalObject) },
-  usageModel: { kind: "update", normalise: normaliseUsageModel },
-  migrations: { kind: "update", normalise: wireNormalised(normaliseOptionalObject) },
-  annotations: { kind: "update", normalise: (v) => normaliseOptionalObject(annotationsToWire(v)) },
-  keepBindings: { kind: "update", normalise: (v) => normaliseStringSet(v ?? DEFAULT_KEEP_BINDINGS) },
-  adopt: { kind: "update", normalise: (v) => v === true },
-  force: { kind: "update", normalise: (v) => v === true },
-  trackVersion: { kind: "update", normalise: (v) => v === true },
-  assetsState: { kind: "update", normalise: assetsDiffKey },
-};
-
-async function checkInputs(olds: WorkerScriptInputs, news: WorkerScriptInputs): Promise<{ inputs: WorkerScriptInputs; failures: CheckFailure[] }> {
-  const failures: CheckFailure[] = [];
-  for (const key of Object.keys(news)) {
-    if (!INPUT_KEYS.has(key)) failures.push({ property: key, reason: `${key}: not an input of WorkerScript; check the spelling` });
-  }
-  const scope = checkScope(news, failures);
+/** The rules that span fields: the code, inherit bindings (ours to manage), the assets and their change. */
+async function checkCode(inputs: WorkerScriptInputs, { olds, news, failures }: CheckContext<typeof FIELDS>): Promise<void> {
   const assetsOnly = news.assets !== undefined && news.content === undefined && news.modules === undefined;
-  const code: ReturnType<typeof loadModules> = assetsOnly ? { failures: [] } : loadModules(news);
+  const code: ReturnType<typeof loadModules> = assetsOnly ? { failures: [] } : loadModules(news as CodeInputs);
   failures.push(...code.failures);
-
-  const field = <T>(property: string, schema: z.ZodType<T>, value: unknown, wire = false) => {
-    if (value === undefined) return;
-    const parsed = schema.safeParse(wire ? toWire(value) : value);
-    if (!parsed.success) failures.push(...failuresFrom(parsed.error, [property]));
-  };
-  field("bindings", bindingInputListSchema, news.bindings, true);
-  field("compatibilityDate", compatibilityDateSchema, news.compatibilityDate);
-  field("compatibilityFlags", flagsSchema, news.compatibilityFlags);
-  field("placement", placementSchema.omit({ last_analyzed_at: true, status: true }).strict(), news.placement, true);
-  field("limits", limitsInputSchema, news.limits);
-  field("usageModel", usageModelSchema, news.usageModel);
-  field("migrations", migrationsInputSchema, news.migrations, true);
-  field("annotations", annotationsInputSchema, news.annotations);
-  field("keepBindings", keepBindingsSchema, news.keepBindings);
-  field("adopt", z.boolean(), news.adopt);
-  field("force", z.boolean(), news.force);
-  field("trackVersion", z.boolean(), news.trackVersion);
   if (Array.isArray(news.bindings)) {
     news.bindings.forEach((b, i) => {
       if (b && typeof b === "object" && "type" in b && b.type === "inherit") {
@@ -207,11 +224,7 @@ async function checkInputs(olds: WorkerScriptInputs, news: WorkerScriptInputs): 
       }
     });
   }
-
-  const inputs: WorkerScriptInputs = { ...news, ...scope };
   if (code.modules) inputs.contentHash = contentHash(code.modules, code.mainModule);
-  delete inputs.assetsState;
-  delete inputs.assetsChanges;
   if (news.assets !== undefined) {
     const checked = await checkAssets(news.assets, "assets");
     failures.push(...checked.failures);
@@ -220,23 +233,16 @@ async function checkInputs(olds: WorkerScriptInputs, news: WorkerScriptInputs): 
       inputs.assetsChanges = describeAssetsChange(assetsChange(olds.assetsState, inputs.assetsState), inputs.assetsState);
     }
   }
-  return { inputs, failures };
 }
 
 /** The upload metadata for a full PUT: every configuration field of the inputs. Pure. */
 export function uploadMetadata(inputs: WorkerScriptInputs, mainModule: string): UploadMetadata {
-  return compact({
+  return {
     main_module: mainModule,
+    ...wireOf(FIELDS, inputs),
     bindings: wireBindings(inputs),
-    compatibility_date: inputs.compatibilityDate,
-    compatibility_flags: inputs.compatibilityFlags,
     keep_bindings: [...keepTypes(inputs)],
-    placement: toWire<Json | undefined>(inputs.placement),
-    limits: toWire<Json | undefined>(inputs.limits),
-    usage_model: inputs.usageModel,
-    migrations: toWire<UploadMetadata["migrations"]>(inputs.migrations),
-    annotations: annotationsToWire(inputs.annotations),
-  }) as UploadMetadata;
+  };
 }
 
 /**
@@ -244,25 +250,20 @@ export function uploadMetadata(inputs: WorkerScriptInputs, mainModule: string): 
  * Bindings replace the whole list on the server, so bindings of the kept types that this program does not
  * declare (secrets managed by WorkerSecret or wrangler) are carried over with `inherit`. Pure.
  */
-export function settingsPatch(inputs: WorkerScriptInputs, fields: ConfigField[], live?: ScriptSettings): Partial<ScriptSettings> {
-  const patch: Json = {};
-  for (const field of fields) {
-    const { wire, cleared } = CONFIG_FIELDS[field];
-    const value = field === "bindings" ? undefined : (inputs as Json)[field];
-    patch[wire] = value === undefined ? cleared : field === "annotations" ? annotationsToWire(value) : field === "compatibilityFlags" ? value : toWire(value);
-  }
+export function settingsPatch(inputs: Partial<WorkerScriptInputs>, fields: ConfigField[], live?: ScriptSettings): Partial<ScriptSettings> {
+  const patch: Partial<ScriptSettings> = wireOf(FIELDS, inputs, { keys: fields.filter((f) => f !== "bindings"), cleared: true });
   if (fields.includes("bindings")) {
     const declared = wireBindings(inputs);
-    const names = new Set(declared.map((b) => String(b.name)));
+    const names = new Set(declared.map((b) => b.name));
     const kept = (live?.bindings ?? [])
       .filter((b) => keepTypes(inputs).includes(b.type) && !names.has(b.name))
-      .map((b) => ({ type: "inherit", name: b.name }));
+      .map((b) => ({ type: "inherit" as const, name: b.name }));
     patch.bindings = [...declared, ...kept];
   }
-  return compact(patch) as Partial<ScriptSettings>;
+  return patch;
 }
 
-function scriptOutputs(script: Script | null | undefined): Partial<WorkerScriptOutputs> {
+function scriptOutputs(script: Partial<Script> | null | undefined): Partial<WorkerScriptOutputs> {
   if (!script) return {};
   return compact({
     etag: script.etag,
@@ -271,35 +272,6 @@ function scriptOutputs(script: Script | null | undefined): Partial<WorkerScriptO
     modifiedOn: script.modified_on,
     versionId: script.deployment_id,
   });
-}
-
-/**
- * The Worker's newest version, read only with `trackVersion`: writes other than a full upload do not report
- * the version they create, and reading it costs one call per change. The versions endpoints exist at account
- * scope only, not in dispatch namespaces.
- */
-async function latestVersion(scope: Scope, name: string, inputs: WorkerScriptInputs): Promise<Partial<WorkerScriptOutputs>> {
-  if (!inputs.trackVersion || scope.dispatchNamespace !== undefined) return {};
-  const { items } = await listVersions(getDefaultClient(), scope, name, { page: 1, perPage: 1 });
-  const newest = [...items].sort((a, b) => b.number - a.number)[0];
-  return newest ? { versionId: newest.id, versionNumber: newest.number } : {};
-}
-
-/** The live Worker (etag, handlers, dates), or undefined when it does not exist. */
-async function liveScript(scope: Scope, name: string): Promise<Script | undefined> {
-  const client = getDefaultClient();
-  if (scope.dispatchNamespace === undefined) return listedScript(client, scope.accountId, name);
-  try {
-    const detail = await getDispatchScript(client, scope, name);
-    return { ...(detail.script ?? {}), created_on: detail.created_on ?? detail.script?.created_on, modified_on: detail.modified_on ?? detail.script?.modified_on };
-  } catch (error) {
-    if (isNotFound(error)) return undefined;
-    throw error;
-  }
-}
-
-async function remember(scope: Scope, name: string, script: Partial<Script>): Promise<void> {
-  if (scope.dispatchNamespace === undefined) await rememberScript(scope.accountId, name, script);
 }
 
 function describeWorker(scope: Scope, name: string): string {
@@ -327,177 +299,197 @@ function codeOf(inputs: WorkerScriptInputs): { modules: WorkerModule[]; mainModu
   return { modules: code.modules, mainModule: code.mainModule!, hash };
 }
 
-async function writeCodeAndSettings(scope: Scope, inputs: WorkerScriptInputs, fields: ConfigField[], writeCode: boolean, knownSettings?: ScriptSettings) {
-  const client = getDefaultClient();
-  const name = inputs.scriptName!;
-  let script: Partial<Script> = {};
-  if (writeCode) {
-    const { modules, mainModule } = codeOf(inputs);
-    // Without an etag in the answer the old one is stale: leave it unknown and let the next read take the live one.
-    script = { etag: undefined, ...((await putScriptContent(client, scope, name, { mainModule, modules })) ?? {}) };
-  }
-  if (fields.length > 0) {
-    const live = fields.includes("bindings") ? (knownSettings ?? (await getSettings(client, scope, name))) : undefined;
-    await patchSettings(client, scope, name, settingsPatch(inputs, fields, live));
-  }
-  return script;
+async function remember(scope: Scope, name: string, script: Partial<Script>): Promise<void> {
+  if (scope.dispatchNamespace === undefined) await rememberScript(scope.accountId, name, script);
 }
 
-/**
- * A full upload (PUT …/scripts/{name}): the only write that carries assets. The assets go first (only what
- * the API lacks); an existing Worker's script-level settings are read and sent back, since a full upload is
- * authoritative for them.
- */
-async function fullUpload(scope: Scope, inputs: WorkerScriptInputs, mainModule: string | undefined, modules: WorkerModule[], exists: boolean): Promise<Script> {
-  const client = getDefaultClient();
-  const name = inputs.scriptName!;
-  const metadata: UploadMetadata = { ...uploadMetadata(inputs, mainModule ?? "") };
-  if (mainModule === undefined) delete metadata.main_module;
-  if (inputs.assets !== undefined) {
-    const local = await loadAssets(inputs.assets, inputs.assetsState?.hash);
-    const deployed = await deployAssets(scope, name, local);
-    metadata.assets = { jwt: deployed.jwt, config: deployed.config };
+export function makeWorkerScriptProvider(client: ClientSource = getDefaultClient): ProviderOf<WorkerScriptInputs, WorkerScriptOutputs> {
+  /**
+   * The Worker's newest version, read only with `trackVersion`: writes other than a full upload do not report
+   * the version they create, and reading it costs one call per change. The versions endpoints exist at account
+   * scope only, not in dispatch namespaces.
+   */
+  async function latestVersion(scope: Scope, inputs: WorkerScriptInputs): Promise<Partial<WorkerScriptOutputs>> {
+    if (!inputs.trackVersion || scope.dispatchNamespace !== undefined) return {};
+    const { items } = await listVersions(clientOf(client), scope, inputs.scriptName, { page: 1, perPage: 1 });
+    const newest = [...items].sort((a, b) => b.number - a.number)[0];
+    return newest ? { versionId: newest.id, versionNumber: newest.number } : {};
   }
-  if (exists) {
-    const live = await getScriptSettings(client, scope, name);
-    if (live.logpush !== undefined) metadata.logpush = live.logpush;
-    if (live.tail_consumers) metadata.tail_consumers = live.tail_consumers;
-  }
-  return uploadScript(client, scope, name, { metadata, modules });
-}
 
-export const workerScriptProvider = {
-  async check(olds: WorkerScriptInputs, news: WorkerScriptInputs): Promise<dynamic.CheckResult<WorkerScriptInputs>> {
-    const { inputs, failures } = await checkInputs(olds ?? {}, news);
-    return failures.length > 0 ? { inputs: news, failures } : { inputs };
-  },
-
-  async diff(_id: string, olds: WorkerScriptOutputs, news: WorkerScriptInputs): Promise<dynamic.DiffResult> {
-    return diffResult(diffByTable(WORKER_SCRIPT_DIFF, olds as Json, news as Json));
-  },
-
-  async create(inputs: WorkerScriptInputs): Promise<dynamic.CreateResult<WorkerScriptOutputs>> {
-    const scope = scopeOf(inputs);
-    const name = inputs.scriptName!;
-    const { modules, mainModule, hash } = codeOf(inputs);
-    // The one read before the write: nobody's Worker is overwritten by surprise.
-    const existing = await liveScript(scope, name);
-    let script: Partial<Script>;
-    if (existing && inputs.assets === undefined) {
-      // Compare with the live Worker: adopting writes only what differs; without adopt, a Worker identical to this
-      // program (our own earlier upload whose answer was lost, say) is taken as it is, and any other is refused.
-      const client = getDefaultClient();
-      const [settings, live] = await Promise.all([getSettings(client, scope, name), getScriptContent(client, scope, name)]);
-      const sameCode = contentHash(live.modules, live.mainModule) === hash;
-      const asLive = liveOutputs({ ...inputs, etag: existing.etag }, settings, existing);
-      const { changed } = diffByTable(WORKER_SCRIPT_DIFF, asLive as Json, inputs as Json);
-      const fields = changed.filter((f): f is ConfigField => f in CONFIG_FIELDS && (f === "bindings" || (inputs as Json)[f] !== undefined));
-      if (!inputs.adopt && !(sameCode && fields.length === 0)) throw alreadyExists(scope, name);
-      script = { ...existing, ...(await writeCodeAndSettings(scope, inputs, fields, !sameCode, settings)) };
-    } else if (existing && !inputs.adopt) {
-      throw alreadyExists(scope, name);
-    } else {
-      script = await fullUpload(scope, inputs, mainModule, modules, existing !== undefined);
-      if (!existing) markCreatedHere(scope.accountId, scope.dispatchNamespace, name);
-    }
-    await remember(scope, name, script);
-    const outs = { ...inputs, contentHash: hash, ...scriptOutputs(script as Script), ...(await latestVersion(scope, name, inputs)) };
-    return { id: scriptResourceId(scope, name), outs: compact(outs as Json) as WorkerScriptOutputs };
-  },
-
-  async read(id: string, props: WorkerScriptOutputs): Promise<dynamic.ReadResult<WorkerScriptOutputs>> {
-    const scope = scopeOf(props);
-    const name = props.scriptName!;
-    let settings: ScriptSettings;
+  /** The live Worker (etag, handlers, dates), or undefined when it does not exist. */
+  async function liveScript(scope: Scope, name: string): Promise<Script | undefined> {
+    const api = clientOf(client);
+    if (scope.dispatchNamespace === undefined) return listedScript(api, scope.accountId, name);
     try {
-      settings = await getSettings(getDefaultClient(), scope, name);
+      const detail = await getDispatchScript(api, scope, name);
+      return { ...(detail.script ?? {}), created_on: detail.created_on ?? detail.script?.created_on, modified_on: detail.modified_on ?? detail.script?.modified_on };
     } catch (error) {
-      if (isNotFound(error)) return {};
+      if (isNotFound(error)) return undefined;
       throw error;
     }
-    const script = await liveScript(scope, name);
-    if (!script) return {};
-    return { id, props: keepStoredWhenSame(WORKER_SCRIPT_DIFF, props as Json, liveOutputs(props, settings, script) as Json) as WorkerScriptOutputs };
-  },
+  }
 
-  async update(_id: string, olds: WorkerScriptOutputs, news: WorkerScriptInputs): Promise<dynamic.UpdateResult<WorkerScriptOutputs>> {
-    const scope = scopeOf(news);
-    const name = news.scriptName!;
-    const { changed } = diffByTable(WORKER_SCRIPT_DIFF, olds as Json, news as Json);
-    // The content hash covers the modules and the main module: any code change shows there.
-    const codeChanged = changed.includes("contentHash");
-    const fields = changed.filter((f): f is ConfigField => f in CONFIG_FIELDS);
-    const assetsChanged = changed.includes("assetsState");
-    if (!codeChanged && fields.length === 0 && !assetsChanged) {
-      return { outs: { ...olds, ...news } };
+  async function writeCodeAndSettings(scope: Scope, inputs: WorkerScriptInputs, fields: ConfigField[], writeCode: boolean, knownSettings?: ScriptSettings) {
+    const api = clientOf(client);
+    const name = inputs.scriptName;
+    let script: Partial<Script> = {};
+    if (writeCode) {
+      const { modules, mainModule } = codeOf(inputs);
+      // Without an etag in the answer the old one is stale: leave it unknown and let the next read take the live one.
+      script = { etag: undefined, ...((await putScriptContent(api, scope, name, { mainModule, modules })) ?? {}) };
     }
-    const code = codeChanged || assetsChanged ? codeOf(news) : undefined;
-    // Assets travel only in a full upload: when they change (or the code of a Worker with assets does), upload it all.
-    const script =
-      code && (assetsChanged || news.assets !== undefined || olds.assetsState !== undefined)
-        ? await fullUpload(scope, news, code.mainModule, code.modules, true)
-        : await writeCodeAndSettings(scope, news, fields, codeChanged);
-    await remember(scope, name, script);
-    const hash = code ? code.hash : news.contentHash;
-    const carried = { etag: codeChanged ? undefined : olds.etag, handlers: olds.handlers, createdOn: olds.createdOn, modifiedOn: olds.modifiedOn };
-    const outs = { ...news, contentHash: hash, ...carried, ...scriptOutputs(script as Script), ...(await latestVersion(scope, name, news)) };
-    return { outs: compact(outs as Json) as WorkerScriptOutputs };
-  },
+    if (fields.length > 0) {
+      const live = fields.includes("bindings") ? (knownSettings ?? (await getSettings(api, scope, name))) : undefined;
+      await patchSettings(api, scope, name, settingsPatch(inputs, fields, live));
+    }
+    return script;
+  }
 
-  async delete(_id: string, props: WorkerScriptOutputs): Promise<void> {
-    const scope = scopeOf(props);
-    const name = props.scriptName!;
-    try {
-      await deleteScript(getDefaultClient(), scope, name, { force: props.force === true });
-    } catch (error) {
-      if (isNotFound(error)) return;
-      if (error instanceof CloudflareApiError && error.status >= 400 && error.status < 500 && !props.force) {
-        throw new Error(
-          `Cannot delete ${describeWorker(scope, name)}: ${error.errors.map((e) => e.message).join("; ") || error.message}. ` +
-            `If other Workers still bind to it, remove those bindings first, or set force: true on this WorkerScript to delete it anyway.`,
-        );
+  /**
+   * A full upload (PUT …/scripts/{name}): the only write that carries assets. The assets go first (only what
+   * the API lacks); an existing Worker's script-level settings are read and sent back, since a full upload is
+   * authoritative for them.
+   */
+  async function fullUpload(scope: Scope, inputs: WorkerScriptInputs, mainModule: string | undefined, modules: WorkerModule[], exists: boolean): Promise<Script> {
+    const api = clientOf(client);
+    const name = inputs.scriptName;
+    const metadata: UploadMetadata = uploadMetadata(inputs, mainModule ?? "");
+    if (mainModule === undefined) delete metadata.main_module;
+    if (inputs.assets !== undefined) {
+      const local = await loadAssets(inputs.assets, inputs.assetsState?.hash);
+      const deployed = await deployAssets(scope, name, local, { client: api });
+      metadata.assets = { jwt: deployed.jwt, config: deployed.config };
+    }
+    if (exists) {
+      const live = await getScriptSettings(api, scope, name);
+      if (live.logpush !== undefined) metadata.logpush = live.logpush;
+      if (live.tail_consumers) metadata.tail_consumers = live.tail_consumers;
+    }
+    return uploadScript(api, scope, name, { metadata, modules });
+  }
+
+  return {
+    check: checkWith("WorkerScript", FIELDS, checkCode),
+    diff: diffWith(FIELDS),
+
+    async create(inputs) {
+      const scope = scopeOf(inputs);
+      const name = inputs.scriptName;
+      const { modules, mainModule, hash } = codeOf(inputs);
+      // The one read before the write: nobody's Worker is overwritten by surprise.
+      const existing = await liveScript(scope, name);
+      let script: Partial<Script>;
+      if (existing && inputs.assets === undefined) {
+        // Compare with the live Worker: adopting writes only what differs; without adopt, a Worker identical to this
+        // program (our own earlier upload whose answer was lost, say) is taken as it is, and any other is refused.
+        const api = clientOf(client);
+        const [settings, live] = await Promise.all([getSettings(api, scope, name), getScriptContent(api, scope, name)]);
+        const sameCode = contentHash(live.modules, live.mainModule) === hash;
+        const asLive = liveOutputs({ ...inputs, etag: existing.etag }, settings, existing);
+        const { changed } = changedFields(FIELDS, asLive, inputs);
+        const fields = changed.filter(isConfigField).filter((f) => f === "bindings" || inputs[f] !== undefined);
+        if (!inputs.adopt && !(sameCode && fields.length === 0)) throw alreadyExists(scope, name);
+        script = { ...existing, ...(await writeCodeAndSettings(scope, inputs, fields, !sameCode, settings)) };
+      } else if (existing && !inputs.adopt) {
+        throw alreadyExists(scope, name);
+      } else {
+        script = await fullUpload(scope, inputs, mainModule, modules, existing !== undefined);
+        if (!existing) markCreatedHere(scope.accountId, scope.dispatchNamespace, name);
       }
-      throw error;
-    } finally {
-      if (scope.dispatchNamespace === undefined) await forgetScript(scope.accountId, name);
-    }
-  },
-};
+      await remember(scope, name, script);
+      const outs: WorkerScriptOutputs = { ...inputs, contentHash: hash, ...scriptOutputs(script), ...(await latestVersion(scope, inputs)) };
+      return { id: scriptResourceId(scope, name), outs: compact(outs) };
+    },
+
+    async read(id, props) {
+      if (!props) return {};
+      const scope = scopeOf(props);
+      let settings: ScriptSettings;
+      try {
+        settings = await getSettings(clientOf(client), scope, props.scriptName);
+      } catch (error) {
+        if (isNotFound(error)) return {};
+        throw error;
+      }
+      const script = await liveScript(scope, props.scriptName);
+      if (!script) return {};
+      return { id, props: keepStoredWhenSame(FIELDS, props, liveOutputs(props, settings, script)) };
+    },
+
+    async update(_id, olds, news) {
+      const scope = scopeOf(news);
+      const { changed } = changedFields(FIELDS, olds, news);
+      // The content hash covers the modules and the main module: any code change shows there.
+      const codeChanged = changed.includes("contentHash");
+      const fields = changed.filter(isConfigField);
+      const assetsChanged = changed.includes("assetsState");
+      if (!codeChanged && fields.length === 0 && !assetsChanged) {
+        return { outs: { ...olds, ...news } };
+      }
+      const code = codeChanged || assetsChanged ? codeOf(news) : undefined;
+      // Assets travel only in a full upload: when they change (or the code of a Worker with assets does), upload it all.
+      const script =
+        code && (assetsChanged || news.assets !== undefined || olds.assetsState !== undefined)
+          ? await fullUpload(scope, news, code.mainModule, code.modules, true)
+          : await writeCodeAndSettings(scope, news, fields, codeChanged);
+      await remember(scope, news.scriptName, script);
+      const hash = code ? code.hash : news.contentHash;
+      const carried = { etag: codeChanged ? undefined : olds.etag, handlers: olds.handlers, createdOn: olds.createdOn, modifiedOn: olds.modifiedOn };
+      const outs: WorkerScriptOutputs = { ...news, contentHash: hash, ...carried, ...scriptOutputs(script), ...(await latestVersion(scope, news)) };
+      return { outs: compact(outs) };
+    },
+
+    async delete(_id, props) {
+      const scope = scopeOf(props);
+      const name = props.scriptName;
+      try {
+        await deleteScript(clientOf(client), scope, name, { force: props.force === true });
+      } catch (error) {
+        if (isNotFound(error)) return;
+        if (error instanceof CloudflareApiError && error.status >= 400 && error.status < 500 && !props.force) {
+          throw new Error(
+            `Cannot delete ${describeWorker(scope, name)}: ${error.errors.map((e) => e.message).join("; ") || error.message}. ` +
+              `If other Workers still bind to it, remove those bindings first, or set force: true on this WorkerScript to delete it anyway.`,
+          );
+        }
+        throw error;
+      } finally {
+        if (scope.dispatchNamespace === undefined) await forgetScript(scope.accountId, name);
+      }
+    },
+  } satisfies dynamic.ResourceProvider<WorkerScriptInputs, WorkerScriptOutputs>;
+}
+
+export const workerScriptProvider = makeWorkerScriptProvider();
 
 /**
  * Maps the live Worker onto the input keys, so that a refresh followed by a diff shows exactly what drifted.
- * Bindings of kept types that the program does not declare belong to WorkerSecret (or wrangler) and are left
- * out; declared secret bindings keep their stored value, which the API never returns. Fields the API cannot
- * report back (migrations, annotations) and fields the program leaves to the API (an unset compatibility date
- * or limits) keep their stored value. Changed code shows as a changed contentHash. Pure.
- * The etag, handlers and dates are taken from the live Worker only when its code changed.
+ * Each configuration field is read back as its table entry says (fields the API cannot report back, such as
+ * migrations and annotations, and fields the program leaves to the API keep their stored value). Bindings of
+ * kept types that the program does not declare belong to WorkerSecret (or wrangler) and are left out; declared
+ * secret bindings keep their stored value, which the API never returns. Changed code shows as a changed
+ * contentHash. The etag, handlers and dates are taken from the live Worker only when its code changed. Pure.
  */
 export function liveOutputs(props: WorkerScriptOutputs, settings: ScriptSettings, script: Script): WorkerScriptOutputs {
-  const declared = new Map(wireBindings(props).map((b) => [String(b.name), b]));
+  const declared = new Map(wireBindings(props).map((b) => [b.name, b]));
   const liveBindings = (settings.bindings ?? [])
     .filter((b) => declared.has(b.name) || !keepTypes(props).includes(b.type))
     .map((b) => {
       const mine = declared.get(b.name);
-      if (mine && mine.type === b.type && (SECRET_BINDING_TYPES as readonly string[]).includes(b.type)) return mine;
-      return b as Json;
+      return mine && mine.type === b.type && isSecretBinding(b) ? mine : b;
     });
   const out: WorkerScriptOutputs = {
     ...props,
-    bindings: props.bindings === undefined && liveBindings.length === 0 ? undefined : fromWire<Json[]>(liveBindings),
-    compatibilityFlags:
-      props.compatibilityFlags === undefined && (settings.compatibility_flags ?? []).length === 0 ? undefined : settings.compatibility_flags,
-    placement: props.placement === undefined && normalisePlacement(settings.placement) === undefined ? undefined : fromWire<Json>(normalisePlacement(settings.placement) ?? {}),
-    usageModel: props.usageModel === undefined && normaliseUsageModel(settings.usage_model) === undefined ? undefined : settings.usage_model,
+    ...inputsFromWire(FIELDS, settings, { stored: props }),
+    bindings: props.bindings === undefined && liveBindings.length === 0 ? undefined : (fromWire(liveBindings) as WorkerScriptInputs["bindings"]),
     // What the API measures is refreshed only with the code it describes, so a refresh of an unchanged
     // Worker changes no output at all (`pulumi preview --refresh --expect-no-changes` stays quiet).
     ...(props.etag === undefined || script.etag !== props.etag ? scriptOutputs(script) : {}),
   };
-  if (props.compatibilityDate !== undefined) out.compatibilityDate = settings.compatibility_date;
-  if (props.limits !== undefined) out.limits = fromWire(settings.limits ?? {});
   const assets = assetsAfterRead(props.assetsState, script.has_assets);
   if (assets !== undefined) out.assetsState = assets;
   if (props.etag !== undefined && script.etag !== undefined && script.etag !== props.etag) {
     out.contentHash = `changed-outside-pulumi:${script.etag}`;
   }
-  return compact(out as Json) as WorkerScriptOutputs;
+  return compact(out);
 }

@@ -22,6 +22,7 @@ import {
   sameWire,
   wireOf,
   type ClientSource,
+  type ProviderOf,
   type InputsOf,
 } from "./fields";
 
@@ -46,7 +47,7 @@ const FIELDS = WORKER_SUBDOMAIN_FIELDS;
 export type WorkerSubdomainInputs = InputsOf<typeof FIELDS>;
 export type WorkerSubdomainOutputs = WorkerSubdomainInputs;
 
-export function makeWorkerSubdomainProvider(client: ClientSource = getDefaultClient) {
+export function makeWorkerSubdomainProvider(client: ClientSource = getDefaultClient): ProviderOf<WorkerSubdomainInputs, WorkerSubdomainOutputs> {
   return {
     check: checkWith("WorkerSubdomain", FIELDS),
     diff: diffWith(FIELDS),

@@ -116,7 +116,8 @@ describe("wire mapping and reads", () => {
       tags: ["a"],
       tailConsumers: [{ service: "logs" }],
     });
-    expect(inputsFromWire(FIELDS, { enabled: false, previews_enabled: true }, { stored: base })).toEqual({ enabled: false, tags: [] });
+    expect(inputsFromWire(FIELDS, { enabled: false, previews_enabled: true }, { stored: base })).toEqual({ enabled: false });
+    expect(inputsFromWire(FIELDS, { enabled: false, tags: null })).toEqual({ enabled: false, tags: [] });
     expect(inputsFromWire(FIELDS, { enabled: false }, { keys: ["enabled"] })).toEqual({ enabled: false });
   });
 
