@@ -28,7 +28,11 @@ export interface WorkerScriptArgs {
   placement?: pulumi.Input<{ mode?: "smart" | "targeted"; region?: string; hostname?: string; host?: string }>;
   limits?: pulumi.Input<{ cpuMs?: pulumi.Input<number> }>;
   usageModel?: pulumi.Input<"standard" | "bundled" | "unbound">;
-  migrations?: pulumi.Input<Record<string, unknown>>;
+  /**
+   * Durable Object migrations: the ordered history of tagged steps, as wrangler's `[[migrations]]`. Only the
+   * steps after the Worker's live migration tag are sent. (The single object of earlier releases still works.)
+   */
+  migrations?: pulumi.Input<pulumi.Input<WorkerMigrationStepArgs>[] | Record<string, unknown>>;
   /** Annotations of the versions this resource creates (`workers/message`, `workers/tag`). */
   annotations?: pulumi.Input<{ workersMessage?: pulumi.Input<string>; workersTag?: pulumi.Input<string> }>;
   /** Binding types carried over from the previous version on every change. Default: ["secret_text", "secret_key"], so WorkerSecrets survive code changes. */
@@ -42,6 +46,12 @@ export interface WorkerScriptArgs {
    * write: one more API call per change. Without it, `versionId` comes from full uploads only.
    */
   trackVersion?: pulumi.Input<boolean>;
+  /**
+   * Create the Worker and its first version only; later versions belong to WorkerVersion and what serves to
+   * WorkerDeployment. Code and configuration are then neither written again (a change is an error saying so)
+   * nor read back as drift.
+   */
+  firstVersionOnly?: pulumi.Input<boolean>;
   /** Static assets: the files of `directory` served by the Worker (only changed files are uploaded). */
   assets?: pulumi.Input<{
     directory: pulumi.Input<string>;
@@ -53,6 +63,16 @@ export interface WorkerScriptArgs {
     /** File-count limit; default 20,000 (Workers Free), up to 100,000 (Workers Paid). */
     maxFiles?: pulumi.Input<number>;
   }>;
+}
+
+/** One tagged step of a Durable Object migration history. */
+export interface WorkerMigrationStepArgs {
+  tag: string;
+  newClasses?: string[];
+  newSqliteClasses?: string[];
+  deletedClasses?: string[];
+  renamedClasses?: { from: string; to: string }[];
+  transferredClasses?: { from: string; fromScript: string; to: string }[];
 }
 
 const SECRET_TYPES = ["secret_text", "secret_key"];

@@ -22,6 +22,7 @@ export interface WireMigrations {
   old_tag?: string;
   new_tag: string;
   steps: Json[];
+  [field: string]: unknown;
 }
 
 /** The new form, written in the program: `[{ tag: "v1", newClasses: ["Counter"] }, …]`. */

@@ -10,60 +10,60 @@
  *   update  none: every input replaces (a new version is uploaded, the old one stays in the Worker's history)
  *   delete  nothing: the API keeps every version; deleting the resource forgets it
  *
- * Inputs are WorkerScript's versioned ones and are checked by the same rules. Not here: `migrations` (a
- * migration applies when deployed at 100%, so it belongs to WorkerScript's full upload), `assets` (kept from
- * the latest version), script-level settings (WorkerScriptSettings).
+ * The fields are WorkerScript's versioned ones (the same entries of its table, each replacing). Not here:
+ * `migrations` (a migration applies with a deployment at 100%, so it belongs to WorkerScript's full upload),
+ * `assets` (kept from the latest version), script-level settings (WorkerScriptSettings).
  */
 import type * as dynamic from "@pulumi/pulumi/dynamic";
+import { z } from "zod";
 import { getDefaultClient, getVersion, isNotFound, uploadVersion, type CloudflareClient, type Scope } from "../cloudflare";
-import { compact, diffByTable, diffResult, scopeOf, scriptResourceId, type CheckFailure, type DiffField } from "./common";
+import { compact, scopeOf, scriptResourceId } from "./common";
+import { checkWith, clientOf, defineFields, diffWith, type CheckContext, type ClientSource, type Field, type InputsOf } from "./fields";
 import { contentHash, loadModules } from "./modules";
 import { listedScript, wasCreatedHere } from "./script-cache";
-import { uploadMetadata, WORKER_SCRIPT_DIFF, workerScriptProvider, type WorkerScriptInputs } from "./worker-script";
+import { checkCode, uploadMetadata, WORKER_SCRIPT_FIELDS, type WorkerScriptInputs } from "./worker-script";
 
-/** WorkerScript's inputs that describe one version. */
-export const WORKER_VERSION_INPUTS = [
-  "accountId",
-  "scriptName",
-  "content",
-  "modules",
-  "mainModule",
-  "bindings",
-  "compatibilityDate",
-  "compatibilityFlags",
-  "placement",
-  "limits",
-  "usageModel",
-  "annotations",
-  "keepBindings",
-] as const;
-
-export type WorkerVersionInputs = Pick<WorkerScriptInputs, (typeof WORKER_VERSION_INPUTS)[number] | "contentHash">;
-
-export interface WorkerVersionOutputs extends WorkerVersionInputs {
-  versionId?: string;
-  versionNumber?: number;
-  createdOn?: string;
+/** A WorkerScript field as a version's: the same schema and normaliser, and any change uploads a new version. */
+function replacing<F extends Field>(field: F): Omit<F, "diff"> & { diff: "replace" } {
+  return { ...field, diff: "replace" };
 }
 
-const COMPUTED = ["contentHash", "versionId", "versionNumber", "createdOn"];
+/** An input of WorkerScript that a version does not take, refused with where it belongs. */
+function notForAVersion(reason: string) {
+  return { schema: z.undefined(), diff: "ignore", reason } as const;
+}
 
-/** Refused with a reason rather than "not an input": what a WorkerScript user might carry over. */
-const NOT_FOR_A_VERSION: Record<string, string> = {
-  dispatchNamespace: "versions and deployments exist for Workers of the account only; remove it",
-  migrations: "migrations apply with a deployment at 100%: keep them on the WorkerScript, whose full upload sends only the steps not yet applied",
-  assets: "a version keeps the Worker's current static assets; change assets on the WorkerScript",
-  adopt: "a version is always new; remove it",
-  force: "not an input of WorkerVersion; remove it",
-  trackVersion: "a WorkerVersion always reports versionId and versionNumber; remove it",
-};
+const S = WORKER_SCRIPT_FIELDS;
 
-/** A version is immutable: any change of what it holds uploads a new one. */
-export const WORKER_VERSION_DIFF: Record<string, DiffField> = Object.fromEntries(
-  Object.entries(WORKER_SCRIPT_DIFF)
-    .filter(([key]) => (WORKER_VERSION_INPUTS as readonly string[]).includes(key) || key === "contentHash")
-    .map(([key, rule]) => [key, { ...rule, kind: "replace" as const }]),
-);
+export const WORKER_VERSION_FIELDS = defineFields({
+  accountId: S.accountId,
+  dispatchNamespace: notForAVersion("versions and deployments exist for Workers of the account only; remove it"),
+  scriptName: S.scriptName,
+  content: S.content,
+  modules: S.modules,
+  mainModule: S.mainModule,
+  contentHash: replacing(S.contentHash),
+  bindings: replacing(S.bindings),
+  compatibilityDate: replacing(S.compatibilityDate),
+  compatibilityFlags: replacing(S.compatibilityFlags),
+  placement: replacing(S.placement),
+  limits: replacing(S.limits),
+  usageModel: replacing(S.usageModel),
+  annotations: replacing(S.annotations),
+  keepBindings: replacing(S.keepBindings),
+  migrations: notForAVersion("migrations apply with a deployment at 100%: keep them on the WorkerScript, whose full upload sends only the steps not yet applied"),
+  assets: notForAVersion("a version keeps the Worker's current static assets; change assets on the WorkerScript"),
+  adopt: notForAVersion("a version is always new; remove it"),
+  trackVersion: notForAVersion("a WorkerVersion always reports versionId and versionNumber; remove it"),
+  /** Set by create: the version's id and number, what WorkerDeployment's versions take. */
+  versionId: { schema: z.string().optional(), diff: "ignore", computed: true },
+  versionNumber: { schema: z.number().optional(), diff: "ignore", computed: true },
+  createdOn: { schema: z.string().optional(), diff: "ignore", computed: true },
+});
+const FIELDS = WORKER_VERSION_FIELDS;
+
+export type WorkerVersionInputs = InputsOf<typeof FIELDS>;
+export type WorkerVersionOutputs = WorkerVersionInputs;
 
 function describe(scope: Scope, name: string): string {
   return `WorkerVersion of Worker "${name}" in account ${scope.accountId}`;
@@ -73,31 +73,16 @@ async function workerExists(client: CloudflareClient, scope: Scope, name: string
   return wasCreatedHere(scope.accountId, undefined, name) || (await listedScript(client, scope.accountId, name)) !== undefined;
 }
 
-export function makeWorkerVersionProvider(client: () => CloudflareClient = getDefaultClient) {
+export function makeWorkerVersionProvider(source: ClientSource = getDefaultClient) {
+  const client = () => clientOf(source);
   return {
-    async check(olds: WorkerVersionInputs, news: WorkerVersionInputs): Promise<dynamic.CheckResult<WorkerVersionInputs>> {
-      const failures: CheckFailure[] = [];
-      const raw = news as Record<string, unknown>;
-      const allowed = new Set<string>([...WORKER_VERSION_INPUTS, ...COMPUTED, "__provider"]);
-      for (const key of Object.keys(raw)) {
-        if (NOT_FOR_A_VERSION[key] !== undefined && raw[key] !== undefined) failures.push({ property: key, reason: `${key}: ${NOT_FOR_A_VERSION[key]}` });
-        else if (!allowed.has(key) && NOT_FOR_A_VERSION[key] === undefined) failures.push({ property: key, reason: `${key}: not an input of WorkerVersion; check the spelling` });
-      }
-      const versionInputs = Object.fromEntries(Object.entries(raw).filter(([key]) => allowed.has(key) && !COMPUTED.includes(key)));
-      // WorkerScript's rules are the rules of a version's inputs: one declaration of each.
-      const checked = await workerScriptProvider.check(olds as WorkerScriptInputs, versionInputs as WorkerScriptInputs);
-      failures.push(...(checked.failures ?? []));
-      if (failures.length > 0) return { inputs: news, failures };
-      return { inputs: compact(checked.inputs as Record<string, unknown>) as WorkerVersionInputs };
-    },
-
-    async diff(_id: string, olds: WorkerVersionOutputs, news: WorkerVersionInputs): Promise<dynamic.DiffResult> {
-      return diffResult(diffByTable(WORKER_VERSION_DIFF, olds as Record<string, unknown>, news as Record<string, unknown>));
-    },
+    // WorkerScript's rules for the code and the bindings: one declaration of each.
+    check: checkWith("WorkerVersion", FIELDS, (inputs, context) => checkCode(inputs as WorkerScriptInputs, context as unknown as CheckContext<typeof WORKER_SCRIPT_FIELDS>)),
+    diff: diffWith(FIELDS),
 
     async create(inputs: WorkerVersionInputs): Promise<dynamic.CreateResult<WorkerVersionOutputs>> {
       const scope = scopeOf(inputs);
-      const name = inputs.scriptName!;
+      const name = inputs.scriptName;
       const code = loadModules(inputs);
       if (!code.modules) throw new Error(`${describe(scope, name)}: ${code.failures.map((f) => f.reason).join("; ")}`);
       const hash = contentHash(code.modules, code.mainModule);
@@ -110,23 +95,23 @@ export function makeWorkerVersionProvider(client: () => CloudflareClient = getDe
             `resource's scriptName output here, so the Worker exists before its versions.`,
         );
       }
-      const metadata = { ...uploadMetadata(inputs, code.mainModule!), keep_assets: true };
+      const metadata = { ...uploadMetadata(inputs as WorkerScriptInputs, code.mainModule!), keep_assets: true };
       const version = await uploadVersion(client(), scope, name, { metadata, modules: code.modules });
-      const outs: WorkerVersionOutputs = {
+      const outs: WorkerVersionOutputs = compact({
         ...inputs,
         contentHash: hash,
         versionId: version.id,
-        ...(version.number == null ? {} : { versionNumber: version.number }),
-        ...(version.metadata?.created_on == null ? {} : { createdOn: version.metadata.created_on }),
-      };
-      return { id: scriptResourceId(scope, name, "versions", version.id), outs: compact(outs as Record<string, unknown>) as WorkerVersionOutputs };
+        versionNumber: version.number ?? undefined,
+        createdOn: version.metadata?.created_on ?? undefined,
+      });
+      return { id: scriptResourceId(scope, name, "versions", version.id), outs };
     },
 
-    async read(id: string, props: WorkerVersionOutputs): Promise<dynamic.ReadResult<WorkerVersionOutputs>> {
-      if (props.versionId === undefined) return {};
+    async read(id: string, props?: WorkerVersionOutputs): Promise<dynamic.ReadResult<WorkerVersionOutputs>> {
+      if (!props?.versionId) return {};
       try {
-        const live = await getVersion(client(), scopeOf(props), props.scriptName!, props.versionId);
-        return { id, props: compact({ ...props, versionNumber: live.number }) as WorkerVersionOutputs };
+        const live = await getVersion(client(), scopeOf(props), props.scriptName, props.versionId);
+        return { id, props: compact({ ...props, versionNumber: live.number }) };
       } catch (error) {
         if (isNotFound(error)) return {};
         throw error;
@@ -134,14 +119,14 @@ export function makeWorkerVersionProvider(client: () => CloudflareClient = getDe
     },
 
     async update(_id: string, olds: WorkerVersionOutputs, news: WorkerVersionInputs): Promise<dynamic.UpdateResult<WorkerVersionOutputs>> {
-      // Every field replaces; an update only ever carries what no field compares.
-      return { outs: { ...news, versionId: olds.versionId, versionNumber: olds.versionNumber, createdOn: olds.createdOn, contentHash: olds.contentHash } };
+      // Every compared field replaces; an update only ever carries what no field compares.
+      return { outs: compact({ ...news, versionId: olds.versionId, versionNumber: olds.versionNumber, createdOn: olds.createdOn, contentHash: olds.contentHash }) };
     },
 
     async delete(): Promise<void> {
       // The API keeps every version of a Worker; forgetting it is all there is to do.
     },
-  };
+  } satisfies dynamic.ResourceProvider<WorkerVersionInputs, WorkerVersionOutputs>;
 }
 
 export const workerVersionProvider = makeWorkerVersionProvider();

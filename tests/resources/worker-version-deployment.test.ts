@@ -73,7 +73,7 @@ describe("WorkerVersion", () => {
       compatibilityDate: "2025-13-01",
       migrations: [{ tag: "v1", newClasses: ["A"] }],
       bindingz: [],
-    } as WorkerVersionInputs);
+    } as never);
     const byProperty = Object.fromEntries((result.failures ?? []).map((f) => [f.property, f.reason]));
     expect(byProperty.compatibilityDate).toContain("not a real calendar date");
     expect(byProperty.migrations).toContain("keep them on the WorkerScript");
