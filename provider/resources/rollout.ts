@@ -54,3 +54,27 @@ export function latestNotDeployedError(what: string, state: RolloutState, cause:
   );
   return error;
 }
+
+/**
+ * Runs one edit of a Worker; when the API refuses it because the latest version is not deployed, reads the
+ * rollout state and throws the explanation instead. Workers in a dispatch namespace have no versions API.
+ */
+export async function explainingRollout<T>(
+  client: CloudflareClient,
+  scope: Scope,
+  scriptName: string,
+  what: string,
+  advice: string,
+  edit: () => Promise<T>,
+): Promise<T> {
+  try {
+    return await edit();
+  } catch (error) {
+    if (!isLatestNotDeployed(error) || scope.dispatchNamespace !== undefined) throw error;
+    throw latestNotDeployedError(what, await rolloutState(client, scope, scriptName), error, advice);
+  }
+}
+
+/** What a WorkerSecret's user can do besides deploying the latest version. */
+export const SECRET_ROLLOUT_ADVICE =
+  "or, for a value that may differ between the versions of a rollout, declare it as a secret_text binding of each WorkerVersion (a Pulumi secret), which uploads it with the version.";

@@ -8,12 +8,15 @@
  *           outside Pulumi cannot be seen
  *   update  PUT …/secrets (a new value or type)
  *   delete  DELETE …/secrets/{name}
+ * During a gradual rollout (the latest version not deployed at 100%) the API refuses these edits (10215): the
+ * error then names the deployed and latest versions and what to do, after two reads (deployments, versions).
  *
  * The value lives in state only under the input keys `text` / `secretKey`, which the engine keeps secret.
  */
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 import { z } from "zod";
-import { CloudflareApiError, deleteSecret, getDefaultClient, getSecret, isNotFound, putSecret, type SecretInput } from "../cloudflare";
+import { CloudflareApiError, deleteSecret, getDefaultClient, getSecret, isNotFound, putSecret, type CloudflareClient, type Scope, type SecretInput } from "../cloudflare";
+import { explainingRollout, SECRET_ROLLOUT_ADVICE } from "./rollout";
 import { SECRET_KEY_FORMATS, SECRET_KEY_USAGES } from "../cloudflare/schemas";
 import { toWire } from "./case";
 import {
@@ -136,7 +139,7 @@ export const workerSecretProvider = {
     // Adopting a secret of the same type keeps its value: the API cannot show it, so it is taken to be the program's.
     if (live && inputs.adopt && live.type === secretBody(inputs).type) return { id, outs: outputsOf(inputs) };
     try {
-      await putSecret(client, scope, inputs.scriptName!, secretBody(inputs));
+      await versionAware(client, scope, inputs, () => putSecret(client, scope, inputs.scriptName!, secretBody(inputs)));
     } catch (error) {
       throw mayHaveApplied(error) ? unacknowledgedPut(id, inputs, error as Error) : error;
     }
@@ -162,19 +165,31 @@ export const workerSecretProvider = {
   async update(_id: string, olds: WorkerSecretOutputs, news: WorkerSecretInputs): Promise<dynamic.UpdateResult<WorkerSecretOutputs>> {
     const { changed } = diffByTable(WORKER_SECRET_DIFF, olds as Record<string, unknown>, news as Record<string, unknown>);
     if (changed.includes("text") || changed.includes("secretKey")) {
-      await putSecret(getDefaultClient(), scopeOf(news), news.scriptName!, secretBody(news));
+      const client = getDefaultClient();
+      await versionAware(client, scopeOf(news), news, () => putSecret(client, scopeOf(news), news.scriptName!, secretBody(news)));
     }
     return { outs: outputsOf(news) };
   },
 
   async delete(_id: string, props: WorkerSecretOutputs): Promise<void> {
     try {
-      await deleteSecret(getDefaultClient(), scopeOf(props), props.scriptName!, props.name!);
+      const client = getDefaultClient();
+      await versionAware(client, scopeOf(props), props, () => deleteSecret(client, scopeOf(props), props.scriptName!, props.name!));
     } catch (error) {
       if (!isNotFound(error)) throw error;
     }
   },
 };
+
+/**
+ * A secret edit that never ends in a raw 10215: while the Worker's latest version is not the one deployed at
+ * 100% (a gradual rollout), the API refuses secret edits, and the error says which versions serve, which is
+ * latest and what to do (rollout.ts). It does not copy the latest version the way `wrangler versions secret
+ * put` does: that copy would be undeployed and unknown to the WorkerDeployment.
+ */
+function versionAware<T>(client: CloudflareClient, scope: Scope, inputs: WorkerSecretInputs, edit: () => Promise<T>): Promise<T> {
+  return explainingRollout(client, scope, inputs.scriptName!, `Secret "${inputs.name}" of Worker "${inputs.scriptName}"`, SECRET_ROLLOUT_ADVICE, edit);
+}
 
 /** Secrets whose PUT this process sent without learning whether it was applied: an existing one is ours. */
 const unacknowledged = new Set<string>();

@@ -6,6 +6,7 @@ import type { Emulator } from "../../emulator";
 import { getScriptContent, getVersion, listDeployments, putSecret } from "../../provider/cloudflare";
 import { workerDeploymentProvider, type WorkerDeploymentInputs, type WorkerDeploymentOutputs } from "../../provider/resources/worker-deployment";
 import { workerScriptProvider, type WorkerScriptInputs } from "../../provider/resources/worker-script";
+import { workerSecretProvider } from "../../provider/resources/worker-secret";
 import { workerVersionProvider, type WorkerVersionInputs, type WorkerVersionOutputs } from "../../provider/resources/worker-version";
 import { ACCOUNT, client, newRun, scope, startTestEmulator, takeCalls } from "./helpers";
 
@@ -162,5 +163,33 @@ describe("WorkerDeployment", () => {
     expect(result.failures?.map((f) => f.property)).toContain("versions");
     expect(result.failures?.map((f) => f.reason).join("\n")).toContain(reason);
     expect(takeCalls(emulator)).toEqual([]);
+  });
+});
+
+describe("WorkerSecret during a rollout", () => {
+  it("never ends in a raw 10215: names the deployed versions with their shares, the latest, and what to do; converges after promotion", async () => {
+    await script();
+    const secret = { accountId: ACCOUNT, scriptName: "api", name: "TOKEN", text: "one" };
+    const created = (await workerSecretProvider.create((await workerSecretProvider.check({}, secret)).inputs!)).outs!;
+    // Both versions uploaded after the secret, so both carry it (a version copies the latest version's secrets).
+    const stable = await version(1);
+    const canary = await version(2);
+    const split = await workerDeploymentProvider.create(
+      await checkedDeployment({ versions: [{ versionId: canary.versionId!, percentage: 10 }, { versionId: stable.versionId!, percentage: 90 }] }),
+    );
+    takeCalls(emulator);
+    const rotated = (await workerSecretProvider.check(created, { ...secret, text: "two-secret-value" })).inputs!;
+    const attempt = workerSecretProvider.update("id", created, rotated);
+    await expect(attempt).rejects.toThrow(
+      new RegExp(
+        `^Secret "TOKEN" of Worker "api" cannot be changed now: .*\\(deployed: version 4 \\(${canary.versionId}\\) at 10% and version 3 \\(${stable.versionId}\\) at 90%; latest: version 4 \\(${canary.versionId}\\)\\).*code 10215.*Deploy the latest version at 100%`,
+      ),
+    );
+    await expect(attempt).rejects.not.toThrow(/two-secret-value/);
+    expect(takeCalls(emulator)).toEqual(["PUT /workers/scripts/api/secrets", "GET /workers/scripts/api/deployments", "GET /workers/scripts/api/versions?page=1&per_page=10"]);
+    await workerDeploymentProvider.update("id", split.outs!, await checkedDeployment({ versions: [{ versionId: canary.versionId!, percentage: 100 }] }));
+    takeCalls(emulator);
+    await workerSecretProvider.update("id", created, rotated);
+    expect(takeCalls(emulator)).toEqual(["PUT /workers/scripts/api/secrets"]);
   });
 });
