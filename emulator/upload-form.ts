@@ -7,6 +7,7 @@ import type { z } from "zod";
 import { z as zod } from "zod";
 import {
   BINDING_FIELDS,
+  bindingProblems,
   bindingNameSchema,
   isKnownBindingType,
   TAG_MAX_LENGTH,
@@ -75,11 +76,8 @@ export function checkKnownBindings(bindings: unknown): void {
       throw validation(e.message, `/bindings/${i}${e.pointer ?? ""}`);
     }
     // A secret sent in metadata must carry its value (to keep one, use `inherit` or `keep_bindings`).
-    const secret = b as { text?: unknown; key_base64?: unknown; key_jwk?: unknown };
-    if (type === "secret_text" && typeof secret.text !== "string") throw validation(`binding ${i} (secret_text) needs text`, `/bindings/${i}/text`);
-    if (type === "secret_key" && secret.key_base64 === undefined && secret.key_jwk === undefined) {
-      throw validation(`binding ${i} (secret_key) needs key_base64 or key_jwk`, `/bindings/${i}/key_base64`);
-    }
+    const problem = bindingProblems(b as Record<string, unknown>, true)[0];
+    if (problem) throw validation(`binding ${i} (${type}): ${problem.message}`, `/bindings/${i}/${problem.path.join("/")}`);
   });
 }
 

@@ -3,7 +3,7 @@
  * each change makes a new, deployed version with the code and other bindings unchanged. Values never leave.
  */
 import { secretInputSchema, type WireBinding } from "../../provider/cloudflare/schemas";
-import { ApiError, ERROR, ok, validation, type Reply } from "../envelope";
+import { ApiError, ERROR, ok, type Reply } from "../envelope";
 import { inBothScopes, type RouteContext, type Route } from "../router";
 import { existingScript } from "../scope";
 import type { StoredScript } from "../state";
@@ -28,10 +28,6 @@ function putSecret(ctx: RouteContext): Reply {
   const parsed = secretInputSchema.safeParse(readJson(ctx.body));
   if (!parsed.success) throw schemaError(parsed.error, "secret");
   const secret = parsed.data;
-  if (secret.type === "secret_key") {
-    if (secret.format === "jwk" && secret.key_jwk === undefined) throw validation("format jwk needs key_jwk", "/key_jwk");
-    if (secret.format !== "jwk" && secret.key_base64 === undefined) throw validation(`format ${secret.format} needs key_base64`, "/key_base64");
-  }
   checkLatestDeployed(script);
   const body = versionBody(currentVersion(script));
   delete body.annotations;

@@ -1,24 +1,17 @@
 /**
  * What every resource shares: the scope a resource lives in, check failures that name the property,
- * and value comparison for diffs.
+ * and value comparison for diffs. The field tables built on these are in fields.ts.
  */
 import { z } from "zod";
 import type * as dynamic from "@pulumi/pulumi/dynamic";
-import {
-  accountIdSchema,
-  dispatchNamespaceNameSchema,
-  dispatchScriptNameSchema,
-  scriptNameSchema,
-} from "../cloudflare/schemas";
 import { resolveAccountId, type Scope } from "../cloudflare";
 import { snakeToCamel } from "./case";
 
 export type CheckFailure = dynamic.CheckFailure;
 
-/** The inputs that place every resource: which account, which namespace, which Worker. */
+/** The inputs that place a resource: which account, which namespace (the fields are in fields.ts). */
 export interface ScopeInputs {
   accountId?: string;
-  scriptName?: string;
   dispatchNamespace?: string;
 }
 
@@ -51,39 +44,6 @@ function describeIssue(issue: z.core.$ZodIssue): string {
     return `unknown field${issue.keys.length > 1 ? "s" : ""} ${issue.keys.map((k) => snakeToCamel(k)).join(", ")}: remove or correct the spelling`;
   }
   return issue.message;
-}
-
-/** Validates the scope inputs; resolves the account from stack config or CLOUDFLARE_ACCOUNT_ID when not given. */
-export function checkScope(news: ScopeInputs, failures: CheckFailure[], needsScript = true): ScopeInputs {
-  const out: ScopeInputs = {};
-  let accountId = news.accountId;
-  if (accountId === undefined || accountId === "") {
-    try {
-      accountId = resolveAccountId();
-    } catch (error) {
-      failures.push({ property: "accountId", reason: (error as Error).message });
-    }
-  }
-  if (accountId !== undefined) {
-    const parsed = accountIdSchema.safeParse(accountId);
-    if (parsed.success) out.accountId = accountId;
-    else failures.push({ property: "accountId", reason: `accountId "${printable(accountId)}": ${parsed.error.issues[0]!.message}` });
-  }
-  if (news.dispatchNamespace !== undefined) {
-    const parsed = dispatchNamespaceNameSchema.safeParse(news.dispatchNamespace);
-    if (parsed.success) out.dispatchNamespace = news.dispatchNamespace;
-    else failures.push({ property: "dispatchNamespace", reason: `dispatchNamespace: ${parsed.error.issues[0]!.message}` });
-  }
-  if (needsScript) {
-    const schema = news.dispatchNamespace !== undefined ? dispatchScriptNameSchema : scriptNameSchema;
-    const parsed = schema.safeParse(news.scriptName);
-    if (parsed.success) out.scriptName = news.scriptName;
-    else {
-      const shown = typeof news.scriptName === "string" ? ` "${printable(news.scriptName)}"` : "";
-      failures.push({ property: "scriptName", reason: `scriptName${shown}: ${news.scriptName === undefined ? "required" : parsed.error.issues[0]!.message}` });
-    }
-  }
-  return out;
 }
 
 /** A value safe to echo in an error: control characters shown escaped, long values cut. */
@@ -125,52 +85,4 @@ function sortKeys(value: unknown): unknown {
 /** Drops `undefined` members (Pulumi state cannot hold them). */
 export function compact<T extends object>(value: T): T {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
-}
-
-/**
- * A table-driven diff: each field says whether a change replaces the resource or updates it in place; fields
- * not in the table (outputs the server measures, `__provider`) are ignored. `normalise` gives the canonical
- * form of a field, so that server defaults and ordering never show as changes.
- */
-export interface DiffField {
-  kind: "replace" | "update";
-  normalise?: (value: unknown) => unknown;
-}
-
-export function diffByTable(
-  table: Record<string, DiffField>,
-  olds: Record<string, unknown>,
-  news: Record<string, unknown>,
-): { changed: string[]; replaces: string[] } {
-  const changed: string[] = [];
-  const replaces: string[] = [];
-  for (const [field, rule] of Object.entries(table)) {
-    const normalise = rule.normalise ?? ((v: unknown) => v);
-    if (!sameValue(normalise(olds[field]), normalise(news[field]))) {
-      changed.push(field);
-      if (rule.kind === "replace") replaces.push(field);
-    }
-  }
-  return { changed, replaces };
-}
-
-/**
- * After a read: every field whose live value equals the stored one (canonically) keeps its stored form, so a
- * refresh of an unchanged resource changes no output, not even the order of a list or a default spelled out.
- */
-export function keepStoredWhenSame<T extends Record<string, unknown>>(table: Record<string, DiffField>, stored: T, live: T): T {
-  const out: Record<string, unknown> = { ...live };
-  for (const [field, rule] of Object.entries(table)) {
-    const normalise = rule.normalise ?? ((v: unknown) => v);
-    if (sameValue(normalise(stored[field]), normalise(live[field]))) out[field] = stored[field];
-  }
-  return compact(out) as T;
-}
-
-export function diffResult(change: { changed: string[]; replaces: string[] }, deleteBeforeReplace = false): dynamic.DiffResult {
-  return {
-    changes: change.changed.length > 0,
-    replaces: change.replaces,
-    deleteBeforeReplace: change.replaces.length > 0 ? deleteBeforeReplace : undefined,
-  };
 }

@@ -14,15 +14,22 @@
  *   delete  DELETE …/dispatch/namespaces/{name}
  */
 import type * as dynamic from "@pulumi/pulumi/dynamic";
-import { createNamespace, deleteNamespace, getDefaultClient, getNamespace, isNotFound, resolveAccountId, type DispatchNamespace } from "../cloudflare";
+import { createNamespace, deleteNamespace, getDefaultClient, getNamespace, isNotFound, type CloudflareClient, type DispatchNamespace } from "../cloudflare";
 import { dispatchNamespaceNameSchema } from "../cloudflare/schemas";
-import { checkScope, compact, diffByTable, diffResult, printable, type CheckFailure, type DiffField } from "./common";
+import { compact } from "./common";
+import { ACCOUNT_FIELD, ADOPT_FIELD, checkWith, clientOf, defineFields, diffTable, diffWith, type ClientSource, type InputsOf, type ProviderOf } from "./fields";
 
-export interface DispatchNamespaceInputs {
-  accountId?: string;
-  name?: string;
-  adopt?: boolean;
-}
+export const DISPATCH_NAMESPACE_FIELDS = defineFields({
+  /** Defaults to the stack config `cloudflare:accountId`, then CLOUDFLARE_ACCOUNT_ID. */
+  accountId: ACCOUNT_FIELD,
+  /** The namespace's name (a-z, 0-9, '-' and '_'). Changing it replaces the namespace. */
+  name: { schema: dispatchNamespaceNameSchema, diff: "replace", quote: true },
+  /** Take over a namespace that already exists (nothing is written) instead of failing. */
+  adopt: ADOPT_FIELD,
+});
+const FIELDS = DISPATCH_NAMESPACE_FIELDS;
+
+export type DispatchNamespaceInputs = InputsOf<typeof FIELDS>;
 
 export interface DispatchNamespaceOutputs extends DispatchNamespaceInputs {
   namespaceId?: string;
@@ -30,13 +37,8 @@ export interface DispatchNamespaceOutputs extends DispatchNamespaceInputs {
   trustedWorkers?: boolean;
 }
 
-const INPUT_KEYS = new Set(["accountId", "name", "adopt", "__provider"]);
-
-export const DISPATCH_NAMESPACE_DIFF: Record<string, DiffField> = {
-  accountId: { kind: "replace" },
-  name: { kind: "replace" },
-  adopt: { kind: "update", normalise: (v) => v === true },
-};
+/** What each input does to the resource when it changes, derived from the field table. */
+export const DISPATCH_NAMESPACE_DIFF = diffTable(FIELDS);
 
 /** Ids: `accountId/dispatch-namespaces/name`. */
 export function dispatchNamespaceId(accountId: string, name: string): string {
@@ -50,70 +52,58 @@ export function namespaceOutputs(inputs: DispatchNamespaceInputs, live: Dispatch
     namespaceId: live.namespace_id,
     createdOn: live.created_on,
     trustedWorkers: live.trusted_workers,
-  }) as DispatchNamespaceOutputs;
+  });
 }
 
-async function liveNamespace(accountId: string, name: string): Promise<DispatchNamespace | undefined> {
+async function liveNamespace(client: CloudflareClient, accountId: string, name: string): Promise<DispatchNamespace | undefined> {
   try {
-    return await getNamespace(getDefaultClient(), accountId, name);
+    return await getNamespace(client, accountId, name);
   } catch (error) {
     if (isNotFound(error)) return undefined;
     throw error;
   }
 }
 
-export const dispatchNamespaceProvider = {
-  async check(_olds: DispatchNamespaceInputs, news: DispatchNamespaceInputs): Promise<dynamic.CheckResult<DispatchNamespaceInputs>> {
-    const failures: CheckFailure[] = [];
-    for (const key of Object.keys(news)) {
-      if (!INPUT_KEYS.has(key)) failures.push({ property: key, reason: `${key}: not an input of DispatchNamespace; check the spelling` });
-    }
-    const scope = checkScope({ accountId: news.accountId }, failures, false);
-    const parsed = dispatchNamespaceNameSchema.safeParse(news.name);
-    if (!parsed.success) {
-      const shown = typeof news.name === "string" ? ` "${printable(news.name)}"` : "";
-      failures.push({ property: "name", reason: `name${shown}: ${news.name === undefined ? "required" : parsed.error.issues[0]!.message}` });
-    }
-    if (news.adopt !== undefined && typeof news.adopt !== "boolean") failures.push({ property: "adopt", reason: "adopt: expected true or false" });
-    return failures.length > 0 ? { inputs: news, failures } : { inputs: { ...news, accountId: scope.accountId } };
-  },
+export function makeDispatchNamespaceProvider(client: ClientSource = getDefaultClient): ProviderOf<DispatchNamespaceInputs, DispatchNamespaceOutputs> {
+  return {
+    check: checkWith("DispatchNamespace", FIELDS),
+    diff: diffWith(FIELDS),
 
-  async diff(_id: string, olds: DispatchNamespaceOutputs, news: DispatchNamespaceInputs): Promise<dynamic.DiffResult> {
-    return diffResult(diffByTable(DISPATCH_NAMESPACE_DIFF, olds as Record<string, unknown>, news as Record<string, unknown>));
-  },
+    async create(inputs) {
+      const { accountId, name } = inputs;
+      // The one read before the write: an existing namespace (and the Workers in it) is never taken by surprise.
+      let live = await liveNamespace(clientOf(client), accountId, name);
+      if (live && !inputs.adopt) {
+        throw new Error(
+          `Dispatch namespace "${name}" already exists in account ${accountId}. To manage it from this stack, set adopt: true ` +
+            `(nothing is changed; note that deleting the resource later deletes the namespace and every Worker in it); otherwise choose another name.`,
+        );
+      }
+      live ??= await createNamespace(clientOf(client), accountId, { name });
+      return { id: dispatchNamespaceId(accountId, name), outs: namespaceOutputs(inputs, live) };
+    },
 
-  async create(inputs: DispatchNamespaceInputs): Promise<dynamic.CreateResult<DispatchNamespaceOutputs>> {
-    const accountId = resolveAccountId(inputs.accountId);
-    const name = inputs.name!;
-    // The one read before the write: an existing namespace (and the Workers in it) is never taken by surprise.
-    let live = await liveNamespace(accountId, name);
-    if (live && !inputs.adopt) {
-      throw new Error(
-        `Dispatch namespace "${name}" already exists in account ${accountId}. To manage it from this stack, set adopt: true ` +
-          `(nothing is changed; note that deleting the resource later deletes the namespace and every Worker in it); otherwise choose another name.`,
-      );
-    }
-    live ??= await createNamespace(getDefaultClient(), accountId, { name });
-    return { id: dispatchNamespaceId(accountId, name), outs: namespaceOutputs({ ...inputs, accountId }, live) };
-  },
+    async read(id, props) {
+      if (!props) return {};
+      const live = await liveNamespace(clientOf(client), props.accountId, props.name);
+      if (!live) return {};
+      return { id, props: { ...namespaceOutputs(props, live), trustedWorkers: live.trusted_workers ?? props.trustedWorkers } };
+    },
 
-  async read(id: string, props: DispatchNamespaceOutputs): Promise<dynamic.ReadResult<DispatchNamespaceOutputs>> {
-    const live = await liveNamespace(resolveAccountId(props.accountId), props.name!);
-    if (!live) return {};
-    return { id, props: { ...namespaceOutputs(props, live), trustedWorkers: live.trusted_workers ?? props.trustedWorkers } };
-  },
+    async update(_id, olds, news) {
+      // Name and account replace; adopt only matters at create.
+      return { outs: compact({ ...olds, ...news }) };
+    },
 
-  async update(_id: string, olds: DispatchNamespaceOutputs, news: DispatchNamespaceInputs): Promise<dynamic.UpdateResult<DispatchNamespaceOutputs>> {
-    // Name and account replace; adopt only matters at create.
-    return { outs: compact({ ...olds, ...news }) as DispatchNamespaceOutputs };
-  },
+    /** Deletes the namespace AND every Worker in it. */
+    async delete(_id, props) {
+      try {
+        await deleteNamespace(clientOf(client), props.accountId, props.name);
+      } catch (error) {
+        if (!isNotFound(error)) throw error;
+      }
+    },
+  } satisfies dynamic.ResourceProvider<DispatchNamespaceInputs, DispatchNamespaceOutputs>;
+}
 
-  /** Deletes the namespace AND every Worker in it. */
-  async delete(_id: string, props: DispatchNamespaceOutputs): Promise<void> {
-    try {
-      await deleteNamespace(getDefaultClient(), resolveAccountId(props.accountId), props.name!);
-    } catch (error) {
-      if (!isNotFound(error)) throw error;
-    }
-  },
-};
+export const dispatchNamespaceProvider = makeDispatchNamespaceProvider();

@@ -7,6 +7,10 @@ import { SECRET_BINDING_TYPES } from "../cloudflare/schemas";
 
 type Json = Record<string, unknown>;
 
+function isRecord(value: unknown): value is Json {
+  return value !== null && typeof value === "object" && !Array.isArray(value);
+}
+
 /** A total order on strings: locale collation would call some distinct names equal and keep their input order. */
 function byCodeUnits(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
@@ -15,7 +19,7 @@ function byCodeUnits(a: string, b: string): number {
 function isEmpty(value: unknown): boolean {
   if (value === undefined || value === null) return true;
   if (Array.isArray(value)) return value.length === 0;
-  if (typeof value === "object") return Object.values(value as Json).every((v) => v === undefined);
+  if (isRecord(value)) return Object.values(value).every((v) => v === undefined);
   return false;
 }
 
@@ -48,7 +52,7 @@ export function normaliseBinding(binding: Json): Json {
 /** Bindings sorted by name (names are unique), each canonical. Empty ≡ absent. */
 export function normaliseBindings(value: unknown): Json[] | undefined {
   if (!Array.isArray(value) || value.length === 0) return undefined;
-  return (value as Json[]).map(normaliseBinding).sort((a, b) => byCodeUnits(String(a.name), String(b.name)));
+  return value.filter(isRecord).map(normaliseBinding).sort((a, b) => byCodeUnits(String(a.name), String(b.name)));
 }
 
 export function isSecretBinding(binding: Json): boolean {
@@ -57,8 +61,8 @@ export function isSecretBinding(binding: Json): boolean {
 
 /** Placement without what the server measures (`last_analyzed_at`, `status`); `{}` ≡ absent. */
 export function normalisePlacement(value: unknown): Json | undefined {
-  if (value === null || typeof value !== "object") return undefined;
-  const { last_analyzed_at: _analyzed, status: _status, ...rest } = value as Json;
+  if (!isRecord(value)) return undefined;
+  const { last_analyzed_at: _analyzed, status: _status, ...rest } = value;
   return isEmpty(rest) ? undefined : rest;
 }
 
@@ -77,7 +81,8 @@ export function normaliseUsageModel(value: unknown): unknown {
 /** Tail consumers: order-insensitive, empty ≡ absent. */
 export function normaliseTailConsumers(value: unknown): Json[] | undefined {
   if (!Array.isArray(value) || value.length === 0) return undefined;
-  return (value as Json[])
+  return value
+    .filter(isRecord)
     .map((c) => Object.fromEntries(Object.entries(c).filter(([, v]) => v !== undefined && v !== null)))
     .sort((a, b) => byCodeUnits(JSON.stringify([a.service, a.environment, a.namespace]), JSON.stringify([b.service, b.environment, b.namespace])));
 }

@@ -15,146 +15,131 @@ import type * as dynamic from "@pulumi/pulumi/dynamic";
 import { z } from "zod";
 import { getDefaultClient, getScriptSettings, isNotFound, patchScriptSettings, type ScriptLevelSettings } from "../cloudflare";
 import { observabilitySchema, tagSchema, tailConsumerSchema, TAGS_MAX_COUNT } from "../cloudflare/schemas";
-import { fromWire, toWire } from "./case";
+import { compact, scopeOf, scriptResourceId } from "./common";
 import {
-  checkScope,
-  compact,
-  diffByTable,
-  diffResult,
-  failuresFrom,
+  ADOPT_FIELD,
+  SCRIPT_SCOPE_FIELDS,
+  booleanSchema,
+  changedFields,
+  checkWith,
+  clientOf,
+  defineFields,
+  diffTable,
+  diffWith,
+  inputsFromWire,
   keepStoredWhenSame,
-  scopeOf,
-  scriptResourceId,
-  type CheckFailure,
-  type DiffField,
-  type ScopeInputs,
-} from "./common";
+  wireKeys,
+  wireNormalised,
+  wireOf,
+  type ClientSource,
+  type InputsOf,
+  type ProviderOf,
+} from "./fields";
 import { normaliseOptionalObject, normaliseStringSet, normaliseTailConsumers } from "./normalise";
 
-type Json = Record<string, unknown>;
-
-export interface WorkerScriptSettingsInputs extends ScopeInputs {
-  logpush?: boolean;
-  observability?: Json;
-  tags?: string[];
-  tailConsumers?: Json[];
+/** The inputs; the managed settings are those with a wire name, and `cleared` is the API default delete puts back. */
+export const WORKER_SCRIPT_SETTINGS_FIELDS = defineFields({
+  ...SCRIPT_SCOPE_FIELDS,
+  logpush: { schema: booleanSchema.optional(), diff: "update", wire: "logpush", cleared: false },
+  observability: {
+    schema: observabilitySchema.strict().optional(),
+    shape: "wire",
+    diff: "update",
+    wire: "observability",
+    cleared: { enabled: false },
+    normalise: wireNormalised(normaliseOptionalObject),
+  },
+  tags: {
+    schema: z.array(tagSchema).max(TAGS_MAX_COUNT, `at most ${TAGS_MAX_COUNT} tags`).optional(),
+    diff: "update",
+    wire: "tags",
+    cleared: [],
+    normalise: normaliseStringSet,
+  },
+  tailConsumers: {
+    schema: z.array(tailConsumerSchema.strict()).optional(),
+    shape: "wire",
+    diff: "update",
+    wire: "tail_consumers",
+    cleared: [],
+    normalise: wireNormalised(normaliseTailConsumers),
+  },
   /** Read the live settings first and write only the fields that differ (nothing for a Worker taken over as it is). */
-  adopt?: boolean;
-}
+  adopt: ADOPT_FIELD,
+});
+const FIELDS = WORKER_SCRIPT_SETTINGS_FIELDS;
+
+export type WorkerScriptSettingsInputs = InputsOf<typeof FIELDS>;
 export type WorkerScriptSettingsOutputs = WorkerScriptSettingsInputs;
 
-/** The managed fields, their wire names and the API defaults that delete puts back. */
-export const SCRIPT_SETTINGS_FIELDS = {
-  logpush: { wire: "logpush", default: false },
-  observability: { wire: "observability", default: { enabled: false } },
-  tags: { wire: "tags", default: [] as string[] },
-  tailConsumers: { wire: "tail_consumers", default: [] as Json[] },
-} as const;
-type Field = keyof typeof SCRIPT_SETTINGS_FIELDS;
-const FIELDS = Object.keys(SCRIPT_SETTINGS_FIELDS) as Field[];
+type Setting = "logpush" | "observability" | "tags" | "tailConsumers";
+const SETTINGS = wireKeys(FIELDS) as Setting[];
+const isSetting = (field: string): field is Setting => (SETTINGS as string[]).includes(field);
 
-const INPUT_KEYS = new Set(["accountId", "scriptName", "dispatchNamespace", ...FIELDS, "adopt", "__provider"]);
-
-const observabilityInputSchema = observabilitySchema.strict();
-
-export const WORKER_SCRIPT_SETTINGS_DIFF: Record<string, DiffField> = {
-  accountId: { kind: "replace" },
-  dispatchNamespace: { kind: "replace" },
-  scriptName: { kind: "replace" },
-  logpush: { kind: "update" },
-  observability: { kind: "update", normalise: (v) => normaliseOptionalObject(toWire(v)) },
-  tags: { kind: "update", normalise: normaliseStringSet },
-  tailConsumers: { kind: "update", normalise: (v) => normaliseTailConsumers(toWire(v)) },
-  adopt: { kind: "update", normalise: (v) => v === true },
-};
+/** What each input does to the resource when it changes, derived from the field table. */
+export const WORKER_SCRIPT_SETTINGS_DIFF = diffTable(FIELDS);
 
 /** PATCH body for `fields`: the program's value, or the API default when the program stopped setting it. Pure. */
-export function scriptSettingsPatch(inputs: WorkerScriptSettingsInputs, fields: Field[]): Partial<ScriptLevelSettings> {
-  const patch: Json = {};
-  for (const field of fields) {
-    const value = inputs[field];
-    patch[SCRIPT_SETTINGS_FIELDS[field].wire] = value === undefined ? SCRIPT_SETTINGS_FIELDS[field].default : toWire(value);
-  }
-  return patch as Partial<ScriptLevelSettings>;
+export function scriptSettingsPatch(inputs: Partial<WorkerScriptSettingsInputs>, fields: Setting[]): Partial<ScriptLevelSettings> {
+  return wireOf(FIELDS, inputs, { keys: fields, cleared: true });
 }
 
-function managed(inputs: WorkerScriptSettingsInputs): Field[] {
-  return FIELDS.filter((f) => inputs[f] !== undefined);
+function managed(inputs: Partial<WorkerScriptSettingsInputs>): Setting[] {
+  return SETTINGS.filter((f) => inputs[f] !== undefined);
 }
 
 /** The live settings mapped onto the fields the program manages. Pure. */
 export function liveScriptSettings(props: WorkerScriptSettingsOutputs, live: ScriptLevelSettings): WorkerScriptSettingsOutputs {
-  const out: Json = { ...props };
-  for (const field of managed(props)) {
-    const value = (live as Json)[SCRIPT_SETTINGS_FIELDS[field].wire];
-    out[field] = value === null || value === undefined ? SCRIPT_SETTINGS_FIELDS[field].default : fromWire(value);
-  }
-  return out as WorkerScriptSettingsOutputs;
+  return { ...props, ...inputsFromWire(FIELDS, live, { keys: managed(props) }) };
 }
 
-export const workerScriptSettingsProvider = {
-  async check(_olds: WorkerScriptSettingsInputs, news: WorkerScriptSettingsInputs): Promise<dynamic.CheckResult<WorkerScriptSettingsInputs>> {
-    const failures: CheckFailure[] = [];
-    for (const key of Object.keys(news)) {
-      if (!INPUT_KEYS.has(key)) failures.push({ property: key, reason: `${key}: not an input of WorkerScriptSettings; check the spelling` });
-    }
-    const scope = checkScope(news, failures);
-    const field = (property: string, schema: z.ZodType, value: unknown) => {
-      if (value === undefined) return;
-      const parsed = schema.safeParse(toWire(value));
-      if (!parsed.success) failures.push(...failuresFrom(parsed.error, [property]));
-    };
-    field("logpush", z.boolean(), news.logpush);
-    field("observability", observabilityInputSchema, news.observability);
-    field("tags", z.array(tagSchema).max(TAGS_MAX_COUNT, `at most ${TAGS_MAX_COUNT} tags`), news.tags);
-    field("tailConsumers", z.array(tailConsumerSchema.strict()), news.tailConsumers);
-    field("adopt", z.boolean(), news.adopt);
-    if (failures.length === 0 && managed(news).length === 0) {
-      failures.push({ property: "logpush", reason: "set at least one of logpush, observability, tags or tailConsumers" });
-    }
-    return failures.length > 0 ? { inputs: news, failures } : { inputs: { ...news, ...scope } };
-  },
+export function makeWorkerScriptSettingsProvider(client: ClientSource = getDefaultClient): ProviderOf<WorkerScriptSettingsInputs, WorkerScriptSettingsOutputs> {
+  return {
+    check: checkWith("WorkerScriptSettings", FIELDS, (inputs, { failures }) => {
+      if (failures.length === 0 && managed(inputs).length === 0) {
+        failures.push({ property: "logpush", reason: "set at least one of logpush, observability, tags or tailConsumers" });
+      }
+    }),
+    diff: diffWith(FIELDS),
 
-  async diff(_id: string, olds: WorkerScriptSettingsOutputs, news: WorkerScriptSettingsInputs): Promise<dynamic.DiffResult> {
-    return diffResult(diffByTable(WORKER_SCRIPT_SETTINGS_DIFF, olds as Json, news as Json));
-  },
+    async create(inputs) {
+      const scope = scopeOf(inputs);
+      let fields = managed(inputs);
+      if (inputs.adopt) {
+        // Taking over settings as they are: only the fields whose live value differs are written.
+        const live = liveScriptSettings(inputs, await getScriptSettings(clientOf(client), scope, inputs.scriptName));
+        fields = changedFields(FIELDS, live, inputs).changed.filter(isSetting);
+      }
+      if (fields.length > 0) await patchScriptSettings(clientOf(client), scope, inputs.scriptName, scriptSettingsPatch(inputs, fields));
+      return { id: scriptResourceId(scope, inputs.scriptName, "script-settings"), outs: compact(inputs) };
+    },
 
-  async create(inputs: WorkerScriptSettingsInputs): Promise<dynamic.CreateResult<WorkerScriptSettingsOutputs>> {
-    const scope = scopeOf(inputs);
-    let fields = managed(inputs);
-    if (inputs.adopt) {
-      // Taking over settings as they are: only the fields whose live value differs are written.
-      const live = liveScriptSettings(inputs, await getScriptSettings(getDefaultClient(), scope, inputs.scriptName!));
-      fields = diffByTable(WORKER_SCRIPT_SETTINGS_DIFF, live as Json, inputs as Json).changed.filter((f): f is Field => (FIELDS as string[]).includes(f));
-    }
-    if (fields.length > 0) await patchScriptSettings(getDefaultClient(), scope, inputs.scriptName!, scriptSettingsPatch(inputs, fields));
-    return { id: scriptResourceId(scope, inputs.scriptName!, "script-settings"), outs: compact(inputs as Json) };
-  },
+    async read(id, props) {
+      if (!props) return {};
+      try {
+        const live = await getScriptSettings(clientOf(client), scopeOf(props), props.scriptName);
+        return { id, props: keepStoredWhenSame(FIELDS, props, liveScriptSettings(props, live)) };
+      } catch (error) {
+        if (isNotFound(error)) return {};
+        throw error;
+      }
+    },
 
-  async read(id: string, props: WorkerScriptSettingsOutputs): Promise<dynamic.ReadResult<WorkerScriptSettingsOutputs>> {
-    try {
-      const live = await getScriptSettings(getDefaultClient(), scopeOf(props), props.scriptName!);
-      return { id, props: keepStoredWhenSame(WORKER_SCRIPT_SETTINGS_DIFF, props as Json, liveScriptSettings(props, live) as Json) };
-    } catch (error) {
-      if (isNotFound(error)) return {};
-      throw error;
-    }
-  },
+    async update(_id, olds, news) {
+      const fields = changedFields(FIELDS, olds, news).changed.filter(isSetting);
+      if (fields.length > 0) await patchScriptSettings(clientOf(client), scopeOf(news), news.scriptName, scriptSettingsPatch(news, fields));
+      return { outs: compact(news) };
+    },
 
-  async update(_id: string, olds: WorkerScriptSettingsOutputs, news: WorkerScriptSettingsInputs): Promise<dynamic.UpdateResult<WorkerScriptSettingsOutputs>> {
-    const { changed } = diffByTable(WORKER_SCRIPT_SETTINGS_DIFF, olds as Json, news as Json);
-    const fields = changed.filter((f): f is Field => (FIELDS as string[]).includes(f));
-    if (fields.length > 0) await patchScriptSettings(getDefaultClient(), scopeOf(news), news.scriptName!, scriptSettingsPatch(news, fields));
-    return { outs: compact(news as Json) };
-  },
+    async delete(_id, props) {
+      try {
+        await patchScriptSettings(clientOf(client), scopeOf(props), props.scriptName, scriptSettingsPatch({}, managed(props)));
+      } catch (error) {
+        // The Worker is gone, and its settings with it.
+        if (!isNotFound(error)) throw error;
+      }
+    },
+  } satisfies dynamic.ResourceProvider<WorkerScriptSettingsInputs, WorkerScriptSettingsOutputs>;
+}
 
-  async delete(_id: string, props: WorkerScriptSettingsOutputs): Promise<void> {
-    const restore = Object.fromEntries(managed(props).map((f) => [SCRIPT_SETTINGS_FIELDS[f].wire, SCRIPT_SETTINGS_FIELDS[f].default]));
-    try {
-      await patchScriptSettings(getDefaultClient(), scopeOf(props), props.scriptName!, restore);
-    } catch (error) {
-      // The Worker is gone, and its settings with it.
-      if (!isNotFound(error)) throw error;
-    }
-  },
-};
+export const workerScriptSettingsProvider = makeWorkerScriptSettingsProvider();

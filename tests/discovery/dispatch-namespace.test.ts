@@ -21,7 +21,7 @@ beforeEach(() => {
   emulator.reset();
 });
 
-async function checked(news: DispatchNamespaceInputs): Promise<DispatchNamespaceInputs> {
+async function checked(news: Partial<DispatchNamespaceInputs>): Promise<DispatchNamespaceInputs> {
   const result = await provider.check({}, news);
   expect(result.failures ?? []).toEqual([]);
   return result.inputs!;

@@ -1,5 +1,5 @@
 /** Check and diff of WorkerSecret, WorkerScriptSettings and WorkerSubdomain, without a network. */
-import { workerSecretProvider, type WorkerSecretInputs } from "../../provider/resources/worker-secret";
+import { workerSecretProvider, type SecretKeyInput, type WorkerSecretInputs } from "../../provider/resources/worker-secret";
 import {
   liveScriptSettings,
   scriptSettingsPatch,
@@ -37,7 +37,7 @@ describe("WorkerSecret check and diff", () => {
     expect(await workerSecretProvider.diff("id", base, { ...base, text: "rotated" })).toEqual({ changes: true, replaces: [] });
     expect(await workerSecretProvider.diff("id", base, { ...base, name: "OTHER" })).toMatchObject({ changes: true, replaces: ["name"] });
     expect(await workerSecretProvider.diff("id", base, { ...base, scriptName: "web" })).toMatchObject({ changes: true, replaces: ["scriptName"] });
-    const key = { format: "raw", algorithm: { name: "HMAC", hash: "SHA-256" }, usages: ["sign"], keyBase64: "AA==" };
+    const key: SecretKeyInput = { format: "raw", algorithm: { name: "HMAC", hash: "SHA-256" }, usages: ["sign"], keyBase64: "AA==" };
     expect(await workerSecretProvider.diff("id", base, { ...base, text: undefined, secretKey: key })).toEqual({ changes: true, replaces: [] });
   });
 });

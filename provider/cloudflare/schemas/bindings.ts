@@ -26,6 +26,45 @@ export const SECRET_KEY_USAGES = [
 ] as const;
 export const R2_JURISDICTIONS = ["eu", "fedramp", "fedramp-high"] as const;
 
+/** Base64 as the API reads `key_base64`. */
+const base64 = z.string().regex(/^[A-Za-z0-9+/]*={0,2}$/, "key_base64 must be base64");
+
+/**
+ * A secret_key (a WebCrypto key and how to import it), the same in a binding and in PUT …/secrets:
+ * https://developers.cloudflare.com/api/resources/workers/subresources/scripts/subresources/secrets/methods/update/
+ */
+export const SECRET_KEY_FIELDS = {
+  algorithm: z.record(z.string(), z.unknown()),
+  format: z.enum(SECRET_KEY_FORMATS),
+  usages: z.array(z.enum(SECRET_KEY_USAGES)).min(1, "give at least one usage"),
+  key_base64: base64.optional(),
+  key_jwk: z.record(z.string(), z.unknown()).optional(),
+};
+
+/**
+ * The rule across a secret_key's fields: `key_jwk` is "required if format is jwk", `key_base64` "required if
+ * format is raw, pkcs8, or spki" (the settings and versions pages of the API documentation).
+ */
+export function secretKeyProblems(key: { format?: unknown; key_base64?: unknown; key_jwk?: unknown }): RuleProblem[] {
+  if (key.format === "jwk" && key.key_jwk === undefined) return [{ path: ["key_jwk"], message: "format jwk needs key_jwk" }];
+  if (key.format !== "jwk" && key.key_base64 === undefined) return [{ path: ["key_base64"], message: `format ${String(key.format)} needs key_base64` }];
+  return [];
+}
+
+/** A problem a rule across fields finds: where, and what to do. */
+export interface RuleProblem {
+  path: string[];
+  message: string;
+}
+
+/** Adds the problems a rule found to a zod refinement. */
+export function addProblems(ctx: z.RefinementCtx, problems: RuleProblem[]): void {
+  for (const problem of problems) ctx.addIssue({ code: "custom", path: problem.path, message: problem.message });
+}
+
+/** A secret key as a program writes it (wire form): complete, strict. */
+export const secretKeySchema = z.strictObject(SECRET_KEY_FIELDS).superRefine((key, ctx) => addProblems(ctx, secretKeyProblems(key)));
+
 /** Binding types whose value is a secret: the API never returns it and `keep_bindings` may carry it over. */
 export const SECRET_BINDING_TYPES = ["secret_text", "secret_key"] as const;
 
@@ -78,13 +117,7 @@ export const BINDING_FIELDS = {
     }),
   },
   r2_bucket: { bucket_name: nonEmpty, jurisdiction: z.enum(R2_JURISDICTIONS).optional() },
-  secret_key: {
-    algorithm: z.record(z.string(), z.unknown()),
-    format: z.enum(SECRET_KEY_FORMATS),
-    usages: z.array(z.enum(SECRET_KEY_USAGES)),
-    key_base64: optionalString,
-    key_jwk: z.record(z.string(), z.unknown()).optional(),
-  },
+  secret_key: SECRET_KEY_FIELDS,
   // The API never returns the value of a secret, so `text` is optional on the wire; inputs require it.
   secret_text: { text: z.string().optional() },
   secrets_store_secret: { secret_name: nonEmpty, store_id: nonEmpty },
@@ -139,35 +172,31 @@ function buildUnion(strict: boolean) {
   return z.discriminatedUnion("type", members as unknown as [ReturnType<typeof member>, ...ReturnType<typeof member>[]]);
 }
 
-/** Rules that span fields of one binding, shared by both unions. */
-function crossFieldRules(binding: Record<string, unknown>, ctx: z.RefinementCtx, input: boolean): void {
+/**
+ * Rules that span fields of one binding, shared by both unions and the emulator. `input`: the binding is
+ * one a client sends (secrets carry their values), not one the API answers.
+ */
+export function bindingProblems(binding: Record<string, unknown>, input: boolean): RuleProblem[] {
   switch (binding.type) {
     case "d1":
-      if (binding.id === undefined && binding.database_id === undefined) {
-        ctx.addIssue({ code: "custom", path: ["database_id"], message: "a d1 binding needs database_id (or the deprecated id)" });
-      }
-      break;
+      return binding.id === undefined && binding.database_id === undefined
+        ? [{ path: ["database_id"], message: "a d1 binding needs database_id (or the deprecated id)" }]
+        : [];
     case "vpc_network":
-      if (binding.network_id !== undefined && binding.tunnel_id !== undefined) {
-        ctx.addIssue({ code: "custom", path: ["tunnel_id"], message: "network_id and tunnel_id are mutually exclusive: give one" });
-      }
-      break;
+      return binding.network_id !== undefined && binding.tunnel_id !== undefined
+        ? [{ path: ["tunnel_id"], message: "network_id and tunnel_id are mutually exclusive: give one" }]
+        : [];
     case "secret_text":
-      if (input && typeof binding.text !== "string") {
-        ctx.addIssue({ code: "custom", path: ["text"], message: "a secret_text binding needs text" });
-      }
-      break;
+      return input && typeof binding.text !== "string" ? [{ path: ["text"], message: "a secret_text binding needs text" }] : [];
     case "secret_key":
-      if (input && binding.format === "jwk" && binding.key_jwk === undefined) {
-        ctx.addIssue({ code: "custom", path: ["key_jwk"], message: "format jwk needs key_jwk" });
-      }
-      if (input && binding.format !== "jwk" && binding.key_base64 === undefined) {
-        ctx.addIssue({ code: "custom", path: ["key_base64"], message: `format ${String(binding.format)} needs key_base64` });
-      }
-      break;
+      return input ? secretKeyProblems(binding) : [];
     default:
-      break;
+      return [];
   }
+}
+
+function crossFieldRules(binding: Record<string, unknown>, ctx: z.RefinementCtx, input: boolean): void {
+  addProblems(ctx, bindingProblems(binding, input));
 }
 
 const knownWireBindingSchema = buildUnion(false);

@@ -3,7 +3,7 @@
  * Result schemas are loose: fields the API adds later pass through untouched.
  */
 import { z } from "zod";
-import { wireBindingListSchema, bindingInputListSchema } from "./bindings";
+import { addProblems, secretKeyProblems, wireBindingListSchema, bindingInputListSchema, SECRET_KEY_FIELDS } from "./bindings";
 
 /** Script names on the account: lower case letters, digits, `-` and `_`, at most 63 characters. */
 export const SCRIPT_NAME_PATTERN = /^[a-z0-9_][a-z0-9-_]*$/;
@@ -252,15 +252,9 @@ export const secretTextInputSchema = z.strictObject({
   type: z.literal("secret_text"),
   text: z.string(),
 });
-export const secretKeyInputSchema = z.strictObject({
-  name: z.string().min(1),
-  type: z.literal("secret_key"),
-  format: z.enum(["raw", "pkcs8", "spki", "jwk"]),
-  algorithm: z.record(z.string(), z.unknown()),
-  usages: z.array(z.string()),
-  key_base64: z.string().optional(),
-  key_jwk: z.record(z.string(), z.unknown()).optional(),
-});
+export const secretKeyInputSchema = z
+  .strictObject({ name: z.string().min(1), type: z.literal("secret_key"), ...SECRET_KEY_FIELDS })
+  .superRefine((key, ctx) => addProblems(ctx, secretKeyProblems(key)));
 export const secretInputSchema = z.discriminatedUnion("type", [secretTextInputSchema, secretKeyInputSchema]);
 export type SecretInput = z.infer<typeof secretInputSchema>;
 
