@@ -1,14 +1,10 @@
 import * as pulumi from "@pulumi/pulumi";
+import type { DispatchNamespaceProgramInputs } from "../provider/resources/dispatch-namespace";
 import { lazyProvider } from "./lazy-provider";
+import type { ArgsOf } from "./types";
 
-export interface DispatchNamespaceArgs {
-  /** Defaults to the stack config `cloudflare:accountId`, then CLOUDFLARE_ACCOUNT_ID. */
-  accountId?: pulumi.Input<string>;
-  /** The namespace's name (a-z, 0-9, '-' and '_'). Changing it replaces the namespace. */
-  name: pulumi.Input<string>;
-  /** Take over a namespace that already exists (nothing is written) instead of failing. */
-  adopt?: pulumi.Input<boolean>;
-}
+/** The inputs of a DispatchNamespace: `name` (changing it replaces the namespace), `adopt`, `accountId`. */
+export type DispatchNamespaceArgs = ArgsOf<DispatchNamespaceProgramInputs>;
 
 /**
  * A Workers for Platforms dispatch namespace. Upload Workers into it with `WorkerScript({ dispatchNamespace })`.

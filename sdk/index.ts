@@ -1,5 +1,5 @@
 /** `pulumi-cloudflare-workers`: the resources a stack program uses. */
-export { WorkerScript, type WorkerScriptArgs, type WorkerModuleArgs, type WorkerMigrationStepArgs } from "./worker-script";
+export { WorkerScript, type WorkerScriptArgs, type WorkerModuleArgs } from "./worker-script";
 export { WorkerSecret, type WorkerSecretArgs, type WorkerSecretKeyArgs } from "./worker-secret";
 export {
   WorkerScriptSettings,

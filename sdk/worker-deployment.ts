@@ -1,24 +1,15 @@
 import * as pulumi from "@pulumi/pulumi";
+import type { WorkerDeploymentProgramInputs } from "../provider/resources/worker-deployment";
 import { lazyProvider } from "./lazy-provider";
+import type { ArgsOf, InputOf } from "./types";
 
-export interface WorkerDeploymentVersionArgs {
-  /** A WorkerVersion's `versionId` (or WorkerScript's `versionId`, its first version). */
-  versionId: pulumi.Input<string>;
-  /** Share of requests, 0–100; the shares of a deployment add up to 100. */
-  percentage: pulumi.Input<number>;
-}
-
-export interface WorkerDeploymentArgs {
-  /** Defaults to the stack config `cloudflare:accountId`, then CLOUDFLARE_ACCOUNT_ID. */
-  accountId?: pulumi.Input<string>;
-  scriptName: pulumi.Input<string>;
-  /** One or two versions by percentage (a gradual rollout), adding up to 100. */
-  versions: pulumi.Input<pulumi.Input<WorkerDeploymentVersionArgs>[]>;
-  /** `workers/message` of the deployment, at most 100 bytes. */
-  message?: pulumi.Input<string>;
-  /** Deploy even where the API would block it: a rollback to a version whose secrets have changed since. */
-  force?: pulumi.Input<boolean>;
-}
+/**
+ * The inputs of a WorkerDeployment (derived from the provider's field table): `scriptName`, `versions` (one or
+ * two `{ versionId, percentage }`, adding up to 100: a WorkerVersion's or WorkerScript's `versionId`),
+ * `message` (at most 100 bytes), `force` (deploy even a rollback over changed secrets); `accountId` as everywhere.
+ */
+export type WorkerDeploymentArgs = ArgsOf<WorkerDeploymentProgramInputs>;
+export type WorkerDeploymentVersionArgs = InputOf<WorkerDeploymentProgramInputs["versions"][number]>;
 
 /**
  * Which versions of a Worker serve, by percentage (`POST …/deployments`, as `wrangler versions deploy`). A

@@ -1,41 +1,14 @@
 import * as pulumi from "@pulumi/pulumi";
+import type { WorkerScriptSettingsProgramInputs } from "../provider/resources/worker-script-settings";
 import { lazyProvider } from "./lazy-provider";
+import type { ArgsOf, InputOf } from "./types";
 
-export interface WorkerObservabilityArgs {
-  enabled: pulumi.Input<boolean>;
-  headSamplingRate?: pulumi.Input<number>;
-  logs?: pulumi.Input<{
-    enabled: pulumi.Input<boolean>;
-    invocationLogs: pulumi.Input<boolean>;
-    destinations?: pulumi.Input<pulumi.Input<string>[]>;
-    headSamplingRate?: pulumi.Input<number>;
-    persist?: pulumi.Input<boolean>;
-  }>;
-  traces?: pulumi.Input<{
-    enabled?: pulumi.Input<boolean>;
-    destinations?: pulumi.Input<pulumi.Input<string>[]>;
-    headSamplingRate?: pulumi.Input<number>;
-    persist?: pulumi.Input<boolean>;
-  }>;
-}
+type Settings = WorkerScriptSettingsProgramInputs;
+export type WorkerObservabilityArgs = InputOf<NonNullable<Settings["observability"]>>;
+export type WorkerTailConsumerArgs = InputOf<NonNullable<Settings["tailConsumers"]>[number]>;
 
-export interface WorkerTailConsumerArgs {
-  service: pulumi.Input<string>;
-  environment?: pulumi.Input<string>;
-  namespace?: pulumi.Input<string>;
-}
-
-export interface WorkerScriptSettingsArgs {
-  accountId?: pulumi.Input<string>;
-  scriptName: pulumi.Input<string>;
-  dispatchNamespace?: pulumi.Input<string>;
-  logpush?: pulumi.Input<boolean>;
-  observability?: pulumi.Input<WorkerObservabilityArgs>;
-  tags?: pulumi.Input<pulumi.Input<string>[]>;
-  tailConsumers?: pulumi.Input<pulumi.Input<WorkerTailConsumerArgs>[]>;
-  /** Read the live settings first and write only the fields that differ (nothing for a Worker taken over as it is). */
-  adopt?: pulumi.Input<boolean>;
-}
+/** The inputs of a WorkerScriptSettings: `scriptName`, any of `logpush`, `observability`, `tags`, `tailConsumers`, and `adopt`. */
+export type WorkerScriptSettingsArgs = ArgsOf<Settings>;
 
 /**
  * Script-level settings of a Worker (not versioned, kept across code deploys). Only the fields set here are

@@ -1,31 +1,16 @@
 import * as pulumi from "@pulumi/pulumi";
+import type { SecretKeyInput, WorkerSecretProgramInputs } from "../provider/resources/worker-secret";
 import { lazyProvider } from "./lazy-provider";
+import type { ArgsOf, InputOf } from "./types";
 
-export interface WorkerSecretKeyArgs {
-  format: pulumi.Input<"raw" | "pkcs8" | "spki" | "jwk">;
-  /** WebCrypto algorithm parameters, e.g. `{ name: "HMAC", hash: "SHA-256" }`. */
-  algorithm: pulumi.Input<Record<string, unknown>>;
-  usages: pulumi.Input<pulumi.Input<"encrypt" | "decrypt" | "sign" | "verify" | "deriveKey" | "deriveBits" | "wrapKey" | "unwrapKey">[]>;
-  keyBase64?: pulumi.Input<string>;
-  keyJwk?: pulumi.Input<Record<string, unknown>>;
-}
+/** A secret_key: `format`, WebCrypto `algorithm` (e.g. `{ name: "HMAC", hash: "SHA-256" }`), `usages`, and `keyBase64` or `keyJwk`. */
+export type WorkerSecretKeyArgs = InputOf<SecretKeyInput>;
 
-export interface WorkerSecretArgs {
-  accountId?: pulumi.Input<string>;
-  scriptName: pulumi.Input<string>;
-  dispatchNamespace?: pulumi.Input<string>;
-  /** The secret's binding name. */
-  name: pulumi.Input<string>;
-  /** A secret_text value. Always stored as a Pulumi secret. */
-  text?: pulumi.Input<string>;
-  /** A secret_key (a WebCrypto key). Always stored as a Pulumi secret. */
-  secretKey?: pulumi.Input<WorkerSecretKeyArgs>;
-  /**
-   * Take over a secret that already exists instead of failing. The API never shows a secret's value, so an
-   * existing secret of the same kind is taken as it is: its value is kept until this program's value changes.
-   */
-  adopt?: pulumi.Input<boolean>;
-}
+/**
+ * The inputs of a WorkerSecret: `scriptName`, `name`, exactly one of `text` and `secretKey` (always stored as
+ * Pulumi secrets), `adopt` (take over an existing secret as it is), `accountId`, `dispatchNamespace`.
+ */
+export type WorkerSecretArgs = ArgsOf<WorkerSecretProgramInputs>;
 
 /**
  * One secret of a Worker, set through the secrets endpoints: rotating it is one API call and never touches

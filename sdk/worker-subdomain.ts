@@ -1,16 +1,10 @@
 import * as pulumi from "@pulumi/pulumi";
+import type { WorkerSubdomainProgramInputs } from "../provider/resources/worker-subdomain";
 import { lazyProvider } from "./lazy-provider";
+import type { ArgsOf } from "./types";
 
-export interface WorkerSubdomainArgs {
-  accountId?: pulumi.Input<string>;
-  scriptName: pulumi.Input<string>;
-  /** Serve the Worker on <script>.<account subdomain>.workers.dev. */
-  enabled: pulumi.Input<boolean>;
-  /** Serve preview URLs there too; left to the API when unset. */
-  previewsEnabled?: pulumi.Input<boolean>;
-  /** Read the live state first and write only if it differs (nothing for a Worker taken over as it is). */
-  adopt?: pulumi.Input<boolean>;
-}
+/** The inputs of a WorkerSubdomain: `scriptName`, `enabled`, `previewsEnabled` (left to the API when unset), `adopt`. */
+export type WorkerSubdomainArgs = ArgsOf<WorkerSubdomainProgramInputs>;
 
 /** The workers.dev subdomain of a Worker. Removing the resource disables it. */
 export class WorkerSubdomain extends pulumi.dynamic.Resource {

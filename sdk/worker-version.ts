@@ -1,30 +1,23 @@
 import * as pulumi from "@pulumi/pulumi";
 import { lazyProvider } from "./lazy-provider";
-import type { WorkerBinding } from "./types";
-import type { WorkerModuleArgs } from "./worker-script";
+import { SECRET_BINDING_TYPES } from "../provider/cloudflare/schemas/bindings";
+import type { WorkerVersionProgramInputs } from "../provider/resources/worker-version";
+import type { ArgsOf } from "./types";
 
-export interface WorkerVersionArgs {
-  /** Defaults to the stack config `cloudflare:accountId`, then CLOUDFLARE_ACCOUNT_ID. */
-  accountId?: pulumi.Input<string>;
-  /** The Worker, created by a WorkerScript (pass `script.scriptName`, so the Worker exists first). */
-  scriptName: pulumi.Input<string>;
-  /** The version's code as a single ES module (uploaded as `worker.js`, or as `mainModule` when given). */
-  content?: pulumi.Input<string>;
-  /** The version's code as several modules, keyed by module name; `mainModule` names the entry point. */
-  modules?: pulumi.Input<Record<string, pulumi.Input<WorkerModuleArgs>>>;
-  mainModule?: pulumi.Input<string>;
-  /** The version's bindings. Secret values here are Pulumi secrets; secrets set by WorkerSecret are carried over (keepBindings). */
-  bindings?: pulumi.Input<pulumi.Input<WorkerBinding>[]>;
-  compatibilityDate?: pulumi.Input<string>;
-  compatibilityFlags?: pulumi.Input<pulumi.Input<string>[]>;
-  placement?: pulumi.Input<{ mode?: "smart" | "targeted"; region?: string; hostname?: string; host?: string }>;
-  limits?: pulumi.Input<{ cpuMs?: pulumi.Input<number> }>;
-  usageModel?: pulumi.Input<"standard" | "bundled" | "unbound">;
-  /** `workers/message` and `workers/tag` of the version (shown by `wrangler versions list`). */
-  annotations?: pulumi.Input<{ workersMessage?: pulumi.Input<string>; workersTag?: pulumi.Input<string> }>;
-  /** Binding types copied from the Worker's latest version. Default: ["secret_text", "secret_key"]. */
-  keepBindings?: pulumi.Input<pulumi.Input<string>[]>;
+const SECRET_TYPES: readonly unknown[] = SECRET_BINDING_TYPES;
+
+function hasSecretBinding(list: unknown): boolean {
+  return Array.isArray(list) && list.some((b: unknown) => typeof b === "object" && b !== null && "type" in b && SECRET_TYPES.includes(b.type));
 }
+
+/**
+ * The inputs of a WorkerVersion (derived from the provider's field table, WorkerScript's versioned entries):
+ * `scriptName` (pass a WorkerScript's `scriptName` output, so the Worker exists first), the code (`content`, or
+ * `modules` plus `mainModule`), `bindings` (secret values here are Pulumi secrets; secrets set by WorkerSecret
+ * are carried over by `keepBindings`), `compatibilityDate`/`compatibilityFlags`, `placement`, `limits`,
+ * `usageModel`, `annotations` (`workersMessage`, `workersTag`), `keepBindings`; `accountId` as everywhere.
+ */
+export type WorkerVersionArgs = ArgsOf<WorkerVersionProgramInputs>;
 
 /**
  * One version of a Worker, uploaded and not deployed (`POST …/versions`, as `wrangler versions upload`).
@@ -44,7 +37,9 @@ export class WorkerVersion extends pulumi.dynamic.Resource {
     const bindings =
       args.bindings === undefined
         ? undefined
-        : pulumi.output(args.bindings).apply((list) => (list.some((b) => b.type === "secret_text" || b.type === "secret_key") ? pulumi.secret(list) : list));
+        : pulumi
+            .output(args.bindings as pulumi.Input<unknown[]>)
+            .apply((list) => (hasSecretBinding(list) ? pulumi.secret(list) : list));
     const props = { ...args, bindings, versionId: undefined, versionNumber: undefined, contentHash: undefined, createdOn: undefined };
     super(lazyProvider("workerVersionProvider"), name, props, opts, "cloudflare-workers", "WorkerVersion");
   }

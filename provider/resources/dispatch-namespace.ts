@@ -17,7 +17,7 @@ import type * as dynamic from "@pulumi/pulumi/dynamic";
 import { createNamespace, deleteNamespace, getDefaultClient, getNamespace, isNotFound, type CloudflareClient, type DispatchNamespace } from "../cloudflare";
 import { dispatchNamespaceNameSchema } from "../cloudflare/schemas";
 import { compact } from "./common";
-import { ACCOUNT_FIELD, ADOPT_FIELD, checkWith, clientOf, defineFields, diffTable, diffWith, type ClientSource, type InputsOf, type ProviderOf } from "./fields";
+import { ACCOUNT_FIELD, ADOPT_FIELD, checkWith, clientOf, defineFields, diffTable, diffWith, type ClientSource, type InputsOf, type ProgramInputsOf, type ProviderOf } from "./fields";
 
 export const DISPATCH_NAMESPACE_FIELDS = defineFields({
   /** Defaults to the stack config `cloudflare:accountId`, then CLOUDFLARE_ACCOUNT_ID. */
@@ -30,6 +30,8 @@ export const DISPATCH_NAMESPACE_FIELDS = defineFields({
 const FIELDS = DISPATCH_NAMESPACE_FIELDS;
 
 export type DispatchNamespaceInputs = InputsOf<typeof FIELDS>;
+/** What a program writes (the sdk derives its Args from it). */
+export type DispatchNamespaceProgramInputs = ProgramInputsOf<typeof FIELDS>;
 
 export interface DispatchNamespaceOutputs extends DispatchNamespaceInputs {
   namespaceId?: string;

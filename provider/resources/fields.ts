@@ -108,6 +108,18 @@ export type InputsOf<F extends Fields> = Simplify<
   { [K in Exclude<keyof F, OptionalKeys<F>>]: ValueOf<F[K]> } & { [K in OptionalKeys<F>]?: ValueOf<F[K]> }
 >;
 
+type ComputedKeys<F extends Fields> = { [K in keyof F]: F[K] extends { computed: true } ? K : never }[keyof F];
+type FilledKeys<F extends Fields> = { [K in keyof F]: F[K] extends { fill: () => unknown } ? K : never }[keyof F];
+type RefusedKeys<F extends Fields> = { [K in keyof F]: [ValueOf<F[K]>] extends [undefined] ? K : never }[keyof F];
+
+/**
+ * What a program writes (the sdk's Args derive from it): the checked inputs less what check computes and
+ * the keys only named to be refused, with the fields check fills in (the account) optional.
+ */
+export type ProgramInputsOf<F extends Fields> = Simplify<
+  Omit<InputsOf<F>, ComputedKeys<F> | FilledKeys<F> | RefusedKeys<F>> & Partial<Pick<InputsOf<F>, FilledKeys<F> & keyof InputsOf<F>>>
+>;
+
 // ---------------------------------------------------------------------------------------------------------
 // Shared fields
 

@@ -27,7 +27,7 @@ import {
 } from "../cloudflare";
 import { DEPLOYMENT_MAX_VERSIONS, DEPLOYMENT_MESSAGE_MAX_BYTES } from "../cloudflare/schemas";
 import { compact, scopeOf, scriptResourceId } from "./common";
-import { SCRIPT_SCOPE_FIELDS, booleanSchema, changedFields, checkWith, clientOf, defineFields, diffWith, flag, type ClientSource, type InputsOf } from "./fields";
+import { SCRIPT_SCOPE_FIELDS, booleanSchema, changedFields, checkWith, clientOf, defineFields, diffWith, flag, type ClientSource, type InputsOf, type ProgramInputsOf } from "./fields";
 
 /** The API's "versions secret edit" annotation: versions made by PUT/DELETE …/secrets. */
 const SECRET_TRIGGER = "secret";
@@ -74,6 +74,8 @@ export const WORKER_DEPLOYMENT_FIELDS = defineFields({
 const FIELDS = WORKER_DEPLOYMENT_FIELDS;
 
 export type WorkerDeploymentInputs = InputsOf<typeof FIELDS>;
+/** What a program writes (the sdk's WorkerDeploymentArgs derive from it). */
+export type WorkerDeploymentProgramInputs = ProgramInputsOf<typeof FIELDS>;
 export type WorkerDeploymentOutputs = WorkerDeploymentInputs;
 export type DeploymentVersionInput = WorkerDeploymentInputs["versions"][number];
 

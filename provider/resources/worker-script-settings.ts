@@ -33,6 +33,7 @@ import {
   wireOf,
   type ClientSource,
   type InputsOf,
+  type ProgramInputsOf,
   type ProviderOf,
 } from "./fields";
 import { normaliseOptionalObject, normaliseStringSet, normaliseTailConsumers } from "./normalise";
@@ -70,6 +71,8 @@ export const WORKER_SCRIPT_SETTINGS_FIELDS = defineFields({
 const FIELDS = WORKER_SCRIPT_SETTINGS_FIELDS;
 
 export type WorkerScriptSettingsInputs = InputsOf<typeof FIELDS>;
+/** What a program writes (the sdk derives its Args from it). */
+export type WorkerScriptSettingsProgramInputs = ProgramInputsOf<typeof FIELDS>;
 export type WorkerScriptSettingsOutputs = WorkerScriptSettingsInputs;
 
 type Setting = "logpush" | "observability" | "tags" | "tailConsumers";

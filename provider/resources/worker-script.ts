@@ -73,6 +73,7 @@ import {
   type ClientSource,
   type ProviderOf,
   type InputsOf,
+  type ProgramInputsOf,
 } from "./fields";
 import { contentHash, loadModules, moduleInputSchema, type CodeInputs } from "./modules";
 import {
@@ -207,6 +208,8 @@ export const WORKER_SCRIPT_FIELDS = defineFields({
 const FIELDS = WORKER_SCRIPT_FIELDS;
 
 export type WorkerScriptInputs = InputsOf<typeof FIELDS>;
+/** What a program writes (the sdk derives its Args from it). */
+export type WorkerScriptProgramInputs = ProgramInputsOf<typeof FIELDS>;
 
 export interface WorkerScriptOutputs extends WorkerScriptInputs {
   etag?: string;

@@ -31,6 +31,7 @@ import {
   diffWith,
   type ClientSource,
   type InputsOf,
+  type ProgramInputsOf,
   type ProviderOf,
 } from "./fields";
 import { wasCreatedHere } from "./script-cache";
@@ -73,6 +74,8 @@ export const WORKER_SECRET_FIELDS = defineFields({
 const FIELDS = WORKER_SECRET_FIELDS;
 
 export type WorkerSecretInputs = InputsOf<typeof FIELDS>;
+/** What a program writes (the sdk derives its Args from it). */
+export type WorkerSecretProgramInputs = ProgramInputsOf<typeof FIELDS>;
 export type SecretKeyInput = NonNullable<WorkerSecretInputs["secretKey"]>;
 export type WorkerSecretOutputs = WorkerSecretInputs & { type?: "secret_text" | "secret_key" };
 

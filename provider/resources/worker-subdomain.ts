@@ -24,6 +24,7 @@ import {
   type ClientSource,
   type ProviderOf,
   type InputsOf,
+  type ProgramInputsOf,
 } from "./fields";
 
 export const WORKER_SUBDOMAIN_FIELDS = defineFields({
@@ -45,6 +46,8 @@ export const WORKER_SUBDOMAIN_FIELDS = defineFields({
 const FIELDS = WORKER_SUBDOMAIN_FIELDS;
 
 export type WorkerSubdomainInputs = InputsOf<typeof FIELDS>;
+/** What a program writes (the sdk derives its Args from it). */
+export type WorkerSubdomainProgramInputs = ProgramInputsOf<typeof FIELDS>;
 export type WorkerSubdomainOutputs = WorkerSubdomainInputs;
 
 export function makeWorkerSubdomainProvider(client: ClientSource = getDefaultClient): ProviderOf<WorkerSubdomainInputs, WorkerSubdomainOutputs> {

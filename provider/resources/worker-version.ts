@@ -18,7 +18,7 @@ import type * as dynamic from "@pulumi/pulumi/dynamic";
 import { z } from "zod";
 import { getDefaultClient, getVersion, isNotFound, uploadVersion, type CloudflareClient, type Scope } from "../cloudflare";
 import { compact, scopeOf, scriptResourceId } from "./common";
-import { checkWith, clientOf, defineFields, diffWith, type CheckContext, type ClientSource, type Field, type InputsOf } from "./fields";
+import { checkWith, clientOf, defineFields, diffWith, type CheckContext, type ClientSource, type Field, type InputsOf, type ProgramInputsOf } from "./fields";
 import { contentHash, loadModules } from "./modules";
 import { listedScript, wasCreatedHere } from "./script-cache";
 import { checkCode, uploadMetadata, WORKER_SCRIPT_FIELDS, type WorkerScriptInputs } from "./worker-script";
@@ -63,6 +63,8 @@ export const WORKER_VERSION_FIELDS = defineFields({
 const FIELDS = WORKER_VERSION_FIELDS;
 
 export type WorkerVersionInputs = InputsOf<typeof FIELDS>;
+/** What a program writes (the sdk's WorkerVersionArgs derive from it). */
+export type WorkerVersionProgramInputs = ProgramInputsOf<typeof FIELDS>;
 export type WorkerVersionOutputs = WorkerVersionInputs;
 
 function describe(scope: Scope, name: string): string {
