@@ -8,6 +8,7 @@ import { z as zod } from "zod";
 import {
   BINDING_FIELDS,
   bindingProblems,
+  moduleContentTypeOfName,
   bindingNameSchema,
   isKnownBindingType,
   TAG_MAX_LENGTH,
@@ -97,19 +98,10 @@ export function parseJsonPart<S extends z.ZodType>(text: string, schema: S, what
   return parsed.data;
 }
 
-const EXTENSION_TYPES: [RegExp, string][] = [
-  [/\.(m?js)$/, "application/javascript+module"],
-  [/\.cjs$/, "application/javascript"],
-  [/\.py$/, "text/x-python"],
-  [/\.wasm$/, "application/wasm"],
-  [/\.map$/, "application/source-map"],
-  [/\.(txt|html|css)$/, "text/plain"],
-];
-
 function contentTypeOf(part: MultipartPart): string {
   if (part.contentType !== undefined && part.contentType.length > 0) return part.contentType;
   const name = part.filename ?? part.name;
-  return EXTENSION_TYPES.find(([re]) => re.test(name))?.[1] ?? "application/octet-stream";
+  return moduleContentTypeOfName(name);
 }
 
 export interface ParsedUpload {

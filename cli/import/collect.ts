@@ -22,7 +22,7 @@ import { bindingInputSchema, observabilitySchema, SECRET_BINDING_TYPES, tagSchem
 import { z } from "zod";
 import { listWorkers, searchWorkers, type WorkerSummary } from "../../provider/discovery";
 import { fromWire } from "../../provider/resources/case";
-import { inferModuleType, MODULE_TYPES, type ModuleType } from "../../provider/resources/modules";
+import { moduleTypeOf as moduleTypeOfPart, type ModuleType } from "../../provider/cloudflare/schemas/modules";
 import { normaliseOptionalObject, normalisePlacement, normaliseUsageModel } from "../../provider/resources/normalise";
 
 type Json = Record<string, unknown>;
@@ -80,17 +80,9 @@ export interface ImportedAccount {
   workers: ImportedWorker[];
 }
 
-const TYPE_BY_CONTENT_TYPE: Record<string, ModuleType> = {
-  ...Object.fromEntries(Object.entries(MODULE_TYPES).map(([type, contentType]) => [contentType, type as ModuleType])),
-  "text/javascript+module": "esm",
-  "text/javascript": "commonjs",
-  "application/x-python": "python",
-};
-
 /** The module type of a part of content/v2: by its content type, else by its extension. */
 export function moduleTypeOf(module: WorkerModule): ModuleType | undefined {
-  const contentType = module.contentType.split(";")[0]!.trim().toLowerCase();
-  return TYPE_BY_CONTENT_TYPE[contentType] ?? inferModuleType(module.name);
+  return moduleTypeOfPart(module.contentType, module.name);
 }
 
 /** A module name that stays inside the Worker's folder when written as a file. */

@@ -5,6 +5,7 @@
  * our own that keeps every part's exact bytes and Content-Type, whether or not the part has a filename.
  */
 import { File } from "node:buffer";
+import { moduleContentTypeOfName } from "./schemas/modules";
 import { FormData } from "undici";
 import type { UploadMetadata, ScriptSettings } from "./schemas";
 
@@ -178,28 +179,7 @@ export function parseMultipart(body: Uint8Array, contentType: string | undefined
 }
 
 /** Content types by extension, for a part that came without one. */
-export function guessModuleContentType(name: string): string {
-  const ext = /\.([a-z0-9]+)$/i.exec(name)?.[1]?.toLowerCase();
-  switch (ext) {
-    case "js":
-    case "mjs":
-      return "application/javascript+module";
-    case "cjs":
-      return "application/javascript";
-    case "py":
-      return "text/x-python";
-    case "wasm":
-      return "application/wasm";
-    case "map":
-      return "application/source-map";
-    case "txt":
-    case "html":
-    case "sql":
-      return "text/plain";
-    default:
-      return "application/octet-stream";
-  }
-}
+export const guessModuleContentType = moduleContentTypeOfName;
 
 /** The modules of a multipart script body (content/v2, content, download): one part per module. */
 export function parseModulesMultipart(body: Uint8Array, contentType: string | undefined): WorkerModule[] {

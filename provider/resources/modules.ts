@@ -7,32 +7,10 @@ import { readFileSync, statSync } from "node:fs";
 import { resolve } from "node:path";
 import { z } from "zod";
 import type { WorkerModule } from "../cloudflare";
+import { MODULE_TYPES, MODULE_TYPE_NAMES, moduleTypeOfName, type ModuleType } from "../cloudflare/schemas/modules";
 import type { CheckFailure } from "./common";
 
-export const MODULE_TYPES = {
-  esm: "application/javascript+module",
-  commonjs: "application/javascript",
-  text: "text/plain",
-  data: "application/octet-stream",
-  wasm: "application/wasm",
-  python: "text/x-python",
-  sourcemap: "application/source-map",
-} as const;
-export type ModuleType = keyof typeof MODULE_TYPES;
-
-const TYPE_BY_EXTENSION: Record<string, ModuleType> = {
-  js: "esm",
-  mjs: "esm",
-  cjs: "commonjs",
-  py: "python",
-  wasm: "wasm",
-  txt: "text",
-  html: "text",
-  css: "text",
-  json: "text",
-  bin: "data",
-  map: "sourcemap",
-};
+export { MODULE_TYPES, type ModuleType } from "../cloudflare/schemas/modules";
 
 /** The module name used when a Worker is given as a single `content` string. */
 export const SINGLE_MODULE_NAME = "worker.js";
@@ -49,7 +27,7 @@ const RESERVED_PART_NAME = "metadata";
 export const moduleInputSchema = z.strictObject({
   content: z.string().optional(),
   path: z.string().optional(),
-  type: z.enum(Object.keys(MODULE_TYPES) as [ModuleType, ...ModuleType[]]).optional(),
+  type: z.enum(MODULE_TYPE_NAMES).optional(),
 });
 export type ModuleInput = z.infer<typeof moduleInputSchema>;
 
@@ -59,10 +37,8 @@ export interface CodeInputs {
   mainModule?: string;
 }
 
-export function inferModuleType(name: string): ModuleType | undefined {
-  const dot = name.lastIndexOf(".");
-  return dot < 0 ? undefined : TYPE_BY_EXTENSION[name.slice(dot + 1).toLowerCase()];
-}
+/** The module type a name's extension implies. */
+export const inferModuleType = moduleTypeOfName;
 
 /** The main module actually uploaded: `mainModule`, or the single module's name. */
 export function effectiveMainModule(code: CodeInputs): string | undefined {

@@ -3,3 +3,4 @@ export * from "./envelope";
 export * from "./bindings";
 export * from "./script";
 export * from "./deployments";
+export * from "./modules";
