@@ -25,9 +25,11 @@ export async function rolloutState(client: CloudflareClient, scope: Scope, scrip
     listDeployments(client, scope, scriptName),
     listVersions(client, scope, scriptName, { page: 1, perPage: 10 }),
   ]);
-  const numbers = new Map(versions.items.map((v) => [v.id, v.number]));
+  // Liberal: a row without an id or a number is skipped rather than trusted.
+  const rows = versions.items.filter((v): v is typeof v & { id: string; number: number } => typeof v.id === "string" && typeof v.number === "number");
+  const numbers = new Map(rows.map((v) => [v.id, v.number]));
   const deployed = (deployments[0]?.versions ?? []).map((v) => ({ id: v.version_id, number: numbers.get(v.version_id), percentage: v.percentage }));
-  const latest = [...versions.items].sort((a, b) => b.number - a.number)[0];
+  const latest = [...rows].sort((a, b) => b.number - a.number)[0];
   return latest === undefined ? { deployed } : { deployed, latest: { id: latest.id, number: latest.number } };
 }
 

@@ -130,7 +130,7 @@ async function onlySecretEditsSince(client: CloudflareClient, scope: Scope, name
   if (liveItem === undefined) return false;
   const bySecret = liveItem.annotations?.["workers/triggered_by"] === SECRET_TRIGGER;
   // Our version is older than the ten newest when absent here: the live one is newer.
-  return bySecret && (ourItem === undefined || ourItem.number < liveItem.number);
+  return bySecret && (ourItem === undefined || (ourItem.number ?? Infinity) < (liveItem.number ?? -Infinity));
 }
 
 export function makeWorkerDeploymentProvider(source: ClientSource = getDefaultClient) {
