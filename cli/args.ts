@@ -41,7 +41,10 @@ export type CliArgs = ImportArgs | { command: "help" };
 
 function list(values: string[] | undefined): string[] | undefined {
   if (values === undefined) return undefined;
-  const items = values.flatMap((v) => v.split(",")).map((v) => v.trim()).filter((v) => v.length > 0);
+  const items = values
+    .flatMap((v) => v.split(","))
+    .map((v) => v.trim())
+    .filter((v) => v.length > 0);
   return items.length > 0 ? items : undefined;
 }
 
@@ -74,14 +77,20 @@ export function parseCliArgs(argv: string[], env: NodeJS.ProcessEnv = process.en
   if (v.help) return { command: "help" };
   const accountId = v.account ?? env.CLOUDFLARE_ACCOUNT_ID;
   if (accountId === undefined || accountId === "") throw new UsageError("--account <id> is required (or set CLOUDFLARE_ACCOUNT_ID)");
-  if (!accountIdSchema.safeParse(accountId).success) throw new UsageError(`--account: "${accountId}" is not an account id (32 lower-case hexadecimal characters)`);
+  if (!accountIdSchema.safeParse(accountId).success)
+    throw new UsageError(`--account: "${accountId}" is not an account id (32 lower-case hexadecimal characters)`);
   if (v.out === undefined || v.out === "") throw new UsageError("--out <dir> is required: the folder to write the program into");
   const dispatchNamespace = v["dispatch-namespace"];
   const scripts = list(v.script);
   if (dispatchNamespace !== undefined) {
-    if (!dispatchNamespaceNameSchema.safeParse(dispatchNamespace).success) throw new UsageError(`--dispatch-namespace: "${dispatchNamespace}" is not a namespace name`);
-    if (scripts === undefined) throw new UsageError("--dispatch-namespace needs --script <name> for each Worker to import: the Cloudflare API cannot list the Workers of a namespace");
-    if (v.name !== undefined) throw new UsageError("--name works on the account's Workers; in a dispatch namespace, name the Workers with --script");
+    if (!dispatchNamespaceNameSchema.safeParse(dispatchNamespace).success)
+      throw new UsageError(`--dispatch-namespace: "${dispatchNamespace}" is not a namespace name`);
+    if (scripts === undefined)
+      throw new UsageError(
+        "--dispatch-namespace needs --script <name> for each Worker to import: the Cloudflare API cannot list the Workers of a namespace",
+      );
+    if (v.name !== undefined)
+      throw new UsageError("--name works on the account's Workers; in a dispatch namespace, name the Workers with --script");
   } else if (scripts !== undefined) {
     throw new UsageError("--script only with --dispatch-namespace; on the account, select Workers with --name or --tags");
   }

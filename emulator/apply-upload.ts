@@ -10,7 +10,18 @@ import type { RouteContext } from "./router";
 import type { ScriptScope } from "./scope";
 import type { StoredScript, StoredVersion } from "./state";
 import type { ParsedUpload } from "./upload-form";
-import { appendVersion, computeEtag, currentVersion, latestVersion, DEFAULT_LOGPUSH, DEFAULT_USAGE_MODEL, detectHandlers, newScript, resolveBindings, withServerFilledFields } from "./worker-model";
+import {
+  appendVersion,
+  computeEtag,
+  currentVersion,
+  latestVersion,
+  DEFAULT_LOGPUSH,
+  DEFAULT_USAGE_MODEL,
+  detectHandlers,
+  newScript,
+  resolveBindings,
+  withServerFilledFields,
+} from "./worker-model";
 import { USAGE_MODELS } from "../provider/cloudflare/schemas";
 
 export function checkUsageModel(value: string | undefined): void {
@@ -60,7 +71,10 @@ export function applyUpload(
     names.add(b.name);
   }
   const main = parsed.modules.find((m) => m.name === parsed.mainModule);
-  const detected = main === undefined ? { handlers: [], named_handlers: [] } : detectHandlers(Buffer.from(main.data, "base64").toString("utf8"), parsed.hasModules);
+  const detected =
+    main === undefined
+      ? { handlers: [], named_handlers: [] }
+      : detectHandlers(Buffer.from(main.data, "base64").toString("utf8"), parsed.hasModules);
   const migrationTag = migrationTagAfter(metadata.migrations, previous?.migration_tag);
   const assets = assetsFor(ctx, parsed, existing === undefined ? undefined : latestVersion(existing));
 

@@ -12,7 +12,8 @@
 import { createHash } from "node:crypto";
 import { DEFAULT_ACCOUNT_ID, DEFAULT_EMULATOR_TOKEN, DEFAULT_ZONE, startEmulator, type EmulatorOptions, type ZoneOption } from "./index";
 
-const USAGE = "usage: cloudflare-workers-emulator [--port 8787] [--host 127.0.0.1] [--token T]... [--latency-ms N] [--state-file PATH] [--rate-limit N[/SECONDS]] [--zone NAME[=ID]]...";
+const USAGE =
+  "usage: cloudflare-workers-emulator [--port 8787] [--host 127.0.0.1] [--token T]... [--latency-ms N] [--state-file PATH] [--rate-limit N[/SECONDS]] [--zone NAME[=ID]]...";
 
 export function parseCliArgs(argv: string[]): EmulatorOptions {
   const options: EmulatorOptions = { port: 8787 };
@@ -88,7 +89,10 @@ async function main(): Promise<void> {
   const token = options.tokens?.[0] ?? DEFAULT_EMULATOR_TOKEN;
   console.log(`Cloudflare Workers API emulator listening on ${emulator.url}`);
   console.log(`API token: ${token}`);
-  if (options.rateLimit) console.log(`Rate limit: ${options.rateLimit.requests} requests per ${options.rateLimit.windowMs / 1000} s per credential (429, code 971, over it)`);
+  if (options.rateLimit)
+    console.log(
+      `Rate limit: ${options.rateLimit.requests} requests per ${options.rateLimit.windowMs / 1000} s per credential (429, code 971, over it)`,
+    );
   console.log("");
   console.log(`export CLOUDFLARE_API_BASE_URL=${emulator.url}`);
   console.log(`export CLOUDFLARE_API_TOKEN=${token}`);

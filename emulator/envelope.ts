@@ -61,10 +61,8 @@ export class ApiError extends Error {
   }
 }
 
-export const notFound = (message = "This Worker does not exist on your account."): ApiError =>
-  new ApiError(404, ERROR.NOT_FOUND, message);
-export const validation = (message: string, pointer?: string): ApiError =>
-  new ApiError(400, ERROR.VALIDATION, message, pointer);
+export const notFound = (message = "This Worker does not exist on your account."): ApiError => new ApiError(404, ERROR.NOT_FOUND, message);
+export const validation = (message: string, pointer?: string): ApiError => new ApiError(400, ERROR.VALIDATION, message, pointer);
 
 export interface Reply {
   status: number;
@@ -84,19 +82,30 @@ export function jsonReply(status: number, value: unknown, headers: Record<string
  * A success envelope. `nullLists`: `errors` and `messages` as `null`, as a recorded live answer of the
  * versions list has them (shared/reference/recorded-answers.md).
  */
-export function ok(result: unknown, options: { status?: number; resultInfo?: ResultInfo; headers?: Record<string, string>; nullLists?: boolean } = {}): Reply {
+export function ok(
+  result: unknown,
+  options: { status?: number; resultInfo?: ResultInfo; headers?: Record<string, string>; nullLists?: boolean } = {},
+): Reply {
   const lists = options.nullLists === true ? null : [];
   const envelope: Record<string, unknown> = { success: true, errors: lists, messages: lists, result };
   if (options.resultInfo !== undefined) envelope.result_info = options.resultInfo;
   return jsonReply(options.status ?? 200, envelope, options.headers);
 }
 
-export function failure(status: number, errors: { code: number; message: string; pointer?: string }[], headers: Record<string, string> = {}): Reply {
+export function failure(
+  status: number,
+  errors: { code: number; message: string; pointer?: string }[],
+  headers: Record<string, string> = {},
+): Reply {
   return jsonReply(
     status,
     {
       success: false,
-      errors: errors.map((e) => (e.pointer === undefined ? { code: e.code, message: e.message } : { code: e.code, message: e.message, source: { pointer: e.pointer } })),
+      errors: errors.map((e) =>
+        e.pointer === undefined
+          ? { code: e.code, message: e.message }
+          : { code: e.code, message: e.message, source: { pointer: e.pointer } },
+      ),
       messages: [],
       result: null,
     },
@@ -105,7 +114,9 @@ export function failure(status: number, errors: { code: number; message: string;
 }
 
 export function errorReply(error: ApiError): Reply {
-  return failure(error.status, [{ code: error.code, message: error.message, ...(error.pointer === undefined ? {} : { pointer: error.pointer }) }]);
+  return failure(error.status, [
+    { code: error.code, message: error.message, ...(error.pointer === undefined ? {} : { pointer: error.pointer }) },
+  ]);
 }
 
 export function rawReply(status: number, body: Buffer | string, contentType: string, headers: Record<string, string> = {}): Reply {

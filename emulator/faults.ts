@@ -29,7 +29,8 @@ export class FaultQueue {
 
   add(rule: FaultRule): void {
     if (!Number.isInteger(rule.times) || rule.times < 1) throw new Error("a fault rule needs times >= 1");
-    if (!(rule.path instanceof RegExp) && typeof rule.path !== "string") throw new Error("a fault rule needs a path (RegExp or string prefix)");
+    if (!(rule.path instanceof RegExp) && typeof rule.path !== "string")
+      throw new Error("a fault rule needs a path (RegExp or string prefix)");
     this.faults.push({ rule, remaining: rule.times });
   }
 
@@ -42,7 +43,8 @@ export class FaultQueue {
     for (const f of this.faults) {
       const r = f.rule;
       if (r.method !== undefined && r.method.toUpperCase() !== method) continue;
-      const matches = r.path instanceof RegExp ? new RegExp(r.path.source, r.path.flags.replace("g", "")).test(path) : path.startsWith(r.path);
+      const matches =
+        r.path instanceof RegExp ? new RegExp(r.path.source, r.path.flags.replace("g", "")).test(path) : path.startsWith(r.path);
       if (!matches) continue;
       f.remaining -= 1;
       if (f.remaining <= 0) this.faults = this.faults.filter((x) => x !== f);

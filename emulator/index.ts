@@ -95,7 +95,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     faults.clear();
   };
   const server = createEmulatorServer({
-    runtime: { store, assetsSessionTtlMs: options.assetsSessionTtlMs ?? DEFAULT_ASSETS_SESSION_TTL_MS, cronTriggerLimit: options.cronTriggerLimit },
+    runtime: {
+      store,
+      assetsSessionTtlMs: options.assetsSessionTtlMs ?? DEFAULT_ASSETS_SESSION_TTL_MS,
+      cronTriggerLimit: options.cronTriggerLimit,
+    },
     router: buildRouter(),
     faults,
     requests,

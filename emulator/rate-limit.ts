@@ -34,7 +34,8 @@ interface Budget {
 }
 
 export function validateRateLimit(options: RateLimitOptions): RateLimitOptions {
-  if (!Number.isInteger(options.requests) || options.requests < 1) throw new RangeError("rateLimit.requests must be an integer of at least 1");
+  if (!Number.isInteger(options.requests) || options.requests < 1)
+    throw new RangeError("rateLimit.requests must be an integer of at least 1");
   if (!Number.isFinite(options.windowMs) || options.windowMs <= 0) throw new RangeError("rateLimit.windowMs must be a positive number");
   if (options.lockoutMs !== undefined && !(options.lockoutMs >= 0)) throw new RangeError("rateLimit.lockoutMs must be 0 or more");
   return options;

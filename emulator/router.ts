@@ -70,7 +70,11 @@ export const notRouted: Handler = (ctx) => {
  * at account scope only answers 404/7003 in a namespace, as the API does.
  */
 export function inBothScopes(method: string, suffix: string, handler: Handler): Route[] {
-  return SCRIPT_SCOPES.map((scope, i) => ({ method, pattern: `${scope}${suffix}`, handler: i === 1 && accountOnly(suffix) ? notRouted : handler }));
+  return SCRIPT_SCOPES.map((scope, i) => ({
+    method,
+    pattern: `${scope}${suffix}`,
+    handler: i === 1 && accountOnly(suffix) ? notRouted : handler,
+  }));
 }
 
 export class Router {

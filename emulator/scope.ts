@@ -39,7 +39,11 @@ export function checkNewScriptName(scope: ScriptScope, name: string): void {
   const schema = scope.namespace === undefined ? scriptNameSchema : dispatchScriptNameSchema;
   const parsed = schema.safeParse(name);
   if (!parsed.success) {
-    throw new ApiError(400, ERROR.INVALID_NAME, `Invalid Worker name ${JSON.stringify(name)}: ${parsed.error.issues[0]?.message ?? "invalid"}`);
+    throw new ApiError(
+      400,
+      ERROR.INVALID_NAME,
+      `Invalid Worker name ${JSON.stringify(name)}: ${parsed.error.issues[0]?.message ?? "invalid"}`,
+    );
   }
 }
 

@@ -86,7 +86,8 @@ function authenticate(req: IncomingMessage, config: ServerConfig): void {
   const email = header(req, "x-auth-email");
   const key = header(req, "x-auth-key");
   if (email !== undefined || key !== undefined) {
-    if (email === undefined || key === undefined) throw new ApiError(401, ERROR.AUTH, "Authentication error: X-Auth-Email and X-Auth-Key go together");
+    if (email === undefined || key === undefined)
+      throw new ApiError(401, ERROR.AUTH, "Authentication error: X-Auth-Email and X-Auth-Key go together");
     if (!config.globalKeys.some((g) => g.email.toLowerCase() === email.toLowerCase() && g.key === key)) {
       throw new ApiError(401, ERROR.AUTH, "Authentication error: unknown X-Auth-Email/X-Auth-Key pair");
     }
@@ -106,7 +107,13 @@ function dropConnection(req: IncomingMessage, res: ServerResponse): void {
 }
 
 /** Runs a request through auth, routing and the handler; every failure becomes an envelope error. */
-async function dispatch(req: IncomingMessage, path: string, query: URLSearchParams, body: Buffer, config: ServerConfig): Promise<{ reply: Reply; mutated: boolean }> {
+async function dispatch(
+  req: IncomingMessage,
+  path: string,
+  query: URLSearchParams,
+  body: Buffer,
+  config: ServerConfig,
+): Promise<{ reply: Reply; mutated: boolean }> {
   const method = (req.method ?? "GET").toUpperCase();
   let matched: ReturnType<Router["match"]> | undefined;
   let routeError: unknown;
@@ -119,7 +126,11 @@ async function dispatch(req: IncomingMessage, path: string, query: URLSearchPara
   if (matched === undefined) throw routeError;
   const accountId = matched.params.account;
   if (accountId !== undefined && !ACCOUNT_ID_PATTERN.test(accountId)) {
-    throw new ApiError(404, ERROR.BAD_ACCOUNT, `Could not route to /accounts/${accountId}: an account id is 32 lower-case hexadecimal characters`);
+    throw new ApiError(
+      404,
+      ERROR.BAD_ACCOUNT,
+      `Could not route to /accounts/${accountId}: an account id is 32 lower-case hexadecimal characters`,
+    );
   }
   const ctx: RouteContext = {
     method,
@@ -230,7 +241,10 @@ async function handleControl(req: IncomingMessage, res: ServerResponse, url: URL
         rules.forEach((r) => config.faults.add(r));
         return send(res, ok({ queued: rules.length }));
       } catch (e) {
-        return send(res, failure(400, [{ code: ERROR.VALIDATION, message: `bad fault rule: ${e instanceof Error ? e.message : String(e)}` }]));
+        return send(
+          res,
+          failure(400, [{ code: ERROR.VALIDATION, message: `bad fault rule: ${e instanceof Error ? e.message : String(e)}` }]),
+        );
       }
     }
     case `POST ${CONTROL_PREFIX}/reset`:
@@ -248,7 +262,15 @@ export function createEmulatorServer(config: ServerConfig): Server {
     if (url.pathname === API_PREFIX || url.pathname.startsWith(`${API_PREFIX}/`)) work = handleApi(req, res, url, config);
     else if (config.controlEndpoints && url.pathname.startsWith(`${CONTROL_PREFIX}/`)) work = handleControl(req, res, url, config);
     else {
-      send(res, jsonReply(404, { success: false, errors: [{ code: ERROR.NO_ROUTE, message: "No route for that URI" }], messages: [], result: null }));
+      send(
+        res,
+        jsonReply(404, {
+          success: false,
+          errors: [{ code: ERROR.NO_ROUTE, message: "No route for that URI" }],
+          messages: [],
+          result: null,
+        }),
+      );
       return;
     }
     work.catch((e: unknown) => {

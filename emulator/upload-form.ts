@@ -52,11 +52,14 @@ export function schemaError(error: z.ZodError, what: string): ApiError {
 /** The API's tag rules: at most 8 tags (100103), each at most 1024 characters (100102), no commas (100134). */
 export function checkTags(tags: unknown): void {
   if (!Array.isArray(tags)) return;
-  if (tags.length > TAGS_MAX_COUNT) throw new ApiError(400, ERROR.TOO_MANY_TAGS, `too many tags: ${tags.length} (at most ${TAGS_MAX_COUNT})`);
+  if (tags.length > TAGS_MAX_COUNT)
+    throw new ApiError(400, ERROR.TOO_MANY_TAGS, `too many tags: ${tags.length} (at most ${TAGS_MAX_COUNT})`);
   for (const t of tags) {
     if (typeof t !== "string") continue;
-    if (t.length > TAG_MAX_LENGTH) throw new ApiError(400, ERROR.TAG_TOO_LONG, `tag too long: ${t.length} characters (at most ${TAG_MAX_LENGTH})`);
-    if (t.length === 0 || t.includes(",")) throw new ApiError(400, ERROR.INVALID_TAG, `invalid tag ${JSON.stringify(t)}: tags are non-empty and contain no ','`);
+    if (t.length > TAG_MAX_LENGTH)
+      throw new ApiError(400, ERROR.TAG_TOO_LONG, `tag too long: ${t.length} characters (at most ${TAG_MAX_LENGTH})`);
+    if (t.length === 0 || t.includes(","))
+      throw new ApiError(400, ERROR.INVALID_TAG, `invalid tag ${JSON.stringify(t)}: tags are non-empty and contain no ','`);
   }
 }
 
@@ -128,7 +131,11 @@ export function modulesOf(parts: MultipartPart[]): StoredModule[] {
 /** Checks that the entry point and every part a binding names are in the form. */
 function checkParts(metadata: UploadMetadata, modules: StoredModule[], entry: string): void {
   const names = new Set(modules.map((m) => m.name));
-  if (!names.has(entry)) throw validation(`main module or body part "${entry}" is not a part of the upload (parts: ${[...names].join(", ") || "none"})`, "/main_module");
+  if (!names.has(entry))
+    throw validation(
+      `main module or body part "${entry}" is not a part of the upload (parts: ${[...names].join(", ") || "none"})`,
+      "/main_module",
+    );
   (metadata.bindings ?? []).forEach((b, i) => {
     const part = (b as { part?: unknown }).part;
     if (["wasm_module", "text_blob", "data_blob"].includes(b.type) && typeof part === "string" && !names.has(part)) {
@@ -158,7 +165,10 @@ export function parseUploadForm(headers: IncomingHttpHeaders, body: Buffer): Par
  * A code-only form (PUT `…/content`): a `metadata` part with `main_module`/`body_part`, or the
  * `CF-WORKER-MAIN-MODULE-PART` / `CF-WORKER-BODY-PART` header naming the entry part.
  */
-export function parseContentForm(headers: IncomingHttpHeaders, body: Buffer): { modules: StoredModule[]; mainModule: string; hasModules: boolean } {
+export function parseContentForm(
+  headers: IncomingHttpHeaders,
+  body: Buffer,
+): { modules: StoredModule[]; mainModule: string; hasModules: boolean } {
   const parts = readMultipart(headers, body);
   const metaPart = parts.find((p) => p.name === "metadata");
   let main: string | undefined;
@@ -177,7 +187,10 @@ export function parseContentForm(headers: IncomingHttpHeaders, body: Buffer): { 
   }
   const entry = main ?? bodyPart;
   if (entry === undefined) {
-    throw validation("name the entry point: metadata main_module/body_part, or the CF-WORKER-MAIN-MODULE-PART / CF-WORKER-BODY-PART header", "/main_module");
+    throw validation(
+      "name the entry point: metadata main_module/body_part, or the CF-WORKER-MAIN-MODULE-PART / CF-WORKER-BODY-PART header",
+      "/main_module",
+    );
   }
   const modules = modulesOf(parts);
   checkParts({}, modules, entry);

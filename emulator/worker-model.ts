@@ -52,7 +52,10 @@ function handlersIn(text: string): string[] {
 }
 
 /** Handlers of the Worker and of its exported classes, derived from the main module's source text. */
-export function detectHandlers(mainText: string, hasModules: boolean): { handlers: string[]; named_handlers: { name: string; handlers: string[] }[] } {
+export function detectHandlers(
+  mainText: string,
+  hasModules: boolean,
+): { handlers: string[]; named_handlers: { name: string; handlers: string[] }[] } {
   if (!hasModules) {
     const events = new Set<string>();
     for (const m of mainText.matchAll(/addEventListener\(\s*["'`](\w+)["'`]/g)) events.add(m[1]!);
@@ -148,7 +151,11 @@ export function resolveBindings(
     if (from !== undefined) {
       out.push({ ...from, name: inherit.name } as WireBinding);
     } else if (options.strict) {
-      throw new ApiError(400, ERROR.INHERIT_UNRESOLVED, `binding "${inherit.name}" of type inherit cannot be resolved: no binding "${inherit.old_name ?? inherit.name}" in the ${inherit.version_id === undefined ? "previous" : `named (${inherit.version_id})`} version`);
+      throw new ApiError(
+        400,
+        ERROR.INHERIT_UNRESOLVED,
+        `binding "${inherit.name}" of type inherit cannot be resolved: no binding "${inherit.old_name ?? inherit.name}" in the ${inherit.version_id === undefined ? "previous" : `named (${inherit.version_id})`} version`,
+      );
     }
   }
   const keep = options.keepTypes ?? [];
@@ -171,7 +178,10 @@ export function withServerFilledFields(bindings: WireBinding[], scriptName: stri
     if (b.type !== "durable_object_namespace") return b;
     const d = b as WireBinding & { namespace_id?: string; class_name?: string; script_name?: string };
     if (d.namespace_id !== undefined) return b;
-    const id = createHash("sha256").update(`${d.script_name ?? scriptName}\u0000${d.class_name ?? ""}`).digest("hex").slice(0, 32);
+    const id = createHash("sha256")
+      .update(`${d.script_name ?? scriptName}\u0000${d.class_name ?? ""}`)
+      .digest("hex")
+      .slice(0, 32);
     return { ...b, namespace_id: id } as WireBinding;
   });
 }
@@ -183,7 +193,9 @@ export function withServerFilledFields(bindings: WireBinding[], scriptName: stri
  */
 export function observabilityAnswer(stored: Record<string, unknown>): Record<string, unknown> {
   const inner = (value: unknown): unknown =>
-    value !== null && typeof value === "object" ? { persist: null, head_sampling_rate: null, ...(value as Record<string, unknown>) } : value;
+    value !== null && typeof value === "object"
+      ? { persist: null, head_sampling_rate: null, ...(value as Record<string, unknown>) }
+      : value;
   const out: Record<string, unknown> = { head_sampling_rate: null, ...stored };
   if ("logs" in stored) out.logs = inner(stored.logs);
   if ("traces" in stored) out.traces = inner(stored.traces);
@@ -261,7 +273,12 @@ export function versionMetadata(v: StoredVersion): Record<string, unknown> {
 
 /** A row of the versions list. */
 export function versionSummary(v: StoredVersion): Record<string, unknown> {
-  return { id: v.id, number: v.number, metadata: versionMetadata(v), annotations: { ...(v.annotations ?? {}), "workers/triggered_by": v.triggered_by } };
+  return {
+    id: v.id,
+    number: v.number,
+    metadata: versionMetadata(v),
+    annotations: { ...(v.annotations ?? {}), "workers/triggered_by": v.triggered_by },
+  };
 }
 
 /** GET `…/versions/{id}` (seed 001). */
@@ -296,7 +313,11 @@ export function deploymentObject(d: StoredDeployment): Record<string, unknown> {
 }
 
 /** Adds a version to the Worker (numbered after the last one) and, when `deploy`, deploys it at 100%. */
-export function appendVersion(script: StoredScript, version: Omit<StoredVersion, "id" | "number" | "created_on">, deploy: boolean): StoredVersion {
+export function appendVersion(
+  script: StoredScript,
+  version: Omit<StoredVersion, "id" | "number" | "created_on">,
+  deploy: boolean,
+): StoredVersion {
   const now = nowIso();
   const number = script.versions.reduce((max, v) => Math.max(max, v.number), 0) + 1;
   const stored: StoredVersion = { ...version, id: newVersionId(), number, created_on: now };

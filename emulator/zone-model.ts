@@ -38,7 +38,10 @@ export function nextRouteId(zone: StoredZone): string {
 /** The id of the next custom domain of an account, and of its certificate. */
 export function nextDomainIds(account: StoredAccount): { id: string; certId: string } {
   account.custom_domains_created = (account.custom_domains_created ?? 0) + 1;
-  return { id: serialId("domain", account.id, account.custom_domains_created), certId: serialId("certificate", account.id, account.custom_domains_created) };
+  return {
+    id: serialId("domain", account.id, account.custom_domains_created),
+    certId: serialId("certificate", account.id, account.custom_domains_created),
+  };
 }
 
 /** Adds the zones not already in the state (a state file keeps its own). */
@@ -46,7 +49,8 @@ export function seedZones(state: EmulatorState, zones: readonly ZoneOption[], de
   state.zones ??= nameMap();
   const now = new Date().toISOString();
   for (const z of zones) {
-    if (!/^[0-9a-f]{32}$/.test(z.id)) throw new Error(`emulator zone ${JSON.stringify(z.name)}: id ${JSON.stringify(z.id)} is not 32 lower-case hex characters`);
+    if (!/^[0-9a-f]{32}$/.test(z.id))
+      throw new Error(`emulator zone ${JSON.stringify(z.name)}: id ${JSON.stringify(z.id)} is not 32 lower-case hex characters`);
     if (state.zones[z.id] !== undefined) continue;
     state.zones[z.id] = {
       id: z.id,

@@ -110,7 +110,13 @@ export interface WorkerVersion {
   resources: {
     bindings?: DiscoveredBinding[];
     script?: { etag?: string; handlers?: string[]; lastDeployedFrom?: string; namedHandlers?: { name?: string; handlers?: string[] }[] };
-    scriptRuntime?: { compatibilityDate?: string; compatibilityFlags?: string[]; limits?: { cpuMs?: number }; migrationTag?: string; usageModel?: string };
+    scriptRuntime?: {
+      compatibilityDate?: string;
+      compatibilityFlags?: string[];
+      limits?: { cpuMs?: number };
+      migrationTag?: string;
+      usageModel?: string;
+    };
     [field: string]: unknown;
   };
   [field: string]: unknown;
@@ -209,7 +215,10 @@ export async function listWorkers(args: ListWorkersArgs = {}, client: Cloudflare
   const filter = tagFilter(args.tags);
   const dispatchNamespace = namespaceOf(args.dispatchNamespace);
   if (dispatchNamespace === undefined) {
-    if (args.scriptNames !== undefined) throw new TypeError("scriptNames: only with dispatchNamespace; on the account, every Worker is listed (filter by tags, or use searchWorkers by name)");
+    if (args.scriptNames !== undefined)
+      throw new TypeError(
+        "scriptNames: only with dispatchNamespace; on the account, every Worker is listed (filter by tags, or use searchWorkers by name)",
+      );
     return (await listScripts(client, accountId, { tags: filter })).map((s) => summaryOf(s));
   }
   if (args.scriptNames === undefined) {
@@ -234,7 +243,10 @@ export async function listWorkers(args: ListWorkersArgs = {}, client: Cloudflare
 }
 
 /** Every row of scripts-search matching the arguments, all pages read. */
-export async function searchWorkers(args: SearchWorkersArgs = {}, client: CloudflareClient = getDefaultClient()): Promise<WorkerSearchRow[]> {
+export async function searchWorkers(
+  args: SearchWorkersArgs = {},
+  client: CloudflareClient = getDefaultClient(),
+): Promise<WorkerSearchRow[]> {
   const accountId = accountOf(args.accountId);
   if (args.orderBy !== undefined && !ORDER_BY.includes(args.orderBy)) {
     throw new TypeError(`orderBy: one of ${ORDER_BY.join(", ")}`);
@@ -244,7 +256,10 @@ export async function searchWorkers(args: SearchWorkersArgs = {}, client: Cloudf
 }
 
 /** The versioned configuration of one Worker: bindings (secrets without values), compatibility, placement, limits. */
-export async function getWorkerSettings(args: GetWorkerSettingsArgs, client: CloudflareClient = getDefaultClient()): Promise<WorkerSettings> {
+export async function getWorkerSettings(
+  args: GetWorkerSettingsArgs,
+  client: CloudflareClient = getDefaultClient(),
+): Promise<WorkerSettings> {
   const scope: Scope = { accountId: accountOf(args.accountId), dispatchNamespace: namespaceOf(args.dispatchNamespace) };
   return fromWire<WorkerSettings>(await getSettings(client, scope, requireName("scriptName", args.scriptName)));
 }

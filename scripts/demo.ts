@@ -57,7 +57,8 @@ async function cliDemo(cliDir: string, emulator: Emulator): Promise<void> {
     const result = await stack.run(args, { echo: true });
     printCalls(emulator);
     console.log(`   ${(result.durationMs / 1000).toFixed(1)} s`);
-    if ((result.code !== 0) !== expectFailure) throw new Error(`step "${title}" ${expectFailure ? "should have failed" : `failed (exit ${result.code})`}`);
+    if ((result.code !== 0) !== expectFailure)
+      throw new Error(`step "${title}" ${expectFailure ? "should have failed" : `failed (exit ${result.code})`}`);
   };
   try {
     await stack.ok(["stack", "init", stack.stack]);
@@ -69,12 +70,18 @@ async function cliDemo(cliDir: string, emulator: Emulator): Promise<void> {
     console.log(`\n$ pulumi config set greeting Bonjour && pulumi config set --secret apiToken rotated-token`);
     await step("3. pulumi up: greeting changed, apiToken rotated", ["up", "--yes", "--skip-preview"]);
     await dashboardChange(emulator);
-    await step("4. the drift check fails: pulumi preview --refresh --expect-no-changes", ["preview", "--refresh", "--expect-no-changes"], true);
+    await step(
+      "4. the drift check fails: pulumi preview --refresh --expect-no-changes",
+      ["preview", "--refresh", "--expect-no-changes"],
+      true,
+    );
     await step("5. pulumi up --refresh repairs the drift", ["up", "--refresh", "--yes", "--skip-preview"]);
     await step("6. pulumi destroy", ["destroy", "--yes"]);
     const texts = [(await stack.exportState()).text, ...stack.backendFiles().map((f) => f.text), stack.configFileText()];
     const leaked = SECRETS.filter((s) => texts.some((t) => t.includes(s)));
-    console.log(`\nState (pulumi stack export, the backend's files, Pulumi.dev.yaml): ${leaked.length === 0 ? "no API token or secret value in plain text" : `LEAKED ${leaked.length} secret(s)`}`);
+    console.log(
+      `\nState (pulumi stack export, the backend's files, Pulumi.dev.yaml): ${leaked.length === 0 ? "no API token or secret value in plain text" : `LEAKED ${leaked.length} secret(s)`}`,
+    );
     if (leaked.length) process.exitCode = 1;
   } finally {
     stack.cleanup();
@@ -117,7 +124,9 @@ async function harnessDemo(emulator: Emulator): Promise<void> {
     printReport("6. pulumi up repairs the drift", await engine.up(PROGRAM, v2), emulator);
     printReport("7. pulumi destroy", await engine.destroy(), emulator);
     const leaked = SECRETS.filter((s) => engine.stateText().includes(s));
-    console.log(`\nState checkpoint: ${leaked.length === 0 ? "no API token or secret value in plain text" : `LEAKED ${leaked.length} secret(s)`}`);
+    console.log(
+      `\nState checkpoint: ${leaked.length === 0 ? "no API token or secret value in plain text" : `LEAKED ${leaked.length} secret(s)`}`,
+    );
     if (leaked.length) process.exitCode = 1;
   } finally {
     await engine.close();

@@ -31,7 +31,14 @@ export class WorkerCustomDomain extends pulumi.dynamic.Resource {
   declare public readonly certId: pulumi.Output<string | undefined>;
 
   constructor(name: string, args: WorkerCustomDomainArgs, opts?: pulumi.CustomResourceOptions) {
-    super(lazyProvider("workerCustomDomainProvider"), name, { domainId: undefined, zoneName: undefined, certId: undefined, ...args }, opts, "cloudflare-workers", "WorkerCustomDomain");
+    super(
+      lazyProvider("workerCustomDomainProvider"),
+      name,
+      { domainId: undefined, zoneName: undefined, certId: undefined, ...args },
+      opts,
+      "cloudflare-workers",
+      "WorkerCustomDomain",
+    );
   }
 }
 

@@ -19,7 +19,9 @@ export type WorkerScriptArgs = ArgsOf<WorkerScriptProgramInputs>;
 const SECRET_TYPES: readonly unknown[] = SECRET_BINDING_TYPES;
 
 function hasSecretBinding(list: unknown): boolean {
-  return Array.isArray(list) && list.some((b: unknown) => typeof b === "object" && b !== null && "type" in b && SECRET_TYPES.includes(b.type));
+  return (
+    Array.isArray(list) && list.some((b: unknown) => typeof b === "object" && b !== null && "type" in b && SECRET_TYPES.includes(b.type))
+  );
 }
 
 /** A Cloudflare Worker: code and versioned configuration. */

@@ -7,7 +7,9 @@ import type { ArgsOf } from "./types";
 const SECRET_TYPES: readonly unknown[] = SECRET_BINDING_TYPES;
 
 function hasSecretBinding(list: unknown): boolean {
-  return Array.isArray(list) && list.some((b: unknown) => typeof b === "object" && b !== null && "type" in b && SECRET_TYPES.includes(b.type));
+  return (
+    Array.isArray(list) && list.some((b: unknown) => typeof b === "object" && b !== null && "type" in b && SECRET_TYPES.includes(b.type))
+  );
 }
 
 /**
@@ -37,9 +39,7 @@ export class WorkerVersion extends pulumi.dynamic.Resource {
     const bindings =
       args.bindings === undefined
         ? undefined
-        : pulumi
-            .output(args.bindings as pulumi.Input<unknown[]>)
-            .apply((list) => (hasSecretBinding(list) ? pulumi.secret(list) : list));
+        : pulumi.output(args.bindings as pulumi.Input<unknown[]>).apply((list) => (hasSecretBinding(list) ? pulumi.secret(list) : list));
     const props = { ...args, bindings, versionId: undefined, versionNumber: undefined, contentHash: undefined, createdOn: undefined };
     super(lazyProvider("workerVersionProvider"), name, props, opts, "cloudflare-workers", "WorkerVersion");
   }

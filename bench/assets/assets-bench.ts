@@ -57,7 +57,11 @@ function peakRssMiB(rssFile: string): number {
   } catch {
     return 0;
   }
-  const peaks = text.trim().split("\n").filter(Boolean).map((line) => Number(line.split(" ")[1]));
+  const peaks = text
+    .trim()
+    .split("\n")
+    .filter(Boolean)
+    .map((line) => Number(line.split(" ")[1]));
   return Math.max(0, ...peaks) / 1024;
 }
 
@@ -131,12 +135,14 @@ export async function runAssetsBenchmark(): Promise<RunFigures[]> {
   const proxy = await startRecordingProxy(emulator.url);
   const oursScript = resolve(HERE, "deploy-ours.cjs");
   const ours = (e: NodeJS.ProcessEnv) => runCommand(process.execPath, [oursScript, site, "bench-site"], { cwd: work, env: e });
-  const wranglerDeploy = (e: NodeJS.ProcessEnv) => runCommand(process.execPath, [wrangler.bin!, "deploy"], { cwd: wranglerProject, env: e });
+  const wranglerDeploy = (e: NodeJS.ProcessEnv) =>
+    runCommand(process.execPath, [wrangler.bin!, "deploy"], { cwd: wranglerProject, env: e });
   const rows: RunFigures[] = [];
   const sessionManifests = new Map<string, unknown>();
   const keepManifests = () => {
     for (const r of proxy.requests) {
-      if (r.path.endsWith("/assets-upload-session") && r.json !== undefined) sessionManifests.set(r.path.split("/")[2]!, (r.json as { manifest?: unknown }).manifest);
+      if (r.path.endsWith("/assets-upload-session") && r.json !== undefined)
+        sessionManifests.set(r.path.split("/")[2]!, (r.json as { manifest?: unknown }).manifest);
     }
   };
   const phases: string[] = [];
@@ -147,7 +153,12 @@ export async function runAssetsBenchmark(): Promise<RunFigures[]> {
       console.log(`\n${tool} ${row.step} failed; last output:\n${row.output.trim().split("\n").slice(-15).join("\n")}\n`);
     } else if (tool === "this provider") {
       const last = row.output.trim().split("\n").pop() ?? "{}";
-      const p = JSON.parse(last) as { checkMs: number; uploadMs: number; workerUploadMs: number; report: { sessions: number; buckets: number } };
+      const p = JSON.parse(last) as {
+        checkMs: number;
+        uploadMs: number;
+        workerUploadMs: number;
+        report: { sessions: number; buckets: number };
+      };
       phases.push(
         `this provider, ${row.step}: check (walk + hash) ${seconds(p.checkMs)}, assets upload ${seconds(p.uploadMs)} ` +
           `(${p.report.sessions} session, ${p.report.buckets} buckets), Worker upload ${seconds(p.workerUploadMs)}`,

@@ -15,7 +15,10 @@ async function main() {
   const checked = performance.now();
   const deployed = await deployAssets(scope, scriptName, assets);
   const uploaded = performance.now();
-  await uploadScript(getDefaultClient(), scope, scriptName, { metadata: { assets: { jwt: deployed.jwt, config: deployed.config } }, modules: [] });
+  await uploadScript(getDefaultClient(), scope, scriptName, {
+    metadata: { assets: { jwt: deployed.jwt, config: deployed.config } },
+    modules: [],
+  });
   const done = performance.now();
   process.stdout.write(
     JSON.stringify({

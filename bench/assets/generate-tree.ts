@@ -23,7 +23,8 @@ function prng(seed: number): () => number {
   };
 }
 
-const WORDS = "lorem ipsum dolor sit amet consectetur adipiscing elit sed do eiusmod tempor incididunt ut labore et dolore magna aliqua".split(" ");
+const WORDS =
+  "lorem ipsum dolor sit amet consectetur adipiscing elit sed do eiusmod tempor incididunt ut labore et dolore magna aliqua".split(" ");
 
 function textContent(random: () => number, size: number, kind: string): Buffer {
   const parts: string[] = [kind === "html" ? "<!doctype html><html><body>\n" : `/* ${kind} */\n`];
@@ -80,7 +81,15 @@ export function generateTree(dir: string, fileCount = 2_000, seed = 6): Generate
   writeFileSync(join(dir, ".assetsignore"), "# build leftovers\n*.map\ndrafts/\n/private-*\n!private-ok.txt\n");
   writeFileSync(join(dir, "_headers"), "/*\n  X-Content-Type-Options: nosniff\n");
   writeFileSync(join(dir, "_redirects"), "/old /new 301\n");
-  const extra = ["asset-00000.js.map", "section-1/part-9/app.js.map", "drafts/wip.html", "drafts/nested/more.html", "private-a.txt", "private-ok.txt", "section-2/private-b.txt"];
+  const extra = [
+    "asset-00000.js.map",
+    "section-1/part-9/app.js.map",
+    "drafts/wip.html",
+    "drafts/nested/more.html",
+    "private-a.txt",
+    "private-ok.txt",
+    "section-2/private-b.txt",
+  ];
   for (const ignored of extra) {
     mkdirSync(dirname(join(dir, ignored)), { recursive: true });
     writeFileSync(join(dir, ignored), "not served\n");

@@ -71,14 +71,11 @@ export async function startRecordingProxy(targetUrl: string): Promise<RecordingP
       requests.push(record);
       const headers = { ...req.headers, host: target.host, "content-length": String(body.length) };
       delete headers["transfer-encoding"];
-      const upstream = request(
-        { host: target.hostname, port: target.port, method: req.method, path: req.url, headers },
-        (answer) => {
-          record.status = answer.statusCode ?? 0;
-          res.writeHead(answer.statusCode ?? 502, answer.headers);
-          answer.pipe(res);
-        },
-      );
+      const upstream = request({ host: target.hostname, port: target.port, method: req.method, path: req.url, headers }, (answer) => {
+        record.status = answer.statusCode ?? 0;
+        res.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(res);
+      });
       upstream.on("error", () => {
         record.status = 0;
         res.socket?.destroy();

@@ -19,7 +19,10 @@ export type CliLookup = { dir: string; how: string } | { skipped: string };
 export function findPulumiCli(): CliLookup {
   if (process.env.BENCH_CLI === "0") return { skipped: "BENCH_CLI=0" };
   const given = process.env.PULUMI_CLI_DIR;
-  if (given) return fs.existsSync(path.join(given, "pulumi")) ? { dir: given, how: "PULUMI_CLI_DIR" } : { skipped: `PULUMI_CLI_DIR=${given} holds no pulumi` };
+  if (given)
+    return fs.existsSync(path.join(given, "pulumi"))
+      ? { dir: given, how: "PULUMI_CLI_DIR" }
+      : { skipped: `PULUMI_CLI_DIR=${given} holds no pulumi` };
   const script = path.join(PACKAGE_ROOT, "scripts", "pulumi-cli.sh");
   if (fs.existsSync(script)) {
     const run = spawnSync("bash", [script], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
@@ -80,7 +83,11 @@ export async function runCliFleet(options: CliOptions): Promise<CliStep[]> {
       ["name: fleet", "runtime:", "  name: nodejs", "  options:", "    typescript: false", "    nodeargs: --import tsx", ""].join("\n"),
     );
     fs.copyFileSync(path.join(__dirname, "program.ts"), path.join(dir, "index.ts"));
-    fs.symlinkSync(path.dirname(require.resolve("tsx/package.json", { paths: [PACKAGE_ROOT] })), path.join(dir, "node_modules", "tsx"), "dir");
+    fs.symlinkSync(
+      path.dirname(require.resolve("tsx/package.json", { paths: [PACKAGE_ROOT] })),
+      path.join(dir, "node_modules", "tsx"),
+      "dir",
+    );
     fs.mkdirSync(path.join(dir, ".backend"));
     const env: NodeJS.ProcessEnv = {
       ...process.env,
@@ -96,7 +103,8 @@ export async function runCliFleet(options: CliOptions): Promise<CliStep[]> {
     };
     const setup = async (args: string[]) => {
       const result = await run(args, dir, env);
-      if (result.code !== 0) throw new Error(`pulumi ${args.join(" ")} exited ${result.code}: ${result.output.trim().split("\n").slice(-5).join(" | ")}`);
+      if (result.code !== 0)
+        throw new Error(`pulumi ${args.join(" ")} exited ${result.code}: ${result.output.trim().split("\n").slice(-5).join(" | ")}`);
     };
     await setup(["stack", "init", "dev"]);
     await setup(["config", "set", "count", String(n)]);
@@ -106,7 +114,11 @@ export async function runCliFleet(options: CliOptions): Promise<CliStep[]> {
     for (const [index, spec] of STEPS.entries()) {
       for (const [key, value] of Object.entries(spec.config ?? {})) await setup(["config", "set", key, value]);
       const args =
-        spec.kind === "up" ? ["up", "--yes", "--skip-preview"] : spec.kind === "refresh" ? ["refresh", "--yes", "--skip-preview"] : ["destroy", "--yes", "--skip-preview"];
+        spec.kind === "up"
+          ? ["up", "--yes", "--skip-preview"]
+          : spec.kind === "refresh"
+            ? ["refresh", "--yes", "--skip-preview"]
+            : ["destroy", "--yes", "--skip-preview"];
       takeRequests(emulator);
       const started = performance.now();
       const result = await run(args, dir, { ...env, CLOUDFLARE_API_TOKEN: options.tokenFor(index) });
@@ -119,10 +131,13 @@ export async function runCliFleet(options: CliOptions): Promise<CliStep[]> {
         wallMs,
         rateLimited: requests.filter((r) => r.status === 429).length,
         times: requests.map((r) => r.time),
-        problems: result.code === 0 ? [] : [`pulumi ${args[0]} exited ${result.code}: ${result.output.trim().split("\n").slice(-4).join(" | ")}`],
+        problems:
+          result.code === 0 ? [] : [`pulumi ${args[0]} exited ${result.code}: ${result.output.trim().split("\n").slice(-4).join(" | ")}`],
       };
       out.push(step);
-      log(`  cli   N=${n} ${spec.name}: ${step.calls.total} calls, ${(wallMs / 1000).toFixed(2)} s${step.problems.length ? ` — ${step.problems[0]}` : ""}`);
+      log(
+        `  cli   N=${n} ${spec.name}: ${step.calls.total} calls, ${(wallMs / 1000).toFixed(2)} s${step.problems.length ? ` — ${step.problems[0]}` : ""}`,
+      );
       if (result.code !== 0 && spec.kind === "up") break;
     }
     return out;

@@ -34,9 +34,15 @@ const CLI_ACCOUNT = "00112233445566778899aabbccddeeff";
 export const LATENCY_MS = 50;
 
 const sizesFrom = (value: string | undefined, fallback: string) =>
-  (value ?? fallback).split(",").map((s) => Number(s.trim())).filter((n) => Number.isInteger(n) && n > 0);
+  (value ?? fallback)
+    .split(",")
+    .map((s) => Number(s.trim()))
+    .filter((n) => Number.isInteger(n) && n > 0);
 
-const load = () => loadavg().map((l) => l.toFixed(1)).join(" / ");
+const load = () =>
+  loadavg()
+    .map((l) => l.toFixed(1))
+    .join(" / ");
 
 export async function runFleetBenchmark(): Promise<void> {
   const log = (line: string) => console.log(line);
@@ -46,9 +52,15 @@ export async function runFleetBenchmark(): Promise<void> {
   const full = process.env.BENCH_WRANGLER_FULL === "1";
   const parallel = Number(process.env.BENCH_PARALLEL ?? DEFAULT_PARALLEL);
   const startedAll = performance.now();
-  log(`machine: ${cpus().length} × ${cpus()[0]?.model ?? "cpu"}, ${(totalmem() / 2 ** 30).toFixed(1)} GiB, node ${process.version}, ${process.platform}; load average ${load()} (1/5/15 min)`);
-  log(`emulator: ${LATENCY_MS} ms added per request, rate limit enforced (${RATE_LIMIT_REQUESTS} per ${RATE_LIMIT_WINDOW_MS / 1000} s per token); our limiter allows ${DEFAULT_RATE_LIMIT}`);
-  log(`fleets of ${sizes.join(", ")} Workers × 4 resources; harness parallelism ${parallel}; wrangler at ${wranglerSizes.join(", ") || "none"}; CLI at ${cliSizes.join(", ") || "none"}`);
+  log(
+    `machine: ${cpus().length} × ${cpus()[0]?.model ?? "cpu"}, ${(totalmem() / 2 ** 30).toFixed(1)} GiB, node ${process.version}, ${process.platform}; load average ${load()} (1/5/15 min)`,
+  );
+  log(
+    `emulator: ${LATENCY_MS} ms added per request, rate limit enforced (${RATE_LIMIT_REQUESTS} per ${RATE_LIMIT_WINDOW_MS / 1000} s per token); our limiter allows ${DEFAULT_RATE_LIMIT}`,
+  );
+  log(
+    `fleets of ${sizes.join(", ")} Workers × 4 resources; harness parallelism ${parallel}; wrangler at ${wranglerSizes.join(", ") || "none"}; CLI at ${cliSizes.join(", ") || "none"}`,
+  );
 
   const tokens: string[] = [];
   const token = (side: string, n: number, step: number | string) => {
@@ -69,7 +81,9 @@ export async function runFleetBenchmark(): Promise<void> {
   if (wranglerSizes.length > 0) {
     try {
       wrangler = await installWrangler(log);
-      log(`wrangler ${wrangler.version}${wrangler.installMs ? ` installed in ${(wrangler.installMs / 1000).toFixed(1)} s` : " (WRANGLER_BIN)"}`);
+      log(
+        `wrangler ${wrangler.version}${wrangler.installMs ? ` installed in ${(wrangler.installMs / 1000).toFixed(1)} s` : " (WRANGLER_BIN)"}`,
+      );
     } catch (error) {
       wranglerNote = `wrangler could not be installed: ${error instanceof Error ? error.message.split("\n")[0] : String(error)}`;
       log(wranglerNote);
@@ -99,7 +113,14 @@ export async function runFleetBenchmark(): Promise<void> {
       log(`\nwrangler, N = ${n}, Worker by Worker (load ${load()})`);
       theirs.push(
         ...(await runWranglerFleet({
-          emulator, accountId: WRANGLER_ACCOUNT, wrangler, n, parallel: 1, steps, log, prefix: `wr-${n}`,
+          emulator,
+          accountId: WRANGLER_ACCOUNT,
+          wrangler,
+          n,
+          parallel: 1,
+          steps,
+          log,
+          prefix: `wr-${n}`,
           tokenFor: (step) => `bench-wrangler-${n}-${step.replace(/\W+/g, "-")}`,
         })),
       );
@@ -108,7 +129,9 @@ export async function runFleetBenchmark(): Promise<void> {
       for (const n of cliSizes) {
         log(`\nreal Pulumi CLI, N = ${n} (load ${load()})`);
         try {
-          viaCli.push(...(await runCliFleet({ cliDir: cli.dir, emulator, accountId: CLI_ACCOUNT, n, tokenFor: (i) => `bench-cli-${n}-${i}`, log })));
+          viaCli.push(
+            ...(await runCliFleet({ cliDir: cli.dir, emulator, accountId: CLI_ACCOUNT, n, tokenFor: (i) => `bench-cli-${n}-${i}`, log })),
+          );
         } catch (error) {
           log(`  CLI run failed: ${error instanceof Error ? error.message.split("\n")[0] : String(error)}`);
         }
@@ -123,22 +146,29 @@ export async function runFleetBenchmark(): Promise<void> {
   const table = rows(input);
   log(`\n=== fleet: wall time and API calls per lifecycle step, with the limit that binds each figure ===`);
   log(resultsTable(table));
-  log(`(≈ = wrangler extrapolated per Worker from the largest N it ran that step at; ratio = wrangler time ÷ our time;` +
-    ` "!" = the step did not do what it should; "-" = not run. Wrangler: deploy + secret put per Worker for create,` +
-    ` deploy for no-op and code change, secret put for rotation, delete for destroy; refresh has no wrangler equivalent.)`);
-  log(`(bound by: the largest of latency = ${LATENCY_MS} ms × the longest chain of dependent calls, parallelism = calls × ${LATENCY_MS} ms ÷ requests at once` +
-    ` (${parallel} for the engine, 1 for wrangler), rate limit = the least time the calls need in windows of ${DEFAULT_RATE_LIMIT} per 300 s (ours; wrangler never waits for it),` +
-    ` when it accounts for half the time or more; CPU otherwise: process starts, the program, the engine and providers' own work)`);
+  log(
+    `(≈ = wrangler extrapolated per Worker from the largest N it ran that step at; ratio = wrangler time ÷ our time;` +
+      ` "!" = the step did not do what it should; "-" = not run. Wrangler: deploy + secret put per Worker for create,` +
+      ` deploy for no-op and code change, secret put for rotation, delete for destroy; refresh has no wrangler equivalent.)`,
+  );
+  log(
+    `(bound by: the largest of latency = ${LATENCY_MS} ms × the longest chain of dependent calls, parallelism = calls × ${LATENCY_MS} ms ÷ requests at once` +
+      ` (${parallel} for the engine, 1 for wrangler), rate limit = the least time the calls need in windows of ${DEFAULT_RATE_LIMIT} per 300 s (ours; wrangler never waits for it),` +
+      ` when it accounts for half the time or more; CPU otherwise: process starts, the program, the engine and providers' own work)`,
+  );
   if (wranglerNote) log(wranglerNote);
   if (!("dir" in cli)) log(`real Pulumi CLI: not run (${cli.skipped})`);
-  for (const failed of theirs.filter((w) => w.failures > 0)) log(`wrangler ${failed.step} N=${failed.n}: ${failed.failures} failed: ${failed.firstFailure}`);
+  for (const failed of theirs.filter((w) => w.failures > 0))
+    log(`wrangler ${failed.step} N=${failed.n}: ${failed.failures} failed: ${failed.firstFailure}`);
 
   log(`\n=== provider host memory and start ===`);
   for (const m of memoryBySize(ours)) log(`N=${m.n}: host peak RSS (VmHWM, largest over the steps) ${m.peakMiB.toFixed(0)} MiB`);
   for (const run of ours) {
     const starts = [...run.hostStartMs].sort((a, b) => a - b);
-    log(`N=${run.n}: host cold start median ${starts[Math.floor(starts.length / 2)]?.toFixed(0)} ms; most calls in any 300 s window of a step: ` +
-      `${Math.max(0, ...run.steps.map((s) => maxInWindow(s.times, RATE_LIMIT_WINDOW_MS)))} (ours allows ${DEFAULT_RATE_LIMIT}, the emulator ${RATE_LIMIT_REQUESTS})`);
+    log(
+      `N=${run.n}: host cold start median ${starts[Math.floor(starts.length / 2)]?.toFixed(0)} ms; most calls in any 300 s window of a step: ` +
+        `${Math.max(0, ...run.steps.map((s) => maxInWindow(s.times, RATE_LIMIT_WINDOW_MS)))} (ours allows ${DEFAULT_RATE_LIMIT}, the emulator ${RATE_LIMIT_REQUESTS})`,
+    );
   }
   log(`bench process (harness + emulator) peak RSS: ${ownPeakRssMiB().toFixed(0)} MiB`);
 

@@ -54,9 +54,11 @@ function problemsOf(spec: StepSpec, report: StepReport, n: number): string[] {
   const ops: Record<string, number> = {};
   for (const o of report.outcomes) ops[o.op] = (ops[o.op] ?? 0) + 1;
   const expected: Record<string, number> =
-    spec.kind === "up" ? Object.fromEntries(Object.entries(spec.expect ?? {}).map(([op, k]) => [op, k * n]))
-    : spec.kind === "refresh" ? { read: n * RESOURCES_PER_WORKER }
-    : { delete: n * RESOURCES_PER_WORKER };
+    spec.kind === "up"
+      ? Object.fromEntries(Object.entries(spec.expect ?? {}).map(([op, k]) => [op, k * n]))
+      : spec.kind === "refresh"
+        ? { read: n * RESOURCES_PER_WORKER }
+        : { delete: n * RESOURCES_PER_WORKER };
   if (JSON.stringify(Object.entries(ops).sort()) !== JSON.stringify(Object.entries(expected).sort())) {
     problems.push(`operations ${JSON.stringify(ops)}, expected ${JSON.stringify(expected)}`);
   }
@@ -66,7 +68,10 @@ function problemsOf(spec: StepSpec, report: StepReport, n: number): string[] {
   }
   if (spec.kind === "refresh") {
     const drifted = report.outcomes.filter((o) => (o.changedKeys ?? []).length > 0);
-    if (drifted.length > 0) problems.push(`refresh changed outputs of ${drifted.length} resources, e.g. ${drifted[0]!.name}: ${drifted[0]!.changedKeys!.join(", ")}`);
+    if (drifted.length > 0)
+      problems.push(
+        `refresh changed outputs of ${drifted.length} resources, e.g. ${drifted[0]!.name}: ${drifted[0]!.changedKeys!.join(", ")}`,
+      );
   }
   return problems;
 }
@@ -96,9 +101,11 @@ export async function runOurs(options: OurOptions): Promise<OurRun> {
       engine.stackConfig = { ...engine.stackConfig, ...token };
       const started = performance.now();
       const report =
-        spec.kind === "up" ? await engine.up(FLEET_PROGRAM, { config: { count: String(n), prefix, ...spec.config, ...token } })
-        : spec.kind === "refresh" ? await engine.refresh()
-        : await engine.destroy();
+        spec.kind === "up"
+          ? await engine.up(FLEET_PROGRAM, { config: { count: String(n), prefix, ...spec.config, ...token } })
+          : spec.kind === "refresh"
+            ? await engine.refresh()
+            : await engine.destroy();
       const wallMs = performance.now() - started;
       const requests = takeRequests(emulator);
       const step: OurStep = {
@@ -112,8 +119,10 @@ export async function runOurs(options: OurOptions): Promise<OurRun> {
         hostPeakMiB: peakRssMiB(engine.hostPid),
       };
       steps.push(step);
-      log(`  ours  N=${n} ${spec.name}: ${step.calls.total} calls, ${(wallMs / 1000).toFixed(2)} s, host ${step.hostPeakMiB?.toFixed(0) ?? "?"} MiB` +
-        `${step.rateLimited ? `, ${step.rateLimited} answered 429` : ""}${step.problems.length ? ` — ${step.problems.join("; ")}` : ""}`);
+      log(
+        `  ours  N=${n} ${spec.name}: ${step.calls.total} calls, ${(wallMs / 1000).toFixed(2)} s, host ${step.hostPeakMiB?.toFixed(0) ?? "?"} MiB` +
+          `${step.rateLimited ? `, ${step.rateLimited} answered 429` : ""}${step.problems.length ? ` — ${step.problems.join("; ")}` : ""}`,
+      );
       // A failed create or update leaves nothing meaningful to measure after it.
       if (report.programErrors.length > 0 && spec.kind === "up") break;
     }

@@ -48,6 +48,10 @@ for (let i = 0; i < count; i++) {
     logpush: true,
     observability: { enabled: true, headSamplingRate: 1 },
   });
-  new WorkerSubdomain(`${name}-subdomain`, { scriptName: worker.scriptName, enabled: true, previewsEnabled: false }, { dependsOn: [secret] });
+  new WorkerSubdomain(
+    `${name}-subdomain`,
+    { scriptName: worker.scriptName, enabled: true, previewsEnabled: false },
+    { dependsOn: [secret] },
+  );
   workers.push(worker.scriptName);
 }

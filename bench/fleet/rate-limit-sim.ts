@@ -78,13 +78,13 @@ export interface SimulationResult {
 
 export async function simulateRateLimitedFleet(options: { resources: number }): Promise<SimulationResult> {
   const workers = Math.ceil(options.resources / 5);
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
+
   const limiterModule = require(path.join(DIST, "cloudflare", "limiter.js")) as {
     createCloudflareLimiter(options: { clock: LimiterClock; limit: number }): RequestLimiter;
     DEFAULT_RATE_LIMIT: number;
     getProcessLimiter: () => RequestLimiter;
   };
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
+
   const provider = require(DIST) as {
     configure(config: { get(key: string): string | undefined }): void;
     workerScriptProvider: DynamicProvider;
@@ -93,9 +93,8 @@ export async function simulateRateLimitedFleet(options: { resources: number }): 
     workerSubdomainProvider: DynamicProvider;
   };
 
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const scriptCache = require(path.join(DIST, "resources", "script-cache.js")) as { clearScriptCache(): void };
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
+
   const secretCache = require(path.join(DIST, "resources", "secret-cache.js")) as { clearSecretCache(): void };
   // A fresh account per run: the account listing a provider process caches must not carry over.
   const account = randomBytes(16).toString("hex");
@@ -143,7 +142,8 @@ export async function simulateRateLimitedFleet(options: { resources: number }): 
     const dependents: Promise<Props>[] = [];
     if (count > 1) dependents.push(create(provider.workerSecretProvider, { scriptName, name: "API_KEY", text: `k-${i}` }));
     if (count > 2) dependents.push(create(provider.workerSecretProvider, { scriptName, name: "DB_PASSWORD", text: `p-${i}` }));
-    if (count > 3) dependents.push(create(provider.workerScriptSettingsProvider, { scriptName, logpush: true, observability: { enabled: true } }));
+    if (count > 3)
+      dependents.push(create(provider.workerScriptSettingsProvider, { scriptName, logpush: true, observability: { enabled: true } }));
     await Promise.all(dependents);
     if (count > 4) await create(provider.workerSubdomainProvider, { scriptName, enabled: true, previewsEnabled: false });
   };
@@ -160,7 +160,7 @@ export async function simulateRateLimitedFleet(options: { resources: number }): 
   } finally {
     limiterModule.getProcessLimiter = original;
     scriptCache.clearScriptCache();
-  secretCache.clearSecretCache();
+    secretCache.clearSecretCache();
     await emulator.close();
   }
   const realMs = performance.now() - started;

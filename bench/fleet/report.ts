@@ -61,8 +61,6 @@ export interface ReportInput {
   parallel: number;
 }
 
-const depthOf = (step: StepName) => STEPS.find((s) => s.name === step)!.depth;
-
 /** Wrangler's figure for a step and size: measured, else per Worker from the largest size measured × n. */
 function wranglerFigure(all: WranglerStep[], step: StepName, n: number): { w: WranglerStep; factor: number } | undefined {
   const exact = all.find((w) => w.step === step && w.n === n && w.failures === 0);
@@ -79,8 +77,20 @@ export function rows(input: ReportInput): Row[] {
       const mine = run.steps.find((s) => s.step === spec.name);
       const row: Row = { step: spec.name, n };
       if (mine) {
-        const f = floors(mine.calls.total, spec.depth, input.latencyMs, input.parallel, rateLimitFloorMs(mine.calls.total, DEFAULT_RATE_LIMIT, OUR_SPAN_MS));
-        row.ours = { wallMs: mine.wallMs, calls: mine.calls, limit: bindingLimit(mine.wallMs, f), rateLimited: mine.rateLimited, problems: mine.problems };
+        const f = floors(
+          mine.calls.total,
+          spec.depth,
+          input.latencyMs,
+          input.parallel,
+          rateLimitFloorMs(mine.calls.total, DEFAULT_RATE_LIMIT, OUR_SPAN_MS),
+        );
+        row.ours = {
+          wallMs: mine.wallMs,
+          calls: mine.calls,
+          limit: bindingLimit(mine.wallMs, f),
+          rateLimited: mine.rateLimited,
+          problems: mine.problems,
+        };
       }
       const theirs = wranglerFigure(input.wrangler, spec.name, n);
       if (theirs) {
@@ -100,8 +110,20 @@ export function rows(input: ReportInput): Row[] {
       }
       const cli = input.cli.find((c) => c.step === spec.name && c.n === n);
       if (cli) {
-        const f = floors(cli.calls.total, spec.depth, input.latencyMs, input.parallel, rateLimitFloorMs(cli.calls.total, DEFAULT_RATE_LIMIT, OUR_SPAN_MS));
-        row.cli = { wallMs: cli.wallMs, calls: cli.calls.total, limit: bindingLimit(cli.wallMs, f), rateLimited: cli.rateLimited, problems: cli.problems };
+        const f = floors(
+          cli.calls.total,
+          spec.depth,
+          input.latencyMs,
+          input.parallel,
+          rateLimitFloorMs(cli.calls.total, DEFAULT_RATE_LIMIT, OUR_SPAN_MS),
+        );
+        row.cli = {
+          wallMs: cli.wallMs,
+          calls: cli.calls.total,
+          limit: bindingLimit(cli.wallMs, f),
+          rateLimited: cli.rateLimited,
+          problems: cli.problems,
+        };
       }
       out.push(row);
     }
@@ -117,7 +139,9 @@ function pad(table: string[][]): string {
 }
 
 export function resultsTable(all: Row[]): string {
-  const table = [["step", "N", "our time", "our calls", "bound by", "wrangler time", "calls", "bound by", "ratio", "CLI time", "calls", "bound by"]];
+  const table = [
+    ["step", "N", "our time", "our calls", "bound by", "wrangler time", "calls", "bound by", "ratio", "CLI time", "calls", "bound by"],
+  ];
   for (const r of all) {
     const o = r.ours;
     const w = r.wrangler;
@@ -171,7 +195,11 @@ export function verdicts(input: ReportInput, all: Row[]): Verdict[] {
       measured: `${seconds(create100.ours.wallMs)} (bound by ${create100.ours.limit}) vs ${create100.wrangler.extrapolatedFrom ? "≈" : ""}${seconds(create100.wrangler.wallMs)}: ${ratio.toFixed(1)}x`,
     });
   } else {
-    out.push({ target: "a 100-Worker create is at least 50x faster than wrangler Worker by Worker", holds: false, measured: "not measured at N = 100" });
+    out.push({
+      target: "a 100-Worker create is at least 50x faster than wrangler Worker by Worker",
+      holds: false,
+      measured: "not measured at N = 100",
+    });
   }
   const noops = input.ours.map((run) => run.steps.find((s) => s.step === "no-op up")).filter((s): s is OurStep => s !== undefined);
   out.push({
@@ -184,7 +212,12 @@ export function verdicts(input: ReportInput, all: Row[]): Verdict[] {
     target: `a run of more than ${RATE_LIMIT_REQUESTS} calls completes with no 429 from the emulator's enforced limit`,
     holds: big.length > 0 && big.every((s) => s.rateLimited === 0 && s.problems.length === 0),
     measured: big.length
-      ? big.map((s) => `N=${s.n} ${s.step}: ${s.calls.total} calls in ${seconds(s.wallMs)}, ${s.rateLimited} answered 429${s.problems.length ? `, ${s.problems[0]}` : ""}`).join("; ")
+      ? big
+          .map(
+            (s) =>
+              `N=${s.n} ${s.step}: ${s.calls.total} calls in ${seconds(s.wallMs)}, ${s.rateLimited} answered 429${s.problems.length ? `, ${s.problems[0]}` : ""}`,
+          )
+          .join("; ")
       : `no step made more than ${RATE_LIMIT_REQUESTS} calls (run N = 300)`,
   });
   const memory = memoryBySize(input.ours).filter((m) => m.peakMiB > 0);

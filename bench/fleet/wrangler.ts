@@ -38,10 +38,19 @@ export async function installWrangler(log: (line: string) => void): Promise<Wran
   log(`installing wrangler@4 into ${dir} (npm install, not a project dependency)…`);
   writeFileSync(join(dir, "package.json"), JSON.stringify({ name: "pcw-bench-wrangler", private: true }));
   const npm = process.platform === "win32" ? "npm.cmd" : "npm";
-  await exec(npm, ["install", "wrangler@4", "--no-audit", "--no-fund", "--loglevel=error"], { cwd: dir, timeout: 10 * 60_000, maxBuffer: 16 << 20 });
+  await exec(npm, ["install", "wrangler@4", "--no-audit", "--no-fund", "--loglevel=error"], {
+    cwd: dir,
+    timeout: 10 * 60_000,
+    maxBuffer: 16 << 20,
+  });
   const bin = join(dir, "node_modules", ".bin", "wrangler");
   const { stdout } = await exec(bin, ["--version"], { env: wranglerBaseEnv(dir) });
-  return { bin, version: stdout.trim(), installMs: performance.now() - started, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+  return {
+    bin,
+    version: stdout.trim(),
+    installMs: performance.now() - started,
+    cleanup: () => rmSync(dir, { recursive: true, force: true }),
+  };
 }
 
 function wranglerBaseEnv(home: string): NodeJS.ProcessEnv {
@@ -64,7 +73,10 @@ export interface FleetVariant {
 const INITIAL: FleetVariant = { codeVersion: "1", secretVersion: "1" };
 
 /** What a CI script runs for each Worker in each step; undefined = wrangler has no such command. */
-export const WRANGLER_STEPS: Record<StepName, { variant: Partial<FleetVariant>; commands: ("deploy" | "secret API_KEY" | "delete")[] } | undefined> = {
+export const WRANGLER_STEPS: Record<
+  StepName,
+  { variant: Partial<FleetVariant>; commands: ("deploy" | "secret API_KEY" | "delete")[] } | undefined
+> = {
   create: { variant: {}, commands: ["deploy", "secret API_KEY"] },
   "no-op up": { variant: {}, commands: ["deploy"] },
   "code change": { variant: { codeVersion: "2" }, commands: ["deploy"] },
@@ -125,7 +137,11 @@ function runWrangler(bin: string, args: string[], cwd: string, env: NodeJS.Proce
     child.once("close", (code, signal) => {
       clearTimeout(timer);
       if (code === 0) resolve({ ok: true });
-      else resolve({ ok: false, message: `wrangler ${args.join(" ")} exited ${signal ?? code}: ${output.trim().split("\n").slice(-6).join(" | ")}` });
+      else
+        resolve({
+          ok: false,
+          message: `wrangler ${args.join(" ")} exited ${signal ?? code}: ${output.trim().split("\n").slice(-6).join(" | ")}`,
+        });
     });
   });
 }
@@ -200,10 +216,17 @@ export async function runWranglerFleet(options: WranglerOptions): Promise<Wrangl
         for (const command of spec.commands) {
           invocations++;
           const result =
-            command === "deploy" ? await runWrangler(wrangler.bin, ["deploy"], dir, env)
-            : command === "delete" ? await runWrangler(wrangler.bin, ["delete"], dir, env)
-            : await runWrangler(wrangler.bin, ["secret", "put", command.slice("secret ".length)], dir, env,
-                `api-key-${i}-v${v.secretVersion}`);
+            command === "deploy"
+              ? await runWrangler(wrangler.bin, ["deploy"], dir, env)
+              : command === "delete"
+                ? await runWrangler(wrangler.bin, ["delete"], dir, env)
+                : await runWrangler(
+                    wrangler.bin,
+                    ["secret", "put", command.slice("secret ".length)],
+                    dir,
+                    env,
+                    `api-key-${i}-v${v.secretVersion}`,
+                  );
           if (!result.ok) {
             failures++;
             firstFailure ??= result.message;
@@ -223,7 +246,9 @@ export async function runWranglerFleet(options: WranglerOptions): Promise<Wrangl
         ...(firstFailure ? { firstFailure } : {}),
       };
       results.push(step);
-      log(`  wrangler N=${n} ${name}: ${step.calls.total} calls, ${(step.wallMs / 1000).toFixed(2)} s, ${invocations} runs${failures ? `, ${failures} FAILED: ${firstFailure}` : ""}`);
+      log(
+        `  wrangler N=${n} ${name}: ${step.calls.total} calls, ${(step.wallMs / 1000).toFixed(2)} s, ${invocations} runs${failures ? `, ${failures} FAILED: ${firstFailure}` : ""}`,
+      );
     }
   } finally {
     rmSync(root, { recursive: true, force: true });

@@ -24,7 +24,14 @@ import {
   type ScriptSettings,
   type WorkerModule,
 } from "../../provider/cloudflare";
-import { bindingInputSchema, observabilityInputSchema, OPAQUE_BINDING_MARKER, SECRET_BINDING_TYPES, tagSchema, tailConsumerSchema } from "../../provider/cloudflare/schemas";
+import {
+  bindingInputSchema,
+  observabilityInputSchema,
+  OPAQUE_BINDING_MARKER,
+  SECRET_BINDING_TYPES,
+  tagSchema,
+  tailConsumerSchema,
+} from "../../provider/cloudflare/schemas";
 import { z } from "zod";
 import { listWorkers, searchWorkers, type WorkerSummary } from "../../provider/discovery";
 import { fromWire } from "../../provider/resources/case";
@@ -110,11 +117,21 @@ export function safeModuleName(name: string): boolean {
 /** The Workers to import: the account listing (tags) narrowed by a name search, or named Workers of a namespace. */
 async function workersToImport(client: CloudflareClient, options: ImportOptions): Promise<WorkerSummary[]> {
   if (options.dispatchNamespace !== undefined) {
-    return listWorkers({ accountId: options.accountId, dispatchNamespace: options.dispatchNamespace, scriptNames: options.scripts ?? [], tags: options.tags }, client);
+    return listWorkers(
+      {
+        accountId: options.accountId,
+        dispatchNamespace: options.dispatchNamespace,
+        scriptNames: options.scripts ?? [],
+        tags: options.tags,
+      },
+      client,
+    );
   }
   const listed = await listWorkers({ accountId: options.accountId, tags: options.tags }, client);
   if (options.name === undefined) return listed;
-  const matching = new Set((await searchWorkers({ accountId: options.accountId, name: options.name }, client)).map((row) => row.scriptName));
+  const matching = new Set(
+    (await searchWorkers({ accountId: options.accountId, name: options.name }, client)).map((row) => row.scriptName),
+  );
   return listed.filter((worker) => matching.has(worker.scriptName));
 }
 
@@ -139,7 +156,9 @@ export function declaredBindings(settings: ScriptSettings, warnings: string[]): 
 }
 
 /** The versioned configuration as WorkerScript inputs: only what differs from what the API assumes when unset. */
-export function configurationOf(settings: ScriptSettings): Pick<ImportedWorker, "compatibilityDate" | "compatibilityFlags" | "placement" | "limits" | "usageModel"> {
+export function configurationOf(
+  settings: ScriptSettings,
+): Pick<ImportedWorker, "compatibilityDate" | "compatibilityFlags" | "placement" | "limits" | "usageModel"> {
   const placement = normalisePlacement(settings.placement);
   const limits = normaliseOptionalObject(settings.limits);
   return {
@@ -165,7 +184,9 @@ export function scriptSettingsOf(live: ScriptLevelSettings, warnings: string[] =
     if (value === undefined || value === null) continue;
     const parsed = schema.safeParse(value);
     if (!parsed.success) {
-      warnings.push(`script setting ${field} is not accepted by WorkerScriptSettings as the API reports it (${parsed.error.issues.map((i) => `${i.path.join(".") || field}: ${i.message}`).join("; ")}); fix or remove it before \`pulumi up\``);
+      warnings.push(
+        `script setting ${field} is not accepted by WorkerScriptSettings as the API reports it (${parsed.error.issues.map((i) => `${i.path.join(".") || field}: ${i.message}`).join("; ")}); fix or remove it before \`pulumi up\``,
+      );
     }
   }
   return {
@@ -190,21 +211,28 @@ function push<T>(map: Map<string, T[]>, key: string, value: T): void {
 
 async function readAttachments(client: CloudflareClient, accountId: string): Promise<Attachments> {
   const out: Attachments = { routes: new Map(), domains: new Map() };
-  for (const d of await listDomains(client, accountId)) push(out.domains, d.service, { hostname: d.hostname, ...(d.zone_id ? { zoneId: d.zone_id } : {}) });
+  for (const d of await listDomains(client, accountId))
+    push(out.domains, d.service, { hostname: d.hostname, ...(d.zone_id ? { zoneId: d.zone_id } : {}) });
   try {
     for (const zone of await listAccountZones(client, accountId)) {
       for (const r of await listRoutes(client, zone.id)) if (r.script) push(out.routes, r.script, { zoneId: zone.id, pattern: r.pattern });
     }
   } catch (error) {
     if (!(error instanceof CloudflareApiError && error.code === "CF_AUTH")) throw error;
-    out.routesUnreadable = "the API token cannot read the account's zones, so the Worker's routes (if any) are not imported; give it Zone Read and Workers Routes Read to import them";
+    out.routesUnreadable =
+      "the API token cannot read the account's zones, so the Worker's routes (if any) are not imported; give it Zone Read and Workers Routes Read to import them";
   }
   for (const list of out.domains.values()) list.sort((a, b) => a.hostname.localeCompare(b.hostname));
   for (const list of out.routes.values()) list.sort((a, b) => a.zoneId.localeCompare(b.zoneId) || a.pattern.localeCompare(b.pattern));
   return out;
 }
 
-async function readWorker(client: CloudflareClient, accountId: string, summary: WorkerSummary, attachments?: Attachments): Promise<ImportedWorker> {
+async function readWorker(
+  client: CloudflareClient,
+  accountId: string,
+  summary: WorkerSummary,
+  attachments?: Attachments,
+): Promise<ImportedWorker> {
   const scope: Scope = { accountId, dispatchNamespace: summary.dispatchNamespace };
   const name = summary.scriptName;
   const warnings: string[] = [];
@@ -223,17 +251,30 @@ async function readWorker(client: CloudflareClient, accountId: string, summary: 
   const modules: ImportedModule[] = [];
   for (const module of content.modules) {
     const type = moduleTypeOf(module);
-    if (!safeModuleName(module.name)) throw new Error(`Worker "${name}": module name ${JSON.stringify(module.name)} cannot be written as a file inside the program folder; not imported`);
+    if (!safeModuleName(module.name))
+      throw new Error(
+        `Worker "${name}": module name ${JSON.stringify(module.name)} cannot be written as a file inside the program folder; not imported`,
+      );
     if (type === undefined) {
-      warnings.push(`module ${module.name} has content type ${module.contentType}, which WorkerScript cannot upload as such; it is written as "data"`);
+      warnings.push(
+        `module ${module.name} has content type ${module.contentType}, which WorkerScript cannot upload as such; it is written as "data"`,
+      );
     }
     modules.push({ name: module.name, type: type ?? "data", content: module.content });
   }
   if (content.mainModule === undefined) {
-    warnings.push("the API names no main module: this looks like a service-worker (non-module) Worker, which WorkerScript uploads as an ES module; check the code before `pulumi up`");
+    warnings.push(
+      "the API names no main module: this looks like a service-worker (non-module) Worker, which WorkerScript uploads as an ES module; check the code before `pulumi up`",
+    );
   }
-  if (summary.hasAssets) warnings.push("the Worker serves static assets, which cannot be downloaded from the API and are not imported; its assets are kept only until its next full upload");
-  if (summary.migrationTag) warnings.push(`Durable Object migrations cannot be read back; the Worker is at migration tag "${summary.migrationTag}". Write migrations as a list that starts with { tag: "${summary.migrationTag}" } and add new steps after it; only those are sent`);
+  if (summary.hasAssets)
+    warnings.push(
+      "the Worker serves static assets, which cannot be downloaded from the API and are not imported; its assets are kept only until its next full upload",
+    );
+  if (summary.migrationTag)
+    warnings.push(
+      `Durable Object migrations cannot be read back; the Worker is at migration tag "${summary.migrationTag}". Write migrations as a list that starts with { tag: "${summary.migrationTag}" } and add new steps after it; only those are sent`,
+    );
 
   return {
     scriptName: name,
@@ -255,9 +296,14 @@ async function readWorker(client: CloudflareClient, accountId: string, summary: 
 }
 
 /** Reads every Worker to import, one Worker at a time (the client's limiter paces the calls within one). */
-export async function collectAccount(client: CloudflareClient, options: ImportOptions, onWorker?: (name: string) => void): Promise<ImportedAccount> {
+export async function collectAccount(
+  client: CloudflareClient,
+  options: ImportOptions,
+  onWorker?: (name: string) => void,
+): Promise<ImportedAccount> {
   const summaries = await workersToImport(client, options);
-  const attachments = options.dispatchNamespace === undefined && summaries.length > 0 ? await readAttachments(client, options.accountId) : undefined;
+  const attachments =
+    options.dispatchNamespace === undefined && summaries.length > 0 ? await readAttachments(client, options.accountId) : undefined;
   const workers: ImportedWorker[] = [];
   for (const summary of summaries) {
     onWorker?.(summary.scriptName);

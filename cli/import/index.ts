@@ -31,7 +31,10 @@ const PROGRAM_FILES = ["Pulumi.yaml", "index.ts", "package.json", "tsconfig.json
 
 /** A Pulumi project name from the output folder: letters, digits, '-', '_' and '.'. */
 export function projectNameFor(out: string): string {
-  const base = path.basename(path.resolve(out)).replace(/[^A-Za-z0-9_.-]+/g, "-").replace(/^[-.]+|[-.]+$/g, "");
+  const base = path
+    .basename(path.resolve(out))
+    .replace(/[^A-Za-z0-9_.-]+/g, "-")
+    .replace(/^[-.]+|[-.]+$/g, "");
   return base.length > 0 ? base : "imported-workers";
 }
 
@@ -65,11 +68,17 @@ function writeProgram(out: string, program: RenderedProgram, force: boolean): vo
 export async function runImport(options: RunImportOptions): Promise<ImportResult> {
   const log = options.log ?? (() => undefined);
   const client = options.client ?? getDefaultClient();
-  const where = options.dispatchNamespace ? `dispatch namespace "${options.dispatchNamespace}" of account ${options.accountId}` : `account ${options.accountId}`;
+  const where = options.dispatchNamespace
+    ? `dispatch namespace "${options.dispatchNamespace}" of account ${options.accountId}`
+    : `account ${options.accountId}`;
   log(`Reading the Workers of ${where}…`);
   const account = await collectAccount(client, options, (name) => log(`  reading ${name}`));
   const project = options.project ?? projectNameFor(options.out);
-  const program = renderProgram(account, { project, packageVersion: ownVersion(), generatedAt: options.generatedAt ?? new Date().toISOString() });
+  const program = renderProgram(account, {
+    project,
+    packageVersion: ownVersion(),
+    generatedAt: options.generatedAt ?? new Date().toISOString(),
+  });
   writeProgram(options.out, program, options.force === true);
   for (const warning of program.warnings) log(`warning: ${warning.scriptName}: ${warning.message}`);
   return { ...program, out: options.out, project, workerNames: account.workers.map((w) => w.scriptName) };

@@ -64,9 +64,18 @@ function secretExample(secret: SecretToSet): string {
   return `pulumi config set --secret ${secret.configKey} '<value>'`;
 }
 
-function workerBlock(worker: ImportedWorker, names: UniqueNames, resourceNames: UniqueNames, secrets: SecretToSet[], namespaceVar: string | undefined): string {
+function workerBlock(
+  worker: ImportedWorker,
+  names: UniqueNames,
+  resourceNames: UniqueNames,
+  secrets: SecretToSet[],
+  namespaceVar: string | undefined,
+): string {
   const variable = names.take(identifierFor(worker.scriptName));
-  const baseName = resourceNames.take(worker.dispatchNamespace ? `${worker.dispatchNamespace}-${worker.scriptName}` : worker.scriptName, "-");
+  const baseName = resourceNames.take(
+    worker.dispatchNamespace ? `${worker.dispatchNamespace}-${worker.scriptName}` : worker.scriptName,
+    "-",
+  );
   const dir = moduleDir(worker);
   const lines: string[] = [];
   const where = worker.dispatchNamespace ? ` in dispatch namespace "${worker.dispatchNamespace}"` : "";
@@ -108,8 +117,11 @@ function workerBlock(worker: ImportedWorker, names: UniqueNames, resourceNames: 
         `new WorkerSecret(${JSON.stringify(resourceName)}, ${argsLiteral({ scriptName: raw(scriptRef), name: secret.name, secretKey: raw(`config.requireSecretObject<WorkerSecretKeyArgs>(${JSON.stringify(configKey)})`), adopt: true }, namespaceVar)});`,
       );
     } else {
-      lines.push(comment([`Secret values cannot be read from the API. Set this one before the first \`pulumi up\`:`, `  ${secretExample(toSet)}`]));
-      if (secret.type !== "secret_text") lines.push(comment([`WARNING: the API reports type "${secret.type}"; WorkerSecret manages secret_text and secret_key.`]));
+      lines.push(
+        comment([`Secret values cannot be read from the API. Set this one before the first \`pulumi up\`:`, `  ${secretExample(toSet)}`]),
+      );
+      if (secret.type !== "secret_text")
+        lines.push(comment([`WARNING: the API reports type "${secret.type}"; WorkerSecret manages secret_text and secret_key.`]));
       lines.push(
         `new WorkerSecret(${JSON.stringify(resourceName)}, ${argsLiteral({ scriptName: raw(scriptRef), name: secret.name, text: raw(`config.requireSecret(${JSON.stringify(configKey)})`), adopt: true }, namespaceVar)});`,
       );
@@ -118,24 +130,34 @@ function workerBlock(worker: ImportedWorker, names: UniqueNames, resourceNames: 
 
   if (worker.scriptSettings) {
     lines.push("");
-    lines.push(`new WorkerScriptSettings(${JSON.stringify(resourceNames.take(`${baseName}-settings`, "-"))}, ${argsLiteral({ scriptName: raw(scriptRef), ...worker.scriptSettings, adopt: true }, namespaceVar)});`);
+    lines.push(
+      `new WorkerScriptSettings(${JSON.stringify(resourceNames.take(`${baseName}-settings`, "-"))}, ${argsLiteral({ scriptName: raw(scriptRef), ...worker.scriptSettings, adopt: true }, namespaceVar)});`,
+    );
   }
   if (worker.subdomain) {
     lines.push("");
-    lines.push(`new WorkerSubdomain(${JSON.stringify(resourceNames.take(`${baseName}-subdomain`, "-"))}, ${argsLiteral({ scriptName: raw(scriptRef), ...worker.subdomain, adopt: true }, namespaceVar)});`);
+    lines.push(
+      `new WorkerSubdomain(${JSON.stringify(resourceNames.take(`${baseName}-subdomain`, "-"))}, ${argsLiteral({ scriptName: raw(scriptRef), ...worker.subdomain, adopt: true }, namespaceVar)});`,
+    );
   }
   if (worker.crons && worker.crons.length > 0) {
     lines.push("");
-    lines.push(`new WorkerCronTrigger(${JSON.stringify(resourceNames.take(`${baseName}-crons`, "-"))}, ${argsLiteral({ scriptName: raw(scriptRef), crons: worker.crons, adopt: true }, namespaceVar)});`);
+    lines.push(
+      `new WorkerCronTrigger(${JSON.stringify(resourceNames.take(`${baseName}-crons`, "-"))}, ${argsLiteral({ scriptName: raw(scriptRef), crons: worker.crons, adopt: true }, namespaceVar)});`,
+    );
   }
   (worker.routes ?? []).forEach((route, i) => {
     lines.push("");
     // Routes belong to a zone, not to the account: no accountId.
-    lines.push(`new WorkerRoute(${JSON.stringify(resourceNames.take(`${baseName}-route-${i + 1}`, "-"))}, ${argsLiteral({ zoneId: route.zoneId, pattern: route.pattern, scriptName: raw(scriptRef), adopt: true }, undefined, false)});`);
+    lines.push(
+      `new WorkerRoute(${JSON.stringify(resourceNames.take(`${baseName}-route-${i + 1}`, "-"))}, ${argsLiteral({ zoneId: route.zoneId, pattern: route.pattern, scriptName: raw(scriptRef), adopt: true }, undefined, false)});`,
+    );
   });
   for (const domain of worker.customDomains ?? []) {
     lines.push("");
-    lines.push(`new WorkerCustomDomain(${JSON.stringify(resourceNames.take(`${baseName}-${domain.hostname}`, "-"))}, ${argsLiteral({ hostname: domain.hostname, scriptName: raw(scriptRef), zoneId: domain.zoneId, adopt: true }, namespaceVar)});`);
+    lines.push(
+      `new WorkerCustomDomain(${JSON.stringify(resourceNames.take(`${baseName}-${domain.hostname}`, "-"))}, ${argsLiteral({ hostname: domain.hostname, scriptName: raw(scriptRef), zoneId: domain.zoneId, adopt: true }, namespaceVar)});`,
+    );
   }
   return lines.join("\n");
 }
@@ -160,7 +182,9 @@ function argsLiteral(args: Record<string, unknown>, namespaceVar: string | undef
 }
 
 function header(account: ImportedAccount, secrets: SecretToSet[], options: RenderOptions): string {
-  const scope = account.dispatchNamespace ? `dispatch namespace "${account.dispatchNamespace}" of account ${account.accountId}` : `account ${account.accountId}`;
+  const scope = account.dispatchNamespace
+    ? `dispatch namespace "${account.dispatchNamespace}" of account ${account.accountId}`
+    : `account ${account.accountId}`;
   const lines = [
     `Generated by \`pulumi-cloudflare-workers import\` from ${scope}${options.generatedAt ? ` on ${options.generatedAt}` : ""}.`,
     "",
@@ -213,7 +237,17 @@ function indexSource(account: ImportedAccount, options: RenderOptions): { source
   for (const worker of account.workers) blocks.push(workerBlock(worker, names, resourceNames, secrets, namespaceVar));
   if (account.workers.length === 0) blocks.push(comment(["No Worker matched the filters of the import."]));
 
-  const order = ["DispatchNamespace", "WorkerCronTrigger", "WorkerCustomDomain", "WorkerRoute", "WorkerScript", "WorkerScriptSettings", "WorkerSecret", "WorkerSubdomain", "type WorkerSecretKeyArgs"];
+  const order = [
+    "DispatchNamespace",
+    "WorkerCronTrigger",
+    "WorkerCustomDomain",
+    "WorkerRoute",
+    "WorkerScript",
+    "WorkerScriptSettings",
+    "WorkerSecret",
+    "WorkerSubdomain",
+    "type WorkerSecretKeyArgs",
+  ];
   const importList = order.filter((name) => imports.has(name)).join(", ");
   const source = [
     header(account, secrets, options),
@@ -236,7 +270,10 @@ export function renderProgram(account: ImportedAccount, options: RenderOptions):
     ? `Workers of dispatch namespace ${account.dispatchNamespace}, adopted by pulumi-cloudflare-workers import`
     : `Workers of account ${account.accountId}, adopted by pulumi-cloudflare-workers import`;
   const files: GeneratedFile[] = [
-    { path: "Pulumi.yaml", content: `name: ${options.project}\ndescription: ${JSON.stringify(description)}\nruntime:\n  name: nodejs\n  options:\n    typescript: true\n` },
+    {
+      path: "Pulumi.yaml",
+      content: `name: ${options.project}\ndescription: ${JSON.stringify(description)}\nruntime:\n  name: nodejs\n  options:\n    typescript: true\n`,
+    },
     {
       path: "package.json",
       content: `${JSON.stringify(
@@ -255,7 +292,16 @@ export function renderProgram(account: ImportedAccount, options: RenderOptions):
       path: "tsconfig.json",
       content: `${JSON.stringify(
         {
-          compilerOptions: { strict: true, outDir: "bin", target: "es2020", module: "commonjs", moduleResolution: "node", sourceMap: true, skipLibCheck: true, forceConsistentCasingInFileNames: true },
+          compilerOptions: {
+            strict: true,
+            outDir: "bin",
+            target: "es2020",
+            module: "commonjs",
+            moduleResolution: "node",
+            sourceMap: true,
+            skipLibCheck: true,
+            forceConsistentCasingInFileNames: true,
+          },
           files: ["index.ts"],
         },
         null,

@@ -5,9 +5,11 @@
 
 const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
 const RESERVED = new Set(
-  ("break case catch class const continue debugger default delete do else enum export extends false finally for function if " +
+  (
+    "break case catch class const continue debugger default delete do else enum export extends false finally for function if " +
     "import in instanceof new null return super switch this throw true try typeof var void while with yield let static " +
-    "implements interface package private protected public await config accountId pulumi").split(" "),
+    "implements interface package private protected public await config accountId pulumi"
+  ).split(" "),
 );
 const INLINE_WIDTH = 100;
 

@@ -43,7 +43,8 @@ function createSession(ctx: RouteContext): Reply {
   if (!parsed.success) throw schemaError(parsed.error, "assets upload session");
   const manifest = parsed.data.manifest as Manifest;
   for (const [path, entry] of Object.entries(manifest)) {
-    if (entry.size > ASSET_MAX_FILE_BYTES) throw validation(`asset ${path} is ${entry.size} bytes; the limit is ${ASSET_MAX_FILE_BYTES}`, `/manifest/${path}`);
+    if (entry.size > ASSET_MAX_FILE_BYTES)
+      throw validation(`asset ${path} is ${entry.size} bytes; the limit is ${ASSET_MAX_FILE_BYTES}`, `/manifest/${path}`);
   }
   pruneExpired(ctx.account);
   const missing = [...new Set(Object.values(manifest).map((e) => e.hash))].filter((h) => ctx.account.asset_blobs[h] === undefined);
@@ -61,7 +62,8 @@ function createSession(ctx: RouteContext): Reply {
 function bearer(ctx: RouteContext): string {
   const raw = ctx.headers.authorization;
   const m = /^Bearer\s+(\S+)\s*$/i.exec(Array.isArray(raw) ? (raw[0] ?? "") : (raw ?? ""));
-  if (m === null) throw new ApiError(401, ERROR.AUTH, "Authentication error: the assets upload needs the upload session JWT as Bearer token");
+  if (m === null)
+    throw new ApiError(401, ERROR.AUTH, "Authentication error: the assets upload needs the upload session JWT as Bearer token");
   return m[1]!;
 }
 

@@ -25,14 +25,32 @@ export const DOMAIN_ERROR = {
 } as const;
 
 function domainObject(d: StoredCustomDomain): Record<string, unknown> {
-  return { id: d.id, zone_id: d.zone_id, zone_name: d.zone_name, hostname: d.hostname, service: d.service, environment: d.environment, cert_id: d.cert_id };
+  return {
+    id: d.id,
+    zone_id: d.zone_id,
+    zone_name: d.zone_name,
+    hostname: d.hostname,
+    service: d.service,
+    environment: d.environment,
+    cert_id: d.cert_id,
+  };
 }
 
 function listDomains(ctx: RouteContext): Reply {
   const q = (name: string) => ctx.query.get(name) ?? undefined;
-  const filter = { hostname: q("hostname"), service: q("service"), zone_id: q("zone_id"), zone_name: q("zone_name"), environment: q("environment") };
+  const filter = {
+    hostname: q("hostname"),
+    service: q("service"),
+    zone_id: q("zone_id"),
+    zone_name: q("zone_name"),
+    environment: q("environment"),
+  };
   const rows = Object.values(customDomains(ctx.account))
-    .filter((d) => Object.entries(filter).every(([k, v]) => v === undefined || d[k as keyof StoredCustomDomain] === (k === "hostname" ? v.toLowerCase() : v)))
+    .filter((d) =>
+      Object.entries(filter).every(
+        ([k, v]) => v === undefined || d[k as keyof StoredCustomDomain] === (k === "hostname" ? v.toLowerCase() : v),
+      ),
+    )
     .sort((a, b) => a.hostname.localeCompare(b.hostname))
     .map(domainObject);
   return ok(rows);
@@ -42,7 +60,12 @@ function findDomain(ctx: RouteContext): StoredCustomDomain {
   const domains = customDomains(ctx.account);
   const id = ctx.params.domain!;
   const domain = hasOwn(domains, id) ? domains[id] : undefined;
-  if (domain === undefined) throw new ApiError(404, DOMAIN_ERROR.NOT_FOUND, `Custom domain ${JSON.stringify(id)} not found. Verify the custom domain ID or hostname is correct and try again.`);
+  if (domain === undefined)
+    throw new ApiError(
+      404,
+      DOMAIN_ERROR.NOT_FOUND,
+      `Custom domain ${JSON.stringify(id)} not found. Verify the custom domain ID or hostname is correct and try again.`,
+    );
   return domain;
 }
 
@@ -60,10 +83,15 @@ function deleteDomain(ctx: RouteContext): Reply {
 function zoneFor(ctx: RouteContext, hostname: string, zoneId: string | undefined, zoneName: string | undefined): StoredZone {
   const state = ctx.runtime.store.state;
   const notInZone = (zone: string) =>
-    new ApiError(400, DOMAIN_ERROR.NOT_IN_ZONE, `Hostname ${JSON.stringify(hostname)} does not belong to zone ${zone}. Use a hostname from this zone and try again.`);
+    new ApiError(
+      400,
+      DOMAIN_ERROR.NOT_IN_ZONE,
+      `Hostname ${JSON.stringify(hostname)} does not belong to zone ${zone}. Use a hostname from this zone and try again.`,
+    );
   if (zoneId !== undefined) {
     const zone = ZONE_ID_PATTERN.test(zoneId) ? state.zones?.[zoneId] : undefined;
-    if (zone === undefined || zone.account_id !== ctx.account.id) throw new ApiError(404, ERROR.BAD_ACCOUNT, `Could not route to zone ${zoneId}, perhaps your object identifier is invalid?`);
+    if (zone === undefined || zone.account_id !== ctx.account.id)
+      throw new ApiError(404, ERROR.BAD_ACCOUNT, `Could not route to zone ${zoneId}, perhaps your object identifier is invalid?`);
     if (!hostInZone(hostname, zone.name)) throw notInZone(zone.name);
     return zone;
   }
@@ -74,7 +102,11 @@ function zoneFor(ctx: RouteContext, hostname: string, zoneId: string | undefined
   }
   const zone = zoneForHost(state, ctx.account.id, hostname);
   if (zone === undefined) {
-    throw new ApiError(400, DOMAIN_ERROR.NOT_IN_ZONE, `Hostname ${JSON.stringify(hostname)} does not belong to any zone of this account. Add its domain as a zone, or use a hostname of one of your zones.`);
+    throw new ApiError(
+      400,
+      DOMAIN_ERROR.NOT_IN_ZONE,
+      `Hostname ${JSON.stringify(hostname)} does not belong to any zone of this account. Add its domain as a zone, or use a hostname of one of your zones.`,
+    );
   }
   return zone;
 }
@@ -88,12 +120,19 @@ function putDomain(ctx: RouteContext): Reply {
   const parsed = customDomainInputSchema.safeParse(body);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw validation(`custom domain: ${issue?.path.join(".") || "body"}: ${issue?.message ?? "invalid"}`, `/${issue?.path.join("/") ?? ""}`);
+    throw validation(
+      `custom domain: ${issue?.path.join(".") || "body"}: ${issue?.message ?? "invalid"}`,
+      `/${issue?.path.join("/") ?? ""}`,
+    );
   }
   const input = parsed.data;
   const problem = hostnameProblem(input.hostname);
   if (problem !== undefined) {
-    throw new ApiError(400, DOMAIN_ERROR.INVALID_HOSTNAME, `Hostname ${JSON.stringify(input.hostname)} is invalid (it ${problem}). Use a DNS-compliant hostname (lowercase letters, numbers, hyphens, and dots only) and try again.`);
+    throw new ApiError(
+      400,
+      DOMAIN_ERROR.INVALID_HOSTNAME,
+      `Hostname ${JSON.stringify(input.hostname)} is invalid (it ${problem}). Use a DNS-compliant hostname (lowercase letters, numbers, hyphens, and dots only) and try again.`,
+    );
   }
   if (!hasOwn(ctx.account.scripts, input.service)) throw notFound();
   const zone = zoneFor(ctx, input.hostname, input.zone_id, input.zone_name);
@@ -125,7 +164,15 @@ function putDomain(ctx: RouteContext): Reply {
     zone.dns_records = zone.dns_records.filter((h) => h !== input.hostname);
   }
   const ids = nextDomainIds(ctx.account);
-  const domain: StoredCustomDomain = { id: ids.id, hostname: input.hostname, service: input.service, environment, zone_id: zone.id, zone_name: zone.name, cert_id: ids.certId };
+  const domain: StoredCustomDomain = {
+    id: ids.id,
+    hostname: input.hostname,
+    service: input.service,
+    environment,
+    zone_id: zone.id,
+    zone_name: zone.name,
+    cert_id: ids.certId,
+  };
   domains[domain.id] = domain;
   return ok(domainObject(domain));
 }

@@ -15,7 +15,17 @@ import { zoneRoutes } from "./zones";
 
 export function buildRouter(): Router {
   const router = new Router();
-  router.add(...scriptRoutes, ...settingsRoutes, ...secretRoutes, ...subdomainRoutes, ...versionRoutes, ...namespaceRoutes, ...assetRoutes, ...wranglerRoutes, ...tagRoutes);
+  router.add(
+    ...scriptRoutes,
+    ...settingsRoutes,
+    ...secretRoutes,
+    ...subdomainRoutes,
+    ...versionRoutes,
+    ...namespaceRoutes,
+    ...assetRoutes,
+    ...wranglerRoutes,
+    ...tagRoutes,
+  );
   router.add(...scheduleRoutes, ...zoneRoutes, ...domainRoutes);
   return router;
 }

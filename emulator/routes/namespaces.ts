@@ -35,9 +35,17 @@ function createNamespace(ctx: RouteContext): Reply {
   const parsed = createInput.safeParse(readJson(ctx.body));
   if (!parsed.success) throw schemaError(parsed.error, "namespace");
   const name = parsed.data.name;
-  if (ctx.account.namespaces[name] !== undefined) throw new ApiError(409, ERROR.NAMESPACE_EXISTS, `dispatch namespace '${name}' already exists`);
+  if (ctx.account.namespaces[name] !== undefined)
+    throw new ApiError(409, ERROR.NAMESPACE_EXISTS, `dispatch namespace '${name}' already exists`);
   const now = nowIso();
-  const ns: StoredNamespace = { namespace_id: newVersionId(), namespace_name: name, created_on: now, modified_on: now, trusted_workers: false, scripts: nameMap() };
+  const ns: StoredNamespace = {
+    namespace_id: newVersionId(),
+    namespace_name: name,
+    created_on: now,
+    modified_on: now,
+    trusted_workers: false,
+    scripts: nameMap(),
+  };
   ctx.account.namespaces[name] = ns;
   return ok(namespaceObject(ctx, ns));
 }

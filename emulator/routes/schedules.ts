@@ -32,7 +32,8 @@ function putSchedules(ctx: RouteContext): Reply {
     if (problem !== undefined) throw new ApiError(400, CRON_INVALID_CODE, `invalid cron string: ${problem}`);
     const key = cronKey(cron);
     const earlier = seen.get(key);
-    if (earlier !== undefined) throw new ApiError(400, CRON_INVALID_CODE, `invalid cron string: Expression '${cron}' already exists in the form of '${earlier}'`);
+    if (earlier !== undefined)
+      throw new ApiError(400, CRON_INVALID_CODE, `invalid cron string: Expression '${cron}' already exists in the form of '${earlier}'`);
     seen.set(key, cron);
   }
   const limit = ctx.runtime.cronTriggerLimit ?? DEFAULT_CRON_TRIGGER_LIMIT;
@@ -40,11 +41,19 @@ function putSchedules(ctx: RouteContext): Reply {
     .filter((s) => s !== script)
     .reduce((n, s) => n + (s.schedules?.length ?? 0), 0);
   if (others + parsed.data.length > limit) {
-    throw new ApiError(400, CRON_LIMIT_CODE, `Cron trigger limit reached: your account allows ${limit} cron triggers. Delete unused triggers or upgrade your plan.`);
+    throw new ApiError(
+      400,
+      CRON_LIMIT_CODE,
+      `Cron trigger limit reached: your account allows ${limit} cron triggers. Delete unused triggers or upgrade your plan.`,
+    );
   }
   const now = new Date().toISOString();
   const before = new Map((script.schedules ?? []).map((s) => [s.cron, s]));
-  script.schedules = parsed.data.map(({ cron }) => ({ cron, created_on: before.get(cron)?.created_on ?? now, modified_on: before.get(cron)?.modified_on ?? now }));
+  script.schedules = parsed.data.map(({ cron }) => ({
+    cron,
+    created_on: before.get(cron)?.created_on ?? now,
+    modified_on: before.get(cron)?.modified_on ?? now,
+  }));
   return ok({ schedules: script.schedules });
 }
 

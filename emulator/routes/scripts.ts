@@ -11,7 +11,16 @@ import { checkNewScriptName, existingScript, scopeOf } from "../scope";
 import type { StoredScript, StoredVersion } from "../state";
 import { parseContentForm, parseUploadForm } from "../upload-form";
 import { removeWorkerAttachments, routesOfScript } from "../zone-model";
-import { appendVersion, computeEtag, currentVersion, detectHandlers, findVersion, scriptObject, versionBody, workersBinding } from "../worker-model";
+import {
+  appendVersion,
+  computeEtag,
+  currentVersion,
+  detectHandlers,
+  findVersion,
+  scriptObject,
+  versionBody,
+  workersBinding,
+} from "../worker-model";
 
 /** A small, plausible-looking startup time; clients must not depend on it. */
 function startupTimeMs(version: StoredVersion): number {
@@ -24,7 +33,12 @@ function upload(ctx: RouteContext): Reply {
   checkNewScriptName(scope, name);
   const parsed = parseUploadForm(ctx.headers, ctx.body);
   const { script, version } = applyUpload(ctx, scope, name, parsed, { deploy: true, triggeredBy: "upload" });
-  return ok({ ...scriptObject(script), startup_time_ms: startupTimeMs(version), entry_point: version.main_module, deployment_id: version.id });
+  return ok({
+    ...scriptObject(script),
+    startup_time_ms: startupTimeMs(version),
+    entry_point: version.main_module,
+    deployment_id: version.id,
+  });
 }
 
 /** The modules of a version as a multipart body (no metadata part), `cf-entrypoint` naming the main module. */
@@ -39,7 +53,12 @@ function download(ctx: RouteContext): Reply {
   const { scope, script } = existingScript(ctx);
   const version = currentVersion(script);
   if (scope.namespace !== undefined) {
-    return ok({ created_on: script.created_on, modified_on: script.modified_on, dispatch_namespace: scope.namespace.namespace_name, script: scriptObject(script) });
+    return ok({
+      created_on: script.created_on,
+      modified_on: script.modified_on,
+      dispatch_namespace: scope.namespace.namespace_name,
+      script: scriptObject(script),
+    });
   }
   const main = version.modules.find((m) => m.name === version.main_module);
   if (!version.has_modules && main !== undefined) {

@@ -19,7 +19,11 @@ function secretsOf(script: StoredScript): { name: string; type: string }[] {
 /** The API refuses to edit secrets while the latest version is not the deployed one (10215). */
 function checkLatestDeployed(script: StoredScript): void {
   if (latestVersion(script).id !== currentVersion(script).id) {
-    throw new ApiError(400, ERROR.SECRET_EDIT_UNDEPLOYED, "Secret edit failed: the latest version of this Worker is not deployed. Deploy it first (or use versions secret put).");
+    throw new ApiError(
+      400,
+      ERROR.SECRET_EDIT_UNDEPLOYED,
+      "Secret edit failed: the latest version of this Worker is not deployed. Deploy it first (or use versions secret put).",
+    );
   }
 }
 
@@ -34,7 +38,11 @@ function putSecret(ctx: RouteContext): Reply {
   const binding = { ...secret } as unknown as WireBinding;
   const at = body.bindings.findIndex((b) => b.name === secret.name);
   if (at >= 0 && !isSecretBinding(body.bindings[at]!)) {
-    throw new ApiError(400, ERROR.BINDING_NAME_IN_USE, `Binding name '${secret.name}' is already in use by a ${body.bindings[at]!.type} binding of this Worker`);
+    throw new ApiError(
+      400,
+      ERROR.BINDING_NAME_IN_USE,
+      `Binding name '${secret.name}' is already in use by a ${body.bindings[at]!.type} binding of this Worker`,
+    );
   }
   if (at >= 0) body.bindings[at] = binding;
   else body.bindings.push(binding);

@@ -12,7 +12,16 @@ import { inBothScopes, type RouteContext, type Route } from "../router";
 import { existingScript } from "../scope";
 import type { StoredScript } from "../state";
 import { checkTags, parseJsonPart, readJson, readMultipart, schemaError } from "../upload-form";
-import { appendVersion, currentVersion, latestVersion, resolveBindings, scriptLevelSettingsObject, settingsObject, versionBody, withServerFilledFields } from "../worker-model";
+import {
+  appendVersion,
+  currentVersion,
+  latestVersion,
+  resolveBindings,
+  scriptLevelSettingsObject,
+  settingsObject,
+  versionBody,
+  withServerFilledFields,
+} from "../worker-model";
 
 function getSettings(ctx: RouteContext): Reply {
   return ok(settingsObject(existingScript(ctx).script));
@@ -53,7 +62,10 @@ function patchSettings(ctx: RouteContext): Reply {
   delete body.annotations;
   if (patch.annotations !== undefined) body.annotations = patch.annotations;
   if (patch.bindings !== undefined) {
-    body.bindings = withServerFilledFields(resolveBindings(patch.bindings, script, { strict: ctx.query.get("bindings_inherit") === "strict" }), script.name);
+    body.bindings = withServerFilledFields(
+      resolveBindings(patch.bindings, script, { strict: ctx.query.get("bindings_inherit") === "strict" }),
+      script.name,
+    );
   }
   if (patch.compatibility_date !== undefined) body.compatibility_date = patch.compatibility_date;
   if (patch.compatibility_flags !== undefined) body.compatibility_flags = patch.compatibility_flags;

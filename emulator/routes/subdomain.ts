@@ -32,7 +32,13 @@ function getAccountSubdomain(ctx: RouteContext): Reply {
   return ok({ subdomain: ctx.account.subdomain });
 }
 
-const accountSubdomainInput = z.looseObject({ subdomain: z.string().min(1).max(63).regex(/^[a-z0-9][a-z0-9-]*$/) });
+const accountSubdomainInput = z.looseObject({
+  subdomain: z
+    .string()
+    .min(1)
+    .max(63)
+    .regex(/^[a-z0-9][a-z0-9-]*$/),
+});
 
 function putAccountSubdomain(ctx: RouteContext): Reply {
   const parsed = accountSubdomainInput.safeParse(readJson(ctx.body));

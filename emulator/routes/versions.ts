@@ -42,7 +42,13 @@ function postVersion(ctx: RouteContext): Reply {
   const { script, version, created } = applyUpload(ctx, scope, name, parsed, { deploy: false, triggeredBy: "version_upload" });
   if (created) {
     // A Worker's first version is what it serves: there is nothing older to keep serving.
-    script.deployments.push({ id: newVersionId(), created_on: nowIso(), source: ctx.source, strategy: "percentage", versions: [{ version_id: version.id, percentage: 100 }] });
+    script.deployments.push({
+      id: newVersionId(),
+      created_on: nowIso(),
+      source: ctx.source,
+      strategy: "percentage",
+      versions: [{ version_id: version.id, percentage: 100 }],
+    });
   }
   return ok({ ...versionDetail(script, version), startup_time_ms: 1 });
 }
@@ -54,7 +60,10 @@ function listDeployments(ctx: RouteContext): Reply {
 
 const deploymentInputSchema = z.looseObject({
   strategy: z.literal("percentage"),
-  versions: z.array(z.looseObject({ version_id: z.string(), percentage: z.number().min(0).max(100) })).min(1).max(DEPLOYMENT_MAX_VERSIONS),
+  versions: z
+    .array(z.looseObject({ version_id: z.string(), percentage: z.number().min(0).max(100) }))
+    .min(1)
+    .max(DEPLOYMENT_MAX_VERSIONS),
   annotations: z.looseObject({ "workers/message": z.string().max(100).optional() }).optional(),
 });
 

@@ -23,8 +23,19 @@ function serviceScript(ctx: RouteContext): StoredScript {
 
 function getService(ctx: RouteContext): Reply {
   const script = serviceScript(ctx);
-  const environment = { environment: "production", created_on: script.created_on, modified_on: script.modified_on, script: scriptObject(script) };
-  return ok({ id: script.name, default_environment: environment, environments: [environment], created_on: script.created_on, modified_on: script.modified_on });
+  const environment = {
+    environment: "production",
+    created_on: script.created_on,
+    modified_on: script.modified_on,
+    script: scriptObject(script),
+  };
+  return ok({
+    id: script.name,
+    default_environment: environment,
+    environments: [environment],
+    created_on: script.created_on,
+    modified_on: script.modified_on,
+  });
 }
 
 function deleteService(ctx: RouteContext): Reply {
@@ -51,7 +62,10 @@ function getWorker(ctx: RouteContext): Reply {
 function references(ctx: RouteContext): Reply {
   const { scope, script } = existingScript(ctx);
   return ok({
-    services: { incoming: workersBinding(scope.scripts, script.name).map((service) => ({ service, environment: "production" })), pages_function: false },
+    services: {
+      incoming: workersBinding(scope.scripts, script.name).map((service) => ({ service, environment: "production" })),
+      pages_function: false,
+    },
     durable_objects: [],
     dispatch_outbounds: [],
   });
@@ -65,7 +79,8 @@ function tailsByConsumer(ctx: RouteContext): Reply {
   return ok(producers);
 }
 
-const EMPTY_PAGE = (ctx: RouteContext): Reply => ok([], { resultInfo: pageInfo(Number(ctx.query.get("page") ?? 1) || 1, Number(ctx.query.get("per_page") ?? 20) || 20, 0, 0) });
+const EMPTY_PAGE = (ctx: RouteContext): Reply =>
+  ok([], { resultInfo: pageInfo(Number(ctx.query.get("page") ?? 1) || 1, Number(ctx.query.get("per_page") ?? 20) || 20, 0, 0) });
 
 function user(): Reply {
   return ok({ id: "00000000000000000000000000000000", email: "emulator@example.com" });

@@ -29,7 +29,8 @@ export const ZONES_MAX_PER_PAGE = 50;
 export function zoneOf(ctx: RouteContext): StoredZone {
   const id = ctx.params.zone!;
   const zone = ZONE_ID_PATTERN.test(id) ? ctx.runtime.store.state.zones?.[id] : undefined;
-  if (zone === undefined) throw new ApiError(404, ERROR.BAD_ACCOUNT, `Could not route to ${ctx.path}, perhaps your object identifier is invalid?`);
+  if (zone === undefined)
+    throw new ApiError(404, ERROR.BAD_ACCOUNT, `Could not route to ${ctx.path}, perhaps your object identifier is invalid?`);
   return zone;
 }
 
@@ -51,7 +52,18 @@ function zoneObject(zone: StoredZone): Record<string, unknown> {
     account: { id: zone.account_id, name: `Emulator account ${zone.account_id.slice(0, 8)}` },
     owner: { id: null, type: "user", email: null },
     meta: { step: 4, custom_certificate_quota: 0, page_rule_quota: 3, phishing_detected: false },
-    plan: { id: "0feeeeeeeeeeeeeeeeeeeeeeeeeeeeee", name: "Free Website", price: 0, currency: "USD", frequency: "", is_subscribed: false, can_subscribe: false, legacy_id: "free", legacy_discount: false, externally_managed: false },
+    plan: {
+      id: "0feeeeeeeeeeeeeeeeeeeeeeeeeeeeee",
+      name: "Free Website",
+      price: 0,
+      currency: "USD",
+      frequency: "",
+      is_subscribed: false,
+      can_subscribe: false,
+      legacy_id: "free",
+      legacy_discount: false,
+      externally_managed: false,
+    },
     permissions: [],
   };
 }
@@ -63,7 +75,12 @@ function listZones(ctx: RouteContext): Reply {
   const accountId = ctx.query.get("account.id");
   const status = ctx.query.get("status");
   const all = allZones(ctx.runtime.store.state)
-    .filter((z) => (name === undefined || z.name === name) && (accountId === null || z.account_id === accountId) && (status === null || status === "active"))
+    .filter(
+      (z) =>
+        (name === undefined || z.name === name) &&
+        (accountId === null || z.account_id === accountId) &&
+        (status === null || status === "active"),
+    )
     .sort((a, b) => a.name.localeCompare(b.name));
   const rows = all.slice((page - 1) * perPage, page * perPage).map((z) => zoneObject(z));
   return ok(rows, { resultInfo: pageInfo(page, perPage, rows.length, all.length) });
@@ -74,7 +91,9 @@ function getZone(ctx: RouteContext): Reply {
 }
 
 function routeObject(route: StoredRoute): Record<string, unknown> {
-  return route.script === undefined ? { id: route.id, pattern: route.pattern } : { id: route.id, pattern: route.pattern, script: route.script };
+  return route.script === undefined
+    ? { id: route.id, pattern: route.pattern }
+    : { id: route.id, pattern: route.pattern, script: route.script };
 }
 
 /** Validates a route body against the zone: the pattern, the Worker, and patterns other routes hold. */
@@ -82,15 +101,24 @@ function routeInput(ctx: RouteContext, zone: StoredZone, self?: StoredRoute): { 
   const parsed = workerRouteInputSchema.safeParse(readJson(ctx.body));
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new ApiError(400, ROUTE_ERROR.INVALID_PATTERN, `Invalid route: ${issue?.path.join(".") || "body"}: ${issue?.message ?? "invalid"}`);
+    throw new ApiError(
+      400,
+      ROUTE_ERROR.INVALID_PATTERN,
+      `Invalid route: ${issue?.path.join(".") || "body"}: ${issue?.message ?? "invalid"}`,
+    );
   }
   const { pattern, script } = parsed.data;
   const problem = routePatternProblem(pattern, zone.name);
-  if (problem !== undefined) throw new ApiError(400, ROUTE_ERROR.INVALID_PATTERN, `Invalid route pattern ${JSON.stringify(pattern)}: it ${problem}`);
+  if (problem !== undefined)
+    throw new ApiError(400, ROUTE_ERROR.INVALID_PATTERN, `Invalid route pattern ${JSON.stringify(pattern)}: it ${problem}`);
   if (script !== undefined && script !== "") {
     const account = ctx.runtime.store.account(zone.account_id);
     if (!hasOwn(account.scripts, script)) {
-      throw new ApiError(400, ROUTE_ERROR.SCRIPT_NOT_FOUND, "Cannot configure a route for a Worker which does not exist. Please ensure this Worker exists and try again.");
+      throw new ApiError(
+        400,
+        ROUTE_ERROR.SCRIPT_NOT_FOUND,
+        "Cannot configure a route for a Worker which does not exist. Please ensure this Worker exists and try again.",
+      );
     }
   }
   const key = routePatternKey(pattern);
@@ -121,7 +149,13 @@ function createRoute(ctx: RouteContext): Reply {
 function findRoute(ctx: RouteContext, zone: StoredZone, notFoundCode: number): StoredRoute {
   const route = zone.routes.find((r) => r.id === ctx.params.route);
   if (route === undefined) {
-    throw new ApiError(404, notFoundCode, notFoundCode === ERROR.NOT_FOUND ? "Route not found" : "Route not found. Verify the route ID is correct and the route exists on this zone, then try again.");
+    throw new ApiError(
+      404,
+      notFoundCode,
+      notFoundCode === ERROR.NOT_FOUND
+        ? "Route not found"
+        : "Route not found. Verify the route ID is correct and the route exists on this zone, then try again.",
+    );
   }
   return route;
 }

@@ -15,7 +15,8 @@ import { WorkerDeployment, WorkerScript, WorkerSecret, WorkerVersion } from "pul
 
 const config = new pulumi.Config();
 const compatibilityDate = "2025-09-01";
-const code = (label: string) => `export default { async fetch(request, env) { return new Response("${label} " + (env.TOKEN ? "with token" : "without token")); } };`;
+const code = (label: string) =>
+  `export default { async fetch(request, env) { return new Response("${label} " + (env.TOKEN ? "with token" : "without token")); } };`;
 
 const worker = new WorkerScript("api", {
   scriptName: config.get("scriptName") ?? "rollout-api",
@@ -27,8 +28,16 @@ const worker = new WorkerScript("api", {
 const token = new WorkerSecret("token", { scriptName: worker.scriptName, name: "TOKEN", text: config.requireSecret("token") });
 
 // dependsOn the secret: a version copies the secrets of the Worker's latest version when it is uploaded.
-const stable = new WorkerVersion("stable", { scriptName: worker.scriptName, content: code(config.get("stable") ?? "v1"), compatibilityDate }, { dependsOn: [token] });
-const canary = new WorkerVersion("canary", { scriptName: worker.scriptName, content: code(config.get("canary") ?? "v2"), compatibilityDate }, { dependsOn: [token] });
+const stable = new WorkerVersion(
+  "stable",
+  { scriptName: worker.scriptName, content: code(config.get("stable") ?? "v1"), compatibilityDate },
+  { dependsOn: [token] },
+);
+const canary = new WorkerVersion(
+  "canary",
+  { scriptName: worker.scriptName, content: code(config.get("canary") ?? "v2"), compatibilityDate },
+  { dependsOn: [token] },
+);
 
 const percent = config.getNumber("canaryPercent") ?? 10;
 const versions =
@@ -41,6 +50,10 @@ const versions =
           { versionId: stable.versionId, percentage: 100 - percent },
         ];
 
-export const deployment = new WorkerDeployment("traffic", { scriptName: worker.scriptName, versions, message: `canary at ${Math.min(Math.max(percent, 0), 100)}%` }).deploymentId;
+export const deployment = new WorkerDeployment("traffic", {
+  scriptName: worker.scriptName,
+  versions,
+  message: `canary at ${Math.min(Math.max(percent, 0), 100)}%`,
+}).deploymentId;
 export const stableVersion = stable.versionId;
 export const canaryVersion = canary.versionId;

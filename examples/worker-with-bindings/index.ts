@@ -9,7 +9,14 @@
  */
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-import { WorkerCronTrigger, WorkerRoute, WorkerScript, WorkerScriptSettings, WorkerSecret, WorkerSubdomain } from "pulumi-cloudflare-workers";
+import {
+  WorkerCronTrigger,
+  WorkerRoute,
+  WorkerScript,
+  WorkerScriptSettings,
+  WorkerSecret,
+  WorkerSubdomain,
+} from "pulumi-cloudflare-workers";
 
 const config = new pulumi.Config();
 const scriptName = config.get("scriptName") ?? "hello-api";

@@ -29,7 +29,16 @@ import {
 } from "./error-messages";
 import { CloudflareApiError, classifyStatus, type CloudflareErrorCode } from "./errors";
 import { getProcessLimiter } from "./limiter";
-import { isRetrySafe, isRetryableStatus, isTransientNetworkError, MAX_RETRY_AFTER_MS, networkErrorCode, parseRetryAfter, retryDelay, wasNeverSent } from "./retry";
+import {
+  isRetrySafe,
+  isRetryableStatus,
+  isTransientNetworkError,
+  MAX_RETRY_AFTER_MS,
+  networkErrorCode,
+  parseRetryAfter,
+  retryDelay,
+  wasNeverSent,
+} from "./retry";
 import { envelopeSchema, type CfMessage, type ResultInfo } from "./schemas";
 
 export { path, scriptPath, type Scope } from "./paths";
@@ -173,7 +182,10 @@ export class CloudflareClient {
       throw this.#error(prepared, { code: "CF_UNEXPECTED_RESPONSE", status: response.status, detail, attempts: response.attempts });
     }
     if (!envelope.success) {
-      const code = classifyStatus(response.status >= 400 ? response.status : 400, envelope.errors.map((e) => e.code));
+      const code = classifyStatus(
+        response.status >= 400 ? response.status : 400,
+        envelope.errors.map((e) => e.code),
+      );
       throw this.#error(prepared, { code, status: response.status, errors: envelope.errors, attempts: response.attempts });
     }
     const result = this.#parseResult(spec, envelope.result ?? null, response.status, prepared, response.attempts);
@@ -322,7 +334,11 @@ export class CloudflareClient {
         size += buf.byteLength;
         if (size > MAX_RESPONSE_BYTES) {
           response.body.destroy();
-          return { kind: "failure", error: Object.assign(new Error(`answer larger than ${MAX_RESPONSE_BYTES} bytes`), { code: "CF_RESPONSE_TOO_LARGE" }), timedOut: false };
+          return {
+            kind: "failure",
+            error: Object.assign(new Error(`answer larger than ${MAX_RESPONSE_BYTES} bytes`), { code: "CF_RESPONSE_TOO_LARGE" }),
+            timedOut: false,
+          };
         }
         chunks.push(buf);
       }
@@ -364,7 +380,11 @@ export class CloudflareClient {
     } else if (text.trim().length > 0) {
       detail = describeNonJsonBody(text, outcome.headers["content-type"]);
     }
-    const code = classifyStatus(outcome.status, errors.map((e) => e.code), fromCloudflare);
+    const code = classifyStatus(
+      outcome.status,
+      errors.map((e) => e.code),
+      fromCloudflare,
+    );
     return this.#error(prepared, {
       code,
       status: outcome.status,
@@ -377,12 +397,21 @@ export class CloudflareClient {
 
   #networkError(prepared: Prepared, outcome: Extract<AttemptOutcome, { kind: "failure" }>, attempts: number): CloudflareApiError {
     if (outcome.timedOut) {
-      return this.#error(prepared, { code: "CF_TIMEOUT", status: 0, attempts, detail: `timed out after ${prepared.timeoutMs} ms`, cause: outcome.error });
+      return this.#error(prepared, {
+        code: "CF_TIMEOUT",
+        status: 0,
+        attempts,
+        detail: `timed out after ${prepared.timeoutMs} ms`,
+        cause: outcome.error,
+      });
     }
     const error = outcome.error;
     const code = networkErrorCode(error);
     const message = error instanceof Error ? error.message : String(error);
-    const detail = code === "CF_RESPONSE_TOO_LARGE" ? message : `${code ?? "network error"}${message && !message.includes(code ?? "\0") ? ` (${message})` : ""}`;
+    const detail =
+      code === "CF_RESPONSE_TOO_LARGE"
+        ? message
+        : `${code ?? "network error"}${message && !message.includes(code ?? "\0") ? ` (${message})` : ""}`;
     return this.#error(prepared, {
       code: code === "CF_RESPONSE_TOO_LARGE" ? "CF_UNEXPECTED_RESPONSE" : "CF_NETWORK",
       status: 0,

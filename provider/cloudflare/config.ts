@@ -121,8 +121,7 @@ export function resolveAccountId(explicit?: string): string {
 }
 
 export type Credentials =
-  | { kind: "token"; token: string; source: string }
-  | { kind: "globalKey"; email: string; apiKey: string; source: string };
+  { kind: "token"; token: string; source: string } | { kind: "globalKey"; email: string; apiKey: string; source: string };
 
 interface CredentialSource {
   label: string;
@@ -187,9 +186,7 @@ export function credentialSecrets(credentials: Credentials | undefined): string[
 
 /** Describes the credential used, for an authentication error: which kind, from where; never its value. */
 export function describeCredentials(credentials: Credentials): string {
-  return credentials.kind === "token"
-    ? `the API token from ${credentials.source}`
-    : `the Global API key from ${credentials.source}`;
+  return credentials.kind === "token" ? `the API token from ${credentials.source}` : `the Global API key from ${credentials.source}`;
 }
 
 /** Loopback hosts to which plain http:// is allowed (the emulator, test servers). */

@@ -61,9 +61,7 @@ export function subjectOfPath(path: string): PathSubject {
 
 function where(subject: PathSubject): string {
   const account = subject.accountId === undefined ? "this account" : `account ${subject.accountId}`;
-  return subject.dispatchNamespace === undefined
-    ? account
-    : `dispatch namespace "${subject.dispatchNamespace}" of ${account}`;
+  return subject.dispatchNamespace === undefined ? account : `dispatch namespace "${subject.dispatchNamespace}" of ${account}`;
 }
 
 /** "Cloudflare 10007: This Worker does not exist on your account.; 10021: …" */
@@ -123,7 +121,9 @@ function hint(ctx: FailureContext): string {
       );
     case "CF_RATE_LIMITED": {
       const wait = ctx.retryAfterMs === undefined ? "" : ` Cloudflare asks to wait ${Math.ceil(ctx.retryAfterMs / 1000)} s.`;
-      const notRepeated = ctx.retrySafe ? "" : ` ${ctx.method} on this endpoint is not safe to repeat, so it was not retried automatically.`;
+      const notRepeated = ctx.retrySafe
+        ? ""
+        : ` ${ctx.method} on this endpoint is not safe to repeat, so it was not retried automatically.`;
       return `Cloudflare is rate limiting these credentials (${RATE_LIMIT_REQUESTS} requests per 5 minutes, dashboard included).${wait}${notRepeated} Run the operation again later.`;
     }
     case "CF_CONFLICT":
@@ -170,7 +170,12 @@ export function describeFailure(ctx: FailureContext): string {
 
 /** What answered a request when it was not the Cloudflare envelope: the body in a few words and its content type. */
 export function describeForeignAnswer(body: string, contentType: string | undefined): string {
-  const what = body.trim() === "" ? "an empty body" : /^\s*\{/.test(body) ? "a JSON body that is not the Cloudflare envelope" : describeNonJsonBody(body, contentType);
+  const what =
+    body.trim() === ""
+      ? "an empty body"
+      : /^\s*\{/.test(body)
+        ? "a JSON body that is not the Cloudflare envelope"
+        : describeNonJsonBody(body, contentType);
   return `${what} (content-type: ${contentType ?? "none"})`;
 }
 

@@ -1,7 +1,15 @@
 /** The Cloudflare Workers API client: configuration, the request function, typed errors, endpoint functions, wire schemas. */
 export * from "./config";
 export * from "./errors";
-export { CloudflareClient, getDefaultClient, MAX_RESPONSE_BYTES, type EnvelopeResult, type HttpMethod, type RawResponse, type RequestSpec } from "./client";
+export {
+  CloudflareClient,
+  getDefaultClient,
+  MAX_RESPONSE_BYTES,
+  type EnvelopeResult,
+  type HttpMethod,
+  type RawResponse,
+  type RequestSpec,
+} from "./client";
 export { path, scriptPath, describeScope, type Scope } from "./paths";
 export * from "./limiter";
 export { closeDispatchers, dispatcherCount, dispatcherFor } from "./dispatcher";

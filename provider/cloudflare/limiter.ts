@@ -109,7 +109,14 @@ interface Waiter {
  * Grants as many of `wanted` requests at `now` as the log allows, records them, and says when the next one
  * can go (Infinity when all were granted). Pure apart from editing `log`.
  */
-export function grantFromLog(log: LimiterLog, now: number, wanted: number, limit: number, windowMs: number, guardMs: number): { granted: number; nextAt: number } {
+export function grantFromLog(
+  log: LimiterLog,
+  now: number,
+  wanted: number,
+  limit: number,
+  windowMs: number,
+  guardMs: number,
+): { granted: number; nextAt: number } {
   const horizon = now - windowMs - guardMs;
   // Entries that left the window go; so does anything absurd a shared file might hold (far future, not numbers).
   let times = log.times.filter((t) => Number.isFinite(t) && t > horizon && t <= now + windowMs).sort((a, b) => a - b);
@@ -141,7 +148,8 @@ export class SlidingWindowLimiter implements RequestLimiter {
 
   constructor(options: SlidingWindowOptions) {
     const limit = options.limit;
-    if (typeof limit === "number" && !(Number.isInteger(limit) && limit >= 1)) throw new RangeError("a sliding-window limiter needs a limit of at least 1");
+    if (typeof limit === "number" && !(Number.isInteger(limit) && limit >= 1))
+      throw new RangeError("a sliding-window limiter needs a limit of at least 1");
     if (!(options.windowMs > 0)) throw new RangeError("a sliding-window limiter needs windowMs > 0");
     this.#limit = typeof limit === "function" ? limit : () => limit;
     this.#windowMs = options.windowMs;
@@ -288,7 +296,9 @@ export function fileLimiterStore(file: string): LimiterStore {
         change(log);
         const temporary = `${file}.${process.pid}.tmp`;
         const pausedUntil = Number.isFinite(log.pausedUntil) ? log.pausedUntil : null;
-        writeFileSync(temporary, JSON.stringify({ version: 2, times: log.times.slice(-MAX_LOGGED_REQUESTS), pausedUntil }), { mode: 0o600 });
+        writeFileSync(temporary, JSON.stringify({ version: 2, times: log.times.slice(-MAX_LOGGED_REQUESTS), pausedUntil }), {
+          mode: 0o600,
+        });
         renameSync(temporary, file);
         fallback.log = log;
         return true;

@@ -33,9 +33,7 @@ function mapKeys(value: unknown, rename: (key: string) => string, annotations: R
     if (OPAQUE_WIRE_KEYS.has(wireKey)) {
       out[renamed] = inner;
     } else if (wireKey === "annotations" && inner !== null && typeof inner === "object" && !Array.isArray(inner)) {
-      out[renamed] = Object.fromEntries(
-        Object.entries(inner as Record<string, unknown>).map(([k, v]) => [annotations[k] ?? k, v]),
-      );
+      out[renamed] = Object.fromEntries(Object.entries(inner as Record<string, unknown>).map(([k, v]) => [annotations[k] ?? k, v]));
     } else {
       out[renamed] = mapKeys(inner, rename, annotations);
     }

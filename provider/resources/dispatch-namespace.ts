@@ -14,10 +14,30 @@
  *   delete  DELETE …/dispatch/namespaces/{name}
  */
 import type * as dynamic from "@pulumi/pulumi/dynamic";
-import { createNamespace, deleteNamespace, getDefaultClient, getNamespace, isNotFound, type CloudflareClient, type DispatchNamespace } from "../cloudflare";
+import {
+  createNamespace,
+  deleteNamespace,
+  getDefaultClient,
+  getNamespace,
+  isNotFound,
+  type CloudflareClient,
+  type DispatchNamespace,
+} from "../cloudflare";
 import { dispatchNamespaceNameSchema } from "../cloudflare/schemas";
 import { compact } from "./common";
-import { ACCOUNT_FIELD, ADOPT_FIELD, checkWith, clientOf, defineFields, diffTable, diffWith, type ClientSource, type InputsOf, type ProgramInputsOf, type ProviderOf } from "./fields";
+import {
+  ACCOUNT_FIELD,
+  ADOPT_FIELD,
+  checkWith,
+  clientOf,
+  defineFields,
+  diffTable,
+  diffWith,
+  type ClientSource,
+  type InputsOf,
+  type ProgramInputsOf,
+  type ProviderOf,
+} from "./fields";
 
 export const DISPATCH_NAMESPACE_FIELDS = defineFields({
   /** Defaults to the stack config `cloudflare:accountId`, then CLOUDFLARE_ACCOUNT_ID. */
@@ -66,7 +86,9 @@ async function liveNamespace(client: CloudflareClient, accountId: string, name: 
   }
 }
 
-export function makeDispatchNamespaceProvider(client: ClientSource = getDefaultClient): ProviderOf<DispatchNamespaceInputs, DispatchNamespaceOutputs> {
+export function makeDispatchNamespaceProvider(
+  client: ClientSource = getDefaultClient,
+): ProviderOf<DispatchNamespaceInputs, DispatchNamespaceOutputs> {
   return {
     check: checkWith("DispatchNamespace", FIELDS),
     diff: diffWith(FIELDS),

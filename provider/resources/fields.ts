@@ -32,12 +32,7 @@
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 import { z } from "zod";
 import { resolveAccountId, type CloudflareClient } from "../cloudflare";
-import {
-  accountIdSchema,
-  dispatchNamespaceNameSchema,
-  dispatchScriptNameSchema,
-  scriptNameSchema,
-} from "../cloudflare/schemas";
+import { accountIdSchema, dispatchNamespaceNameSchema, dispatchScriptNameSchema, scriptNameSchema } from "../cloudflare/schemas";
 import { fromWire, toWire, type CamelKeys } from "./case";
 import { failuresFrom, printable, sameValue, type CheckFailure } from "./common";
 
@@ -133,7 +128,12 @@ export const flag = (value: unknown): boolean => value === true;
 export const ADOPT_FIELD = { schema: booleanSchema.optional(), diff: "update", normalise: flag } as const satisfies Field;
 
 /** The account, filled from the stack config or CLOUDFLARE_ACCOUNT_ID when the program leaves it unset. */
-export const ACCOUNT_FIELD = { schema: accountIdSchema, diff: "replace", fill: () => resolveAccountId(), quote: true } as const satisfies Field;
+export const ACCOUNT_FIELD = {
+  schema: accountIdSchema,
+  diff: "replace",
+  fill: () => resolveAccountId(),
+  quote: true,
+} as const satisfies Field;
 
 /** Where a Worker lives: account, optional dispatch namespace, script name. A change of any replaces. */
 export const SCRIPT_SCOPE_FIELDS = {
@@ -231,7 +231,11 @@ function compared(fields: Fields, news: RawInputs): [string, Field][] {
 const canonical = (field: Field, value: unknown) => (field.normalise ? field.normalise(value) : value);
 
 /** The fields whose value differs (canonically) between `olds` and `news`, and which of them replace. */
-export function changedFields<F extends Fields>(fields: F, olds: object, news: object): { changed: (keyof F & string)[]; replaces: (keyof F & string)[] } {
+export function changedFields<F extends Fields>(
+  fields: F,
+  olds: object,
+  news: object,
+): { changed: (keyof F & string)[]; replaces: (keyof F & string)[] } {
   const changed: string[] = [];
   const replaces: string[] = [];
   const o = olds as RawInputs;
@@ -246,7 +250,9 @@ export function changedFields<F extends Fields>(fields: F, olds: object, news: o
 }
 
 /** The diff table derived from the field table: each compared field's kind and normaliser (for tests and docs). */
-export function diffTable<F extends Fields>(fields: F): Record<string, { kind: "replace" | "update"; normalise?: (value: unknown) => unknown }> {
+export function diffTable<F extends Fields>(
+  fields: F,
+): Record<string, { kind: "replace" | "update"; normalise?: (value: unknown) => unknown }> {
   return Object.fromEntries(
     Object.entries(fields)
       .filter(([, field]) => field.diff !== "ignore")
@@ -274,7 +280,8 @@ export function keepStoredWhenSame<T extends object>(fields: Fields, stored: T, 
   const out: RawInputs = { ...(live as RawInputs) };
   for (const [key, field] of Object.entries(fields)) {
     if (field.diff === "ignore") continue;
-    if (sameValue(canonical(field, (stored as RawInputs)[key]), canonical(field, (live as RawInputs)[key]))) out[key] = (stored as RawInputs)[key];
+    if (sameValue(canonical(field, (stored as RawInputs)[key]), canonical(field, (live as RawInputs)[key])))
+      out[key] = (stored as RawInputs)[key];
   }
   return compactObject(out) as T;
 }
@@ -297,7 +304,11 @@ export function wireValue(field: Field, value: unknown, cleared = false): unknow
  * The wire body of `keys` (default: every wire field): `{ wire_name: value }`. With `cleared`, a field the
  * program stopped setting carries the value that restores the API default (a PATCH of only what changed).
  */
-export function wireOf<F extends Fields>(fields: F, inputs: object, options: { keys?: readonly (keyof F & string)[]; cleared?: boolean } = {}): Record<string, unknown> {
+export function wireOf<F extends Fields>(
+  fields: F,
+  inputs: object,
+  options: { keys?: readonly (keyof F & string)[]; cleared?: boolean } = {},
+): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const key of options.keys ?? wireKeys(fields)) {
     const field = fields[key]!;

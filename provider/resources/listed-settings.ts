@@ -6,7 +6,13 @@
  * the resource manages; otherwise, and inside a dispatch namespace, it asks …/script-settings as before.
  * Our own PATCHes go through here so that the listing this process holds stays true.
  */
-import { readScriptLevelSettings, writeScriptLevelSettings, type CloudflareClient, type Scope, type ScriptLevelSettings } from "../cloudflare";
+import {
+  readScriptLevelSettings,
+  writeScriptLevelSettings,
+  type CloudflareClient,
+  type Scope,
+  type ScriptLevelSettings,
+} from "../cloudflare";
 import { listedScript, rememberScript } from "./script-cache";
 
 type Json = Record<string, unknown>;
@@ -23,7 +29,12 @@ export function listingAnswers(row: Json, wanted: Json): boolean {
 }
 
 /** The script-level settings of a Worker for the managed fields `wanted` (wire names → the program's values). */
-export async function liveScriptLevelSettings(client: CloudflareClient, scope: Scope, scriptName: string, wanted: Json): Promise<ScriptLevelSettings> {
+export async function liveScriptLevelSettings(
+  client: CloudflareClient,
+  scope: Scope,
+  scriptName: string,
+  wanted: Json,
+): Promise<ScriptLevelSettings> {
   if (scope.dispatchNamespace === undefined) {
     const row = await listedScript(client, scope.accountId, scriptName);
     if (row !== undefined && listingAnswers(row, wanted)) return row as ScriptLevelSettings;

@@ -26,7 +26,8 @@ export interface WireMigrations {
 }
 
 /** The new form, written in the program: `[{ tag: "v1", newClasses: ["Counter"] }, …]`. */
-export const MIGRATIONS_LIST_EXAMPLE = 'migrations: [{ tag: "v1", newClasses: ["Counter"] }, { tag: "v2", renamedClasses: [{ from: "Counter", to: "Tally" }] }]';
+export const MIGRATIONS_LIST_EXAMPLE =
+  'migrations: [{ tag: "v1", newClasses: ["Counter"] }, { tag: "v2", renamedClasses: [{ from: "Counter", to: "Tally" }] }]';
 
 const STEP_FIELDS = ["new_classes", "new_sqlite_classes", "deleted_classes", "renamed_classes", "transferred_classes"] as const;
 
@@ -86,7 +87,11 @@ export function checkMigrations(value: unknown): CheckFailure[] {
   const parsed = migrationsInputSchema.safeParse(single);
   if (!parsed.success) return failuresFrom(parsed.error, ["migrations"]);
   if (typeof single.new_tag !== "string" || single.new_tag === "") {
-    return [failure(`a migration without newTag cannot be tracked (it would be sent again with every upload); write the ordered list of tagged steps instead: ${MIGRATIONS_LIST_EXAMPLE}`)];
+    return [
+      failure(
+        `a migration without newTag cannot be tracked (it would be sent again with every upload); write the ordered list of tagged steps instead: ${MIGRATIONS_LIST_EXAMPLE}`,
+      ),
+    ];
   }
   return [];
 }

@@ -52,7 +52,8 @@ function moduleNameProblem(name: string): string | undefined {
   if (name.length === 0) return "a module name cannot be empty";
   if (name === RESERVED_PART_NAME) return `"${RESERVED_PART_NAME}" is the name of the upload's metadata part; rename the module`;
   if (name.length > MODULE_NAME_MAX_LENGTH) return `a module name has at most ${MODULE_NAME_MAX_LENGTH} characters`;
-  if (/[\u0000-\u001f\u007f"\\%]/.test(name)) return "a module name cannot contain control characters, quotes, backslashes or '%' (the multipart format cannot carry them unambiguously)";
+  if (/[\u0000-\u001f\u007f"\\%]/.test(name))
+    return "a module name cannot contain control characters, quotes, backslashes or '%' (the multipart format cannot carry them unambiguously)";
   if (name.startsWith("/") || name.split("/").some((s) => s === ".." || s === "." || s === "")) {
     return "a module name is a relative path without '.', '..' or empty segments";
   }
@@ -118,7 +119,10 @@ export function loadModules(code: CodeInputs): { modules?: WorkerModule[]; mainM
     }
     const type = (mod.type ?? inferModuleType(name)) as ModuleType | undefined;
     if (type === undefined || !(type in MODULE_TYPES)) {
-      fail("modules", `${where}: ${mod.type === undefined ? "cannot infer the module type from the file extension" : `unknown type "${mod.type}"`}; set type to one of ${Object.keys(MODULE_TYPES).join(", ")}`);
+      fail(
+        "modules",
+        `${where}: ${mod.type === undefined ? "cannot infer the module type from the file extension" : `unknown type "${mod.type}"`}; set type to one of ${Object.keys(MODULE_TYPES).join(", ")}`,
+      );
       continue;
     }
     let bytes: Uint8Array;
@@ -126,7 +130,10 @@ export function loadModules(code: CodeInputs): { modules?: WorkerModule[]; mainM
       if (mod.path !== undefined && !statSync(resolve(mod.path)).isFile()) throw new Error("not a file");
       bytes = moduleBytes(mod);
     } catch (error) {
-      fail("modules", `${where}: cannot read ${mod.path} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); paths are relative to the Pulumi project folder`);
+      fail(
+        "modules",
+        `${where}: cannot read ${mod.path} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); paths are relative to the Pulumi project folder`,
+      );
       continue;
     }
     if (mod.path !== undefined && (type === "esm" || type === "commonjs" || type === "python")) {
@@ -141,7 +148,10 @@ export function loadModules(code: CodeInputs): { modules?: WorkerModule[]; mainM
     modules.push({ name, contentType: MODULE_TYPES[type], content: bytes });
   }
   if (total > MAX_TOTAL_MODULE_BYTES) {
-    fail("modules", `the Worker's modules add up to ${total} bytes; the limit checked here is ${MAX_TOTAL_MODULE_BYTES} bytes (the API accepts at most 10 MB compressed)`);
+    fail(
+      "modules",
+      `the Worker's modules add up to ${total} bytes; the limit checked here is ${MAX_TOTAL_MODULE_BYTES} bytes (the API accepts at most 10 MB compressed)`,
+    );
   }
 
   const mainModule = effectiveMainModule(code);
@@ -155,8 +165,8 @@ export function loadModules(code: CodeInputs): { modules?: WorkerModule[]; mainM
 
 /** SHA-256 over the main module and every module's name, type and bytes, independent of module order. */
 export function contentHash(modules: WorkerModule[], mainModule: string | undefined): string {
-  const parts = modules
-    .map((m) => [m.name, m.contentType, createHash("sha256").update(m.content).digest("hex")].join("\u0000"))
-    .sort();
-  return createHash("sha256").update(JSON.stringify([mainModule ?? "", parts])).digest("hex");
+  const parts = modules.map((m) => [m.name, m.contentType, createHash("sha256").update(m.content).digest("hex")].join("\u0000")).sort();
+  return createHash("sha256")
+    .update(JSON.stringify([mainModule ?? "", parts]))
+    .digest("hex");
 }

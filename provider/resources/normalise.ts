@@ -53,7 +53,10 @@ export function normaliseBinding(binding: Json): Json {
 /** Bindings sorted by name (names are unique), each canonical. Empty ≡ absent. */
 export function normaliseBindings(value: unknown): Json[] | undefined {
   if (!Array.isArray(value) || value.length === 0) return undefined;
-  return value.filter(isRecord).map(normaliseBinding).sort((a, b) => byCodeUnits(String(a.name), String(b.name)));
+  return value
+    .filter(isRecord)
+    .map(normaliseBinding)
+    .sort((a, b) => byCodeUnits(String(a.name), String(b.name)));
 }
 
 export function isSecretBinding(binding: Json): boolean {
@@ -85,7 +88,9 @@ export function normaliseTailConsumers(value: unknown): Json[] | undefined {
   return value
     .filter(isRecord)
     .map((c) => Object.fromEntries(Object.entries(c).filter(([, v]) => v !== undefined && v !== null)))
-    .sort((a, b) => byCodeUnits(JSON.stringify([a.service, a.environment, a.namespace]), JSON.stringify([b.service, b.environment, b.namespace])));
+    .sort((a, b) =>
+      byCodeUnits(JSON.stringify([a.service, a.environment, a.namespace]), JSON.stringify([b.service, b.environment, b.namespace])),
+    );
 }
 
 /**

@@ -26,9 +26,15 @@ export async function rolloutState(client: CloudflareClient, scope: Scope, scrip
     listVersions(client, scope, scriptName, { page: 1, perPage: 10 }),
   ]);
   // Liberal: a row without an id or a number is skipped rather than trusted.
-  const rows = versions.items.filter((v): v is typeof v & { id: string; number: number } => typeof v.id === "string" && typeof v.number === "number");
+  const rows = versions.items.filter(
+    (v): v is typeof v & { id: string; number: number } => typeof v.id === "string" && typeof v.number === "number",
+  );
   const numbers = new Map(rows.map((v) => [v.id, v.number]));
-  const deployed = (deployments[0]?.versions ?? []).map((v) => ({ id: v.version_id, number: numbers.get(v.version_id), percentage: v.percentage }));
+  const deployed = (deployments[0]?.versions ?? []).map((v) => ({
+    id: v.version_id,
+    number: numbers.get(v.version_id),
+    percentage: v.percentage,
+  }));
   const latest = [...rows].sort((a, b) => b.number - a.number)[0];
   return latest === undefined ? { deployed } : { deployed, latest: { id: latest.id, number: latest.number } };
 }

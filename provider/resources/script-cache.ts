@@ -37,7 +37,11 @@ export async function listedScript(client: CloudflareClient, accountId: string, 
  * GET …/settings answers whether it exists this moment (404: it does not; the cache forgets it); when it does,
  * its etag, handlers and dates come from the listing, read again if the cached one predates the Worker.
  */
-export async function freshScript(client: CloudflareClient, accountId: string, name: string): Promise<{ script: Script; settings: ScriptSettings } | undefined> {
+export async function freshScript(
+  client: CloudflareClient,
+  accountId: string,
+  name: string,
+): Promise<{ script: Script; settings: ScriptSettings } | undefined> {
   let settings: ScriptSettings;
   try {
     settings = await getSettings(client, { accountId }, name);

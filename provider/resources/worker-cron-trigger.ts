@@ -46,7 +46,11 @@ export const cronListSchema = z.array(z.string({ error: "expected a cron express
     const earlier = seen.get(key);
     if (earlier !== undefined) {
       const how = earlier === cron ? "is listed twice" : `is the same schedule as ${JSON.stringify(earlier)}`;
-      ctx.addIssue({ code: "custom", path: [i], message: `cron ${JSON.stringify(cron)} ${how}; Cloudflare refuses duplicates: remove one` });
+      ctx.addIssue({
+        code: "custom",
+        path: [i],
+        message: `cron ${JSON.stringify(cron)} ${how}; Cloudflare refuses duplicates: remove one`,
+      });
     }
     seen.set(key, cron);
   });
@@ -61,7 +65,8 @@ export const WORKER_CRON_TRIGGER_FIELDS = defineFields({
   dispatchNamespace: {
     schema: z.undefined(),
     diff: "ignore",
-    reason: "cron triggers belong to Workers of the account; Workers in a dispatch namespace have none (the official SDK has no schedules under a namespace): remove it",
+    reason:
+      "cron triggers belong to Workers of the account; Workers in a dispatch namespace have none (the official SDK has no schedules under a namespace): remove it",
   },
   scriptName: SCRIPT_SCOPE_FIELDS.scriptName,
   /** Cron expressions (UTC), e.g. "*\/5 * * * *", "0 18 * * FRIL"; `[]` manages "no cron triggers". */
@@ -97,7 +102,10 @@ async function write(client: ClientSource, inputs: WorkerCronTriggerInputs, cron
   } catch (error) {
     const code = refusalCode(error, CRON_REFUSALS);
     if (code === undefined) throw error;
-    const fix = code === 10072 ? "remove cron triggers (here or on other Workers of the account), or upgrade the plan (5 per account on Workers Free, 250 on Paid)" : "correct the expression";
+    const fix =
+      code === 10072
+        ? "remove cron triggers (here or on other Workers of the account), or upgrade the plan (5 per account on Workers Free, 250 on Paid)"
+        : "correct the expression";
     throw new ResourceInputError(
       "crons",
       `WorkerCronTrigger crons of Worker '${inputs.scriptName}': Cloudflare refused ${JSON.stringify(crons)}: ${cloudflareSays(error as CloudflareApiError)}; ${fix}`,

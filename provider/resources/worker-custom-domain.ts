@@ -80,12 +80,19 @@ export type WorkerCustomDomainOutputs = WorkerCustomDomainInputs & { domainId: s
 const DOMAIN_REFUSALS = [10007, 100112, 100113, 100116, 100117, 7003] as const;
 
 function body(inputs: WorkerCustomDomainInputs, overrides: Partial<CustomDomainInput> = {}): CustomDomainInput {
-  const wire = wireOf(FIELDS, inputs, { keys: ["hostname", "scriptName", "zoneId", "environment", "overrideExistingOrigin", "overrideExistingDnsRecord"] });
+  const wire = wireOf(FIELDS, inputs, {
+    keys: ["hostname", "scriptName", "zoneId", "environment", "overrideExistingOrigin", "overrideExistingDnsRecord"],
+  });
   return { ...(wire as unknown as CustomDomainInput), ...overrides };
 }
 
 function outputs(inputs: WorkerCustomDomainInputs, live: CustomDomainWire): WorkerCustomDomainOutputs {
-  return compact({ ...inputs, domainId: live.id, zoneName: live.zone_name ?? undefined, certId: live.cert_id ?? undefined }) as WorkerCustomDomainOutputs;
+  return compact({
+    ...inputs,
+    domainId: live.id,
+    zoneName: live.zone_name ?? undefined,
+    certId: live.cert_id ?? undefined,
+  }) as WorkerCustomDomainOutputs;
 }
 
 /** Rethrows a refused attach as an error naming the property, the hostname and what to change. */
@@ -96,7 +103,11 @@ async function explain(client: CloudflareClient, error: unknown, inputs: WorkerC
   const host = JSON.stringify(inputs.hostname);
   switch (code) {
     case 10007:
-      throw new ResourceInputError("scriptName", `WorkerCustomDomain scriptName '${inputs.scriptName}': no such Worker on account ${inputs.accountId} (${says}); deploy it first (pass WorkerScript.scriptName)`, { cause: error });
+      throw new ResourceInputError(
+        "scriptName",
+        `WorkerCustomDomain scriptName '${inputs.scriptName}': no such Worker on account ${inputs.accountId} (${says}); deploy it first (pass WorkerScript.scriptName)`,
+        { cause: error },
+      );
     case 100116: {
       const holder = (await listDomains(client, inputs.accountId, { hostname: inputs.hostname }).catch(() => []))[0];
       throw new ResourceInputError(
@@ -106,9 +117,17 @@ async function explain(client: CloudflareClient, error: unknown, inputs: WorkerC
       );
     }
     case 100117:
-      throw new ResourceInputError("hostname", `WorkerCustomDomain hostname ${host}: DNS records already exist there (${says}); set overrideExistingDnsRecord: true to replace them, or delete them`, { cause: error });
+      throw new ResourceInputError(
+        "hostname",
+        `WorkerCustomDomain hostname ${host}: DNS records already exist there (${says}); set overrideExistingDnsRecord: true to replace them, or delete them`,
+        { cause: error },
+      );
     case 7003:
-      throw new ResourceInputError("zoneId", `WorkerCustomDomain zoneId ${JSON.stringify(inputs.zoneId ?? "")}: not a zone of account ${inputs.accountId} (${says})`, { cause: error });
+      throw new ResourceInputError(
+        "zoneId",
+        `WorkerCustomDomain zoneId ${JSON.stringify(inputs.zoneId ?? "")}: not a zone of account ${inputs.accountId} (${says})`,
+        { cause: error },
+      );
     default:
       throw new ResourceInputError(
         "hostname",
@@ -147,7 +166,9 @@ export function makeWorkerCustomDomainProvider(client: ClientSource = getDefault
       try {
         const live = await getDomain(clientOf(client), props.accountId, props.domainId ?? id.split("/").pop()!);
         // What the API reports back: the hostname, its Worker, and the zone and environment when the program sets them.
-        const keys = (["hostname", "scriptName", "zoneId", "environment"] as const).filter((key) => key === "hostname" || key === "scriptName" || props[key] !== undefined);
+        const keys = (["hostname", "scriptName", "zoneId", "environment"] as const).filter(
+          (key) => key === "hostname" || key === "scriptName" || props[key] !== undefined,
+        );
         const fresh = { ...outputs(props, live), ...inputsFromWire(FIELDS, live, { stored: props, keys }) };
         return { id, props: keepStoredWhenSame(FIELDS, props, compact(fresh) as WorkerCustomDomainOutputs) };
       } catch (error) {

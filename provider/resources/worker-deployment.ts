@@ -27,7 +27,19 @@ import {
 } from "../cloudflare";
 import { DEPLOYMENT_MAX_VERSIONS, DEPLOYMENT_MESSAGE_MAX_BYTES } from "../cloudflare/schemas";
 import { compact, scopeOf, scriptResourceId } from "./common";
-import { SCRIPT_SCOPE_FIELDS, booleanSchema, changedFields, checkWith, clientOf, defineFields, diffWith, flag, type ClientSource, type InputsOf, type ProgramInputsOf } from "./fields";
+import {
+  SCRIPT_SCOPE_FIELDS,
+  booleanSchema,
+  changedFields,
+  checkWith,
+  clientOf,
+  defineFields,
+  diffWith,
+  flag,
+  type ClientSource,
+  type InputsOf,
+  type ProgramInputsOf,
+} from "./fields";
 
 /** The API's "versions secret edit" annotation: versions made by PUT/DELETE …/secrets. */
 const SECRET_TRIGGER = "secret";
@@ -43,26 +55,42 @@ export const deploymentVersionsSchema = z
   .max(DEPLOYMENT_MAX_VERSIONS, "a deployment serves at most two versions")
   .superRefine((versions, ctx) => {
     const total = versions.reduce((sum, v) => sum + v.percentage, 0);
-    if (Math.abs(total - 100) > 1e-9) ctx.addIssue({ code: "custom", message: `the percentages add up to ${total}; they must add up to 100` });
-    if (new Set(versions.map((v) => v.versionId)).size !== versions.length) ctx.addIssue({ code: "custom", message: "a version is named twice; name each version once" });
+    if (Math.abs(total - 100) > 1e-9)
+      ctx.addIssue({ code: "custom", message: `the percentages add up to ${total}; they must add up to 100` });
+    if (new Set(versions.map((v) => v.versionId)).size !== versions.length)
+      ctx.addIssue({ code: "custom", message: "a version is named twice; name each version once" });
   });
 
 /** Percentages by version id, order-insensitive. */
 function normaliseVersions(value: unknown): unknown {
   if (!Array.isArray(value)) return value;
-  return [...(value as DeploymentVersionInput[])].map((v) => ({ versionId: v.versionId, percentage: v.percentage })).sort((a, b) => (a.versionId < b.versionId ? -1 : a.versionId > b.versionId ? 1 : 0));
+  return [...(value as DeploymentVersionInput[])]
+    .map((v) => ({ versionId: v.versionId, percentage: v.percentage }))
+    .sort((a, b) => (a.versionId < b.versionId ? -1 : a.versionId > b.versionId ? 1 : 0));
 }
 
 export const WORKER_DEPLOYMENT_FIELDS = defineFields({
   accountId: SCRIPT_SCOPE_FIELDS.accountId,
   // Not an input: named so that check says why.
-  dispatchNamespace: { schema: z.undefined(), diff: "ignore", reason: "versions and deployments exist for Workers of the account only; remove it" },
+  dispatchNamespace: {
+    schema: z.undefined(),
+    diff: "ignore",
+    reason: "versions and deployments exist for Workers of the account only; remove it",
+  },
   scriptName: SCRIPT_SCOPE_FIELDS.scriptName,
   /** One version at 100, or two whose percentages add up to 100. */
-  versions: { schema: deploymentVersionsSchema, diff: "update", normalise: normaliseVersions, required: "required, e.g. [{ versionId: version.versionId, percentage: 100 }]" },
+  versions: {
+    schema: deploymentVersionsSchema,
+    diff: "update",
+    normalise: normaliseVersions,
+    required: "required, e.g. [{ versionId: version.versionId, percentage: 100 }]",
+  },
   /** `workers/message` of each deployment this resource makes. */
   message: {
-    schema: z.string().refine((m) => Buffer.byteLength(m) <= DEPLOYMENT_MESSAGE_MAX_BYTES, `at most ${DEPLOYMENT_MESSAGE_MAX_BYTES} bytes`).optional(),
+    schema: z
+      .string()
+      .refine((m) => Buffer.byteLength(m) <= DEPLOYMENT_MESSAGE_MAX_BYTES, `at most ${DEPLOYMENT_MESSAGE_MAX_BYTES} bytes`)
+      .optional(),
     diff: "update",
   },
   /** Deploy even where the API would block it (a rollback over changed secrets). */
@@ -105,7 +133,9 @@ function explained(scope: Scope, name: string, error: unknown): unknown {
     );
   }
   if (isNotFound(error)) {
-    return new Error(`${describe(scope, name)}: ${said}. Every versionId must be a version of this Worker (a WorkerVersion's or WorkerScript's versionId output).`);
+    return new Error(
+      `${describe(scope, name)}: ${said}. Every versionId must be a version of this Worker (a WorkerVersion's or WorkerScript's versionId output).`,
+    );
   }
   return error;
 }
@@ -122,7 +152,13 @@ async function deploy(client: CloudflareClient, scope: Scope, name: string, inpu
  * Whether the live deployment is ours with only secret edits on top: ours served one version at 100%, and what
  * serves now is one newer version at 100% made by a secret edit (the secrets API copies the deployed version).
  */
-async function onlySecretEditsSince(client: CloudflareClient, scope: Scope, name: string, ours: DeploymentVersionInput[], live: DeploymentVersionInput[]): Promise<boolean> {
+async function onlySecretEditsSince(
+  client: CloudflareClient,
+  scope: Scope,
+  name: string,
+  ours: DeploymentVersionInput[],
+  live: DeploymentVersionInput[],
+): Promise<boolean> {
   if (ours.length !== 1 || live.length !== 1 || live[0]!.percentage !== 100) return false;
   const { items } = await listVersions(client, scope, name, { page: 1, perPage: 10 });
   const liveItem = items.find((v) => v.id === live[0]!.versionId) as (typeof items)[number] & { annotations?: Record<string, unknown> };
@@ -142,7 +178,10 @@ export function makeWorkerDeploymentProvider(source: ClientSource = getDefaultCl
     async create(inputs: WorkerDeploymentInputs): Promise<dynamic.CreateResult<WorkerDeploymentOutputs>> {
       const scope = scopeOf(inputs);
       const deployment = await deploy(client(), scope, inputs.scriptName, inputs);
-      return { id: scriptResourceId(scope, inputs.scriptName, "deployment"), outs: compact({ ...inputs, ...deploymentOutputs(deployment) }) };
+      return {
+        id: scriptResourceId(scope, inputs.scriptName, "deployment"),
+        outs: compact({ ...inputs, ...deploymentOutputs(deployment) }),
+      };
     },
 
     async read(id: string, props?: WorkerDeploymentOutputs): Promise<dynamic.ReadResult<WorkerDeploymentOutputs>> {
@@ -163,7 +202,11 @@ export function makeWorkerDeploymentProvider(source: ClientSource = getDefaultCl
       return { id, props: compact({ ...props, versions, ...deploymentOutputs(live) }) };
     },
 
-    async update(_id: string, olds: WorkerDeploymentOutputs, news: WorkerDeploymentInputs): Promise<dynamic.UpdateResult<WorkerDeploymentOutputs>> {
+    async update(
+      _id: string,
+      olds: WorkerDeploymentOutputs,
+      news: WorkerDeploymentInputs,
+    ): Promise<dynamic.UpdateResult<WorkerDeploymentOutputs>> {
       const { changed } = changedFields(FIELDS, olds, news);
       if (changed.every((key) => key === "force")) {
         return { outs: compact({ ...news, deploymentId: olds.deploymentId, createdOn: olds.createdOn }) };

@@ -29,7 +29,17 @@ import {
 } from "../cloudflare";
 import { parseRoutePattern, routePatternKey, scriptNameSchema, zoneIdSchema } from "../cloudflare/schemas";
 import { compact } from "./common";
-import { ADOPT_FIELD, checkWith, clientOf, defineFields, diffWith, inputsFromWire, keepStoredWhenSame, type ClientSource, type InputsOf } from "./fields";
+import {
+  ADOPT_FIELD,
+  checkWith,
+  clientOf,
+  defineFields,
+  diffWith,
+  inputsFromWire,
+  keepStoredWhenSame,
+  type ClientSource,
+  type InputsOf,
+} from "./fields";
 import { cloudflareSays, refusalCode, ResourceInputError } from "./refusals";
 
 /** A pattern Cloudflare could accept on some zone (rules of the routes documentation, "Validity"). */
@@ -42,7 +52,12 @@ export const WORKER_ROUTE_FIELDS = defineFields({
   /** The zone of the pattern (Zone ID on the zone's Overview page). */
   zoneId: { schema: zoneIdSchema, diff: "replace", quote: true },
   /** `[http(s)://][*|*.]host[/path[*]]`, e.g. "example.com/api/*", "*.example.com/*". */
-  pattern: { schema: routePatternSchema, diff: "update", wire: "pattern", normalise: (v) => (typeof v === "string" ? routePatternKey(v) : v) },
+  pattern: {
+    schema: routePatternSchema,
+    diff: "update",
+    wire: "pattern",
+    normalise: (v) => (typeof v === "string" ? routePatternKey(v) : v),
+  },
   /** The Worker the pattern runs. */
   scriptName: { schema: scriptNameSchema, diff: "update", wire: "script", quote: true },
   /** Take over a route of the same pattern (even one running another Worker) instead of failing. */
@@ -77,7 +92,11 @@ async function explain(client: CloudflareClient, error: unknown, inputs: WorkerR
   if (code === undefined) throw error;
   const says = cloudflareSays(error as CloudflareApiError);
   if (code === 10019) {
-    throw new ResourceInputError("scriptName", `WorkerRoute scriptName '${inputs.scriptName}': no such Worker on the zone's account (${says}); deploy the Worker first (pass WorkerScript.scriptName so the route waits for it)`, { cause: error });
+    throw new ResourceInputError(
+      "scriptName",
+      `WorkerRoute scriptName '${inputs.scriptName}': no such Worker on the zone's account (${says}); deploy the Worker first (pass WorkerScript.scriptName so the route waits for it)`,
+      { cause: error },
+    );
   }
   if (code === 10020) {
     const holder = await holderOf(client, inputs.zoneId, inputs.pattern).catch(() => undefined);
@@ -111,7 +130,11 @@ export function makeWorkerRouteProvider(client: ClientSource = getDefaultClient)
       try {
         const held = inputs.adopt ? await holderOf(c, inputs.zoneId, inputs.pattern) : undefined;
         if (held === undefined) route = await createRoute(c, inputs.zoneId, body(inputs));
-        else route = held.script === inputs.scriptName && held.pattern === inputs.pattern ? held : await updateRoute(c, inputs.zoneId, held.id, body(inputs));
+        else
+          route =
+            held.script === inputs.scriptName && held.pattern === inputs.pattern
+              ? held
+              : await updateRoute(c, inputs.zoneId, held.id, body(inputs));
       } catch (error) {
         // Our own route whose answer was lost (same pattern, same Worker): it is the route we asked for.
         if (refusalCode(error, [10020]) !== undefined) {

@@ -102,7 +102,9 @@ export function liveScriptSettings(props: WorkerScriptSettingsOutputs, live: Scr
   return { ...props, ...inputsFromWire(FIELDS, seen, { keys: managed(props) }) };
 }
 
-export function makeWorkerScriptSettingsProvider(client: ClientSource = getDefaultClient): ProviderOf<WorkerScriptSettingsInputs, WorkerScriptSettingsOutputs> {
+export function makeWorkerScriptSettingsProvider(
+  client: ClientSource = getDefaultClient,
+): ProviderOf<WorkerScriptSettingsInputs, WorkerScriptSettingsOutputs> {
   return {
     check: checkWith("WorkerScriptSettings", FIELDS, (inputs, { failures }) => {
       if (failures.length === 0 && managed(inputs).length === 0) {
@@ -119,14 +121,20 @@ export function makeWorkerScriptSettingsProvider(client: ClientSource = getDefau
         const live = liveScriptSettings(inputs, await readScriptLevelSettings(clientOf(client), scope, inputs.scriptName));
         fields = changedFields(FIELDS, live, inputs).changed.filter(isSetting);
       }
-      if (fields.length > 0) await writeListedScriptLevelSettings(clientOf(client), scope, inputs.scriptName, scriptSettingsPatch(inputs, fields));
+      if (fields.length > 0)
+        await writeListedScriptLevelSettings(clientOf(client), scope, inputs.scriptName, scriptSettingsPatch(inputs, fields));
       return { id: scriptResourceId(scope, inputs.scriptName, "script-settings"), outs: compact(inputs) };
     },
 
     async read(id, props) {
       if (!props) return {};
       try {
-        const live = await liveScriptLevelSettings(clientOf(client), scopeOf(props), props.scriptName, scriptSettingsPatch(props, managed(props)));
+        const live = await liveScriptLevelSettings(
+          clientOf(client),
+          scopeOf(props),
+          props.scriptName,
+          scriptSettingsPatch(props, managed(props)),
+        );
         return { id, props: keepStoredWhenSame(FIELDS, props, liveScriptSettings(props, live)) };
       } catch (error) {
         if (isNotFound(error)) return {};
@@ -136,7 +144,8 @@ export function makeWorkerScriptSettingsProvider(client: ClientSource = getDefau
 
     async update(_id, olds, news) {
       const fields = changedFields(FIELDS, olds, news).changed.filter(isSetting);
-      if (fields.length > 0) await writeListedScriptLevelSettings(clientOf(client), scopeOf(news), news.scriptName, scriptSettingsPatch(news, fields));
+      if (fields.length > 0)
+        await writeListedScriptLevelSettings(clientOf(client), scopeOf(news), news.scriptName, scriptSettingsPatch(news, fields));
       return { outs: compact(news) };
     },
 

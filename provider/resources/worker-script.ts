@@ -88,7 +88,7 @@ import {
   normaliseUsageModel,
 } from "./normalise";
 import { forgetScript, freshScript, listedScript, markCreatedHere, rememberScript } from "./script-cache";
-import { checkMigrations, lastMigrationTag, migrationsAsLive, migrationsToSend, type WireMigrations } from "./migrations";
+import { checkMigrations, migrationsAsLive, migrationsToSend, type WireMigrations } from "./migrations";
 import { isLatestNotDeployed, latestNotDeployedError, rolloutState } from "./rollout";
 import { scriptWrite } from "./script-writes";
 import {
@@ -104,7 +104,6 @@ import {
   type AssetsState,
 } from "./assets";
 
-
 /** By default, secrets set through the secrets endpoints (WorkerSecret, `wrangler secret put`) survive code changes. */
 export const DEFAULT_KEEP_BINDINGS: readonly string[] = SECRET_BINDING_TYPES;
 
@@ -113,7 +112,12 @@ const annotationsInputSchema = z.strictObject({
   workersMessage: z.string().max(100).optional(),
   workersTag: z.string().max(25).optional(),
 });
-const flagsSchema = z.array(z.string().min(1).regex(/^[A-Za-z0-9_]+$/, "a compatibility flag uses letters, digits and '_'"));
+const flagsSchema = z.array(
+  z
+    .string()
+    .min(1)
+    .regex(/^[A-Za-z0-9_]+$/, "a compatibility flag uses letters, digits and '_'"),
+);
 const keepBindingsSchema = z.array(z.enum(BINDING_TYPES as [BindingType, ...BindingType[]]));
 /** Placement as a program writes it: what the server measures (`last_analyzed_at`, `status`) is not an input. */
 const placementInputSchema = placementSchema.omit({ last_analyzed_at: true, status: true }).strict();
@@ -143,7 +147,13 @@ export const WORKER_SCRIPT_FIELDS = defineFields({
     read: "own",
   },
   compatibilityDate: { schema: compatibilityDateSchema.optional(), diff: "update", wire: "compatibility_date", read: "whenSet" },
-  compatibilityFlags: { schema: flagsSchema.optional(), diff: "update", wire: "compatibility_flags", cleared: [], normalise: normaliseStringSet },
+  compatibilityFlags: {
+    schema: flagsSchema.optional(),
+    diff: "update",
+    wire: "compatibility_flags",
+    cleared: [],
+    normalise: normaliseStringSet,
+  },
   placement: {
     schema: placementInputSchema.optional(),
     shape: "wire",
@@ -162,7 +172,13 @@ export const WORKER_SCRIPT_FIELDS = defineFields({
     fromWire: (value) => fromWire(value ?? {}),
     read: "whenSet",
   },
-  usageModel: { schema: usageModelSchema.optional(), diff: "update", wire: "usage_model", cleared: DEFAULT_USAGE_MODEL, normalise: normaliseUsageModel },
+  usageModel: {
+    schema: usageModelSchema.optional(),
+    diff: "update",
+    wire: "usage_model",
+    cleared: DEFAULT_USAGE_MODEL,
+    normalise: normaliseUsageModel,
+  },
   /**
    * Durable Object migrations: the ordered list of tagged steps (`[{ tag, newClasses?, … }]`), or the single
    * object of earlier releases. Only the steps after the live tag are sent (migrations.ts), so the wire value is
@@ -222,7 +238,8 @@ export interface WorkerScriptOutputs extends WorkerScriptInputs {
 }
 
 /** The versioned configuration fields: those with a wire name. */
-type ConfigField = "bindings" | "compatibilityDate" | "compatibilityFlags" | "placement" | "limits" | "usageModel" | "migrations" | "annotations";
+type ConfigField =
+  "bindings" | "compatibilityDate" | "compatibilityFlags" | "placement" | "limits" | "usageModel" | "migrations" | "annotations";
 const CONFIG_FIELDS = wireKeys(FIELDS) as ConfigField[];
 const isConfigField = (field: string): field is ConfigField => (CONFIG_FIELDS as string[]).includes(field);
 
@@ -247,7 +264,10 @@ export async function checkCode(inputs: WorkerScriptInputs, { olds, news, failur
   if (Array.isArray(news.bindings)) {
     news.bindings.forEach((b, i) => {
       if (b && typeof b === "object" && "type" in b && b.type === "inherit") {
-        failures.push({ property: "bindings", reason: `bindings[${i}]: inherit bindings are managed by this provider (see keepBindings); declare the binding itself` });
+        failures.push({
+          property: "bindings",
+          reason: `bindings[${i}]: inherit bindings are managed by this provider (see keepBindings); declare the binding itself`,
+        });
       }
     });
   }
@@ -267,7 +287,11 @@ export async function checkCode(inputs: WorkerScriptInputs, { olds, news, failur
  * The upload metadata for a full PUT: every configuration field of the inputs, and `migrations` only as given
  * (the steps after the live tag, from migrationsToSend). Pure.
  */
-export function uploadMetadata(inputs: Omit<WorkerScriptInputs, "migrations">, mainModule: string, migrations?: WireMigrations): UploadMetadata {
+export function uploadMetadata(
+  inputs: Omit<WorkerScriptInputs, "migrations">,
+  mainModule: string,
+  migrations?: WireMigrations,
+): UploadMetadata {
   const { migrations: _all, ...config } = wireOf(FIELDS, inputs);
   return {
     main_module: mainModule,
@@ -283,8 +307,16 @@ export function uploadMetadata(inputs: Omit<WorkerScriptInputs, "migrations">, m
  * Bindings replace the whole list on the server, so bindings of the kept types that this program does not
  * declare (secrets managed by WorkerSecret or wrangler) are carried over with `inherit`. Pure.
  */
-export function settingsPatch(inputs: Partial<WorkerScriptInputs>, fields: ConfigField[], live?: ScriptSettings, migrations?: WireMigrations): Partial<ScriptSettings> {
-  const patch: Partial<ScriptSettings> = wireOf(FIELDS, inputs, { keys: fields.filter((f) => f !== "bindings" && f !== "migrations"), cleared: true });
+export function settingsPatch(
+  inputs: Partial<WorkerScriptInputs>,
+  fields: ConfigField[],
+  live?: ScriptSettings,
+  migrations?: WireMigrations,
+): Partial<ScriptSettings> {
+  const patch: Partial<ScriptSettings> = wireOf(FIELDS, inputs, {
+    keys: fields.filter((f) => f !== "bindings" && f !== "migrations"),
+    cleared: true,
+  });
   if (fields.includes("migrations") && migrations !== undefined) patch.migrations = migrations;
   if (fields.includes("bindings")) {
     const declared = wireBindings(inputs);
@@ -338,7 +370,10 @@ export function namespaceScopeFailures(news: { dispatchNamespace?: unknown; anno
   if (news.dispatchNamespace === undefined) return [];
   const failures: CheckFailure[] = [];
   if (news.annotations !== undefined) {
-    failures.push({ property: "annotations", reason: "annotations: not supported for Workers in a dispatch namespace (dispatchNamespace is set); remove annotations" });
+    failures.push({
+      property: "annotations",
+      reason: "annotations: not supported for Workers in a dispatch namespace (dispatchNamespace is set); remove annotations",
+    });
   }
   return failures;
 }
@@ -365,7 +400,11 @@ export function makeWorkerScriptProvider(client: ClientSource = getDefaultClient
     if (scope.dispatchNamespace === undefined) return listedScript(api, scope.accountId, name);
     try {
       const detail = await getDispatchScript(api, scope, name);
-      return { ...(detail.script ?? {}), created_on: detail.created_on ?? detail.script?.created_on, modified_on: detail.modified_on ?? detail.script?.modified_on };
+      return {
+        ...(detail.script ?? {}),
+        created_on: detail.created_on ?? detail.script?.created_on,
+        modified_on: detail.modified_on ?? detail.script?.modified_on,
+      };
     } catch (error) {
       if (isNotFound(error)) return undefined;
       throw error;
@@ -396,7 +435,12 @@ export function makeWorkerScriptProvider(client: ClientSource = getDefaultClient
   ): Promise<Partial<Script> | undefined> {
     const api = clientOf(client);
     const name = inputs.scriptName;
-    const write = scriptWrite({ codeChanged: change.codeChanged, configFields: change.fields, assetsChanged: change.assetsChanged, hasAssets: change.hasAssets });
+    const write = scriptWrite({
+      codeChanged: change.codeChanged,
+      configFields: change.fields,
+      assetsChanged: change.assetsChanged,
+      hasAssets: change.hasAssets,
+    });
     switch (write.kind) {
       case "none":
         return undefined;
@@ -487,7 +531,12 @@ export function makeWorkerScriptProvider(client: ClientSource = getDefaultClient
         const { changed } = changedFields(FIELDS, asLive, inputs);
         const fields = changed.filter(isConfigField).filter((f) => f === "bindings" || inputs[f] !== undefined);
         if (!inputs.adopt && !(sameCode && fields.length === 0)) throw alreadyExists(scope, name);
-        const change = { codeChanged: !sameCode, fields: migrations === undefined ? fields.filter((f) => f !== "migrations") : fields, assetsChanged: false, hasAssets: false };
+        const change = {
+          codeChanged: !sameCode,
+          fields: migrations === undefined ? fields.filter((f) => f !== "migrations") : fields,
+          assetsChanged: false,
+          hasAssets: false,
+        };
         script = { ...existing, ...(await writeChange(scope, inputs, change, migrations, settings)) };
       } else if (existing && !inputs.adopt) {
         throw alreadyExists(scope, name);
@@ -543,8 +592,19 @@ export function makeWorkerScriptProvider(client: ClientSource = getDefaultClient
       await remember(scope, news.scriptName, script);
       const code = codeChanged || assetsChanged ? codeOf(news) : undefined;
       const hash = code ? code.hash : news.contentHash;
-      const carried = { etag: codeChanged ? undefined : olds.etag, handlers: olds.handlers, createdOn: olds.createdOn, modifiedOn: olds.modifiedOn };
-      const outs: WorkerScriptOutputs = { ...news, contentHash: hash, ...carried, ...scriptOutputs(script), ...(await latestVersion(scope, news)) };
+      const carried = {
+        etag: codeChanged ? undefined : olds.etag,
+        handlers: olds.handlers,
+        createdOn: olds.createdOn,
+        modifiedOn: olds.modifiedOn,
+      };
+      const outs: WorkerScriptOutputs = {
+        ...news,
+        contentHash: hash,
+        ...carried,
+        ...scriptOutputs(script),
+        ...(await latestVersion(scope, news)),
+      };
       return { outs: compact(outs) };
     },
 
@@ -590,12 +650,14 @@ export function liveOutputs(props: WorkerScriptOutputs, settings: ScriptSettings
   const out: WorkerScriptOutputs = {
     ...props,
     ...inputsFromWire(FIELDS, settings, { stored: props }),
-    bindings: props.bindings === undefined && liveBindings.length === 0 ? undefined : (fromWire(liveBindings) as WorkerScriptInputs["bindings"]),
+    bindings:
+      props.bindings === undefined && liveBindings.length === 0 ? undefined : (fromWire(liveBindings) as WorkerScriptInputs["bindings"]),
     // What the API measures is refreshed only with the code it describes, so a refresh of an unchanged
     // Worker changes no output at all (`pulumi preview --refresh --expect-no-changes` stays quiet).
     ...(props.etag === undefined || script.etag !== props.etag ? scriptOutputs(script) : {}),
   };
-  if (props.migrations !== undefined) out.migrations = migrationsAsLive(props.migrations, script.migration_tag ?? undefined) as WorkerScriptInputs["migrations"];
+  if (props.migrations !== undefined)
+    out.migrations = migrationsAsLive(props.migrations, script.migration_tag ?? undefined) as WorkerScriptInputs["migrations"];
   const assets = assetsAfterRead(props.assetsState, script.has_assets);
   if (assets !== undefined) out.assetsState = assets;
   if (props.etag !== undefined && script.etag !== undefined && script.etag !== props.etag) {

@@ -15,7 +15,16 @@
  */
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 import { z } from "zod";
-import { CloudflareApiError, deleteSecret, getDefaultClient, getSecret, isNotFound, putSecret, type CloudflareClient, type Scope, type SecretInput } from "../cloudflare";
+import {
+  CloudflareApiError,
+  deleteSecret,
+  getDefaultClient,
+  isNotFound,
+  putSecret,
+  type CloudflareClient,
+  type Scope,
+  type SecretInput,
+} from "../cloudflare";
 import { explainingRollout, SECRET_ROLLOUT_ADVICE } from "./rollout";
 import { secretKeySchema } from "../cloudflare/schemas";
 import { toWire } from "./case";
@@ -98,7 +107,10 @@ export function makeWorkerSecretProvider(client: ClientSource = getDefaultClient
       if ((news.text === undefined) === (news.secretKey === undefined)) {
         // Reported instead of the value's own problems: which one the program meant is unknown.
         const others = failures.filter((f) => f.property !== "text" && f.property !== "secretKey");
-        failures.splice(0, failures.length, ...others, { property: "text", reason: "give exactly one of text (a secret_text) or secretKey (a secret_key)" });
+        failures.splice(0, failures.length, ...others, {
+          property: "text",
+          reason: "give exactly one of text (a secret_text) or secretKey (a secret_key)",
+        });
       }
     }),
     diff: diffWith(FIELDS),
@@ -111,7 +123,9 @@ export function makeWorkerSecretProvider(client: ClientSource = getDefaultClient
       const fresh = !inputs.adopt && wasCreatedHere(scope.accountId, scope.dispatchNamespace, inputs.scriptName);
       const live = fresh
         ? undefined
-        : await listedSecret(api, scope, inputs.scriptName, inputs.name).catch((error) => (isNotFound(error) ? undefined : Promise.reject(error)));
+        : await listedSecret(api, scope, inputs.scriptName, inputs.name).catch((error) =>
+            isNotFound(error) ? undefined : Promise.reject(error),
+          );
       const id = scriptResourceId(scope, inputs.scriptName, "secrets", inputs.name);
       if (live && !inputs.adopt && !unacknowledged.has(id)) {
         throw new Error(
@@ -178,7 +192,14 @@ export const workerSecretProvider = makeWorkerSecretProvider();
  * put` does: that copy would be undeployed and unknown to the WorkerDeployment.
  */
 function versionAware<T>(client: CloudflareClient, scope: Scope, inputs: WorkerSecretInputs, edit: () => Promise<T>): Promise<T> {
-  return explainingRollout(client, scope, inputs.scriptName, `Secret "${inputs.name}" of Worker "${inputs.scriptName}"`, SECRET_ROLLOUT_ADVICE, edit);
+  return explainingRollout(
+    client,
+    scope,
+    inputs.scriptName,
+    `Secret "${inputs.name}" of Worker "${inputs.scriptName}"`,
+    SECRET_ROLLOUT_ADVICE,
+    edit,
+  );
 }
 
 /** Secrets whose PUT this process sent without learning whether it was applied: an existing one is ours. */

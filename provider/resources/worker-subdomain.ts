@@ -55,7 +55,9 @@ export type WorkerSubdomainInputs = InputsOf<typeof FIELDS>;
 export type WorkerSubdomainProgramInputs = ProgramInputsOf<typeof FIELDS>;
 export type WorkerSubdomainOutputs = WorkerSubdomainInputs;
 
-export function makeWorkerSubdomainProvider(client: ClientSource = getDefaultClient): ProviderOf<WorkerSubdomainInputs, WorkerSubdomainOutputs> {
+export function makeWorkerSubdomainProvider(
+  client: ClientSource = getDefaultClient,
+): ProviderOf<WorkerSubdomainInputs, WorkerSubdomainOutputs> {
   return {
     check: checkWith("WorkerSubdomain", FIELDS),
     diff: diffWith(FIELDS),
@@ -64,7 +66,13 @@ export function makeWorkerSubdomainProvider(client: ClientSource = getDefaultCli
       const scope = scopeOf(inputs);
       // Taking over a subdomain already as wanted: nothing to write.
       const same = inputs.adopt === true && sameWire(FIELDS, inputs, await getSubdomain(clientOf(client), scope, inputs.scriptName));
-      if (!same) await setSubdomain(clientOf(client), scope, inputs.scriptName, wireOf(FIELDS, inputs, { cleared: true }) as { enabled: boolean; previews_enabled: boolean });
+      if (!same)
+        await setSubdomain(
+          clientOf(client),
+          scope,
+          inputs.scriptName,
+          wireOf(FIELDS, inputs, { cleared: true }) as { enabled: boolean; previews_enabled: boolean },
+        );
       return { id: scriptResourceId(scope, inputs.scriptName, "subdomain"), outs: compact({ ...inputs }) };
     },
 
@@ -81,7 +89,12 @@ export function makeWorkerSubdomainProvider(client: ClientSource = getDefaultCli
     },
 
     async update(_id, _olds, news) {
-      await setSubdomain(clientOf(client), scopeOf(news), news.scriptName, wireOf(FIELDS, news, { cleared: true }) as { enabled: boolean; previews_enabled: boolean });
+      await setSubdomain(
+        clientOf(client),
+        scopeOf(news),
+        news.scriptName,
+        wireOf(FIELDS, news, { cleared: true }) as { enabled: boolean; previews_enabled: boolean },
+      );
       return { outs: compact({ ...news }) };
     },
 

@@ -18,7 +18,17 @@ import type * as dynamic from "@pulumi/pulumi/dynamic";
 import { z } from "zod";
 import { getDefaultClient, getVersion, isNotFound, uploadVersion, type CloudflareClient, type Scope } from "../cloudflare";
 import { compact, scopeOf, scriptResourceId } from "./common";
-import { checkWith, clientOf, defineFields, diffWith, type CheckContext, type ClientSource, type Field, type InputsOf, type ProgramInputsOf } from "./fields";
+import {
+  checkWith,
+  clientOf,
+  defineFields,
+  diffWith,
+  type CheckContext,
+  type ClientSource,
+  type Field,
+  type InputsOf,
+  type ProgramInputsOf,
+} from "./fields";
 import { contentHash, loadModules } from "./modules";
 import { listedScript, wasCreatedHere } from "./script-cache";
 import { checkCode, uploadMetadata, WORKER_SCRIPT_FIELDS, type WorkerScriptInputs } from "./worker-script";
@@ -51,7 +61,9 @@ export const WORKER_VERSION_FIELDS = defineFields({
   usageModel: replacing(S.usageModel),
   annotations: replacing(S.annotations),
   keepBindings: replacing(S.keepBindings),
-  migrations: notForAVersion("migrations apply with a deployment at 100%: keep them on the WorkerScript, whose full upload sends only the steps not yet applied"),
+  migrations: notForAVersion(
+    "migrations apply with a deployment at 100%: keep them on the WorkerScript, whose full upload sends only the steps not yet applied",
+  ),
   assets: notForAVersion("a version keeps the Worker's current static assets; change assets on the WorkerScript"),
   adopt: notForAVersion("a version is always new; remove it"),
   trackVersion: notForAVersion("a WorkerVersion always reports versionId and versionNumber; remove it"),
@@ -79,7 +91,9 @@ export function makeWorkerVersionProvider(source: ClientSource = getDefaultClien
   const client = () => clientOf(source);
   return {
     // WorkerScript's rules for the code and the bindings: one declaration of each.
-    check: checkWith("WorkerVersion", FIELDS, (inputs, context) => checkCode(inputs as WorkerScriptInputs, context as unknown as CheckContext<typeof WORKER_SCRIPT_FIELDS>)),
+    check: checkWith("WorkerVersion", FIELDS, (inputs, context) =>
+      checkCode(inputs as WorkerScriptInputs, context as unknown as CheckContext<typeof WORKER_SCRIPT_FIELDS>),
+    ),
     diff: diffWith(FIELDS),
 
     async create(inputs: WorkerVersionInputs): Promise<dynamic.CreateResult<WorkerVersionOutputs>> {
@@ -122,7 +136,15 @@ export function makeWorkerVersionProvider(source: ClientSource = getDefaultClien
 
     async update(_id: string, olds: WorkerVersionOutputs, news: WorkerVersionInputs): Promise<dynamic.UpdateResult<WorkerVersionOutputs>> {
       // Every compared field replaces; an update only ever carries what no field compares.
-      return { outs: compact({ ...news, versionId: olds.versionId, versionNumber: olds.versionNumber, createdOn: olds.createdOn, contentHash: olds.contentHash }) };
+      return {
+        outs: compact({
+          ...news,
+          versionId: olds.versionId,
+          versionNumber: olds.versionNumber,
+          createdOn: olds.createdOn,
+          contentHash: olds.contentHash,
+        }),
+      };
     },
 
     async delete(): Promise<void> {

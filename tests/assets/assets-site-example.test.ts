@@ -49,7 +49,9 @@ describe("examples/assets-site through the engine", () => {
     proxy = await startRecordingProxy(emulator.url);
     docsDir = path.join(mkdtempSync(path.join(tmpdir(), "assets-site-")), "public");
     cpSync(path.join(EXAMPLE, "public"), docsDir, { recursive: true });
-    engine = await Engine.start({ env: { CLOUDFLARE_API_BASE_URL: proxy.url, CLOUDFLARE_API_TOKEN: DEFAULT_EMULATOR_TOKEN, CLOUDFLARE_ACCOUNT_ID: ACCOUNT } });
+    engine = await Engine.start({
+      env: { CLOUDFLARE_API_BASE_URL: proxy.url, CLOUDFLARE_API_TOKEN: DEFAULT_EMULATOR_TOKEN, CLOUDFLARE_ACCOUNT_ID: ACCOUNT },
+    });
   }, 60_000);
   afterAll(async () => {
     await engine?.close();
@@ -69,7 +71,8 @@ describe("examples/assets-site through the engine", () => {
     return writes;
   }
   const bucketParts = (writes: WireRequest[]) => writes.filter((r) => r.path.endsWith("/workers/assets/upload")).flatMap((r) => r.parts);
-  const sessions = (writes: WireRequest[]) => writes.filter((r) => r.path.endsWith("/assets-upload-session")).map((r) => r.path.split("/")[5]);
+  const sessions = (writes: WireRequest[]) =>
+    writes.filter((r) => r.path.endsWith("/assets-upload-session")).map((r) => r.path.split("/")[5]);
 
   it("creates both Workers with their files uploaded once, and a second up sends nothing at all", async () => {
     proxy.clear();
@@ -78,7 +81,12 @@ describe("examples/assets-site through the engine", () => {
     expect(sessions(writes).sort()).toEqual(["app", "docs"]);
     expect(bucketParts(writes)).toHaveLength(6); // 5 docs files + the app's index.html
     const listed = await listScripts(client(), ACCOUNT);
-    expect(listed.filter((s) => s.has_assets).map((s) => s.id).sort()).toEqual(["app", "docs"]);
+    expect(
+      listed
+        .filter((s) => s.has_assets)
+        .map((s) => s.id)
+        .sort(),
+    ).toEqual(["app", "docs"]);
 
     expect(ops(await engine.up(PROGRAM, run()))).toEqual(["app:same", "docs:same"]);
     expect(takeWrites()).toEqual([]);
@@ -98,7 +106,13 @@ describe("examples/assets-site through the engine", () => {
   it("notices on refresh that the assets were removed outside Pulumi, and the next up attaches them again without uploading", async () => {
     await uploadScript(client(), { accountId: ACCOUNT }, "docs", {
       metadata: { main_module: "index.js", compatibility_date: "2025-09-01" },
-      modules: [{ name: "index.js", contentType: "application/javascript+module", content: Buffer.from("export default { fetch() { return new Response('x') } }") }],
+      modules: [
+        {
+          name: "index.js",
+          contentType: "application/javascript+module",
+          content: Buffer.from("export default { fetch() { return new Response('x') } }"),
+        },
+      ],
     });
     const refresh = await engine.refresh();
     expect(refresh.outcomes.find((o) => o.name === "docs")!.changedKeys).toContain("assetsState");

@@ -36,8 +36,8 @@ describe("checkAssets: the manifest of an assets directory", () => {
   it("leaves out what .assetsignore lists, and the three metafiles, without entering ignored folders", async () => {
     tree = tempTree({
       ".assetsignore": "node_modules\n*.map\n!keep.map\n",
-      "_headers": "/*\n  X-Frame-Options: DENY\n",
-      "_redirects": "/old /new 301\n",
+      _headers: "/*\n  X-Frame-Options: DENY\n",
+      _redirects: "/old /new 301\n",
       "index.html": "hi",
       "app.js": "x",
       "app.js.map": "{}",
@@ -58,10 +58,14 @@ describe("checkAssets: the manifest of an assets directory", () => {
   });
 
   it("puts _headers and _redirects into the configuration, beside the user's settings in wire form", async () => {
-    tree = tempTree({ "_headers": "/*\n  X-Frame-Options: DENY\n", "_redirects": "/old /new 301\n", "index.html": "hi" });
+    tree = tempTree({ _headers: "/*\n  X-Frame-Options: DENY\n", _redirects: "/old /new 301\n", "index.html": "hi" });
     const { assets } = await checkAssets({
       directory: tree.dir,
-      config: { htmlHandling: "drop-trailing-slash", notFoundHandling: "single-page-application", runWorkerFirst: ["/api/*", "!/api/docs/*"] },
+      config: {
+        htmlHandling: "drop-trailing-slash",
+        notFoundHandling: "single-page-application",
+        runWorkerFirst: ["/api/*", "!/api/docs/*"],
+      },
     });
     expect(assets!.config).toEqual({
       html_handling: "drop-trailing-slash",
@@ -113,7 +117,11 @@ describe("checkAssets: failures name the input and the file", () => {
     const { failures, assets } = await checkAssets({ directory: tree.dir });
     expect(assets).toBeUndefined();
     expect(failures).toEqual([
-      { property: "assets", reason: "assets.directory: /video/big.mp4 is 26,214,401 bytes (25.00 MiB); an asset can be at most 26,214,400 bytes (25.00 MiB). Leave it out with .assetsignore or serve it from R2" },
+      {
+        property: "assets",
+        reason:
+          "assets.directory: /video/big.mp4 is 26,214,401 bytes (25.00 MiB); an asset can be at most 26,214,400 bytes (25.00 MiB). Leave it out with .assetsignore or serve it from R2",
+      },
     ]);
   });
 
@@ -128,7 +136,9 @@ describe("checkAssets: failures name the input and the file", () => {
     tree = tempTree(numberedFiles(6));
     const over = await checkAssets({ directory: tree.dir, maxFiles: 5 });
     expect(over.failures).toHaveLength(1);
-    expect(over.failures[0]!.reason).toMatch(/^assets\.directory: 6 files in ".*", more than the limit of 5 \(the first file past it is \/f\/0005\.txt\); leave files out with \.assetsignore, or raise assets\.maxFiles \(up to 100,000 on Workers Paid\)$/);
+    expect(over.failures[0]!.reason).toMatch(
+      /^assets\.directory: 6 files in ".*", more than the limit of 5 \(the first file past it is \/f\/0005\.txt\); leave files out with \.assetsignore, or raise assets\.maxFiles \(up to 100,000 on Workers Paid\)$/,
+    );
     expect((await checkAssets({ directory: tree.dir, maxFiles: 6 })).failures).toEqual([]);
   });
 
@@ -140,14 +150,22 @@ describe("checkAssets: failures name the input and the file", () => {
   it("reports a missing directory, and a file given as the directory", async () => {
     tree = tempTree({ "file.txt": "x" });
     const missing = await checkAssets({ directory: join(tree.dir, "dist") }, "assets");
-    expect(missing.failures).toEqual([{ property: "assets", reason: `assets.directory: "${join(tree.dir, "dist")}" does not exist; build the site first or correct the path` }]);
+    expect(missing.failures).toEqual([
+      {
+        property: "assets",
+        reason: `assets.directory: "${join(tree.dir, "dist")}" does not exist; build the site first or correct the path`,
+      },
+    ]);
     const notDir = await checkAssets({ directory: join(tree.dir, "file.txt") });
     expect(notDir.failures[0]!.reason).toMatch(/is not a directory/);
   });
 
   it("reports unknown fields and bad configuration values with their path", async () => {
     tree = tempTree({ "a.txt": "x" });
-    const { failures } = await checkAssets({ directory: tree.dir, config: { htmlHandling: "sometimes", runWorkerFirst: ["api/*"], extra: 1 } }, "assets");
+    const { failures } = await checkAssets(
+      { directory: tree.dir, config: { htmlHandling: "sometimes", runWorkerFirst: ["api/*"], extra: 1 } },
+      "assets",
+    );
     const reasons = failures.map((f) => f.reason).join("\n");
     expect(failures.every((f) => f.property === "assets")).toBe(true);
     expect(reasons).toMatch(/assets\.config\.htmlHandling: /);

@@ -13,7 +13,14 @@ const h = (c: string) => c.repeat(32);
 
 function local(files: Record<string, string>, hash = "m1"): LocalAssets {
   const manifest = Object.fromEntries(Object.entries(files).map(([k, c]) => [k, { hash: h(c), size: 10 }]));
-  return { directory: "/tmp/x", manifest, config: {}, hash, fileCount: Object.keys(files).length, totalBytes: 10 * Object.keys(files).length };
+  return {
+    directory: "/tmp/x",
+    manifest,
+    config: {},
+    hash,
+    fileCount: Object.keys(files).length,
+    totalBytes: 10 * Object.keys(files).length,
+  };
 }
 
 describe("assets state and diff", () => {

@@ -1,7 +1,14 @@
 import { DEFAULT_EMULATOR_TOKEN, startEmulator, type Emulator, type EmulatorOptions } from "../../emulator";
 import { startRecordingProxy, type RecordingProxy, type WireRequest } from "../../bench/assets/recording-proxy";
 import { CloudflareClient, createNamespace, listScripts, uploadScript, type Scope } from "../../provider/cloudflare";
-import { AssetsUploadError, checkAssets, clearAssetHashCache, deployAssets, type LocalAssets, type WireAssetsConfig } from "../../provider/resources/assets";
+import {
+  AssetsUploadError,
+  checkAssets,
+  clearAssetHashCache,
+  deployAssets,
+  type LocalAssets,
+  type WireAssetsConfig,
+} from "../../provider/resources/assets";
 import { numberedFiles, tempTree, type TempTree } from "./fixtures";
 import { ACCOUNT } from "../support/account";
 
@@ -47,7 +54,10 @@ function takeWire(): WireRequest[] {
 const line = (r: WireRequest) => `${r.method} ${r.path}${r.query}`;
 const buckets = (calls: WireRequest[]) => calls.filter((r) => line(r) === BUCKET);
 const sentHashes = (calls: WireRequest[]) => buckets(calls).flatMap((r) => r.parts);
-const accepted = (calls: WireRequest[]) => buckets(calls).filter((r) => r.status === 201 || r.status === 202).flatMap((r) => r.parts);
+const accepted = (calls: WireRequest[]) =>
+  buckets(calls)
+    .filter((r) => r.status === 201 || r.status === 202)
+    .flatMap((r) => r.parts);
 
 /** Attaches the assets to an assets-only Worker: the completion token is what the Worker upload needs. */
 async function attach(jwt: string, config: WireAssetsConfig): Promise<void> {
@@ -65,8 +75,16 @@ describe("deployAssets: only what the API lacks goes on the wire", () => {
     const result = await deployAssets(scope, "site", assets, options);
     const calls = takeWire();
     expect(calls.map(line)).toEqual([SESSION, BUCKET, BUCKET, BUCKET]);
-    expect(buckets(calls).map((r) => r.status).sort()).toEqual([201, 202, 202]);
-    expect(sentHashes(calls).sort()).toEqual(Object.values(assets.manifest).map((e) => e.hash).sort());
+    expect(
+      buckets(calls)
+        .map((r) => r.status)
+        .sort(),
+    ).toEqual([201, 202, 202]);
+    expect(sentHashes(calls).sort()).toEqual(
+      Object.values(assets.manifest)
+        .map((e) => e.hash)
+        .sort(),
+    );
     expect(result.report).toEqual({ sessions: 1, buckets: 3, files: 25, bytes: assets.totalBytes });
     await attach(result.jwt, result.config);
   });
@@ -158,7 +176,12 @@ describe("deployAssets: only what the API lacks goes on the wire", () => {
     await deployAssets(scope, "site", await assetsOf(tree.dir), options);
     const uploads = emulator.requests.filter((r) => r.path.endsWith("/workers/assets/upload"));
     expect(uploads).toHaveLength(9);
-    const events = uploads.flatMap((r) => [{ t: r.time, d: 1 }, { t: r.time + r.durationMs, d: -1 }]).sort((a, b) => a.t - b.t || a.d - b.d);
+    const events = uploads
+      .flatMap((r) => [
+        { t: r.time, d: 1 },
+        { t: r.time + r.durationMs, d: -1 },
+      ])
+      .sort((a, b) => a.t - b.t || a.d - b.d);
     let inFlight = 0;
     let peak = 0;
     for (const e of events) peak = Math.max(peak, (inFlight += e.d));
@@ -178,7 +201,11 @@ describe("deployAssets: failures", () => {
     expect(statuses.filter((s) => s === 503)).toHaveLength(2);
     expect(statuses.filter((s) => s === 201 || s === 202)).toHaveLength(3);
     // Every file accepted exactly once; a repeat carries exactly the parts of the bucket that failed.
-    expect(accepted(calls).sort()).toEqual(Object.values(assets.manifest).map((e) => e.hash).sort());
+    expect(accepted(calls).sort()).toEqual(
+      Object.values(assets.manifest)
+        .map((e) => e.hash)
+        .sort(),
+    );
     for (const failed of buckets(calls).filter((r) => r.status === 503)) {
       expect(buckets(calls).some((r) => r.status !== 503 && r.parts.join() === failed.parts.join())).toBe(true);
     }
@@ -201,7 +228,11 @@ describe("deployAssets: failures", () => {
     expect(sentHashes(calls.slice(secondSession)).sort()).toEqual([...expired[0]!.parts].sort());
     const all = accepted(calls);
     expect(new Set(all).size).toBe(all.length);
-    expect(all.sort()).toEqual(Object.values(assets.manifest).map((e) => e.hash).sort());
+    expect(all.sort()).toEqual(
+      Object.values(assets.manifest)
+        .map((e) => e.hash)
+        .sort(),
+    );
     expect(result.report.sessions).toBe(2);
     await attach(result.jwt, result.config);
   });
@@ -250,7 +281,9 @@ describe("deployAssets: failures", () => {
     tree = tempTree(numberedFiles(5));
     const assets = await assetsOf(tree.dir);
     emulator.injectFault({ method: "POST", path: /\/workers\/assets\/upload$/, status: 401, times: 10 });
-    await expect(deployAssets(scope, "site", assets, { client })).rejects.toThrow(/refused the assets upload session of Worker "site" before any file was accepted/);
+    await expect(deployAssets(scope, "site", assets, { client })).rejects.toThrow(
+      /refused the assets upload session of Worker "site" before any file was accepted/,
+    );
     expect(takeWire().map(line)).toEqual([SESSION, BUCKET]);
   });
 });

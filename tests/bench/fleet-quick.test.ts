@@ -15,12 +15,22 @@ describe("the fleet benchmark, quick mode", () => {
   let emulator: Emulator;
   beforeAll(async () => {
     assertPackageBuilt();
-    emulator = await startEmulator({ latencyMs: 5, rateLimit: { requests: 1_200, windowMs: 300_000 }, tokens: [DEFAULT_EMULATOR_TOKEN, ...tokens] });
+    emulator = await startEmulator({
+      latencyMs: 5,
+      rateLimit: { requests: 1_200, windowMs: 300_000 },
+      tokens: [DEFAULT_EMULATOR_TOKEN, ...tokens],
+    });
   });
   afterAll(() => emulator.close());
 
   it("runs every step with the calls each needs, no call on a no-op and no 429, and reports the limit of each figure", async () => {
-    const run = await runOurs({ emulator, accountId: "0123456789abcdef0123456789abcdef", n: N, tokenFor: (i) => tokens[i]!, prefix: "quick" });
+    const run = await runOurs({
+      emulator,
+      accountId: "0123456789abcdef0123456789abcdef",
+      n: N,
+      tokenFor: (i) => tokens[i]!,
+      prefix: "quick",
+    });
     expect(run.steps.map((s) => [s.step, s.calls.total, s.rateLimited, s.problems])).toEqual([
       ["create", 5 * N, 0, []], // per Worker a fresh existence check (never a cached listing), then one write per resource
       ["no-op up", 0, 0, []],

@@ -9,11 +9,27 @@ import type { RecordedRequest } from "../../emulator";
 const ACCOUNT = "/accounts/0123456789abcdef0123456789abcdef";
 
 function requests(count: number, method = "PUT", status = 200): RecordedRequest[] {
-  return Array.from({ length: count }, (_, i) => ({ method, path: `${ACCOUNT}/workers/scripts/fleet-${i}`, query: {}, status, durationMs: 50, time: 0 }));
+  return Array.from({ length: count }, (_, i) => ({
+    method,
+    path: `${ACCOUNT}/workers/scripts/fleet-${i}`,
+    query: {},
+    status,
+    durationMs: 50,
+    time: 0,
+  }));
 }
 
 function step(name: StepName, n: number, reqs: RecordedRequest[], wallMs: number, hostPeakMiB = 100): OurStep {
-  return { step: name, n, calls: countCalls(reqs), wallMs, problems: [], times: [], rateLimited: reqs.filter((r) => r.status === 429).length, hostPeakMiB };
+  return {
+    step: name,
+    n,
+    calls: countCalls(reqs),
+    wallMs,
+    problems: [],
+    times: [],
+    rateLimited: reqs.filter((r) => r.status === 429).length,
+    hostPeakMiB,
+  };
 }
 
 function run(n: number, steps: OurStep[]): OurRun {
@@ -56,14 +72,23 @@ describe("the fleet benchmark's report", () => {
   it("holds the targets a good run meets: 50x at 100, no call on no-op, > 1,200 calls without a 429, linear memory", () => {
     const ins = input([small, medium, large], [wranglerStep("create", 100, 260_000, 900)]);
     const byTarget = Object.fromEntries(verdicts(ins, rows(ins)).map((v) => [v.target.split(" ").slice(0, 4).join(" "), v]));
-    expect(Object.values(byTarget).map((v) => [v.target, v.holds]).filter(([, holds]) => !holds)).toEqual([]);
+    expect(
+      Object.values(byTarget)
+        .map((v) => [v.target, v.holds])
+        .filter(([, holds]) => !holds),
+    ).toEqual([]);
     expect(byTarget["a 100-Worker create is"]!.measured).toBe("5.00 s (bound by parallelism) vs 260 s: 52.0x");
   });
 
   it("fails what a bad run shows, saying what was measured", () => {
-    const noisy = run(300, [step("create", 300, [...requests(1_190), ...requests(11, "PUT", 429)], 320_000, 900), step("no-op up", 300, requests(3, "GET"), 4_000, 900)]);
+    const noisy = run(300, [
+      step("create", 300, [...requests(1_190), ...requests(11, "PUT", 429)], 320_000, 900),
+      step("no-op up", 300, requests(3, "GET"), 4_000, 900),
+    ]);
     const ins = input([small, medium, noisy], [wranglerStep("create", 100, 100_000, 900)]);
-    const failed = verdicts(ins, rows(ins)).filter((v) => !v.holds).map((v) => `${v.target} — ${v.measured}`);
+    const failed = verdicts(ins, rows(ins))
+      .filter((v) => !v.holds)
+      .map((v) => `${v.target} — ${v.measured}`);
     expect(failed).toHaveLength(4);
     expect(failed[0]).toMatch(/50x faster .* 20\.0x$/);
     expect(failed[1]).toMatch(/no-op up makes no call — .*N=300: 3 \(GET \/workers\/scripts\/\{script\} ×3\)/);

@@ -9,7 +9,16 @@
  */
 import * as path from "node:path";
 import { DEFAULT_ACCOUNT_ID, DEFAULT_EMULATOR_TOKEN, startEmulator, type Emulator } from "../../emulator";
-import { CloudflareClient, getSchedules, getScriptSettings, getSubdomain, listScripts, listSecrets, uploadScript, type Scope } from "../../provider/cloudflare";
+import {
+  CloudflareClient,
+  getSchedules,
+  getScriptSettings,
+  getSubdomain,
+  listScripts,
+  listSecrets,
+  uploadScript,
+  type Scope,
+} from "../../provider/cloudflare";
 import { describeWithCli, opsOf, PulumiStack, type CommandResult } from "./pulumi-cli";
 
 const EXAMPLES = path.join(__dirname, "..", "..", "examples");
@@ -59,7 +68,13 @@ const SPECS: ExampleSpec[] = [
     before: async (client) => {
       await uploadScript(client, scope, "billing", {
         metadata: { main_module: "index.js", compatibility_date: "2025-09-01" },
-        modules: [{ name: "index.js", contentType: "application/javascript+module", content: Buffer.from("export default { fetch() { return new Response('bill') } }") }],
+        modules: [
+          {
+            name: "index.js",
+            contentType: "application/javascript+module",
+            content: Buffer.from("export default { fetch() { return new Response('bill') } }"),
+          },
+        ],
       });
     },
     created: ["billing-settings:create", "billing-subdomain:create", "signing-key:create", "stripe-key:create"],
@@ -81,7 +96,9 @@ const SPECS: ExampleSpec[] = [
       resource: "customer-key",
       make: (api) => api("DELETE", "/workers/dispatch/namespaces/customers/scripts/customer-acme/secrets/CUSTOMER_KEY"),
       repaired: async (client) =>
-        expect((await listSecrets(client, { ...scope, dispatchNamespace: "customers" }, "customer-acme")).map((s) => s.name)).toEqual(["CUSTOMER_KEY"]),
+        expect((await listSecrets(client, { ...scope, dispatchNamespace: "customers" }, "customer-acme")).map((s) => s.name)).toEqual([
+          "CUSTOMER_KEY",
+        ]),
     },
     update: { config: { plan: "pro" }, ops: ["customer-key:same", "customer-worker:update", "customers:same"] },
   },
@@ -153,58 +170,85 @@ describeWithCli("examples through the real Pulumi CLI", (cliDir) => {
     }, STEP_TIMEOUT);
     afterAll(() => stack?.cleanup());
 
-    it("pulumi up creates every resource; pulumi preview --expect-no-changes is clean", async () => {
-      const up = await stack.ok(["up", "--yes", "--skip-preview"], { events: true });
-      expect(opsOf(up)).toEqual(spec.created);
-      const preview = await stack.run(["preview", "--expect-no-changes"], { events: true });
-      expect({ code: preview.code, ops: opsOf(preview) }).toEqual({ code: 0, ops: spec.created.map((s) => s.replace(/:create$/, ":same")) });
-    }, STEP_TIMEOUT);
+    it(
+      "pulumi up creates every resource; pulumi preview --expect-no-changes is clean",
+      async () => {
+        const up = await stack.ok(["up", "--yes", "--skip-preview"], { events: true });
+        expect(opsOf(up)).toEqual(spec.created);
+        const preview = await stack.run(["preview", "--expect-no-changes"], { events: true });
+        expect({ code: preview.code, ops: opsOf(preview) }).toEqual({
+          code: 0,
+          ops: spec.created.map((s) => s.replace(/:create$/, ":same")),
+        });
+      },
+      STEP_TIMEOUT,
+    );
 
-    it("a change made through the API fails pulumi preview --refresh --expect-no-changes; pulumi up --refresh repairs it", async () => {
-      await spec.drift.make(api);
-      const check = await stack.run(["preview", "--refresh", "--expect-no-changes"], { events: true });
-      expect(check.code).not.toBe(0);
-      expect(check.stdout + check.stderr).toMatch(/no changes were expected .*but changes were proposed/);
-      expect(opsOf(check).filter((s) => s.startsWith(`${spec.drift.resource}:`) && !s.endsWith(":refresh"))).not.toEqual([
-        `${spec.drift.resource}:same`,
-      ]);
-      const repair = await stack.ok(["up", "--refresh", "--yes", "--skip-preview"], { events: true });
-      expect(opsOf(repair).filter((s) => !s.endsWith(":refresh") && !s.endsWith(":same"))[0]).toMatch(new RegExp(`^${spec.drift.resource}:`));
-      await spec.drift.repaired(client);
-      if (spec.drift.thenClean) {
-        const clean = await stack.run(["preview", "--refresh", "--expect-no-changes"]);
-        expect(clean.code === 0 ? "clean" : describeFailure(clean)).toBe("clean");
-      }
-    }, STEP_TIMEOUT);
+    it(
+      "a change made through the API fails pulumi preview --refresh --expect-no-changes; pulumi up --refresh repairs it",
+      async () => {
+        await spec.drift.make(api);
+        const check = await stack.run(["preview", "--refresh", "--expect-no-changes"], { events: true });
+        expect(check.code).not.toBe(0);
+        expect(check.stdout + check.stderr).toMatch(/no changes were expected .*but changes were proposed/);
+        expect(opsOf(check).filter((s) => s.startsWith(`${spec.drift.resource}:`) && !s.endsWith(":refresh"))).not.toEqual([
+          `${spec.drift.resource}:same`,
+        ]);
+        const repair = await stack.ok(["up", "--refresh", "--yes", "--skip-preview"], { events: true });
+        expect(opsOf(repair).filter((s) => !s.endsWith(":refresh") && !s.endsWith(":same"))[0]).toMatch(
+          new RegExp(`^${spec.drift.resource}:`),
+        );
+        await spec.drift.repaired(client);
+        if (spec.drift.thenClean) {
+          const clean = await stack.run(["preview", "--refresh", "--expect-no-changes"]);
+          expect(clean.code === 0 ? "clean" : describeFailure(clean)).toBe("clean");
+        }
+      },
+      STEP_TIMEOUT,
+    );
 
-    it("an update changes exactly what the program changed", async () => {
-      await stack.setConfig(spec.update.config, spec.update.secretConfig);
-      const up = await stack.ok(["up", "--yes", "--skip-preview"], { events: true });
-      expect(opsOf(up)).toEqual(spec.update.ops);
-    }, STEP_TIMEOUT);
+    it(
+      "an update changes exactly what the program changed",
+      async () => {
+        await stack.setConfig(spec.update.config, spec.update.secretConfig);
+        const up = await stack.ok(["up", "--yes", "--skip-preview"], { events: true });
+        expect(opsOf(up)).toEqual(spec.update.ops);
+      },
+      STEP_TIMEOUT,
+    );
 
-    it("no API token or secret value in pulumi stack export, the backend's files or the stack config", async () => {
-      const exported = await stack.exportState();
-      const files = stack.backendFiles();
-      expect(files.length).toBeGreaterThan(0);
-      const texts = [
-        { file: "pulumi stack export", text: exported.text },
-        ...files,
-        { file: `Pulumi.${stack.stack}.yaml`, text: stack.configFileText() },
-      ];
-      const leaks = texts.flatMap(({ file, text }) => secrets.filter((s) => text.includes(s)).map((s) => `${file} holds ${s.slice(0, 4)}…`));
-      expect(leaks).toEqual([]);
-      // The secrets are there, encrypted: a secret output is stored as a ciphertext marker.
-      if (Object.keys(spec.secretConfig).length > 0) expect(exported.text).toContain("4dabf18193072939515e22adb298388d");
-    }, STEP_TIMEOUT);
+    it(
+      "no API token or secret value in pulumi stack export, the backend's files or the stack config",
+      async () => {
+        const exported = await stack.exportState();
+        const files = stack.backendFiles();
+        expect(files.length).toBeGreaterThan(0);
+        const texts = [
+          { file: "pulumi stack export", text: exported.text },
+          ...files,
+          { file: `Pulumi.${stack.stack}.yaml`, text: stack.configFileText() },
+        ];
+        const leaks = texts.flatMap(({ file, text }) =>
+          secrets.filter((s) => text.includes(s)).map((s) => `${file} holds ${s.slice(0, 4)}…`),
+        );
+        expect(leaks).toEqual([]);
+        // The secrets are there, encrypted: a secret output is stored as a ciphertext marker.
+        if (Object.keys(spec.secretConfig).length > 0) expect(exported.text).toContain("4dabf18193072939515e22adb298388d");
+      },
+      STEP_TIMEOUT,
+    );
 
-    it("pulumi destroy deletes everything the stack manages", async () => {
-      const destroy = await stack.ok(["destroy", "--yes"], { events: true });
-      expect(opsOf(destroy)).toEqual([...new Set(spec.update.ops.map((s) => s.replace(/:[\w-]+$/, ":delete")))]);
-      // What existed before the stack (wrangler's Worker) is still there; nothing the stack made is.
-      expect(await scriptNames(client)).toEqual(scriptsBefore);
-      const exported = await stack.exportState();
-      expect((exported.deployment.resources ?? []).filter((r) => r.custom && !r.type.startsWith("pulumi:providers:"))).toEqual([]);
-    }, STEP_TIMEOUT);
+    it(
+      "pulumi destroy deletes everything the stack manages",
+      async () => {
+        const destroy = await stack.ok(["destroy", "--yes"], { events: true });
+        expect(opsOf(destroy)).toEqual([...new Set(spec.update.ops.map((s) => s.replace(/:[\w-]+$/, ":delete")))]);
+        // What existed before the stack (wrangler's Worker) is still there; nothing the stack made is.
+        expect(await scriptNames(client)).toEqual(scriptsBefore);
+        const exported = await stack.exportState();
+        expect((exported.deployment.resources ?? []).filter((r) => r.custom && !r.type.startsWith("pulumi:providers:"))).toEqual([]);
+      },
+      STEP_TIMEOUT,
+    );
   });
 });

@@ -137,7 +137,11 @@ const SCENARIOS: Scenario[] = [
 function cliOps(result: CommandResult): string[] {
   const byName = new Map<string, string>();
   for (const step of steps(result)) {
-    const op = ["replace", "create-replacement", "delete-replaced"].includes(step.op) ? "replace" : step.op === "refresh" ? "read" : step.op;
+    const op = ["replace", "create-replacement", "delete-replaced"].includes(step.op)
+      ? "replace"
+      : step.op === "refresh"
+        ? "read"
+        : step.op;
     if (!byName.has(step.name) || op === "replace") byName.set(step.name, op);
   }
   return [...byName].map(([name, op]) => `${name}:${op}`).sort();
@@ -163,7 +167,18 @@ function comesBefore(writes: string[], first: RegExp, then: RegExp): boolean {
 }
 
 /** Fields that differ between two runs by nature (dates the emulator stamps, etags of fresh uploads, ids). */
-const VOLATILE = new Set(["createdOn", "modifiedOn", "etag", "versionId", "createdAt", "modifiedAt", "id", "tag", "deploymentId", "namespaceId"]);
+const VOLATILE = new Set([
+  "createdOn",
+  "modifiedOn",
+  "etag",
+  "versionId",
+  "createdAt",
+  "modifiedAt",
+  "id",
+  "tag",
+  "deploymentId",
+  "namespaceId",
+]);
 const SECRET_SIG = "4dabf18193072939515e22adb298388d";
 
 function comparable(value: unknown): unknown {
@@ -203,7 +218,11 @@ describeWithCli("the engine harness against the real Pulumi CLI", (cliDir) => {
 
     beforeAll(async () => {
       [cliEmulator, harnessEmulator] = await Promise.all([startEmulator(), startEmulator()]);
-      const env = (emulator: Emulator) => ({ CLOUDFLARE_API_BASE_URL: emulator.url, CLOUDFLARE_API_TOKEN: DEFAULT_EMULATOR_TOKEN, CLOUDFLARE_ACCOUNT_ID: ACCOUNT });
+      const env = (emulator: Emulator) => ({
+        CLOUDFLARE_API_BASE_URL: emulator.url,
+        CLOUDFLARE_API_TOKEN: DEFAULT_EMULATOR_TOKEN,
+        CLOUDFLARE_ACCOUNT_ID: ACCOUNT,
+      });
       stack = new PulumiStack({ cliDir, example: scenario.folder ?? path.join(EXAMPLES, scenario.example), env: env(cliEmulator) });
       await stack.ok(["stack", "init", stack.stack]);
       // The harness runs the very same files (so paths inside inputs agree), under the same project and stack.
@@ -216,41 +235,53 @@ describeWithCli("the engine harness against the real Pulumi CLI", (cliDir) => {
       await Promise.all([cliEmulator?.close(), harnessEmulator?.close()]);
     });
 
-    it.each(scenario.steps.map((step, index) => ({ ...step, index })))("step $index: $title", async (step) => {
-      let cli: CommandResult;
-      let report: StepReport;
-      if (step.drift) {
-        const { method, path: apiPath, body } = step.drift;
-        for (const emulator of [cliEmulator, harnessEmulator]) {
-          const response = await fetch(`${emulator.url}/accounts/${ACCOUNT}${apiPath}`, {
-            method,
-            headers: { authorization: `Bearer ${DEFAULT_EMULATOR_TOKEN}`, "content-type": "application/json" },
-            body: body === undefined ? undefined : JSON.stringify(body),
-          });
-          expect(response.status).toBe(200);
-          emulator.clearRequests();
+    it.each(scenario.steps.map((step, index) => ({ ...step, index })))(
+      "step $index: $title",
+      async (step) => {
+        let cli: CommandResult;
+        let report: StepReport;
+        if (step.drift) {
+          const { method, path: apiPath, body } = step.drift;
+          for (const emulator of [cliEmulator, harnessEmulator]) {
+            const response = await fetch(`${emulator.url}/accounts/${ACCOUNT}${apiPath}`, {
+              method,
+              headers: { authorization: `Bearer ${DEFAULT_EMULATOR_TOKEN}`, "content-type": "application/json" },
+              body: body === undefined ? undefined : JSON.stringify(body),
+            });
+            expect(response.status).toBe(200);
+            emulator.clearRequests();
+          }
         }
-      }
-      if (step.command === "refresh") {
-        cli = await stack.ok(["refresh", "--yes", "--skip-preview"], { events: true });
-        report = await engine.refresh();
-      } else if (step.command === "up") {
-        await stack.setConfig(step.config, step.secretConfig);
-        cli = await stack.ok(["up", "--yes", "--skip-preview"], { events: true });
-        report = await engine.up(program, { config: step.config, secretConfig: step.secretConfig });
-      } else {
-        cli = await stack.ok(["destroy", "--yes"], { events: true });
-        report = await engine.destroy();
-      }
-      expect(harnessOps(report)).toEqual(cliOps(cli));
-      const cliWrites = takeWrites(cliEmulator);
-      const harnessWrites = takeWrites(harnessEmulator);
-      expect([...harnessWrites].sort()).toEqual([...cliWrites].sort());
-      for (const [first, then] of step.order ?? []) {
-        expect({ first: String(first), then: String(then), cli: comesBefore(cliWrites, first, then) }).toEqual({ first: String(first), then: String(then), cli: true });
-        expect({ first: String(first), then: String(then), harness: comesBefore(harnessWrites, first, then) }).toEqual({ first: String(first), then: String(then), harness: true });
-      }
-      expect(harnessState(engine)).toEqual(cliState((await stack.exportState()).deployment));
-    }, TIMEOUT);
+        if (step.command === "refresh") {
+          cli = await stack.ok(["refresh", "--yes", "--skip-preview"], { events: true });
+          report = await engine.refresh();
+        } else if (step.command === "up") {
+          await stack.setConfig(step.config, step.secretConfig);
+          cli = await stack.ok(["up", "--yes", "--skip-preview"], { events: true });
+          report = await engine.up(program, { config: step.config, secretConfig: step.secretConfig });
+        } else {
+          cli = await stack.ok(["destroy", "--yes"], { events: true });
+          report = await engine.destroy();
+        }
+        expect(harnessOps(report)).toEqual(cliOps(cli));
+        const cliWrites = takeWrites(cliEmulator);
+        const harnessWrites = takeWrites(harnessEmulator);
+        expect([...harnessWrites].sort()).toEqual([...cliWrites].sort());
+        for (const [first, then] of step.order ?? []) {
+          expect({ first: String(first), then: String(then), cli: comesBefore(cliWrites, first, then) }).toEqual({
+            first: String(first),
+            then: String(then),
+            cli: true,
+          });
+          expect({ first: String(first), then: String(then), harness: comesBefore(harnessWrites, first, then) }).toEqual({
+            first: String(first),
+            then: String(then),
+            harness: true,
+          });
+        }
+        expect(harnessState(engine)).toEqual(cliState((await stack.exportState()).deployment));
+      },
+      TIMEOUT,
+    );
   });
 });

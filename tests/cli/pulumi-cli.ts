@@ -152,7 +152,11 @@ export class PulumiStack {
     this.projectDir = project.dir;
     fs.cpSync(options.example, this.projectDir, { recursive: true });
     // tsx (the examples' `nodeargs: --import tsx`) resolves from the project folder, as in a user's project.
-    fs.symlinkSync(path.dirname(require.resolve("tsx/package.json", { paths: [PACKAGE_ROOT] })), path.join(this.projectDir, "node_modules", "tsx"), "dir");
+    fs.symlinkSync(
+      path.dirname(require.resolve("tsx/package.json", { paths: [PACKAGE_ROOT] })),
+      path.join(this.projectDir, "node_modules", "tsx"),
+      "dir",
+    );
     this.backendDir = path.join(this.projectDir, ".backend");
     this.homeDir = path.join(this.projectDir, ".pulumi-home");
     fs.mkdirSync(this.backendDir);
@@ -286,13 +290,18 @@ function parseEvents(text: string): EngineEvent[] {
 export function steps(result: CommandResult): Array<{ urn: string; name: string; type: string; op: string }> {
   return result.events
     .map((event) => event.resourcePreEvent?.metadata)
-    .filter((meta): meta is StepMetadata => meta !== undefined && meta.type !== "pulumi:pulumi:Stack" && !meta.type.startsWith("pulumi:providers:"))
+    .filter(
+      (meta): meta is StepMetadata =>
+        meta !== undefined && meta.type !== "pulumi:pulumi:Stack" && !meta.type.startsWith("pulumi:providers:"),
+    )
     .map((meta) => ({ urn: meta.urn, name: meta.urn.split("::").pop()!, type: meta.type, op: meta.op }));
 }
 
 /** `name:op` of every resource step, sorted (order-free comparison). */
 export function opsOf(result: CommandResult): string[] {
-  return steps(result).map((s) => `${s.name}:${s.op}`).sort();
+  return steps(result)
+    .map((s) => `${s.name}:${s.op}`)
+    .sort();
 }
 
 /** Temp folder removed when the test process exits. */

@@ -95,7 +95,14 @@ describe("authentication", () => {
     const error = await listScripts(client(), ACCOUNT).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(CloudflareConfigError);
     const message = (error as Error).message;
-    for (const name of ["cloudflare:apiToken", "CLOUDFLARE_API_TOKEN", "cloudflare:email", "cloudflare:apiKey", "CLOUDFLARE_EMAIL", "CLOUDFLARE_API_KEY"]) {
+    for (const name of [
+      "cloudflare:apiToken",
+      "CLOUDFLARE_API_TOKEN",
+      "cloudflare:email",
+      "cloudflare:apiKey",
+      "CLOUDFLARE_EMAIL",
+      "CLOUDFLARE_API_KEY",
+    ]) {
       expect(message).toContain(name);
     }
     expect(server.requests).toHaveLength(0);
@@ -121,7 +128,9 @@ describe("authentication", () => {
   });
 
   test("an auth failure with a Global API key names both variables it came from", async () => {
-    server.handle((_req, res) => sendJson(res, 401, fail([{ code: 9106, message: "Missing X-Auth-Key, X-Auth-Email or Authorization headers" }])));
+    server.handle((_req, res) =>
+      sendJson(res, 401, fail([{ code: 9106, message: "Missing X-Auth-Key, X-Auth-Email or Authorization headers" }])),
+    );
     process.env.CLOUDFLARE_EMAIL = "env@example.com";
     process.env.CLOUDFLARE_API_KEY = KEY;
     const error = (await listScripts(client(), ACCOUNT).catch((e: unknown) => e)) as CloudflareApiError;
@@ -134,7 +143,11 @@ describe("authentication", () => {
 describe("the token never shows", () => {
   test("not in errors (even when the server echoes it), events, JSON or inspect output", async () => {
     server.handle((req, res) =>
-      sendJson(res, 400, fail([{ code: 10000, message: `bad header: ${String(req.headers.authorization)} / ${encodeURIComponent(TOKEN)}` }])),
+      sendJson(
+        res,
+        400,
+        fail([{ code: 10000, message: `bad header: ${String(req.headers.authorization)} / ${encodeURIComponent(TOKEN)}` }]),
+      ),
     );
     const events: RequestEvent[] = [];
     const c = client({ apiToken: TOKEN, onRequest: (e) => events.push(e) });

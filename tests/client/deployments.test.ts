@@ -47,10 +47,16 @@ describe("against the emulator", () => {
     });
     expect(v2).toMatchObject({ number: 2 });
     const split = await createDeployment(client, scope, "w", {
-      versions: [{ versionId: v2.id, percentage: 10 }, { versionId: first.deployment_id!, percentage: 90 }],
+      versions: [
+        { versionId: v2.id, percentage: 10 },
+        { versionId: first.deployment_id!, percentage: 90 },
+      ],
       message: "canary at 10%",
     });
-    expect(split.versions).toEqual([{ version_id: v2.id, percentage: 10 }, { version_id: first.deployment_id, percentage: 90 }]);
+    expect(split.versions).toEqual([
+      { version_id: v2.id, percentage: 10 },
+      { version_id: first.deployment_id, percentage: 90 },
+    ]);
     await createDeployment(client, scope, "w", { versions: [{ versionId: v2.id, percentage: 100 }] });
     const deployments = await listDeployments(client, scope, "w");
     expect(deployments.map((d) => d.versions?.map((v) => v.percentage))).toEqual([[100], [10, 90], [100]]);
@@ -87,7 +93,21 @@ describe("liberal readers", () => {
     const client = new CloudflareClient({ apiToken: "t", baseUrl: server.url, limiter: unlimited });
     server.handle((req, res) => {
       if (req.method === "GET") {
-        sendJson(res, 200, ok({ deployments: [{ id: "d1", versions: [{ version_id: "a", percentage: 100, extra: 1 }], annotations: null, author_email: null, future: { x: 1 } }] }));
+        sendJson(
+          res,
+          200,
+          ok({
+            deployments: [
+              {
+                id: "d1",
+                versions: [{ version_id: "a", percentage: 100, extra: 1 }],
+                annotations: null,
+                author_email: null,
+                future: { x: 1 },
+              },
+            ],
+          }),
+        );
       } else sendJson(res, 200, ok({ id: "v-only", number: null, metadata: null }));
     });
     const deployments = await listDeployments(client, scope, "w");

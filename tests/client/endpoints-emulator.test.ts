@@ -54,9 +54,16 @@ function esm(name: string, text: string): WorkerModule {
   return { name, contentType: "application/javascript+module", content: enc.encode(text) };
 }
 
-const MAIN = esm("index.js", 'import { greet } from "./lib/greet.js";\nexport default { async fetch() { return new Response(greet()); } };\n');
+const MAIN = esm(
+  "index.js",
+  'import { greet } from "./lib/greet.js";\nexport default { async fetch() { return new Response(greet()); } };\n',
+);
 const LIB = esm("lib/greet.js", 'export function greet() { return "hi"; }\n');
-const WASM: WorkerModule = { name: "add.wasm", contentType: "application/wasm", content: new Uint8Array([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0]) };
+const WASM: WorkerModule = {
+  name: "add.wasm",
+  contentType: "application/wasm",
+  content: new Uint8Array([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0]),
+};
 
 let emulator: Emulator;
 let client: CloudflareClient;
@@ -103,9 +110,10 @@ async function upload(scope: Scope, name = "hello", extra: Record<string, unknow
 describe.each(SCOPES)("endpoint functions in %s", (_label, scope) => {
   // The API has script-settings, usage-model and versions at account scope only (tested below for a namespace).
   const accountOnly = scope.dispatchNamespace === undefined ? test : test.skip;
-  const base = scope.dispatchNamespace === undefined
-    ? `/accounts/${ACCOUNT}/workers/scripts`
-    : `/accounts/${ACCOUNT}/workers/dispatch/namespaces/${NAMESPACE}/scripts`;
+  const base =
+    scope.dispatchNamespace === undefined
+      ? `/accounts/${ACCOUNT}/workers/scripts`
+      : `/accounts/${ACCOUNT}/workers/dispatch/namespaces/${NAMESPACE}/scripts`;
 
   beforeEach(async () => {
     await prepareScope(scope);
@@ -142,7 +150,9 @@ describe.each(SCOPES)("endpoint functions in %s", (_label, scope) => {
     const content = await getScriptContent(client, scope, "hello");
     expect(content.mainModule).toBe("index.js");
     expect(content.modules).toEqual([MAIN, LIB, WASM]);
-    expect(emulator.requests.at(-1)!.path).toBe(scope.dispatchNamespace === undefined ? `${base}/hello/content/v2` : `${base}/hello/content`);
+    expect(emulator.requests.at(-1)!.path).toBe(
+      scope.dispatchNamespace === undefined ? `${base}/hello/content/v2` : `${base}/hello/content`,
+    );
   });
 
   test("downloadScript returns the code", async () => {
@@ -207,7 +217,12 @@ describe.each(SCOPES)("endpoint functions in %s", (_label, scope) => {
       type: "secret_text",
     });
     const listed = await listSecrets(client, scope, "hello");
-    expect(listed).toEqual(expect.arrayContaining([{ name: "API_KEY", type: "secret_text" }, { name: "DB/PASSWORD", type: "secret_text" }]));
+    expect(listed).toEqual(
+      expect.arrayContaining([
+        { name: "API_KEY", type: "secret_text" },
+        { name: "DB/PASSWORD", type: "secret_text" },
+      ]),
+    );
     expect(JSON.stringify(listed)).not.toContain("pa55word!");
     expect(await getSecret(client, scope, "hello", "DB/PASSWORD")).toEqual({ name: "DB/PASSWORD", type: "secret_text" });
     expect(emulator.requests.at(-1)!.path).toBe(`${base}/hello/secrets/DB%2FPASSWORD`);
@@ -218,7 +233,9 @@ describe.each(SCOPES)("endpoint functions in %s", (_label, scope) => {
   });
 
   test("a secret put to a Worker that does not exist is 10007, reported as not found", async () => {
-    const error = (await putSecret(client, scope, "ghost", { name: "A", type: "secret_text", text: "x" }).catch((e: unknown) => e)) as CloudflareApiError;
+    const error = (await putSecret(client, scope, "ghost", { name: "A", type: "secret_text", text: "x" }).catch(
+      (e: unknown) => e,
+    )) as CloudflareApiError;
     expect(error.isNotFound).toBe(true);
     expect(error.codes).toContain(10007);
     expect(error.message).toContain('The Worker "ghost" does not exist');
@@ -293,9 +310,9 @@ describe.each(SCOPES)("endpoint functions in %s", (_label, scope) => {
   });
 
   test("an assets upload with a bad session JWT is an auth error that says to start a new session", async () => {
-    const error = (await uploadAssetsBucket(client, ACCOUNT, "not-a-jwt", [{ hash: "0".repeat(32), contentType: "text/plain", base64: "eA==" }]).catch(
-      (e: unknown) => e,
-    )) as CloudflareApiError;
+    const error = (await uploadAssetsBucket(client, ACCOUNT, "not-a-jwt", [
+      { hash: "0".repeat(32), contentType: "text/plain", base64: "eA==" },
+    ]).catch((e: unknown) => e)) as CloudflareApiError;
     expect(error.code).toBe("CF_AUTH");
     expect(error.message).toContain("start a new assets upload session");
     expect(error.message).not.toContain("not-a-jwt");
@@ -383,7 +400,9 @@ describe("dispatch namespaces", () => {
   });
 
   test("a Worker in a namespace that does not exist: 100119, the message names the namespace", async () => {
-    const error = (await getSettings(client, { accountId: ACCOUNT, dispatchNamespace: "nowhere" }, "w").catch((e: unknown) => e)) as CloudflareApiError;
+    const error = (await getSettings(client, { accountId: ACCOUNT, dispatchNamespace: "nowhere" }, "w").catch(
+      (e: unknown) => e,
+    )) as CloudflareApiError;
     expect(error.isNotFound).toBe(true);
     expect(error.codes).toEqual([100119]);
     expect(error.message).toContain('The dispatch namespace "nowhere" does not exist');
@@ -392,7 +411,12 @@ describe("dispatch namespaces", () => {
 
 describe("auth schemes and retries against the emulator", () => {
   test("a Global API key works as well as a token", async () => {
-    const keyClient = new CloudflareClient({ email: DEFAULT_GLOBAL_KEY.email, apiKey: DEFAULT_GLOBAL_KEY.key, baseUrl: emulator.url, limiter: unlimited });
+    const keyClient = new CloudflareClient({
+      email: DEFAULT_GLOBAL_KEY.email,
+      apiKey: DEFAULT_GLOBAL_KEY.key,
+      baseUrl: emulator.url,
+      limiter: unlimited,
+    });
     await upload({ accountId: ACCOUNT });
     await expect(listScripts(keyClient, ACCOUNT)).resolves.toEqual([expect.objectContaining({ id: "hello" })]);
   });
@@ -406,7 +430,13 @@ describe("auth schemes and retries against the emulator", () => {
   });
 
   test("a 429 with Retry-After from the emulator is waited out, then the call succeeds", async () => {
-    emulator.injectFault({ method: "GET", path: `/accounts/${ACCOUNT}/workers/scripts`, status: 429, headers: { "retry-after": "3" }, times: 1 });
+    emulator.injectFault({
+      method: "GET",
+      path: `/accounts/${ACCOUNT}/workers/scripts`,
+      status: 429,
+      headers: { "retry-after": "3" },
+      times: 1,
+    });
     await expect(listScripts(client, ACCOUNT)).resolves.toEqual([]);
     expect(emulator.requests.map((r) => r.status)).toEqual([429, 200]);
     expect(sleeper.waits[0]).toBeGreaterThanOrEqual(3000);

@@ -27,10 +27,16 @@ afterAll(async () => {
 });
 
 /** Asks for `count` requests at once and returns when each was granted, in grant order. */
-async function grantTimes(limiter: SlidingWindowLimiter, clock: VirtualClock, count: number): Promise<{ times: number[]; order: number[] }> {
+async function grantTimes(
+  limiter: SlidingWindowLimiter,
+  clock: VirtualClock,
+  count: number,
+): Promise<{ times: number[]; order: number[] }> {
   const times: number[] = [];
   const order: number[] = [];
-  await clock.run(Promise.all(Array.from({ length: count }, (_, i) => limiter.acquire().then(() => (times.push(clock.now()), order.push(i))))));
+  await clock.run(
+    Promise.all(Array.from({ length: count }, (_, i) => limiter.acquire().then(() => (times.push(clock.now()), order.push(i))))),
+  );
   return { times, order };
 }
 
@@ -86,7 +92,11 @@ describe("the process-wide limiter: at most L requests in any sliding 300 s wind
         seenAt.push(clock.now());
         sendJson(res, 200, ok([]));
       });
-      const client = new CloudflareClient({ apiToken: "limiter-token-123456", baseUrl: server.url, limiter: createCloudflareLimiter({ clock, limit: L }) });
+      const client = new CloudflareClient({
+        apiToken: "limiter-token-123456",
+        baseUrl: server.url,
+        limiter: createCloudflareLimiter({ clock, limit: L }),
+      });
       for (let i = 0; i < 2_000; i++) await listScripts(client, ACCOUNT);
       expect(server.requests).toHaveLength(2_000);
       expect(maxInWindow(seenAt, RATE_LIMIT_WINDOW_MS)).toBeLessThanOrEqual(L);
@@ -97,7 +107,9 @@ describe("the process-wide limiter: at most L requests in any sliding 300 s wind
   }, 60_000);
 
   test("retries pass through the limiter too", async () => {
-    const server = await startTestServer((_req, res, i) => sendJson(res, i < 2 ? 503 : 200, i < 2 ? { success: false, errors: [], messages: [], result: null } : ok([])));
+    const server = await startTestServer((_req, res, i) =>
+      sendJson(res, i < 2 ? 503 : 200, i < 2 ? { success: false, errors: [], messages: [], result: null } : ok([])),
+    );
     try {
       let acquired = 0;
       const client = new CloudflareClient({

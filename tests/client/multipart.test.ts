@@ -28,7 +28,10 @@ async function serialise(form: FormData): Promise<{ body: Uint8Array; contentTyp
 
 describe("multipart bodies", () => {
   test("the upload form: metadata as a JSON file part, then one part per module named and typed after it", async () => {
-    const form = buildUploadForm({ main_module: "index.js", compatibility_date: "2026-01-01", bindings: [{ type: "plain_text", name: "A", text: "a" }] }, modules);
+    const form = buildUploadForm(
+      { main_module: "index.js", compatibility_date: "2026-01-01", bindings: [{ type: "plain_text", name: "A", text: "a" }] },
+      modules,
+    );
     const { body, contentType } = await serialise(form);
     const parts = parseMultipart(body, contentType);
     expect(parts.map((p) => [p.name, p.filename, p.contentType])).toEqual([
@@ -50,8 +53,8 @@ describe("multipart bodies", () => {
     const a = buildUploadForm({ main_module: "index.js" }, modules);
     const b = buildUploadForm({ main_module: "index.js" }, modules);
     expect(a).not.toBe(b);
-    const pa = parseMultipart(...Object.values(await serialise(a)) as [Uint8Array, string]);
-    const pb = parseMultipart(...Object.values(await serialise(b)) as [Uint8Array, string]);
+    const pa = parseMultipart(...(Object.values(await serialise(a)) as [Uint8Array, string]));
+    const pb = parseMultipart(...(Object.values(await serialise(b)) as [Uint8Array, string]));
     expect(pa).toEqual(pb);
   });
 
@@ -61,12 +64,21 @@ describe("multipart bodies", () => {
   });
 
   test("the content form carries {main_module} or {body_part} and the modules, nothing else", async () => {
-    const esm = parseMultipart(...(Object.values(await serialise(buildContentForm({ mainModule: "index.js", modules }))) as [Uint8Array, string]));
+    const esm = parseMultipart(
+      ...(Object.values(await serialise(buildContentForm({ mainModule: "index.js", modules }))) as [Uint8Array, string]),
+    );
     expect(JSON.parse(Buffer.from(esm[0]!.content).toString())).toEqual({ main_module: "index.js" });
     expect(esm.map((p) => p.name)).toEqual(["metadata", "index.js", "lib/util.js", "add.wasm", "data.txt"]);
     const sw = parseMultipart(
       ...(Object.values(
-        await serialise(buildContentForm({ bodyPart: "worker.js", modules: [{ name: "worker.js", contentType: "application/javascript", content: enc.encode("addEventListener('fetch',()=>{})") }] })),
+        await serialise(
+          buildContentForm({
+            bodyPart: "worker.js",
+            modules: [
+              { name: "worker.js", contentType: "application/javascript", content: enc.encode("addEventListener('fetch',()=>{})") },
+            ],
+          }),
+        ),
       ) as [Uint8Array, string]),
     );
     expect(JSON.parse(Buffer.from(sw[0]!.content).toString())).toEqual({ body_part: "worker.js" });
@@ -76,7 +88,9 @@ describe("multipart bodies", () => {
   });
 
   test("the settings form has exactly one part, settings, holding JSON", async () => {
-    const parts = parseMultipart(...(Object.values(await serialise(buildSettingsForm({ logpush: true, tags: ["a"] }))) as [Uint8Array, string]));
+    const parts = parseMultipart(
+      ...(Object.values(await serialise(buildSettingsForm({ logpush: true, tags: ["a"] }))) as [Uint8Array, string]),
+    );
     expect(parts).toHaveLength(1);
     expect(parts[0]!.name).toBe("settings");
     expect(parts[0]!.contentType).toBe("application/json");
@@ -85,7 +99,12 @@ describe("multipart bodies", () => {
 
   test("the assets bucket form: one part per hash, body base64, typed as the file", async () => {
     const hash = "0123456789abcdef0123456789abcdef";
-    const parts = parseMultipart(...(Object.values(await serialise(buildAssetsBucketForm([{ hash, contentType: "text/html", base64: "PGgxPmhpPC9oMT4=" }]))) as [Uint8Array, string]));
+    const parts = parseMultipart(
+      ...(Object.values(await serialise(buildAssetsBucketForm([{ hash, contentType: "text/html", base64: "PGgxPmhpPC9oMT4=" }]))) as [
+        Uint8Array,
+        string,
+      ]),
+    );
     expect(parts).toEqual([{ name: hash, filename: hash, contentType: "text/html", content: enc.encode("PGgxPmhpPC9oMT4=") }]);
   });
 
@@ -115,7 +134,11 @@ describe("multipart bodies", () => {
 
   test("malformed bodies are refused, not guessed at", () => {
     expect(() => parseMultipart(enc.encode("x"), "application/json")).toThrow(MultipartParseError);
-    expect(() => parseMultipart(enc.encode("--B\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\nno end"), "multipart/form-data; boundary=B")).toThrow(/ends inside a part/);
-    expect(() => parseMultipart(enc.encode("--B\r\nX: y\r\n\r\nv\r\n--B--"), "multipart/form-data; boundary=B")).toThrow(/Content-Disposition/);
+    expect(() =>
+      parseMultipart(enc.encode('--B\r\nContent-Disposition: form-data; name="a"\r\n\r\nno end'), "multipart/form-data; boundary=B"),
+    ).toThrow(/ends inside a part/);
+    expect(() => parseMultipart(enc.encode("--B\r\nX: y\r\n\r\nv\r\n--B--"), "multipart/form-data; boundary=B")).toThrow(
+      /Content-Disposition/,
+    );
   });
 });

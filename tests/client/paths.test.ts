@@ -11,7 +11,9 @@ describe("paths", () => {
 
   test("scriptPath serves the account and a dispatch namespace", () => {
     expect(scriptPath({ accountId: "acc" }, "w")).toBe("/accounts/acc/workers/scripts/w");
-    expect(scriptPath({ accountId: "acc", dispatchNamespace: "n s" }, "w")).toBe("/accounts/acc/workers/dispatch/namespaces/n%20s/scripts/w");
+    expect(scriptPath({ accountId: "acc", dispatchNamespace: "n s" }, "w")).toBe(
+      "/accounts/acc/workers/dispatch/namespaces/n%20s/scripts/w",
+    );
   });
 
   test("subjectOfPath reads account, namespace, Worker and secret back, decoded", () => {
@@ -36,7 +38,13 @@ describe("retry rules", () => {
   });
 
   test("which methods may be repeated", () => {
-    expect(["GET", "PUT", "DELETE", "POST", "PATCH"].map((method) => isRetrySafe({ method: method as "GET" }))).toEqual([true, true, true, false, false]);
+    expect(["GET", "PUT", "DELETE", "POST", "PATCH"].map((method) => isRetrySafe({ method: method as "GET" }))).toEqual([
+      true,
+      true,
+      true,
+      false,
+      false,
+    ]);
     expect(isRetrySafe({ method: "POST", retrySafe: true })).toBe(true);
     expect(isRetrySafe({ method: "GET", retrySafe: false })).toBe(false);
   });

@@ -90,7 +90,12 @@ let server: TestServer;
 let client: CloudflareClient;
 beforeEach(async () => {
   server = await startTestServer();
-  client = new CloudflareClient({ apiToken: "real-answers-token-abcdef", baseUrl: server.url, limiter: unlimited, sleep: recordingSleep().sleep });
+  client = new CloudflareClient({
+    apiToken: "real-answers-token-abcdef",
+    baseUrl: server.url,
+    limiter: unlimited,
+    sleep: recordingSleep().sleep,
+  });
 });
 afterEach(async () => {
   await server.close();
@@ -102,7 +107,16 @@ afterAll(async () => {
 describe("answers as the real API gives them", () => {
   test("the account listing with one Worker full of nulls, unknown fields and an odd row", async () => {
     const rows = [
-      { id: "wrangler-worker", etag: "e1", observability: OBSERVABILITY, routes: null, tags: null, tail_consumers: null, cache_options: { enabled: true }, exports: { X: { type: "worker" } } },
+      {
+        id: "wrangler-worker",
+        etag: "e1",
+        observability: OBSERVABILITY,
+        routes: null,
+        tags: null,
+        tail_consumers: null,
+        cache_options: { enabled: true },
+        exports: { X: { type: "worker" } },
+      },
       { id: "odd", etag: 7, handlers: "fetch", placement_mode: "smart" },
       { id: "api", etag: "e3" },
     ];
@@ -116,18 +130,41 @@ describe("answers as the real API gives them", () => {
 
   test("PUT …/content answering a whole Script with tail_consumers null", async () => {
     server.handle((_req, res) => sendJson(res, 200, recorded(CONTENT_ANSWER)));
-    const script = await putScriptContent(client, scope, "my-worker", { mainModule: "worker.js", modules: [{ name: "worker.js", contentType: "application/javascript+module", content: new TextEncoder().encode("export default {}") }] });
+    const script = await putScriptContent(client, scope, "my-worker", {
+      mainModule: "worker.js",
+      modules: [
+        { name: "worker.js", contentType: "application/javascript+module", content: new TextEncoder().encode("export default {}") },
+      ],
+    });
     expect(script).toEqual(CONTENT_ANSWER);
   });
 
   test("the upload answer with observability nulls", async () => {
     server.handle((_req, res) => sendJson(res, 200, recorded({ ...CONTENT_ANSWER, observability: OBSERVABILITY })));
-    const script = await uploadScript(client, scope, "my-worker", { metadata: { main_module: "worker.js" }, modules: [{ name: "worker.js", contentType: "application/javascript+module", content: new TextEncoder().encode("export default {}") }] });
+    const script = await uploadScript(client, scope, "my-worker", {
+      metadata: { main_module: "worker.js" },
+      modules: [
+        { name: "worker.js", contentType: "application/javascript+module", content: new TextEncoder().encode("export default {}") },
+      ],
+    });
     expect(script.observability).toEqual(OBSERVABILITY);
   });
 
   test("settings with a server-filled DO id, unmodelled binding types, an unexpected shape and nulls", async () => {
-    server.handle((_req, res) => sendJson(res, 200, recorded({ bindings: BINDINGS, observability: OBSERVABILITY, tags: null, tail_consumers: null, placement: null, compatibility_date: "2026-01-01" })));
+    server.handle((_req, res) =>
+      sendJson(
+        res,
+        200,
+        recorded({
+          bindings: BINDINGS,
+          observability: OBSERVABILITY,
+          tags: null,
+          tail_consumers: null,
+          placement: null,
+          compatibility_date: "2026-01-01",
+        }),
+      ),
+    );
     const settings = await getSettings(client, scope, "w");
     expect(settings.bindings).toEqual(BINDINGS);
     expect(settings.observability).toEqual(OBSERVABILITY);
@@ -141,13 +178,30 @@ describe("answers as the real API gives them", () => {
   });
 
   test("a Worker that never had a secret: 10007 on the list reads as no secrets", async () => {
-    server.handle((_req, res) => sendJson(res, 404, { success: false, errors: [{ code: 10007, message: "This Worker does not exist on your account." }], messages: null, result: null }));
+    server.handle((_req, res) =>
+      sendJson(res, 404, {
+        success: false,
+        errors: [{ code: 10007, message: "This Worker does not exist on your account." }],
+        messages: null,
+        result: null,
+      }),
+    );
     await expect(listSecrets(client, scope, "w")).resolves.toEqual([]);
   });
 
   test("secrets and the subdomain with null envelope lists", async () => {
     server.handle((req, res) =>
-      sendJson(res, 200, recorded(req.path.endsWith("/subdomain") ? { enabled: true, previews_enabled: false } : req.path.endsWith("/secrets") ? [{ name: "A", type: "secret_text" }] : { name: "A", type: "secret_text" })),
+      sendJson(
+        res,
+        200,
+        recorded(
+          req.path.endsWith("/subdomain")
+            ? { enabled: true, previews_enabled: false }
+            : req.path.endsWith("/secrets")
+              ? [{ name: "A", type: "secret_text" }]
+              : { name: "A", type: "secret_text" },
+        ),
+      ),
     );
     expect(await listSecrets(client, scope, "w")).toEqual([{ name: "A", type: "secret_text" }]);
     expect(await getSecret(client, scope, "w", "A")).toEqual({ name: "A", type: "secret_text" });
@@ -155,7 +209,14 @@ describe("answers as the real API gives them", () => {
   });
 
   test("10090 means not found, like 10007", async () => {
-    server.handle((_req, res) => sendJson(res, 404, { success: false, errors: [{ code: 10090, message: "workers.api.error.service_not_found" }], messages: [], result: null }));
+    server.handle((_req, res) =>
+      sendJson(res, 404, {
+        success: false,
+        errors: [{ code: 10090, message: "workers.api.error.service_not_found" }],
+        messages: [],
+        result: null,
+      }),
+    );
     const error = await getSettings(client, scope, "gone").catch((e: unknown) => e);
     expect(isNotFound(error)).toBe(true);
   });
@@ -164,7 +225,13 @@ describe("answers as the real API gives them", () => {
     const item = {
       id: "11111111-2222-3333-4444-555555555555",
       number: 39,
-      metadata: { created_on: "2026-05-21T18:30:49.933929Z", source: "api", author_id: "0".repeat(32), author_email: "a@example.com", has_preview: true },
+      metadata: {
+        created_on: "2026-05-21T18:30:49.933929Z",
+        source: "api",
+        author_id: "0".repeat(32),
+        author_email: "a@example.com",
+        has_preview: true,
+      },
       annotations: { "workers/triggered_by": "upload" },
     };
     server.handle((req, res) =>
@@ -173,7 +240,14 @@ describe("answers as the real API gives them", () => {
         200,
         req.path.endsWith("/versions")
           ? recorded({ items: [item] }, { result_info: { page: 1, per_page: 1, count: 1, total_count: 39 } })
-          : recorded({ ...item, resources: { script: { etag: "e", handlers: ["fetch"] }, script_runtime: { usage_model: "standard", assets: { serve_directly: true } }, bindings: [{ name: "TOKEN", type: "secret_text" }] } }),
+          : recorded({
+              ...item,
+              resources: {
+                script: { etag: "e", handlers: ["fetch"] },
+                script_runtime: { usage_model: "standard", assets: { serve_directly: true } },
+                bindings: [{ name: "TOKEN", type: "secret_text" }],
+              },
+            }),
       ),
     );
     const { items, resultInfo } = await listVersions(client, scope, "w", { perPage: 1 });
@@ -189,7 +263,10 @@ describe("answers as the real API gives them", () => {
     // Oldest first over two pages: the last page is read too.
     server.handle((req, res) => {
       const page = Number(req.query.get("page"));
-      const rows = page === 1 ? [1, 2].map((n) => ({ id: `v${n}`, number: n, metadata: { created_on: at(n) } })) : [{ id: "v3", number: 3, metadata: { created_on: at(3) } }];
+      const rows =
+        page === 1
+          ? [1, 2].map((n) => ({ id: `v${n}`, number: n, metadata: { created_on: at(n) } }))
+          : [{ id: "v3", number: 3, metadata: { created_on: at(3) } }];
       sendJson(res, 200, recorded({ items: rows }, { result_info: { page, per_page: 100, total_count: 3, total_pages: 2 } }));
     });
     expect((await getNewestVersion(client, scope, "w"))?.id).toBe("v3");
@@ -207,7 +284,15 @@ describe("answers as the real API gives them", () => {
   test("a namespaced Worker's detail and its namespace, with SDK-optional fields absent", async () => {
     const ns: Scope = { accountId: ACCOUNT, dispatchNamespace: "tenants" };
     server.handle((req, res) =>
-      sendJson(res, 200, recorded(req.path.endsWith("/scripts/t") ? { created_on: "2026-01-01T00:00:00Z", script: { id: "t", observability: OBSERVABILITY, tail_consumers: null } } : { namespace_id: "n1" })),
+      sendJson(
+        res,
+        200,
+        recorded(
+          req.path.endsWith("/scripts/t")
+            ? { created_on: "2026-01-01T00:00:00Z", script: { id: "t", observability: OBSERVABILITY, tail_consumers: null } }
+            : { namespace_id: "n1" },
+        ),
+      ),
     );
     expect((await getDispatchScript(client, ns, "t")).script?.observability).toEqual(OBSERVABILITY);
     expect(await getNamespace(client, ACCOUNT, "tenants")).toEqual({ namespace_id: "n1" });
@@ -225,11 +310,30 @@ describe("what we send where the real API differs from our first guess", () => {
 
   test("script-level settings of a namespaced Worker go to …/settings and …/tags, never …/script-settings", async () => {
     const ns: Scope = { accountId: ACCOUNT, dispatchNamespace: "tenants" };
-    server.handle((req, res) => sendJson(res, 200, recorded(req.path.endsWith("/tags") ? ["a"] : { logpush: true, tags: ["a"], tail_consumers: null, observability: OBSERVABILITY, bindings: [] })));
+    server.handle((req, res) =>
+      sendJson(
+        res,
+        200,
+        recorded(
+          req.path.endsWith("/tags")
+            ? ["a"]
+            : { logpush: true, tags: ["a"], tail_consumers: null, observability: OBSERVABILITY, bindings: [] },
+        ),
+      ),
+    );
     await writeScriptLevelSettings(client, ns, "t", { logpush: true, tags: ["a"] });
-    expect(await readScriptLevelSettings(client, ns, "t")).toEqual({ logpush: true, tags: ["a"], tail_consumers: null, observability: OBSERVABILITY });
+    expect(await readScriptLevelSettings(client, ns, "t")).toEqual({
+      logpush: true,
+      tags: ["a"],
+      tail_consumers: null,
+      observability: OBSERVABILITY,
+    });
     const base = `/accounts/${ACCOUNT}/workers/dispatch/namespaces/tenants/scripts/t`;
-    expect(server.requests.map((r) => `${r.method} ${r.path}`)).toEqual([`PUT ${base}/tags`, `PATCH ${base}/settings`, `GET ${base}/settings`]);
+    expect(server.requests.map((r) => `${r.method} ${r.path}`)).toEqual([
+      `PUT ${base}/tags`,
+      `PATCH ${base}/settings`,
+      `GET ${base}/settings`,
+    ]);
     expect(JSON.parse(server.requests[0]!.body.toString("utf8"))).toEqual(["a"]);
   });
 });

@@ -51,9 +51,7 @@ async function failure(promise: Promise<unknown>): Promise<CloudflareApiError> {
 
 describe("error mapping", () => {
   test("404 with code 10007 says the Worker does not exist, and is easy to tell apart", async () => {
-    server.handle((_req, res) =>
-      sendJson(res, 404, fail([{ code: 10007, message: "This Worker does not exist on your account." }])),
-    );
+    server.handle((_req, res) => sendJson(res, 404, fail([{ code: 10007, message: "This Worker does not exist on your account." }])));
     const error = await failure(getSettings(client(), { accountId: ACCOUNT }, "ghost"));
     expect(error.code).toBe("CF_NOT_FOUND");
     expect(error.isNotFound).toBe(true);
@@ -136,9 +134,21 @@ describe("error mapping", () => {
   });
 
   test("one odd row of the account listing is read field by field instead of failing the listing", async () => {
-    server.handle((_req, res) => sendJson(res, 200, ok([{ id: 42, etag: "e1", future: { x: 1 } }, { id: "fine", etag: "e2" }])));
+    server.handle((_req, res) =>
+      sendJson(
+        res,
+        200,
+        ok([
+          { id: 42, etag: "e1", future: { x: 1 } },
+          { id: "fine", etag: "e2" },
+        ]),
+      ),
+    );
     const rows = await listScripts(client(), ACCOUNT);
-    expect(rows).toEqual([{ etag: "e1", future: { x: 1 } }, { id: "fine", etag: "e2" }]);
+    expect(rows).toEqual([
+      { etag: "e1", future: { x: 1 } },
+      { id: "fine", etag: "e2" },
+    ]);
   });
 
   test("a 200 that is not JSON is CF_UNEXPECTED_RESPONSE describing the body", async () => {
@@ -163,7 +173,13 @@ describe("error mapping", () => {
     await server.close();
     const sleeper = recordingSleep();
     const error = await failure(
-      new CloudflareClient({ apiToken: "errors-test-token-abcdef", baseUrl: `${origin}/client/v4`, sleep: sleeper.sleep, limiter: unlimited, maxAttempts: 2 }).request({
+      new CloudflareClient({
+        apiToken: "errors-test-token-abcdef",
+        baseUrl: `${origin}/client/v4`,
+        sleep: sleeper.sleep,
+        limiter: unlimited,
+        maxAttempts: 2,
+      }).request({
         method: "POST",
         path: "/x",
         json: {},
@@ -205,7 +221,16 @@ describe("error mapping", () => {
 
   test("a routing error (7003, wrong account id) is not 'not found', so nobody concludes a Worker is gone", async () => {
     server.handle((_req, res) =>
-      sendJson(res, 404, fail([{ code: 7003, message: "Could not route to /client/v4/accounts/nope/workers/scripts/w, perhaps your object identifier is invalid?" }])),
+      sendJson(
+        res,
+        404,
+        fail([
+          {
+            code: 7003,
+            message: "Could not route to /client/v4/accounts/nope/workers/scripts/w, perhaps your object identifier is invalid?",
+          },
+        ]),
+      ),
     );
     const error = await failure(getSettings(client(), { accountId: "nope" }, "w"));
     expect(error.isNotFound).toBe(false);

@@ -66,9 +66,7 @@ describe("retries of the request function", () => {
   test("waits out a 429 with Retry-After as an HTTP date", async () => {
     const now = Date.parse("2026-01-01T00:00:00Z");
     server.handle((_req, res, i) =>
-      i === 0
-        ? sendJson(res, 429, RATE_LIMITED, { "retry-after": "Thu, 01 Jan 2026 00:00:07 GMT" })
-        : sendJson(res, 200, ok([])),
+      i === 0 ? sendJson(res, 429, RATE_LIMITED, { "retry-after": "Thu, 01 Jan 2026 00:00:07 GMT" }) : sendJson(res, 200, ok([])),
     );
     const { c, waits } = client({ now: () => now });
     await listScripts(c, ACCOUNT);
@@ -78,9 +76,7 @@ describe("retries of the request function", () => {
 
   test("tells the limiter to hold every request back for the Retry-After of a 429", async () => {
     const pauses: number[] = [];
-    server.handle((_req, res, i) =>
-      i === 0 ? sendJson(res, 429, RATE_LIMITED, { "retry-after": "30" }) : sendJson(res, 200, ok([])),
-    );
+    server.handle((_req, res, i) => (i === 0 ? sendJson(res, 429, RATE_LIMITED, { "retry-after": "30" }) : sendJson(res, 200, ok([]))));
     const { c } = client({ limiter: { acquire: () => Promise.resolve(), pauseFor: (ms) => void pauses.push(ms) } });
     await listScripts(c, ACCOUNT);
     expect(pauses).toEqual([30_000]);

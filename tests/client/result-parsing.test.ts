@@ -17,7 +17,12 @@ let server: TestServer;
 let client: CloudflareClient;
 beforeEach(async () => {
   server = await startTestServer();
-  client = new CloudflareClient({ apiToken: "parsing-token-abcdef", baseUrl: server.url, limiter: unlimited, sleep: recordingSleep().sleep });
+  client = new CloudflareClient({
+    apiToken: "parsing-token-abcdef",
+    baseUrl: server.url,
+    limiter: unlimited,
+    sleep: recordingSleep().sleep,
+  });
 });
 afterEach(async () => {
   await server.close();
@@ -41,17 +46,36 @@ describe("results", () => {
 
   test("listVersions returns the items and result_info", async () => {
     server.handle((_req, res) =>
-      sendJson(res, 200, ok({ items: [{ id: "v2", number: 2 }, { id: "v1", number: 1 }] }, { result_info: { page: 1, per_page: 2, total_count: 7 } })),
+      sendJson(
+        res,
+        200,
+        ok(
+          {
+            items: [
+              { id: "v2", number: 2 },
+              { id: "v1", number: 1 },
+            ],
+          },
+          { result_info: { page: 1, per_page: 2, total_count: 7 } },
+        ),
+      ),
     );
     const answer = await listVersions(client, { accountId: ACCOUNT }, "w", { page: 1, perPage: 2, deployable: true });
-    expect(answer).toEqual({ items: [{ id: "v2", number: 2 }, { id: "v1", number: 1 }], resultInfo: { page: 1, per_page: 2, total_count: 7 } });
+    expect(answer).toEqual({
+      items: [
+        { id: "v2", number: 2 },
+        { id: "v1", number: 1 },
+      ],
+      resultInfo: { page: 1, per_page: 2, total_count: 7 },
+    });
     expect(Object.fromEntries(server.requests[0]!.query)).toEqual({ page: "1", per_page: "2", deployable: "true" });
   });
 
   test("searchAllScripts follows total_pages and stops at the last page", async () => {
     server.handle((req, res) => {
       const page = Number(req.query.get("page"));
-      const rows = page <= 3 ? Array.from({ length: page < 3 ? 100 : 7 }, (_, i) => ({ id: `${page}-${i}`, script_name: `s${page}-${i}` })) : [];
+      const rows =
+        page <= 3 ? Array.from({ length: page < 3 ? 100 : 7 }, (_, i) => ({ id: `${page}-${i}`, script_name: `s${page}-${i}` })) : [];
       sendJson(res, 200, ok(rows, { result_info: { page, per_page: 100, total_pages: 3, total_count: 207 } }));
     });
     const rows = await searchAllScripts(client, ACCOUNT);

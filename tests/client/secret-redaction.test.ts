@@ -28,7 +28,13 @@ afterAll(async () => {
 });
 
 function client(extra: Partial<ClientOptions> = {}) {
-  return new CloudflareClient({ apiToken: "redaction-test-token-abcdef", baseUrl: server.url, sleep: recordingSleep().sleep, limiter: unlimited, ...extra });
+  return new CloudflareClient({
+    apiToken: "redaction-test-token-abcdef",
+    baseUrl: server.url,
+    sleep: recordingSleep().sleep,
+    limiter: unlimited,
+    ...extra,
+  });
 }
 
 async function failure(promise: Promise<unknown>): Promise<CloudflareApiError> {
@@ -47,7 +53,9 @@ function surfaces(error: CloudflareApiError): string[] {
 
 /** Answers 400 with Cloudflare errors quoting each value. */
 function echo(...values: string[]): void {
-  server.handle((_req, res) => sendJson(res, 400, fail(values.map((v, i) => ({ code: 10021 + i, message: `invalid value "${v}" in binding` })))));
+  server.handle((_req, res) =>
+    sendJson(res, 400, fail(values.map((v, i) => ({ code: 10021 + i, message: `invalid value "${v}" in binding` })))),
+  );
 }
 
 describe("secret values of a request are removed from its errors (RequestSpec.redact)", () => {
@@ -64,7 +72,13 @@ describe("secret values of a request are removed from its errors (RequestSpec.re
       ),
     );
     const error = await failure(
-      client().request({ method: "PUT", path: `/accounts/${ACCOUNT}/workers/scripts/w/secrets`, json: {}, schema: z.unknown(), redact: [VALUE, "abc"] }),
+      client().request({
+        method: "PUT",
+        path: `/accounts/${ACCOUNT}/workers/scripts/w/secrets`,
+        json: {},
+        schema: z.unknown(),
+        redact: [VALUE, "abc"],
+      }),
     );
     for (const text of surfaces(error)) {
       expect(text).not.toContain(VALUE);
@@ -92,7 +106,14 @@ describe("secret values of a request are removed from its errors (RequestSpec.re
     const jwk = { kty: "oct", k: "c2VjcmV0LWhtYWMta2V5LW1hdGVyaWFs", alg: "HS256" };
     echo(JSON.stringify(jwk), jwk.k);
     const error = await failure(
-      putSecret(client(), scope, "w", { name: "SIGNING", type: "secret_key", format: "jwk", algorithm: { name: "HMAC", hash: "SHA-256" }, usages: ["sign"], key_jwk: jwk }),
+      putSecret(client(), scope, "w", {
+        name: "SIGNING",
+        type: "secret_key",
+        format: "jwk",
+        algorithm: { name: "HMAC", hash: "SHA-256" },
+        usages: ["sign"],
+        key_jwk: jwk,
+      }),
     );
     for (const text of surfaces(error)) expect(text).not.toContain(jwk.k);
     expect(error.errors.map((e) => e.message)).toEqual(['invalid value "[redacted]" in binding', 'invalid value "[redacted]" in binding']);
@@ -112,7 +133,9 @@ describe("secret values of a request are removed from its errors (RequestSpec.re
             { type: "plain_text", name: "GREETING", text: "in binding" },
           ],
         },
-        modules: [{ name: "index.js", contentType: "application/javascript+module", content: new TextEncoder().encode("export default {}") }],
+        modules: [
+          { name: "index.js", contentType: "application/javascript+module", content: new TextEncoder().encode("export default {}") },
+        ],
       }),
     );
     for (const text of surfaces(error)) {
@@ -126,7 +149,9 @@ describe("secret values of a request are removed from its errors (RequestSpec.re
   test("patchSettings removes a secret_text binding's value from its errors", async () => {
     const TEXT = "settings-secret-value";
     echo(TEXT);
-    const error = await failure(patchSettings(client(), scope, "w", { bindings: [{ type: "secret_text", name: "API_TOKEN", text: TEXT }] }));
+    const error = await failure(
+      patchSettings(client(), scope, "w", { bindings: [{ type: "secret_text", name: "API_TOKEN", text: TEXT }] }),
+    );
     for (const text of surfaces(error)) expect(text).not.toContain(TEXT);
     expect(error.message).toContain('invalid value "[redacted]" in binding');
   });

@@ -48,7 +48,15 @@ type Answers = [
   Expect<Fits<Scripts.VersionListResponse, VersionListItem>>,
   // Deliberate: the SDK types `resources.bindings` as an empty object (`interface Bindings {}`), a generator
   // artefact; the API answers an array (seed 001, recorded answers), which is what we read.
-  Expect<Fits<Replace<Scripts.VersionGetResponse, { resources: Replace<Scripts.VersionGetResponse["resources"], { bindings?: SettingsBinding[] }> }>, typeof versionDetailSchema>>,
+  Expect<
+    Fits<
+      Replace<
+        Scripts.VersionGetResponse,
+        { resources: Replace<Scripts.VersionGetResponse["resources"], { bindings?: SettingsBinding[] }> }
+      >,
+      typeof versionDetailSchema
+    >
+  >,
   // scripts-search
   Expect<Fits<Scripts.ScriptSearchResponse[number], typeof scriptSearchRowSchema>>,
   // assets upload session

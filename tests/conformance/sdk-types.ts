@@ -13,7 +13,9 @@ import type { BindingType, WireBindingMembers } from "../../provider/cloudflare/
 export type Plain<T> = T extends readonly (infer E)[] ? Plain<E>[] : T extends object ? { [K in keyof T]: Plain<T[K]> } : T;
 
 /** `true` when the SDK's answer type is assignable to the schema's input, else the SDK type itself (shown in the error). */
-export type Fits<Sdk, Schema extends z.ZodType> = [Plain<Sdk>] extends [z.input<Schema>] ? true : { sdk: Plain<Sdk>; schema: z.input<Schema> };
+export type Fits<Sdk, Schema extends z.ZodType> = [Plain<Sdk>] extends [z.input<Schema>]
+  ? true
+  : { sdk: Plain<Sdk>; schema: z.input<Schema> };
 
 /**
  * Bindings: the opaque member of our union takes any `{type, name}`, which would make a whole-union check

@@ -18,7 +18,11 @@ let client: CloudflareClient;
 beforeAll(async () => {
   emulator = await startEmulator();
   client = new CloudflareClient({ baseUrl: emulator.url, apiToken: DEFAULT_EMULATOR_TOKEN });
-  for (const [name, tags] of [["edge-a", ["team-edge"]], ["edge-b", ["team-edge", "beta"]], ["billing", ["team-pay"]]] as const) {
+  for (const [name, tags] of [
+    ["edge-a", ["team-edge"]],
+    ["edge-b", ["team-edge", "beta"]],
+    ["billing", ["team-pay"]],
+  ] as const) {
     await uploadScript(client, scope, name, {
       metadata: { main_module: "index.js", compatibility_date: "2025-0" + (name.length % 9) + "-01" },
       modules: [{ name: "index.js", contentType: "application/javascript+module", content: Buffer.from("export default {}") }],
@@ -26,7 +30,10 @@ beforeAll(async () => {
     await patchScriptSettings(client, scope, name, { tags: [...tags] });
   }
   // No CLOUDFLARE_ACCOUNT_ID: the program must take the account from the stack config.
-  engine = await Engine.start({ env: { CLOUDFLARE_API_BASE_URL: emulator.url, CLOUDFLARE_API_TOKEN: DEFAULT_EMULATOR_TOKEN, CLOUDFLARE_ACCOUNT_ID: "" }, stackConfig: { "cloudflare:accountId": ACCOUNT } });
+  engine = await Engine.start({
+    env: { CLOUDFLARE_API_BASE_URL: emulator.url, CLOUDFLARE_API_TOKEN: DEFAULT_EMULATOR_TOKEN, CLOUDFLARE_ACCOUNT_ID: "" },
+    stackConfig: { "cloudflare:accountId": ACCOUNT },
+  });
   emulator.clearRequests();
 }, 60_000);
 afterAll(async () => {
@@ -38,7 +45,9 @@ it("manages the settings of exactly the Workers the program discovers, reading w
   const report = await engine.up(PROGRAM, { config: { "cloudflare:accountId": ACCOUNT } });
   expect(report.programErrors).toEqual([]);
   expect(report.outcomes.map((o) => `${o.name}:${o.op}`).sort()).toEqual(["edge-a-settings:create", "edge-b-settings:create"]);
-  const calls = emulator.requests.map((r) => `${r.method} ${r.path.replace(`/accounts/${ACCOUNT}`, "")}${r.query.tags ? `?tags=${r.query.tags}` : ""}`);
+  const calls = emulator.requests.map(
+    (r) => `${r.method} ${r.path.replace(`/accounts/${ACCOUNT}`, "")}${r.query.tags ? `?tags=${r.query.tags}` : ""}`,
+  );
   expect(calls.slice(0, 2)).toEqual(["GET /workers/scripts?tags=team-edge:yes", "GET /workers/scripts/edge-a/settings"]);
   expect((await getScriptSettings(client, scope, "edge-b")).tail_consumers).toEqual([{ service: "log-sink" }]);
   expect((await getScriptSettings(client, scope, "billing")).logpush).toBe(false);

@@ -58,7 +58,10 @@ describe("listWorkers", () => {
     takeCalls(emulator);
     expect((await listWorkers({ tags: ["payments"] })).map((w) => w.scriptName)).toEqual(["alpha", "beta"]);
     expect((await listWorkers({ tags: ["payments", "prod:no"] })).map((w) => w.scriptName)).toEqual(["beta"]);
-    expect(takeCalls(emulator)).toEqual(["GET /workers/scripts?tags=payments%3Ayes", "GET /workers/scripts?tags=payments%3Ayes%2Cprod%3Ano"]);
+    expect(takeCalls(emulator)).toEqual([
+      "GET /workers/scripts?tags=payments%3Ayes",
+      "GET /workers/scripts?tags=payments%3Ayes%2Cprod%3Ano",
+    ]);
   });
 
   it("refuses a tag holding a comma before any call, and reads a comma-separated string as several tags", async () => {
@@ -82,7 +85,9 @@ describe("listWorkers", () => {
   });
 
   it("says why a dispatch namespace needs scriptNames, without calling the API", async () => {
-    await expect(listWorkers({ dispatchNamespace: "customers" })).rejects.toThrow(/scriptNames: required.*cannot list the Workers of a dispatch namespace/);
+    await expect(listWorkers({ dispatchNamespace: "customers" })).rejects.toThrow(
+      /scriptNames: required.*cannot list the Workers of a dispatch namespace/,
+    );
     await expect(listWorkers({ scriptNames: ["a"] })).rejects.toThrow(/scriptNames: only with dispatchNamespace/);
     await expect(listWorkers({ dispatchNamespace: "Bad Name", scriptNames: ["a"] })).rejects.toThrow(/^dispatchNamespace: /);
     await expect(listWorkers({ accountId: "not-an-account" })).rejects.toThrow(/^accountId: an account id is 32/);
@@ -158,7 +163,11 @@ describe("getWorkerSettings and getWorkerVersion", () => {
         script: { handlers: ["fetch"], etag: expect.any(String) },
       },
     });
-    expect(version.resources.bindings?.find((b) => b.name === "CACHE")).toEqual({ type: "kv_namespace", name: "CACHE", namespaceId: "0123456789abcdef0123456789abcdef" });
+    expect(version.resources.bindings?.find((b) => b.name === "CACHE")).toEqual({
+      type: "kv_namespace",
+      name: "CACHE",
+      namespaceId: "0123456789abcdef0123456789abcdef",
+    });
     await expect(getWorkerVersion({ scriptName: "alpha", versionId: "" })).rejects.toThrow("versionId: required");
   });
 });

@@ -17,7 +17,9 @@ let client: CloudflareClient;
 beforeAll(async () => {
   emulator = await startEmulator();
   client = new CloudflareClient({ baseUrl: emulator.url, apiToken: DEFAULT_EMULATOR_TOKEN });
-  engine = await Engine.start({ env: { CLOUDFLARE_API_BASE_URL: emulator.url, CLOUDFLARE_API_TOKEN: DEFAULT_EMULATOR_TOKEN, CLOUDFLARE_ACCOUNT_ID: ACCOUNT } });
+  engine = await Engine.start({
+    env: { CLOUDFLARE_API_BASE_URL: emulator.url, CLOUDFLARE_API_TOKEN: DEFAULT_EMULATOR_TOKEN, CLOUDFLARE_ACCOUNT_ID: ACCOUNT },
+  });
 }, 60_000);
 afterAll(async () => {
   await engine?.close();
@@ -58,6 +60,9 @@ it("a new name replaces the namespace and the Worker; the old namespace goes onc
 
 it("destroy deletes the Worker, then the namespace", async () => {
   ops(await engine.destroy());
-  expect(writes()).toEqual(["DELETE /workers/dispatch/namespaces/platform-v2/scripts/tenant-a", "DELETE /workers/dispatch/namespaces/platform-v2"]);
+  expect(writes()).toEqual([
+    "DELETE /workers/dispatch/namespaces/platform-v2/scripts/tenant-a",
+    "DELETE /workers/dispatch/namespaces/platform-v2",
+  ]);
   expect(await listNamespaces(client, ACCOUNT)).toEqual([]);
 }, 120_000);

@@ -39,7 +39,12 @@ describe("DispatchNamespace check", () => {
   });
 
   it("names the property of every failure", async () => {
-    const result = await provider.check({}, { name: "Customers!", adopt: "yes" as never, accountId: "xyz", nmae: "x" } as DispatchNamespaceInputs);
+    const result = await provider.check({}, {
+      name: "Customers!",
+      adopt: "yes" as never,
+      accountId: "xyz",
+      nmae: "x",
+    } as DispatchNamespaceInputs);
     expect(result.failures!.map((f) => f.property).sort()).toEqual(["accountId", "adopt", "name", "nmae"]);
     expect(result.failures!.find((f) => f.property === "name")!.reason).toMatch(/^name "Customers!": a namespace name uses only a-z/);
     expect((await provider.check({}, {})).failures).toEqual([{ property: "name", reason: "name: required" }]);
@@ -52,7 +57,13 @@ describe("DispatchNamespace lifecycle", () => {
     const created = await create(inputs);
     expect(takeCalls(emulator)).toEqual(["GET /workers/dispatch/namespaces/customers", "POST /workers/dispatch/namespaces"]);
     expect(created.id).toBe(`${ACCOUNT}/dispatch-namespaces/customers`);
-    expect(created.outs).toEqual({ name: "customers", accountId: ACCOUNT, namespaceId: expect.any(String), createdOn: expect.any(String), trustedWorkers: false });
+    expect(created.outs).toEqual({
+      name: "customers",
+      accountId: ACCOUNT,
+      namespaceId: expect.any(String),
+      createdOn: expect.any(String),
+      trustedWorkers: false,
+    });
 
     const read = await provider.read(created.id, created.outs);
     expect(takeCalls(emulator)).toEqual(["GET /workers/dispatch/namespaces/customers"]);
@@ -66,7 +77,9 @@ describe("DispatchNamespace lifecycle", () => {
   it("refuses to take an existing namespace without adopt, after one GET and no write", async () => {
     await createNamespace(client(), ACCOUNT, { name: "customers" });
     takeCalls(emulator);
-    await expect(provider.create(await checked({ name: "customers" }))).rejects.toThrow(/Dispatch namespace "customers" already exists.*set adopt: true/);
+    await expect(provider.create(await checked({ name: "customers" }))).rejects.toThrow(
+      /Dispatch namespace "customers" already exists.*set adopt: true/,
+    );
     expect(takeCalls(emulator)).toEqual(["GET /workers/dispatch/namespaces/customers"]);
   });
 
@@ -118,14 +131,25 @@ describe("DispatchNamespace diff", () => {
   const olds = { name: "customers", accountId: ACCOUNT, namespaceId: "id-1", createdOn: "2026-01-01T00:00:00Z" };
 
   it("is empty for the same inputs (outputs the API measures are ignored)", async () => {
-    expect(await provider.diff("id", olds, { name: "customers", accountId: ACCOUNT })).toEqual({ changes: false, replaces: [], deleteBeforeReplace: undefined });
-    expect(await provider.diff("id", { ...olds, adopt: false }, { name: "customers", accountId: ACCOUNT })).toMatchObject({ changes: false });
+    expect(await provider.diff("id", olds, { name: "customers", accountId: ACCOUNT })).toEqual({
+      changes: false,
+      replaces: [],
+      deleteBeforeReplace: undefined,
+    });
+    expect(await provider.diff("id", { ...olds, adopt: false }, { name: "customers", accountId: ACCOUNT })).toMatchObject({
+      changes: false,
+    });
   });
 
   it("replaces on a new name or account, and updates in place when only adopt changes (no API call)", async () => {
     expect(await provider.diff("id", olds, { name: "tenants", accountId: ACCOUNT })).toMatchObject({ changes: true, replaces: ["name"] });
-    expect(await provider.diff("id", olds, { name: "customers", accountId: "fedcba9876543210fedcba9876543210" })).toMatchObject({ replaces: ["accountId"] });
-    expect(await provider.diff("id", olds, { name: "customers", accountId: ACCOUNT, adopt: true })).toMatchObject({ changes: true, replaces: [] });
+    expect(await provider.diff("id", olds, { name: "customers", accountId: "fedcba9876543210fedcba9876543210" })).toMatchObject({
+      replaces: ["accountId"],
+    });
+    expect(await provider.diff("id", olds, { name: "customers", accountId: ACCOUNT, adopt: true })).toMatchObject({
+      changes: true,
+      replaces: [],
+    });
     const updated = await provider.update("id", olds, { name: "customers", accountId: ACCOUNT, adopt: true });
     expect(updated.outs).toEqual({ ...olds, adopt: true });
     expect(takeCalls(emulator)).toEqual([]);

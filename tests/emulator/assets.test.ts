@@ -45,15 +45,23 @@ describe("static assets", () => {
     expect(s.buckets.map((b) => b.length)).toEqual([10, 2]);
     expect(s.buckets.flat().sort()).toEqual(Object.values(f).map(hashOf).sort());
 
-    const first = await api.call("POST", "/workers/assets/upload?base64=true", { form: bucketForm(f, s.buckets[0]!), auth: { authorization: `Bearer ${s.jwt}` } });
+    const first = await api.call("POST", "/workers/assets/upload?base64=true", {
+      form: bucketForm(f, s.buckets[0]!),
+      auth: { authorization: `Bearer ${s.jwt}` },
+    });
     expect(first.status).toBe(202);
     expect(first.json).toMatchObject({ success: true, result: {} });
-    const last = await api.call("POST", "/workers/assets/upload?base64=true", { form: bucketForm(f, s.buckets[1]!), auth: { authorization: `Bearer ${s.jwt}` } });
+    const last = await api.call("POST", "/workers/assets/upload?base64=true", {
+      form: bucketForm(f, s.buckets[1]!),
+      auth: { authorization: `Bearer ${s.jwt}` },
+    });
     expect(last.status).toBe(201);
     const completion = last.json.result.jwt as string;
     expect(typeof completion).toBe("string");
 
-    const up = await api.call("PUT", "/workers/scripts/site", { form: uploadForm({ compatibility_date: "2025-01-01", assets: { jwt: completion, config: { html_handling: "auto-trailing-slash" } } }) });
+    const up = await api.call("PUT", "/workers/scripts/site", {
+      form: uploadForm({ compatibility_date: "2025-01-01", assets: { jwt: completion, config: { html_handling: "auto-trailing-slash" } } }),
+    });
     expect(up.status).toBe(200);
     expect(up.json.result.has_assets).toBe(true);
     const redeploy = await api.call("PUT", "/workers/scripts/site", { form: uploadForm({ keep_assets: true }) });
@@ -65,7 +73,10 @@ describe("static assets", () => {
   it("asks for nothing when every file is already stored, and the jwt is then the completion token", async () => {
     const f = files(3);
     const s = await session(f);
-    await api.call("POST", "/workers/assets/upload?base64=true", { form: bucketForm(f, s.buckets[0]!), auth: { authorization: `Bearer ${s.jwt}` } });
+    await api.call("POST", "/workers/assets/upload?base64=true", {
+      form: bucketForm(f, s.buckets[0]!),
+      auth: { authorization: `Bearer ${s.jwt}` },
+    });
     const again = await session(f, "other-site");
     expect(again.buckets).toEqual([]);
     const up = await api.call("PUT", "/workers/scripts/other-site", { form: uploadForm({ assets: { jwt: again.jwt } }) });
@@ -75,7 +86,10 @@ describe("static assets", () => {
   it("accepts an assets-only Worker with no code", async () => {
     const f = files(1);
     const s = await session(f);
-    const done = await api.call("POST", "/workers/assets/upload?base64=true", { form: bucketForm(f, s.buckets[0]!), auth: { authorization: `Bearer ${s.jwt}` } });
+    const done = await api.call("POST", "/workers/assets/upload?base64=true", {
+      form: bucketForm(f, s.buckets[0]!),
+      auth: { authorization: `Bearer ${s.jwt}` },
+    });
     const form = new FormData();
     form.set("metadata", JSON.stringify({ compatibility_date: "2025-01-01", assets: { jwt: done.json.result.jwt } }));
     const up = await api.call("PUT", "/workers/scripts/static-only", { form });
@@ -89,7 +103,10 @@ describe("static assets", () => {
     const withApiToken = await api.call("POST", "/workers/assets/upload?base64=true", { form: bucketForm(f, s.buckets[0]!) });
     expect([withApiToken.status, withApiToken.json.errors[0].code]).toEqual([401, 10000]);
     const tampered = s.jwt.slice(0, -2) + (s.jwt.endsWith("A") ? "BB" : "AA");
-    const res = await api.call("POST", "/workers/assets/upload?base64=true", { form: bucketForm(f, s.buckets[0]!), auth: { authorization: `Bearer ${tampered}` } });
+    const res = await api.call("POST", "/workers/assets/upload?base64=true", {
+      form: bucketForm(f, s.buckets[0]!),
+      auth: { authorization: `Bearer ${tampered}` },
+    });
     expect(res.status).toBe(401);
   });
 
@@ -105,7 +122,9 @@ describe("static assets", () => {
   it("refuses an invalid completion token in upload metadata and a malformed manifest", async () => {
     const up = await api.call("PUT", "/workers/scripts/site", { form: uploadForm({ assets: { jwt: "not.a.token" } }) });
     expect([up.status, up.json.errors[0].code]).toEqual([400, 10021]);
-    const bad = await api.call("POST", "/workers/scripts/site/assets-upload-session", { json: { manifest: { "no-slash.html": { hash: "x", size: 1 } } } });
+    const bad = await api.call("POST", "/workers/scripts/site/assets-upload-session", {
+      json: { manifest: { "no-slash.html": { hash: "x", size: 1 } } },
+    });
     expect([bad.status, bad.json.errors[0].code]).toEqual([400, 10021]);
   });
 });
@@ -118,7 +137,10 @@ describe("asset tokens expire", () => {
       const res = await shortApi.call("POST", "/workers/scripts/site/assets-upload-session", { json: { manifest: manifestOf(f) } });
       const s = assetsUploadSessionSchema.parse(res.json.result);
       await new Promise((r) => setTimeout(r, 80));
-      const late = await shortApi.call("POST", "/workers/assets/upload?base64=true", { form: bucketForm(f, s.buckets[0]!), auth: { authorization: `Bearer ${s.jwt}` } });
+      const late = await shortApi.call("POST", "/workers/assets/upload?base64=true", {
+        form: bucketForm(f, s.buckets[0]!),
+        auth: { authorization: `Bearer ${s.jwt}` },
+      });
       expect([late.status, late.json.errors[0].code]).toEqual([401, 10000]);
       expect(late.json.errors[0].message).toContain("expired");
     } finally {

@@ -6,7 +6,9 @@ import { parseCliArgs } from "../../emulator/cli";
 describe("the emulator CLI's arguments", () => {
   it("defaults to port 8787 and reads every option, in both --flag value and --flag=value forms", () => {
     expect(parseCliArgs([])).toEqual({ port: 8787 });
-    expect(parseCliArgs(["--port", "0", "--host=127.0.0.2", "--token", "a", "--token=b", "--latency-ms", "5", "--state-file", "/tmp/s.json"])).toEqual({
+    expect(
+      parseCliArgs(["--port", "0", "--host=127.0.0.2", "--token", "a", "--token=b", "--latency-ms", "5", "--state-file", "/tmp/s.json"]),
+    ).toEqual({
       port: 0,
       host: "127.0.0.2",
       tokens: ["a", "b"],
@@ -31,7 +33,9 @@ describe("the emulator CLI", () => {
 
   it("prints the base URL, the token and the env vars to export, and serves the API there", async () => {
     const tsx = join(__dirname, "../../node_modules/.bin/tsx");
-    child = spawn(tsx, [join(__dirname, "../../emulator/cli.ts"), "--port", "0", "--token", "cli-token"], { stdio: ["ignore", "pipe", "pipe"] });
+    child = spawn(tsx, [join(__dirname, "../../emulator/cli.ts"), "--port", "0", "--token", "cli-token"], {
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     const output = await new Promise<string>((resolve, reject) => {
       let text = "";
       const timer = setTimeout(() => reject(new Error(`no banner in time: ${text}`)), 20_000);

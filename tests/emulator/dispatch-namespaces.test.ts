@@ -90,7 +90,10 @@ describe("Workers in a dispatch namespace", () => {
     await api.call("PUT", `${NS}/scripts/t/secrets`, { json: { name: "TOKEN", text: "very-secret", type: "secret_text" } });
     const bindings = await api.call("GET", `${NS}/scripts/t/bindings`);
     expect(wireBindingListSchema.safeParse(bindings.json.result).success).toBe(true);
-    expect(bindings.json.result).toEqual([{ type: "kv_namespace", name: "KV", namespace_id: "abc" }, { name: "TOKEN", type: "secret_text" }]);
+    expect(bindings.json.result).toEqual([
+      { type: "kv_namespace", name: "KV", namespace_id: "abc" },
+      { name: "TOKEN", type: "secret_text" },
+    ]);
     expect(bindings.raw.toString()).not.toContain("very-secret");
 
     const patched = await api.call("PATCH", `${NS}/scripts/t/settings`, { form: settingsForm({ compatibility_flags: ["nodejs_compat"] }) });

@@ -28,7 +28,10 @@ export class TestApi {
   /** `path` is relative to `/client/v4/accounts/<ACCOUNT>` unless it starts with `//` (then relative to /client/v4). */
   async call(method: string, path: string, options: CallOptions = {}): Promise<ApiResponse> {
     const url = path.startsWith("//") ? `${this.emulator.url}${path.slice(1)}` : `${this.emulator.url}/accounts/${ACCOUNT}${path}`;
-    const headers: Record<string, string> = { ...(options.auth ?? { authorization: `Bearer ${DEFAULT_EMULATOR_TOKEN}` }), ...options.headers };
+    const headers: Record<string, string> = {
+      ...(options.auth ?? { authorization: `Bearer ${DEFAULT_EMULATOR_TOKEN}` }),
+      ...options.headers,
+    };
     let body: string | Buffer | FormData | undefined = options.body;
     if (options.json !== undefined) {
       body = JSON.stringify(options.json);
@@ -38,7 +41,12 @@ export class TestApi {
     const res = await request(url, { method: method as "GET", headers, body });
     const raw = Buffer.from(await res.body.arrayBuffer());
     const type = String(res.headers["content-type"] ?? "");
-    return { status: res.statusCode, headers: res.headers, raw, json: type.includes("application/json") ? JSON.parse(raw.toString("utf8")) : undefined };
+    return {
+      status: res.statusCode,
+      headers: res.headers,
+      raw,
+      json: type.includes("application/json") ? JSON.parse(raw.toString("utf8")) : undefined,
+    };
   }
 }
 
@@ -56,7 +64,10 @@ export interface ModuleSpec {
 export const WORKER_JS = `export default {\n  async fetch(request, env) {\n    return new Response("hello");\n  },\n  async scheduled(event, env) {}\n};\n`;
 
 /** An upload form: `metadata` plus one part per module (name = filename = module name). */
-export function uploadForm(metadata: Record<string, unknown>, modules: ModuleSpec[] = [{ name: "index.js", content: WORKER_JS }]): FormData {
+export function uploadForm(
+  metadata: Record<string, unknown>,
+  modules: ModuleSpec[] = [{ name: "index.js", content: WORKER_JS }],
+): FormData {
   const form = new FormData();
   form.set("metadata", JSON.stringify({ main_module: modules[0]?.name, ...metadata }));
   for (const m of modules) {
@@ -72,7 +83,13 @@ export function settingsForm(settings: Record<string, unknown>): FormData {
 }
 
 /** Uploads a Worker and checks it succeeded; `scripts` is the scripts collection path (account by default). */
-export async function deploy(api: TestApi, name: string, metadata: Record<string, unknown> = {}, modules?: ModuleSpec[], scripts = "/workers/scripts"): Promise<ApiResponse> {
+export async function deploy(
+  api: TestApi,
+  name: string,
+  metadata: Record<string, unknown> = {},
+  modules?: ModuleSpec[],
+  scripts = "/workers/scripts",
+): Promise<ApiResponse> {
   const res = await api.call("PUT", `${scripts}/${name}`, { form: uploadForm({ compatibility_date: "2025-01-01", ...metadata }, modules) });
   if (res.status !== 200) throw new Error(`upload of ${name} failed: ${res.status} ${res.raw.toString()}`);
   return res;

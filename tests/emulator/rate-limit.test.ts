@@ -52,7 +52,12 @@ describe("an emulator started with rateLimit", () => {
     const answers = [];
     for (let i = 0; i < 6; i++) answers.push(await api.call("GET", "/workers/scripts"));
     expect(answers.map((a) => a.status)).toEqual([200, 200, 200, 200, 429, 429]);
-    expect(answers.slice(0, 4).map((a) => a.headers["ratelimit"])).toEqual(['"default";r=3;t=2', '"default";r=2;t=2', '"default";r=1;t=2', '"default";r=0;t=2']);
+    expect(answers.slice(0, 4).map((a) => a.headers["ratelimit"])).toEqual([
+      '"default";r=3;t=2',
+      '"default";r=2;t=2',
+      '"default";r=1;t=2',
+      '"default";r=0;t=2',
+    ]);
     expect(answers[0]!.headers["ratelimit-policy"]).toBe('"default";q=4;w=2');
     expect(answers[0]!.headers["retry-after"]).toBeUndefined();
     const refused = answers[4]!;

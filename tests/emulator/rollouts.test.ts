@@ -19,7 +19,9 @@ beforeEach(() => emulator.reset());
 const codeV = (n: number) => [{ name: "index.js", content: `${WORKER_JS}// v${n}\n` }];
 
 async function uploadVersion(name: string, n: number, metadata: Record<string, unknown> = {}): Promise<string> {
-  const res = await api.call("POST", `/workers/scripts/${name}/versions`, { form: uploadForm({ compatibility_date: "2025-01-01", ...metadata }, codeV(n)) });
+  const res = await api.call("POST", `/workers/scripts/${name}/versions`, {
+    form: uploadForm({ compatibility_date: "2025-01-01", ...metadata }, codeV(n)),
+  });
   if (res.status !== 200) throw new Error(`version upload failed: ${res.raw.toString()}`);
   return res.json.result.id as string;
 }
@@ -39,9 +41,15 @@ describe("deployments by percentage", () => {
     await deploy(api, "r", {}, codeV(1));
     const v1 = await latestId("r");
     const v2 = await uploadVersion("r", 2);
-    const split = await deployVersions("r", [[v2, 10], [v1, 90]]);
+    const split = await deployVersions("r", [
+      [v2, 10],
+      [v1, 90],
+    ]);
     expect(split.status).toBe(200);
-    expect(split.json.result.versions).toEqual([{ version_id: v2, percentage: 10 }, { version_id: v1, percentage: 90 }]);
+    expect(split.json.result.versions).toEqual([
+      { version_id: v2, percentage: 10 },
+      { version_id: v1, percentage: 90 },
+    ]);
     expect((await api.call("GET", "/workers/scripts/r/content/v2")).raw.toString()).toContain("// v1");
     expect((await api.call("GET", `/workers/scripts/r/content/v2?version=${v2}`)).raw.toString()).toContain("// v2");
     const full = await deployVersions("r", [[v2, 100]]);
@@ -56,11 +64,21 @@ describe("deployments by percentage", () => {
     const v1 = await latestId("r");
     const v2 = await uploadVersion("r", 2);
     const v3 = await uploadVersion("r", 3);
-    const three = await deployVersions("r", [[v1, 40], [v2, 30], [v3, 30]]);
+    const three = await deployVersions("r", [
+      [v1, 40],
+      [v2, 30],
+      [v3, 30],
+    ]);
     expect([three.status, three.json.errors[0].code]).toEqual([400, 10021]);
-    const total = await deployVersions("r", [[v1, 40], [v2, 50]]);
+    const total = await deployVersions("r", [
+      [v1, 40],
+      [v2, 50],
+    ]);
     expect([total.status, total.json.errors[0].code]).toEqual([400, 10021]);
-    const twice = await deployVersions("r", [[v1, 50], [v1, 50]]);
+    const twice = await deployVersions("r", [
+      [v1, 50],
+      [v1, 50],
+    ]);
     expect([twice.status, twice.json.errors[0].code]).toEqual([400, 10021]);
     const unknown = await deployVersions("r", [["00000000-0000-0000-0000-000000000000", 100]]);
     expect([unknown.status, unknown.json.errors[0].code]).toEqual([404, 10225]);
@@ -85,21 +103,33 @@ describe("edits while the latest version is not deployed", () => {
     const v2 = await uploadVersion("r", 2);
     const secret = await api.call("PUT", "/workers/scripts/r/secrets", { json: { name: "S", text: "x", type: "secret_text" } });
     expect([secret.status, secret.json.errors[0].code]).toEqual([400, 10215]);
-    const patch = await api.call("PATCH", "/workers/scripts/r/settings", { form: settingsForm({ compatibility_flags: ["nodejs_compat"] }) });
+    const patch = await api.call("PATCH", "/workers/scripts/r/settings", {
+      form: settingsForm({ compatibility_flags: ["nodejs_compat"] }),
+    });
     expect([patch.status, patch.json.errors[0].code]).toEqual([400, 10214]);
     expect((await api.call("PATCH", "/workers/scripts/r/script-settings", { json: { logpush: true } })).status).toBe(200);
     await deployVersions("r", [[v2, 100]]);
     expect((await api.call("PUT", "/workers/scripts/r/secrets", { json: { name: "S", text: "x", type: "secret_text" } })).status).toBe(200);
-    expect((await api.call("PATCH", "/workers/scripts/r/settings", { form: settingsForm({ compatibility_flags: ["nodejs_compat"] }) })).status).toBe(200);
+    expect(
+      (await api.call("PATCH", "/workers/scripts/r/settings", { form: settingsForm({ compatibility_flags: ["nodejs_compat"] }) })).status,
+    ).toBe(200);
   });
 
   it("resolves keep_bindings and inherit against the latest version, deployed or not", async () => {
     await deploy(api, "r", {}, codeV(1));
-    await uploadVersion("r", 2, { bindings: [{ type: "secret_text", name: "ONLY_IN_V2", text: "v2-secret" }, { type: "plain_text", name: "P", text: "p2" }] });
+    await uploadVersion("r", 2, {
+      bindings: [
+        { type: "secret_text", name: "ONLY_IN_V2", text: "v2-secret" },
+        { type: "plain_text", name: "P", text: "p2" },
+      ],
+    });
     const v3 = await uploadVersion("r", 3, { keep_bindings: ["secret_text"], bindings: [{ type: "inherit", name: "P" }] });
     const detail = await api.call("GET", `/workers/scripts/r/versions/${v3}`);
     expect(detail.json.result.resources.bindings).toEqual(
-      expect.arrayContaining([{ type: "plain_text", name: "P", text: "p2" }, { name: "ONLY_IN_V2", type: "secret_text" }]),
+      expect.arrayContaining([
+        { type: "plain_text", name: "P", text: "p2" },
+        { name: "ONLY_IN_V2", type: "secret_text" },
+      ]),
     );
   });
 
@@ -107,7 +137,10 @@ describe("edits while the latest version is not deployed", () => {
     await deploy(api, "r", { logpush: true, tail_consumers: [{ service: "sink" }] }, codeV(1));
     const v2 = await uploadVersion("r", 2, { logpush: false });
     await deployVersions("r", [[v2, 100]]);
-    expect((await api.call("GET", "/workers/scripts/r/script-settings")).json.result).toMatchObject({ logpush: true, tail_consumers: [{ service: "sink" }] });
+    expect((await api.call("GET", "/workers/scripts/r/script-settings")).json.result).toMatchObject({
+      logpush: true,
+      tail_consumers: [{ service: "sink" }],
+    });
   });
 });
 
@@ -115,7 +148,9 @@ describe("migration tags", () => {
   it("applies a steps list from old_tag to new_tag and shows the tag in the listing", async () => {
     await deploy(api, "m", { migrations: { new_tag: "v1", steps: [{ new_classes: ["A"] }] } });
     const two = await api.call("PUT", "/workers/scripts/m", {
-      form: uploadForm({ migrations: { old_tag: "v1", new_tag: "v3", steps: [{ new_sqlite_classes: ["B"] }, { renamed_classes: [{ from: "A", to: "C" }] }] } }),
+      form: uploadForm({
+        migrations: { old_tag: "v1", new_tag: "v3", steps: [{ new_sqlite_classes: ["B"] }, { renamed_classes: [{ from: "A", to: "C" }] }] },
+      }),
     });
     expect(two.status).toBe(200);
     const listed = (await api.call("GET", "/workers/scripts")).json.result.find((s: { id: string }) => s.id === "m");
@@ -124,15 +159,23 @@ describe("migration tags", () => {
 
   it("refuses (412, 10079) an old_tag that is not the Worker's tag, and a migration without old_tag once the Worker has one", async () => {
     await deploy(api, "m", { migrations: { new_tag: "v1", new_classes: ["A"] } });
-    const wrong = await api.call("PUT", "/workers/scripts/m", { form: uploadForm({ migrations: { old_tag: "v0", new_tag: "v2", new_classes: ["B"] } }) });
+    const wrong = await api.call("PUT", "/workers/scripts/m", {
+      form: uploadForm({ migrations: { old_tag: "v0", new_tag: "v2", new_classes: ["B"] } }),
+    });
     expect([wrong.status, wrong.json.errors[0].code]).toEqual([412, 10079]);
-    expect(wrong.json.errors[0].message).toBe("Actor migration tag precondition failed, got tag 'v0' when expected tag is 'v1'. Please make sure the tags match and try again.");
+    expect(wrong.json.errors[0].message).toBe(
+      "Actor migration tag precondition failed, got tag 'v0' when expected tag is 'v1'. Please make sure the tags match and try again.",
+    );
     const again = await api.call("PUT", "/workers/scripts/m", { form: uploadForm({ migrations: { new_tag: "v1", new_classes: ["A"] } }) });
     expect([again.status, again.json.errors[0].code]).toEqual([412, 10079]);
     expect(again.json.errors[0].message).toBe("Migration tag precondition failed; current tag is v1");
-    const patch = await api.call("PATCH", "/workers/scripts/m/settings", { form: settingsForm({ migrations: { old_tag: "v9", new_tag: "v10", steps: [] } }) });
+    const patch = await api.call("PATCH", "/workers/scripts/m/settings", {
+      form: settingsForm({ migrations: { old_tag: "v9", new_tag: "v10", steps: [] } }),
+    });
     expect([patch.status, patch.json.errors[0].code]).toEqual([412, 10079]);
-    const patched = await api.call("PATCH", "/workers/scripts/m/settings", { form: settingsForm({ migrations: { old_tag: "v1", new_tag: "v2", steps: [{ new_classes: ["B"] }] } }) });
+    const patched = await api.call("PATCH", "/workers/scripts/m/settings", {
+      form: settingsForm({ migrations: { old_tag: "v1", new_tag: "v2", steps: [{ new_classes: ["B"] }] } }),
+    });
     expect(patched.status).toBe(200);
     const listed = (await api.call("GET", "/workers/scripts")).json.result.find((s: { id: string }) => s.id === "m");
     expect(listed.migration_tag).toBe("v2");

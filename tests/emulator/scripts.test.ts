@@ -86,7 +86,11 @@ describe("uploading a Worker", () => {
 
   it("accepts a service-worker upload (body_part) and derives its handlers from addEventListener", async () => {
     const form = uploadForm({ body_part: "worker.js", main_module: undefined }, [
-      { name: "worker.js", content: 'addEventListener("fetch", (e) => e.respondWith(new Response("ok")));', type: "application/javascript" },
+      {
+        name: "worker.js",
+        content: 'addEventListener("fetch", (e) => e.respondWith(new Response("ok")));',
+        type: "application/javascript",
+      },
     ]);
     const res = await api.call("PUT", "/workers/scripts/sw", { form });
     expect(res.status).toBe(200);
@@ -117,7 +121,7 @@ describe("uploading a Worker", () => {
   });
 
   it("refuses metadata that is not JSON, or that lacks an entry point, with 10021", async () => {
-        const form = new FormData();
+    const form = new FormData();
     form.set("metadata", "{not json");
     form.set("index.js", new Blob([WORKER_JS], { type: "application/javascript+module" }), "index.js");
     expect((await api.call("PUT", "/workers/scripts/x", { form })).json.errors[0].code).toBe(10021);
@@ -139,18 +143,28 @@ describe("uploading a Worker", () => {
     const res = await api.call("PUT", "/workers/scripts/x", { body: "hello", headers: { "content-type": "text/plain" } });
     expect(res.status).toBe(400);
     expect(res.json.errors[0].code).toBe(10026);
-    const broken = await api.call("PUT", "/workers/scripts/x", { body: "--b\r\nno end", headers: { "content-type": "multipart/form-data; boundary=b" } });
+    const broken = await api.call("PUT", "/workers/scripts/x", {
+      body: "--b\r\nno end",
+      headers: { "content-type": "multipart/form-data; boundary=b" },
+    });
     expect(broken.json.errors[0].code).toBe(10026);
   });
 
   it("refuses duplicate binding names and malformed bindings with 10021", async () => {
     const dup = await api.call("PUT", "/workers/scripts/x", {
-      form: uploadForm({ bindings: [{ type: "plain_text", name: "A", text: "1" }, { type: "plain_text", name: "A", text: "2" }] }),
+      form: uploadForm({
+        bindings: [
+          { type: "plain_text", name: "A", text: "1" },
+          { type: "plain_text", name: "A", text: "2" },
+        ],
+      }),
     });
     expect(dup.status).toBe(400);
     expect(dup.json.errors[0]).toMatchObject({ code: 10021 });
     expect(dup.json.errors[0].message).toContain("duplicate binding name");
-    const malformed = await api.call("PUT", "/workers/scripts/x", { form: uploadForm({ bindings: [{ type: "kv_namespace", name: "KV" }] }) });
+    const malformed = await api.call("PUT", "/workers/scripts/x", {
+      form: uploadForm({ bindings: [{ type: "kv_namespace", name: "KV" }] }),
+    });
     expect(malformed.json.errors[0].code).toBe(10021);
     expect(malformed.json.errors[0].source.pointer).toBe("/bindings/0/namespace_id");
   });
@@ -178,7 +192,8 @@ describe("uploading a Worker", () => {
   });
 
   it("applies the tag limits: 100103 too many, 100102 too long, 100134 invalid", async () => {
-    const codes = async (tags: string[]) => (await api.call("PUT", "/workers/scripts/t", { form: uploadForm({ tags }) })).json.errors?.[0]?.code;
+    const codes = async (tags: string[]) =>
+      (await api.call("PUT", "/workers/scripts/t", { form: uploadForm({ tags }) })).json.errors?.[0]?.code;
     expect(await codes(["a", "b", "c", "d", "e", "f", "g", "h", "i"])).toBe(100103);
     expect(await codes(["x".repeat(1025)])).toBe(100102);
     expect(await codes(["a,b"])).toBe(100134);
@@ -205,10 +220,17 @@ describe("a plain redeploy", () => {
 
   it("resolves inherit bindings from the previous version, and refuses unresolvable ones with strict (10057)", async () => {
     await deploy(api, "inh", { bindings: [{ type: "kv_namespace", name: "KV", namespace_id: "abc" }] });
-    await deploy(api, "inh", { bindings: [{ type: "inherit", name: "STORE", old_name: "KV" }, { type: "inherit", name: "GONE" }] });
+    await deploy(api, "inh", {
+      bindings: [
+        { type: "inherit", name: "STORE", old_name: "KV" },
+        { type: "inherit", name: "GONE" },
+      ],
+    });
     const s = await api.call("GET", "/workers/scripts/inh/settings");
     expect(s.json.result.bindings).toEqual([{ type: "kv_namespace", name: "STORE", namespace_id: "abc" }]);
-    const strict = await api.call("PUT", "/workers/scripts/inh?bindings_inherit=strict", { form: uploadForm({ bindings: [{ type: "inherit", name: "NOPE" }] }) });
+    const strict = await api.call("PUT", "/workers/scripts/inh?bindings_inherit=strict", {
+      form: uploadForm({ bindings: [{ type: "inherit", name: "NOPE" }] }),
+    });
     expect(strict.status).toBe(400);
     expect(strict.json.errors[0].code).toBe(10057);
   });
@@ -216,9 +238,17 @@ describe("a plain redeploy", () => {
 
 describe("PUT content", () => {
   it("changes only the code: bindings, settings and script-level fields stay", async () => {
-    await deploy(api, "c", { logpush: true, bindings: [{ type: "plain_text", name: "A", text: "1" }], compatibility_flags: ["nodejs_compat"] });
-        const form = new FormData();
-    form.set("new.js", new Blob(["export default { fetch() { return new Response('new') } }"], { type: "application/javascript+module" }), "new.js");
+    await deploy(api, "c", {
+      logpush: true,
+      bindings: [{ type: "plain_text", name: "A", text: "1" }],
+      compatibility_flags: ["nodejs_compat"],
+    });
+    const form = new FormData();
+    form.set(
+      "new.js",
+      new Blob(["export default { fetch() { return new Response('new') } }"], { type: "application/javascript+module" }),
+      "new.js",
+    );
     const res = await api.call("PUT", "/workers/scripts/c/content", { form, headers: { "CF-WORKER-MAIN-MODULE-PART": "new.js" } });
     expect(res.status).toBe(200);
     expect(res.json.result).toMatchObject({ id: "c", logpush: true, compatibility_flags: ["nodejs_compat"] });
@@ -233,7 +263,9 @@ describe("PUT content", () => {
     await deploy(api, "c2");
     const form = uploadForm({ main_module: "other.js" }, [{ name: "other.js", content: "export default {}" }]);
     expect((await api.call("PUT", "/workers/scripts/c2/content", { form })).status).toBe(200);
-    const missing = await api.call("PUT", "/workers/scripts/nope/content", { form: uploadForm({ main_module: "other.js" }, [{ name: "other.js", content: "x" }]) });
+    const missing = await api.call("PUT", "/workers/scripts/nope/content", {
+      form: uploadForm({ main_module: "other.js" }, [{ name: "other.js", content: "x" }]),
+    });
     expect(missing.status).toBe(404);
     expect(missing.json.errors[0].code).toBe(10007);
   });

@@ -22,7 +22,9 @@ const SECRET_KEY = {
 describe("secrets", () => {
   it("puts, lists, gets and deletes secrets without ever returning a value", async () => {
     await deploy(api, "w");
-    const put = await api.call("PUT", "/workers/scripts/w/secrets", { json: { name: "API_KEY", text: "s3cr3t-value", type: "secret_text" } });
+    const put = await api.call("PUT", "/workers/scripts/w/secrets", {
+      json: { name: "API_KEY", text: "s3cr3t-value", type: "secret_text" },
+    });
     expect(put.status).toBe(200);
     expect(put.json.result).toEqual({ name: "API_KEY", type: "secret_text" });
     const key = await api.call("PUT", "/workers/scripts/w/secrets", { json: SECRET_KEY });

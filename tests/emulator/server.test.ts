@@ -10,7 +10,10 @@ describe("authentication", () => {
   let emulator: Emulator;
   let api: TestApi;
   beforeAll(async () => {
-    ({ emulator, api } = await startTestEmulator({ tokens: ["tok-a", DEFAULT_EMULATOR_TOKEN], globalKeys: [{ email: "me@example.com", key: "k1" }] }));
+    ({ emulator, api } = await startTestEmulator({
+      tokens: ["tok-a", DEFAULT_EMULATOR_TOKEN],
+      globalKeys: [{ email: "me@example.com", key: "k1" }],
+    }));
   });
   afterAll(() => emulator.close());
 
@@ -42,7 +45,9 @@ describe("authentication", () => {
   it("uses the default global key when none is configured", async () => {
     const { emulator: other, api: otherApi } = await startTestEmulator();
     try {
-      const res = await otherApi.call("GET", "/workers/scripts", { auth: { "x-auth-email": DEFAULT_GLOBAL_KEY.email, "x-auth-key": DEFAULT_GLOBAL_KEY.key } });
+      const res = await otherApi.call("GET", "/workers/scripts", {
+        auth: { "x-auth-email": DEFAULT_GLOBAL_KEY.email, "x-auth-key": DEFAULT_GLOBAL_KEY.key },
+      });
       expect(res.status).toBe(200);
     } finally {
       await other.close();
@@ -91,7 +96,12 @@ describe("request log and faults", () => {
     await api.call("GET", "/workers/scripts?tags=a%3Ayes");
     await api.call("GET", "/workers/scripts/missing/settings");
     expect(emulator.requests).toHaveLength(2);
-    expect(emulator.requests[0]).toMatchObject({ method: "GET", path: `/accounts/${ACCOUNT}/workers/scripts`, query: { tags: "a:yes" }, status: 200 });
+    expect(emulator.requests[0]).toMatchObject({
+      method: "GET",
+      path: `/accounts/${ACCOUNT}/workers/scripts`,
+      query: { tags: "a:yes" },
+      status: 200,
+    });
     expect(emulator.requests[1]).toMatchObject({ path: `/accounts/${ACCOUNT}/workers/scripts/missing/settings`, status: 404 });
     expect(emulator.requests[0]!.durationMs).toBeGreaterThanOrEqual(0);
     expect(emulator.requests[0]!.time).toBeGreaterThan(Date.now() - 60_000);
@@ -100,7 +110,13 @@ describe("request log and faults", () => {
   });
 
   it("answers the next matching requests with the injected status and Retry-After, then recovers", async () => {
-    emulator.injectFault({ method: "GET", path: `/accounts/${ACCOUNT}/workers/scripts`, status: 429, headers: { "retry-after": "3" }, times: 2 });
+    emulator.injectFault({
+      method: "GET",
+      path: `/accounts/${ACCOUNT}/workers/scripts`,
+      status: 429,
+      headers: { "retry-after": "3" },
+      times: 2,
+    });
     const first = await api.call("GET", "/workers/scripts");
     const second = await api.call("GET", "/workers/scripts");
     const third = await api.call("GET", "/workers/scripts");
@@ -142,7 +158,9 @@ describe("request log and faults", () => {
     expect((await api.call("GET", "/workers/scripts/lost/settings")).status).toBe(200);
 
     emulator.injectFault({ method: "PUT", path: /\/secrets$/, dropConnection: true, applyFirst: true, times: 1 });
-    await expect(api.call("PUT", "/workers/scripts/lost/secrets", { json: { name: "S", text: "1", type: "secret_text" } })).rejects.toThrow();
+    await expect(
+      api.call("PUT", "/workers/scripts/lost/secrets", { json: { name: "S", text: "1", type: "secret_text" } }),
+    ).rejects.toThrow();
     expect((await api.call("GET", "/workers/scripts/lost/secrets")).json.result).toEqual([{ name: "S", type: "secret_text" }]);
   });
 
@@ -247,7 +265,9 @@ describe("HTTP control endpoints", () => {
     await api.call("GET", "/workers/scripts?tags=x:yes");
     const list = await control("GET", "/requests");
     expect(list.status).toBe(200);
-    expect(list.json.result).toEqual([expect.objectContaining({ method: "GET", path: `/accounts/${ACCOUNT}/workers/scripts`, query: { tags: "x:yes" }, status: 200 })]);
+    expect(list.json.result).toEqual([
+      expect.objectContaining({ method: "GET", path: `/accounts/${ACCOUNT}/workers/scripts`, query: { tags: "x:yes" }, status: 200 }),
+    ]);
     expect((await control("DELETE", "/requests")).status).toBe(200);
     expect((await control("GET", "/requests")).json.result).toEqual([]);
   });
@@ -293,7 +313,10 @@ describe("stateFile", () => {
       const second = await startTestEmulator({ stateFile });
       try {
         const settings = await second.api.call("GET", "/workers/scripts/persisted/settings");
-        expect(settings.json.result.bindings).toEqual([{ type: "plain_text", name: "A", text: "1" }, { name: "S", type: "secret_text" }]);
+        expect(settings.json.result.bindings).toEqual([
+          { type: "plain_text", name: "A", text: "1" },
+          { name: "S", type: "secret_text" },
+        ]);
         expect((await second.api.call("GET", "/workers/scripts/persisted/versions")).json.result.items).toHaveLength(2);
       } finally {
         await second.emulator.close();

@@ -35,9 +35,17 @@ describe("GET and PATCH settings", () => {
 
   it("changes only the fields a PATCH carries and makes a new version", async () => {
     await deploy(api, "s", { bindings: [KV], compatibility_flags: ["nodejs_compat"], tags: ["t1"] });
-    const res = await api.call("PATCH", "/workers/scripts/s/settings", { form: settingsForm({ logpush: true, observability: { enabled: true } }) });
+    const res = await api.call("PATCH", "/workers/scripts/s/settings", {
+      form: settingsForm({ logpush: true, observability: { enabled: true } }),
+    });
     expect(res.status).toBe(200);
-    expect(res.json.result).toMatchObject({ bindings: [KV], compatibility_flags: ["nodejs_compat"], tags: ["t1"], logpush: true, observability: { enabled: true } });
+    expect(res.json.result).toMatchObject({
+      bindings: [KV],
+      compatibility_flags: ["nodejs_compat"],
+      tags: ["t1"],
+      logpush: true,
+      observability: { enabled: true },
+    });
     const versions = await api.call("GET", "/workers/scripts/s/versions");
     expect(versions.json.result.items.map((v: { number: number }) => v.number)).toEqual([2, 1]);
     const got = await api.call("GET", "/workers/scripts/s/settings");
@@ -49,10 +57,18 @@ describe("GET and PATCH settings", () => {
     await api.call("PUT", "/workers/scripts/s/secrets", { json: { name: "SECRET", text: "hidden", type: "secret_text" } });
     await api.call("PUT", "/workers/scripts/s/secrets", { json: { name: "OTHER", text: "hidden2", type: "secret_text" } });
     const res = await api.call("PATCH", "/workers/scripts/s/settings", {
-      form: settingsForm({ bindings: [{ type: "plain_text", name: "NEW", text: "n" }, { type: "inherit", name: "SECRET" }] }),
+      form: settingsForm({
+        bindings: [
+          { type: "plain_text", name: "NEW", text: "n" },
+          { type: "inherit", name: "SECRET" },
+        ],
+      }),
     });
     expect(res.status).toBe(200);
-    expect(res.json.result.bindings).toEqual([{ type: "plain_text", name: "NEW", text: "n" }, { name: "SECRET", type: "secret_text" }]);
+    expect(res.json.result.bindings).toEqual([
+      { type: "plain_text", name: "NEW", text: "n" },
+      { name: "SECRET", type: "secret_text" },
+    ]);
     expect((await api.call("GET", "/workers/scripts/s/secrets")).json.result).toEqual([{ name: "SECRET", type: "secret_text" }]);
     expect(JSON.stringify((await api.call("GET", "/workers/scripts/s/settings")).json)).not.toContain("hidden");
   });
@@ -67,7 +83,9 @@ describe("GET and PATCH settings", () => {
 
   it("refuses an unresolvable inherit binding with bindings_inherit=strict (10057)", async () => {
     await deploy(api, "s");
-    const res = await api.call("PATCH", "/workers/scripts/s/settings?bindings_inherit=strict", { form: settingsForm({ bindings: [{ type: "inherit", name: "MISSING" }] }) });
+    const res = await api.call("PATCH", "/workers/scripts/s/settings?bindings_inherit=strict", {
+      form: settingsForm({ bindings: [{ type: "inherit", name: "MISSING" }] }),
+    });
     expect(res.status).toBe(400);
     expect(res.json.errors[0].code).toBe(10057);
   });
@@ -93,8 +111,12 @@ describe("GET and PATCH settings", () => {
 
   it("refuses an unknown usage model and invalid tags in a PATCH", async () => {
     await deploy(api, "s");
-    expect((await api.call("PATCH", "/workers/scripts/s/settings", { form: settingsForm({ usage_model: "free" }) })).json.errors[0].code).toBe(10021);
-    expect((await api.call("PATCH", "/workers/scripts/s/settings", { form: settingsForm({ tags: ["a,b"] }) })).json.errors[0].code).toBe(100134);
+    expect(
+      (await api.call("PATCH", "/workers/scripts/s/settings", { form: settingsForm({ usage_model: "free" }) })).json.errors[0].code,
+    ).toBe(10021);
+    expect((await api.call("PATCH", "/workers/scripts/s/settings", { form: settingsForm({ tags: ["a,b"] }) })).json.errors[0].code).toBe(
+      100134,
+    );
   });
 });
 
@@ -103,9 +125,16 @@ describe("script-settings", () => {
     await deploy(api, "s", { tags: ["a"], tail_consumers: [{ service: "t" }] });
     const before = await api.call("GET", "/workers/scripts/s/script-settings");
     expect(before.json.result).toEqual({ logpush: false, tags: ["a"], tail_consumers: [{ service: "t" }] });
-    const res = await api.call("PATCH", "/workers/scripts/s/script-settings", { json: { logpush: true, observability: { enabled: true, head_sampling_rate: 0.5 } } });
+    const res = await api.call("PATCH", "/workers/scripts/s/script-settings", {
+      json: { logpush: true, observability: { enabled: true, head_sampling_rate: 0.5 } },
+    });
     expect(res.status).toBe(200);
-    expect(res.json.result).toEqual({ logpush: true, tags: ["a"], tail_consumers: [{ service: "t" }], observability: { enabled: true, head_sampling_rate: 0.5 } });
+    expect(res.json.result).toEqual({
+      logpush: true,
+      tags: ["a"],
+      tail_consumers: [{ service: "t" }],
+      observability: { enabled: true, head_sampling_rate: 0.5 },
+    });
     const versions = await api.call("GET", "/workers/scripts/s/versions");
     expect(versions.json.result.items).toHaveLength(1);
     const settings = await api.call("GET", "/workers/scripts/s/settings");
@@ -114,7 +143,9 @@ describe("script-settings", () => {
 
   it("survives a redeploy that uses keep_bindings but resets logpush and tail consumers on a plain upload", async () => {
     await deploy(api, "s");
-    await api.call("PATCH", "/workers/scripts/s/script-settings", { json: { logpush: true, tail_consumers: [{ service: "t" }], tags: ["keep"] } });
+    await api.call("PATCH", "/workers/scripts/s/script-settings", {
+      json: { logpush: true, tail_consumers: [{ service: "t" }], tags: ["keep"] },
+    });
     await deploy(api, "s");
     const res = await api.call("GET", "/workers/scripts/s/script-settings");
     expect(res.json.result).toEqual({ logpush: false, tail_consumers: [], tags: ["keep"] });
@@ -122,7 +153,10 @@ describe("script-settings", () => {
 
   it("refuses invalid JSON with 10026 and invalid fields with 10021", async () => {
     await deploy(api, "s");
-    const bad = await api.call("PATCH", "/workers/scripts/s/script-settings", { body: "{", headers: { "content-type": "application/json" } });
+    const bad = await api.call("PATCH", "/workers/scripts/s/script-settings", {
+      body: "{",
+      headers: { "content-type": "application/json" },
+    });
     expect([bad.status, bad.json.errors[0].code]).toEqual([400, 10026]);
     const wrong = await api.call("PATCH", "/workers/scripts/s/script-settings", { json: { logpush: "yes" } });
     expect(wrong.json.errors[0]).toMatchObject({ code: 10021, source: { pointer: "/logpush" } });

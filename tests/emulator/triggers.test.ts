@@ -23,7 +23,14 @@ describe("zones", () => {
   it("finds a zone by name and account, as wrangler does to place a route", async () => {
     const res = await api.call("GET", `//zones?name=example.com&account.id=${ACCOUNT}`);
     expect(res.status).toBe(200);
-    expect(res.json.result).toEqual([expect.objectContaining({ id: DEFAULT_ZONE.id, name: "example.com", status: "active", account: expect.objectContaining({ id: ACCOUNT }) })]);
+    expect(res.json.result).toEqual([
+      expect.objectContaining({
+        id: DEFAULT_ZONE.id,
+        name: "example.com",
+        status: "active",
+        account: expect.objectContaining({ id: ACCOUNT }),
+      }),
+    ]);
     expect(res.json.result_info).toMatchObject({ page: 1, count: 1, total_count: 1 });
     expect((await api.call("GET", `//zones?name=elsewhere.net&account.id=${ACCOUNT}`)).json.result).toEqual([]);
     expect((await api.call("GET", `//zones/${OTHER_ZONE.id}`)).json.result.name).toBe("example.org");
@@ -38,7 +45,11 @@ describe("zones", () => {
 
   it("keeps the zones across reset, as given at start", async () => {
     emulator.reset();
-    expect((await api.call("GET", "//zones")).json.result.map((z: { name: string }) => z.name)).toEqual(["elsewhere.net", "example.com", "example.org"]);
+    expect((await api.call("GET", "//zones")).json.result.map((z: { name: string }) => z.name)).toEqual([
+      "elsewhere.net",
+      "example.com",
+      "example.org",
+    ]);
   });
 });
 
@@ -143,7 +154,10 @@ describe("custom domains", () => {
     expect([bad.status, bad.json.errors[0].code]).toEqual([400, 100113]);
     expect((await api.call("PUT", domains, { json: { service: "site" } })).json.errors[0].code).toBe(100111);
     expect((await api.call("PUT", domains, { json: { hostname: "app.elsewhere.net", service: "site" } })).json.errors[0].code).toBe(100112);
-    expect((await api.call("PUT", domains, { json: { hostname: "app.example.org", service: "site", zone_id: DEFAULT_ZONE.id } })).json.errors[0].code).toBe(100112);
+    expect(
+      (await api.call("PUT", domains, { json: { hostname: "app.example.org", service: "site", zone_id: DEFAULT_ZONE.id } })).json.errors[0]
+        .code,
+    ).toBe(100112);
     expect((await api.call("PUT", domains, { json: { hostname: "app.example.com", service: "ghost" } })).json.errors[0].code).toBe(10007);
   });
 
@@ -154,7 +168,9 @@ describe("custom domains", () => {
     const taken = await api.call("PUT", domains, { json: { hostname: "app.example.com", service: "other" } });
     expect([taken.status, taken.json.errors[0].code]).toEqual([409, 100116]);
     expect(taken.json.errors[0].message).toContain("'site'");
-    const moved = await api.call("PUT", domains, { json: { hostname: "app.example.com", service: "other", override_existing_origin: true } });
+    const moved = await api.call("PUT", domains, {
+      json: { hostname: "app.example.com", service: "other", override_existing_origin: true },
+    });
     expect(moved.json.result).toMatchObject({ id: first.id, service: "other" });
   });
 
@@ -162,7 +178,9 @@ describe("custom domains", () => {
     await deploy(api, "site");
     const conflict = await api.call("PUT", domains, { json: { hostname: "legacy.example.org", service: "site" } });
     expect([conflict.status, conflict.json.errors[0].code]).toEqual([409, 100117]);
-    const ok = await api.call("PUT", domains, { json: { hostname: "legacy.example.org", service: "site", override_existing_dns_record: true } });
+    const ok = await api.call("PUT", domains, {
+      json: { hostname: "legacy.example.org", service: "site", override_existing_dns_record: true },
+    });
     expect(ok.json.result).toMatchObject({ zone_id: OTHER_ZONE.id, zone_name: "example.org" });
   });
 
@@ -197,13 +215,18 @@ describe("cron triggers", () => {
     const sunday0 = await api.call("PUT", schedules, { json: [{ cron: "0 22 * * 0" }] });
     expect(sunday0.json.errors[0].code).toBe(10100);
     const same = await api.call("PUT", schedules, { json: [{ cron: "*/30 * * * *" }, { cron: "0,30 * * * *" }] });
-    expect(same.json.errors[0]).toMatchObject({ code: 10100, message: expect.stringContaining("already exists in the form of '*/30 * * * *'") });
+    expect(same.json.errors[0]).toMatchObject({
+      code: 10100,
+      message: expect.stringContaining("already exists in the form of '*/30 * * * *'"),
+    });
   });
 
   it("refuses more cron triggers on the account than the plan allows with 10072", async () => {
     await deploy(api, "cron");
     await deploy(api, "other");
-    await api.call("PUT", "/workers/scripts/other/schedules", { json: [{ cron: "1 * * * *" }, { cron: "2 * * * *" }, { cron: "3 * * * *" }] });
+    await api.call("PUT", "/workers/scripts/other/schedules", {
+      json: [{ cron: "1 * * * *" }, { cron: "2 * * * *" }, { cron: "3 * * * *" }],
+    });
     const over = await api.call("PUT", schedules, { json: [{ cron: "4 * * * *" }, { cron: "5 * * * *" }, { cron: "6 * * * *" }] });
     expect([over.status, over.json.errors[0].code]).toEqual([400, 10072]);
     expect(over.json.errors[0].message).toContain("allows 5 cron triggers");
@@ -242,8 +265,12 @@ describe("zones in a state file", () => {
       await first.emulator.close();
       const second = await startTestEmulator({ stateFile });
       try {
-        expect((await second.api.call("GET", routes())).json.result).toEqual([expect.objectContaining({ pattern: "example.com/*", script: "api" })]);
-        expect((await second.api.call("GET", "/workers/domains")).json.result).toEqual([expect.objectContaining({ hostname: "app.example.com" })]);
+        expect((await second.api.call("GET", routes())).json.result).toEqual([
+          expect.objectContaining({ pattern: "example.com/*", script: "api" }),
+        ]);
+        expect((await second.api.call("GET", "/workers/domains")).json.result).toEqual([
+          expect.objectContaining({ hostname: "app.example.com" }),
+        ]);
       } finally {
         await second.emulator.close();
       }

@@ -19,7 +19,11 @@ describe("versions", () => {
     const all = await api.call("GET", "/workers/scripts/v/versions");
     expect(versionListSchema.safeParse(all.json.result).success).toBe(true);
     expect(all.json.result.items.map((i: { number: number }) => i.number)).toEqual([3, 2, 1]);
-    expect(all.json.result.items.map((i: { annotations: Record<string, string> }) => i.annotations["workers/triggered_by"])).toEqual(["secret", "update_settings", "upload"]);
+    expect(all.json.result.items.map((i: { annotations: Record<string, string> }) => i.annotations["workers/triggered_by"])).toEqual([
+      "secret",
+      "update_settings",
+      "upload",
+    ]);
     expect(all.json.result_info).toEqual({ page: 1, per_page: 10, count: 3, total_count: 3, total_pages: 1 });
     const page2 = await api.call("GET", "/workers/scripts/v/versions?page=2&per_page=2");
     expect(page2.json.result.items.map((i: { number: number }) => i.number)).toEqual([1]);
@@ -46,9 +50,18 @@ describe("versions", () => {
       number: 2,
       metadata: { source: "api" },
       resources: {
-        bindings: [{ type: "plain_text", name: "A", text: "1" }, { name: "S", type: "secret_text" }],
+        bindings: [
+          { type: "plain_text", name: "A", text: "1" },
+          { name: "S", type: "secret_text" },
+        ],
         script: { etag: up.json.result.etag, handlers: ["fetch", "scheduled"] },
-        script_runtime: { compatibility_date: "2025-01-01", compatibility_flags: ["nodejs_compat"], limits: { cpu_ms: 50 }, migration_tag: "v1", usage_model: "standard" },
+        script_runtime: {
+          compatibility_date: "2025-01-01",
+          compatibility_flags: ["nodejs_compat"],
+          limits: { cpu_ms: 50 },
+          migration_tag: "v1",
+          usage_model: "standard",
+        },
       },
     });
     expect(res.raw.toString()).not.toContain("hidden-value");
@@ -68,17 +81,26 @@ describe("versions", () => {
 describe("POST versions and deployments", () => {
   it("uploads a version without deploying it, then deploys it", async () => {
     await deploy(api, "d");
-    const form = uploadForm({ compatibility_date: "2025-01-01", annotations: { "workers/message": "second" } }, [{ name: "index.js", content: WORKER_JS + "//v2\n" }]);
+    const form = uploadForm({ compatibility_date: "2025-01-01", annotations: { "workers/message": "second" } }, [
+      { name: "index.js", content: WORKER_JS + "//v2\n" },
+    ]);
     const up = await api.call("POST", "/workers/scripts/d/versions", { form });
     expect(up.status).toBe(200);
-    expect(up.json.result).toMatchObject({ number: 2, annotations: { "workers/message": "second", "workers/triggered_by": "version_upload" } });
+    expect(up.json.result).toMatchObject({
+      number: 2,
+      annotations: { "workers/message": "second", "workers/triggered_by": "version_upload" },
+    });
     const before = await api.call("GET", "/workers/scripts/d/content/v2");
     expect(before.raw.toString()).not.toContain("//v2");
 
-    const secretWhileUndeployed = await api.call("PUT", "/workers/scripts/d/secrets", { json: { name: "S", text: "x", type: "secret_text" } });
+    const secretWhileUndeployed = await api.call("PUT", "/workers/scripts/d/secrets", {
+      json: { name: "S", text: "x", type: "secret_text" },
+    });
     expect([secretWhileUndeployed.status, secretWhileUndeployed.json.errors[0].code]).toEqual([400, 10215]);
 
-    const dep = await api.call("POST", "/workers/scripts/d/deployments", { json: { strategy: "percentage", versions: [{ version_id: up.json.result.id, percentage: 100 }] } });
+    const dep = await api.call("POST", "/workers/scripts/d/deployments", {
+      json: { strategy: "percentage", versions: [{ version_id: up.json.result.id, percentage: 100 }] },
+    });
     expect(dep.status).toBe(200);
     expect(dep.json.result).toMatchObject({ strategy: "percentage", versions: [{ version_id: up.json.result.id, percentage: 100 }] });
     const after = await api.call("GET", "/workers/scripts/d/content/v2");
@@ -92,9 +114,13 @@ describe("POST versions and deployments", () => {
     const up = await deploy(api, "d");
     const versions = await api.call("GET", "/workers/scripts/d/versions");
     const id = versions.json.result.items[0].id;
-    const half = await api.call("POST", "/workers/scripts/d/deployments", { json: { strategy: "percentage", versions: [{ version_id: id, percentage: 50 }] } });
+    const half = await api.call("POST", "/workers/scripts/d/deployments", {
+      json: { strategy: "percentage", versions: [{ version_id: id, percentage: 50 }] },
+    });
     expect([half.status, half.json.errors[0].code]).toEqual([400, 10021]);
-    const unknown = await api.call("POST", "/workers/scripts/d/deployments", { json: { strategy: "percentage", versions: [{ version_id: "nope", percentage: 100 }] } });
+    const unknown = await api.call("POST", "/workers/scripts/d/deployments", {
+      json: { strategy: "percentage", versions: [{ version_id: "nope", percentage: 100 }] },
+    });
     expect(unknown.status).toBe(404);
     expect(up.status).toBe(200);
   });

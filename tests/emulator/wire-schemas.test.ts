@@ -29,7 +29,12 @@ beforeAll(async () => {
 afterAll(() => emulator.close());
 
 /** Calls an endpoint and parses its envelope and result with the shared wire schemas (what the client does). */
-async function parsed<S extends z.ZodType>(schema: S, method: string, path: string, options: Parameters<TestApi["call"]>[2] = {}): Promise<z.infer<S>> {
+async function parsed<S extends z.ZodType>(
+  schema: S,
+  method: string,
+  path: string,
+  options: Parameters<TestApi["call"]>[2] = {},
+): Promise<z.infer<S>> {
   const res = await api.call(method, path, options);
   const envelope = envelopeSchema.parse(res.json);
   expect(envelope.success).toBe(true);
@@ -75,12 +80,20 @@ describe("every answer parses with the shared wire schemas", () => {
     const versions = await parsed(versionListSchema, "GET", "/workers/scripts/wire/versions");
     const detail = await parsed(versionDetailSchema, "GET", `/workers/scripts/wire/versions/${versions.items[0]!.id}`);
     expect(detail.resources.script_runtime?.limits).toEqual({ cpu_ms: 100 });
-    await parsed(assetsUploadSessionSchema, "POST", "/workers/scripts/wire/assets-upload-session", { json: { manifest: { "/a.html": { hash: "0123456789abcdef0123456789abcdef", size: 1 } } } });
+    await parsed(assetsUploadSessionSchema, "POST", "/workers/scripts/wire/assets-upload-session", {
+      json: { manifest: { "/a.html": { hash: "0123456789abcdef0123456789abcdef", size: 1 } } },
+    });
   });
 
   it("dispatch namespaces and their Workers", async () => {
     await api.call("POST", "/workers/dispatch/namespaces", { json: { name: "wire-ns" } });
-    await deploy(api, "t", { bindings: [{ type: "plain_text", name: "P", text: "x" }] }, undefined, "/workers/dispatch/namespaces/wire-ns/scripts");
+    await deploy(
+      api,
+      "t",
+      { bindings: [{ type: "plain_text", name: "P", text: "x" }] },
+      undefined,
+      "/workers/dispatch/namespaces/wire-ns/scripts",
+    );
     await parsed(dispatchNamespaceListSchema, "GET", "/workers/dispatch/namespaces");
     await parsed(dispatchScriptSchema, "GET", "/workers/dispatch/namespaces/wire-ns/scripts/t");
     await parsed(wireBindingListSchema, "GET", "/workers/dispatch/namespaces/wire-ns/scripts/t/bindings");

@@ -16,7 +16,13 @@ describe("the endpoints wrangler calls besides the script ones", () => {
     expect([missing.status, missing.json.errors[0].code]).toEqual([404, 10090]);
     const up = await deploy(api, "svc", { tags: ["t"] });
     const res = await api.call("GET", "/workers/services/svc");
-    expect(res.json.result).toMatchObject({ id: "svc", default_environment: { environment: "production", script: { id: "svc", tag: up.json.result.tag, tags: ["t"], last_deployed_from: "api" } } });
+    expect(res.json.result).toMatchObject({
+      id: "svc",
+      default_environment: {
+        environment: "production",
+        script: { id: "svc", tag: up.json.result.tag, tags: ["t"], last_deployed_from: "api" },
+      },
+    });
   });
 
   it("answers the Worker view with its workers.dev subdomain", async () => {
@@ -56,7 +62,9 @@ describe("the endpoints wrangler calls besides the script ones", () => {
 
   it("answers the account and user lookups and the empty KV and Durable Object namespace lists", async () => {
     await deploy(api, "any");
-    expect((await api.call("GET", "//memberships")).json.result).toEqual([expect.objectContaining({ account: expect.objectContaining({ id: ACCOUNT }) })]);
+    expect((await api.call("GET", "//memberships")).json.result).toEqual([
+      expect.objectContaining({ account: expect.objectContaining({ id: ACCOUNT }) }),
+    ]);
     expect((await api.call("GET", "//accounts")).json.result).toEqual([expect.objectContaining({ id: ACCOUNT })]);
     expect((await api.call("GET", "//user")).json.result.email).toBe("emulator@example.com");
     expect((await api.call("GET", "//user/tokens/verify")).json.result.status).toBe("active");

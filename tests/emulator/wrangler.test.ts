@@ -58,10 +58,12 @@ describeWithWrangler("an unmodified wrangler against the emulator", () => {
   }
 
   it("deploys, redeploys, manages secrets, deploys assets and deletes, leaving the state it reports", async () => {
-    const code = (greeting: string) => `export default { async fetch(req, env) { return new Response("${greeting} " + env.GREETING); } };\n`;
+    const code = (greeting: string) =>
+      `export default { async fetch(req, env) { return new Response("${greeting} " + env.GREETING); } };\n`;
     const hello = project("hello", {
       "src/index.js": code("hello"),
-      "wrangler.toml": 'name = "wr-hello"\nmain = "src/index.js"\ncompatibility_date = "2025-01-01"\nworkers_dev = true\n\n[vars]\nGREETING = "world"\n',
+      "wrangler.toml":
+        'name = "wr-hello"\nmain = "src/index.js"\ncompatibility_date = "2025-01-01"\nworkers_dev = true\n\n[vars]\nGREETING = "world"\n',
     });
     await wrangler(hello, ["deploy"]);
     let settings = await api.call("GET", "/workers/scripts/wr-hello/settings");

@@ -1,4 +1,13 @@
-import { addSecretOutputs, annotateSecrets, makeCiphertextMarker, markSecrets, SECRET_SIG, SIG_KEY, unwrapSecrets, wrapSecrets } from "./secrets";
+import {
+  addSecretOutputs,
+  annotateSecrets,
+  makeCiphertextMarker,
+  markSecrets,
+  SECRET_SIG,
+  SIG_KEY,
+  unwrapSecrets,
+  wrapSecrets,
+} from "./secrets";
 import { deletionOrder, type ResourceState } from "./state";
 import { programConfigEnv } from "./program-runner";
 
@@ -21,7 +30,10 @@ describe("secret paths (how the engine remembers where secrets are)", () => {
   it("recurses into objects present on both sides, but marks a whole array that holds one secret", () => {
     const outs = { settings: { key: "k", open: 1 }, bindings: [{ name: "A" }, { name: "B", text: "s" }] };
     const ins = { settings: { key: "k", open: 1 }, bindings: [{ name: "A" }, { name: "B", text: "s" }] };
-    const paths = annotateSecrets(outs, [], ins, [["settings", "key"], ["bindings", "1", "text"]]);
+    const paths = annotateSecrets(outs, [], ins, [
+      ["settings", "key"],
+      ["bindings", "1", "text"],
+    ]);
     expect(paths).toEqual([["bindings"], ["settings", "key"]]);
   });
 

@@ -243,7 +243,9 @@ export class Engine {
     };
     // Dependents come earlier in `ordered`, so each resource's dependents already have their promise.
     for (const resource of ordered) {
-      const dependents = ordered.filter((other) => other !== resource && needs(other).includes(resource.urn)).map((d) => finished.get(d) ?? Promise.resolve(true));
+      const dependents = ordered
+        .filter((other) => other !== resource && needs(other).includes(resource.urn))
+        .map((d) => finished.get(d) ?? Promise.resolve(true));
       finished.set(
         resource,
         Promise.all(dependents).then(async (results) => {
@@ -309,8 +311,7 @@ export class Engine {
     const outcomes = stepOutcomes.flat();
 
     const replaced = preview ? [] : this.pendingDeletes;
-    const dropped =
-      failed || run.errors.length > 0 ? [] : [...this.state.values()].filter((resource) => !registered.has(resource.urn));
+    const dropped = failed || run.errors.length > 0 ? [] : [...this.state.values()].filter((resource) => !registered.has(resource.urn));
     if (preview) {
       for (const resource of deletionOrder([...dropped, ...replaced])) outcomes.push({ ...refOf(resource), op: "delete" });
     } else {
@@ -400,9 +401,13 @@ export class Engine {
     if (replaceKeys.length === 0) {
       outcomes.push({ ...ref, op: "update", changedKeys });
       if (preview) return { id: old.id, outputs: inputs, secretPaths: inputSecrets };
-      const outputs = await this.guard(ref, "update", outcomes, () =>
-        this.keepingPartialState(reg, inputs, inputSecrets, () => host.update(ref, old.id, old.outputs, inputs, old.inputs)),
-      true);
+      const outputs = await this.guard(
+        ref,
+        "update",
+        outcomes,
+        () => this.keepingPartialState(reg, inputs, inputSecrets, () => host.update(ref, old.id, old.outputs, inputs, old.inputs)),
+        true,
+      );
       return this.record(reg, old.id, inputs, inputSecrets, outputs);
     }
 
@@ -470,7 +475,12 @@ export class Engine {
    * engine keeps it in state with the id and the properties the error carried (which lack `__provider`
    * unless the provider added it), and the step still fails.
    */
-  private async keepingPartialState<T>(reg: Registration, inputs: PropertyMap, inputSecrets: SecretPath[], call: () => Promise<T>): Promise<T> {
+  private async keepingPartialState<T>(
+    reg: Registration,
+    inputs: PropertyMap,
+    inputSecrets: SecretPath[],
+    call: () => Promise<T>,
+  ): Promise<T> {
     try {
       return await call();
     } catch (error) {
@@ -489,9 +499,13 @@ export class Engine {
     outcomes: StepOutcome[],
   ): Promise<RegisterAnswer> {
     const ref = refOf(reg);
-    const created = await this.guard(ref, "create", outcomes, () =>
-      this.keepingPartialState(reg, inputs, inputSecrets, () => host.create(ref, inputs)),
-    true);
+    const created = await this.guard(
+      ref,
+      "create",
+      outcomes,
+      () => this.keepingPartialState(reg, inputs, inputSecrets, () => host.create(ref, inputs)),
+      true,
+    );
     return this.record(reg, created.id, inputs, inputSecrets, created.outputs);
   }
 
@@ -587,7 +601,10 @@ export class Engine {
         while (next < resources.length) {
           const i = next++;
           const resource = resources[i]!;
-          settled[i] = await host.read(refOf(resource), resource.id, resource.outputs, resource.inputs).then((read) => ({ read }), (error: unknown) => ({ error }));
+          settled[i] = await host.read(refOf(resource), resource.id, resource.outputs, resource.inputs).then(
+            (read) => ({ read }),
+            (error: unknown) => ({ error }),
+          );
         }
       }),
     );
@@ -605,7 +622,9 @@ export class Engine {
       }
       const outputSecretPaths = annotateSecrets(read.properties, [], resource.outputs, resource.outputSecretPaths);
       const inputs = read.inputs ?? resource.inputs;
-      const inputSecretPaths = read.inputs ? annotateSecrets(read.inputs, [], resource.inputs, resource.inputSecretPaths) : resource.inputSecretPaths;
+      const inputSecretPaths = read.inputs
+        ? annotateSecrets(read.inputs, [], resource.inputs, resource.inputSecretPaths)
+        : resource.inputSecretPaths;
       const secrets = normalisePaths(pathsPresentIn(read.properties, outputSecretPaths));
       this.state.set(resource.urn, {
         ...resource,

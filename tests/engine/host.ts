@@ -207,7 +207,15 @@ export class Host {
       const tail = output.trim() ? `\n--- host output ---\n${output.trim()}` : "";
       throw new Error(withBuildHint(`engine harness: the dynamic-provider host did not start: ${reason}`) + tail);
     }
-    const host = new Host(child, client, options.callTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS, performance.now() - started, output, exited, unregister);
+    const host = new Host(
+      child,
+      client,
+      options.callTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS,
+      performance.now() - started,
+      output,
+      exited,
+      unregister,
+    );
     await host.configure(options.stackConfig ?? {});
     return host;
   }

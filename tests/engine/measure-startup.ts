@@ -48,7 +48,12 @@ async function captures(env: NodeJS.ProcessEnv): Promise<number[]> {
 
 async function main(): Promise<void> {
   const noCache = { NODE_DISABLE_COMPILE_CACHE: "1" };
-  console.log(`node ${process.version}, ${os.cpus().length} CPUs, load average ${os.loadavg().map((l) => l.toFixed(2)).join(" ")}`);
+  console.log(
+    `node ${process.version}, ${os.cpus().length} CPUs, load average ${os
+      .loadavg()
+      .map((l) => l.toFixed(2))
+      .join(" ")}`,
+  );
   console.log(summary("host cold start (compile cache on)", await hostStarts({})));
   console.log(summary("host cold start (compile cache off)", await hostStarts(noCache)));
   console.log(summary("toy program capture (compile cache on)", await captures({})));

@@ -17,7 +17,13 @@ interface Entry {
 }
 
 function readLog(file: string): Entry[] {
-  return fs.existsSync(file) ? fs.readFileSync(file, "utf8").trim().split("\n").map((line) => JSON.parse(line) as Entry) : [];
+  return fs.existsSync(file)
+    ? fs
+        .readFileSync(file, "utf8")
+        .trim()
+        .split("\n")
+        .map((line) => JSON.parse(line) as Entry)
+    : [];
 }
 
 /** The most operations of `op` in progress at once. */
@@ -31,7 +37,8 @@ function mostAtOnce(entries: Entry[], op: Entry["op"]): number {
   return most;
 }
 
-const at = (entries: Entry[], op: Entry["op"], name: string, phase: Entry["phase"]) => entries.find((e) => e.op === op && e.name === name && e.phase === phase)!.at;
+const at = (entries: Entry[], op: Entry["op"], name: string, phase: Entry["phase"]) =>
+  entries.find((e) => e.op === op && e.name === name && e.phase === phase)!.at;
 
 describe("the harness's step scheduling", () => {
   let dir: string;
@@ -54,13 +61,15 @@ describe("the harness's step scheduling", () => {
       expect(created.outcomes.map((o) => o.name)).toEqual(["root", ...Array.from({ length: LEAVES }, (_, i) => `leaf-${i}`)]);
       let entries = readLog(log);
       expect(mostAtOnce(entries, "create")).toBe(LEAVES);
-      for (let i = 0; i < LEAVES; i++) expect(at(entries, "create", `leaf-${i}`, "start")).toBeGreaterThanOrEqual(at(entries, "create", "root", "end"));
+      for (let i = 0; i < LEAVES; i++)
+        expect(at(entries, "create", `leaf-${i}`, "start")).toBeGreaterThanOrEqual(at(entries, "create", "root", "end"));
 
       const destroyed = await engine.destroy();
       expect(destroyed.ok).toBe(true);
       entries = readLog(log);
       expect(mostAtOnce(entries, "delete")).toBe(LEAVES);
-      for (let i = 0; i < LEAVES; i++) expect(at(entries, "delete", "root", "start")).toBeGreaterThanOrEqual(at(entries, "delete", `leaf-${i}`, "end"));
+      for (let i = 0; i < LEAVES; i++)
+        expect(at(entries, "delete", "root", "start")).toBeGreaterThanOrEqual(at(entries, "delete", `leaf-${i}`, "end"));
       expect(destroyed.outcomes.at(-1)!.name).toBe("root");
     } finally {
       await engine.close();

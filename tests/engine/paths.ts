@@ -45,7 +45,7 @@ export function assertPackageBuilt(packageRoot: string = PACKAGE_ROOT): void {
   if (missing.length > 0) {
     throw new Error(
       `engine harness: ${PACKAGE_NAME} is not built (missing ${missing.join(", ")} under ${packageRoot}); ` +
-        "run `npm run -s build` first: the dynamic-provider host loads the package through its \"exports\", which point into dist/",
+        'run `npm run -s build` first: the dynamic-provider host loads the package through its "exports", which point into dist/',
     );
   }
 }

@@ -69,14 +69,18 @@ process.on("unhandledRejection", (reason) => errors.push(describe(reason)));
 
 async function main(): Promise<void> {
   // The program's own copy of @pulumi/pulumi (its runtime state is global, but the proto classes must match).
-  const pulumiDir = process.env.PCW_HARNESS_PULUMI_DIR ?? path.dirname(require.resolve("@pulumi/pulumi/package.json", { paths: [path.dirname(programFile), PACKAGE_ROOT] }));
+  const pulumiDir =
+    process.env.PCW_HARNESS_PULUMI_DIR ??
+    path.dirname(require.resolve("@pulumi/pulumi/package.json", { paths: [path.dirname(programFile), PACKAGE_ROOT] }));
   const pulumi = require(pulumiDir) as typeof import("@pulumi/pulumi");
   const settings = require(path.join(pulumiDir, "runtime", "settings")) as {
     getMonitor(): MockMonitorLike;
     waitForRPCs(): Promise<void>;
   };
   const resproto = require(path.join(pulumiDir, "proto", "resource_pb")) as typeof import("@pulumi/pulumi/proto/resource_pb");
-  const structproto = require(require.resolve("google-protobuf/google/protobuf/struct_pb", { paths: [pulumiDir] })) as typeof import("google-protobuf/google/protobuf/struct_pb");
+  const structproto = require(
+    require.resolve("google-protobuf/google/protobuf/struct_pb", { paths: [pulumiDir] }),
+  ) as typeof import("google-protobuf/google/protobuf/struct_pb");
 
   await pulumi.runtime.setMocks(
     {

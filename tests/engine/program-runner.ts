@@ -194,7 +194,9 @@ export function runProgram(programFile: string, options: ProgramOptions & { prev
  * Runs each registration's work once the registrations it depends on are done, at most `parallel` at a
  * time, in arrival order otherwise. `idle()` resolves when everything scheduled so far has finished.
  */
-function registrationScheduler(parallel: number): ((registration: Registration, work: () => Promise<void>) => void) & { idle(): Promise<void> } {
+function registrationScheduler(
+  parallel: number,
+): ((registration: Registration, work: () => Promise<void>) => void) & { idle(): Promise<void> } {
   const limit = Math.max(1, Math.floor(parallel));
   let running = 0;
   const queued: (() => void)[] = [];
@@ -209,7 +211,8 @@ function registrationScheduler(parallel: number): ((registration: Registration, 
   };
   const release = (): void => {
     const next = queued.shift();
-    if (next) next(); // the slot passes to the next in line
+    if (next)
+      next(); // the slot passes to the next in line
     else running--;
   };
   const schedule = (registration: Registration, work: () => Promise<void>): void => {

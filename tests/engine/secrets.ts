@@ -90,12 +90,7 @@ function childPaths(paths: SecretPath[], key: string): SecretPath[] {
  * secret, the whole output value becomes secret (so an array with one secret item is secret as a whole).
  * Returns the output secret paths (existing ones kept).
  */
-export function annotateSecrets(
-  outs: PropertyMap,
-  outPaths: SecretPath[],
-  ins: PropertyMap,
-  inPaths: SecretPath[],
-): SecretPath[] {
+export function annotateSecrets(outs: PropertyMap, outPaths: SecretPath[], ins: PropertyMap, inPaths: SecretPath[]): SecretPath[] {
   const result = [...outPaths];
   const walk = (out: PropertyMap, inn: PropertyMap, inSecret: SecretPath[], outSecret: SecretPath[], at: SecretPath): void => {
     for (const key of Object.keys(inn)) {
@@ -151,6 +146,10 @@ export function pathsPresentIn(value: unknown, paths: SecretPath[]): SecretPath[
 export function makeCiphertextMarker(key: Buffer): (secret: unknown) => unknown {
   return (secret) => ({
     [SIG_KEY]: SECRET_SIG,
-    ciphertext: "v1:" + createHmac("sha256", key).update(JSON.stringify(secret) ?? "undefined").digest("base64"),
+    ciphertext:
+      "v1:" +
+      createHmac("sha256", key)
+        .update(JSON.stringify(secret) ?? "undefined")
+        .digest("base64"),
   });
 }

@@ -47,11 +47,20 @@ describe("examples/custom-domain through the engine", () => {
     const writes = calls().filter((c) => !c.startsWith("GET"));
     expect(writes[0]).toBe("PUT /workers/scripts/site");
     expect(writes.slice(1).sort()).toEqual(["POST " + ROUTES, "PUT /workers/domains", "PUT /workers/scripts/site/schedules"]);
-    expect(await listDomains(client, ACCOUNT)).toEqual([expect.objectContaining({ hostname: "www.example.com", service: "site", zone_name: "example.com" })]);
-    expect(await listRoutes(client, DEFAULT_ZONE.id)).toEqual([expect.objectContaining({ pattern: "example.com/legacy/*", script: "site" })]);
+    expect(await listDomains(client, ACCOUNT)).toEqual([
+      expect.objectContaining({ hostname: "www.example.com", service: "site", zone_name: "example.com" }),
+    ]);
+    expect(await listRoutes(client, DEFAULT_ZONE.id)).toEqual([
+      expect.objectContaining({ pattern: "example.com/legacy/*", script: "site" }),
+    ]);
     expect((await getSchedules(client, ACCOUNT, "site")).schedules.map((s) => s.cron)).toEqual(["0 3 * * *"]);
     const www = [...engine.state.values()].find((r) => r.name === "site-www")!;
-    expect(www.outputs).toMatchObject({ hostname: "www.example.com", zoneName: "example.com", domainId: expect.stringMatching(/^[0-9a-f]{32}$/), certId: expect.any(String) });
+    expect(www.outputs).toMatchObject({
+      hostname: "www.example.com",
+      zoneName: "example.com",
+      domainId: expect.stringMatching(/^[0-9a-f]{32}$/),
+      certId: expect.any(String),
+    });
     emulator.clearRequests();
   }, 120_000);
 
@@ -62,7 +71,13 @@ describe("examples/custom-domain through the engine", () => {
     expect(refresh.outcomes.filter((o) => o.error || o.changedKeys?.length)).toEqual([]);
     const reads = calls();
     expect(reads.every((c) => c.startsWith("GET"))).toBe(true);
-    expect(reads).toEqual(expect.arrayContaining([expect.stringMatching(/^GET \/workers\/domains\/[0-9a-f]{32}$/), expect.stringMatching(new RegExp(`^GET ${ROUTES}/[0-9a-f]{32}$`)), "GET /workers/scripts/site/schedules"]));
+    expect(reads).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^GET \/workers\/domains\/[0-9a-f]{32}$/),
+        expect.stringMatching(new RegExp(`^GET ${ROUTES}/[0-9a-f]{32}$`)),
+        "GET /workers/scripts/site/schedules",
+      ]),
+    );
   }, 120_000);
 
   it("refresh sees cron triggers changed in the dashboard, and the next up puts them back with one PUT", async () => {
@@ -70,7 +85,12 @@ describe("examples/custom-domain through the engine", () => {
     emulator.clearRequests();
     const refresh = await engine.refresh();
     expect(refresh.outcomes.find((o) => o.name === "site-nightly")!.changedKeys).toEqual(["crons"]);
-    expect(ops(await engine.preview(PROGRAM))).toMatchObject({ "site-nightly": "update", site: "same", "site-www": "same", "site-legacy": "same" });
+    expect(ops(await engine.preview(PROGRAM))).toMatchObject({
+      "site-nightly": "update",
+      site: "same",
+      "site-www": "same",
+      "site-legacy": "same",
+    });
     calls();
     expect(ops(await engine.up(PROGRAM))).toMatchObject({ "site-nightly": "update" });
     expect(calls().filter((c) => !c.startsWith("GET"))).toEqual(["PUT /workers/scripts/site/schedules"]);
@@ -84,11 +104,12 @@ describe("examples/custom-domain through the engine", () => {
     expect(order[order.length - 1]).toBe("site");
     const writes = calls().filter((c) => !c.startsWith("GET"));
     expect(writes[writes.length - 1]).toBe("DELETE /workers/scripts/site");
-    expect(writes.slice(0, -1).map((c) => c.replace(/[0-9a-f]{32}$/, "{id}")).sort()).toEqual([
-      "DELETE /workers/domains/{id}",
-      `DELETE ${ROUTES}/{id}`,
-      "PUT /workers/scripts/site/schedules",
-    ]);
+    expect(
+      writes
+        .slice(0, -1)
+        .map((c) => c.replace(/[0-9a-f]{32}$/, "{id}"))
+        .sort(),
+    ).toEqual(["DELETE /workers/domains/{id}", `DELETE ${ROUTES}/{id}`, "PUT /workers/scripts/site/schedules"]);
     expect(await listDomains(client, ACCOUNT)).toEqual([]);
     expect(await listRoutes(client, DEFAULT_ZONE.id)).toEqual([]);
     expect(engine.state.size).toBe(0);

@@ -19,7 +19,9 @@ let engine: Engine;
 beforeAll(async () => {
   emulator = await startEmulator();
   client = new CloudflareClient({ baseUrl: emulator.url, apiToken: DEFAULT_EMULATOR_TOKEN });
-  engine = await Engine.start({ env: { CLOUDFLARE_API_BASE_URL: emulator.url, CLOUDFLARE_API_TOKEN: DEFAULT_EMULATOR_TOKEN, CLOUDFLARE_ACCOUNT_ID: ACCOUNT } });
+  engine = await Engine.start({
+    env: { CLOUDFLARE_API_BASE_URL: emulator.url, CLOUDFLARE_API_TOKEN: DEFAULT_EMULATOR_TOKEN, CLOUDFLARE_ACCOUNT_ID: ACCOUNT },
+  });
 }, 60_000);
 afterAll(async () => {
   await engine?.close();
@@ -33,7 +35,9 @@ function ops(report: StepReport): string[] {
 }
 
 function writes(): string[] {
-  const out = emulator.requests.filter((r) => r.method !== "GET").map((r) => `${r.method} ${r.path.replace(`/accounts/${ACCOUNT}/workers/scripts/rollout-api`, "")}`);
+  const out = emulator.requests
+    .filter((r) => r.method !== "GET")
+    .map((r) => `${r.method} ${r.path.replace(`/accounts/${ACCOUNT}/workers/scripts/rollout-api`, "")}`);
   emulator.clearRequests();
   return out;
 }
@@ -43,14 +47,19 @@ async function serving(): Promise<string[]> {
   const [latest] = await listDeployments(client, scope, "rollout-api");
   const out: string[] = [];
   for (const v of latest!.versions ?? []) {
-    const raw = await client.requestRaw({ method: "GET", path: `/accounts/${ACCOUNT}/workers/scripts/rollout-api/content/v2`, query: { version: v.version_id } });
+    const raw = await client.requestRaw({
+      method: "GET",
+      path: `/accounts/${ACCOUNT}/workers/scripts/rollout-api/content/v2`,
+      query: { version: v.version_id },
+    });
     out.push(`${/"(v\d)/.exec(Buffer.from(raw.body).toString())![1]}:${v.percentage}`);
   }
   emulator.clearRequests();
   return out;
 }
 
-const run = (canaryPercent: number, token = "t0ken-one") => engine.up(PROGRAM, { config: { canaryPercent: String(canaryPercent) }, secretConfig: { token } });
+const run = (canaryPercent: number, token = "t0ken-one") =>
+  engine.up(PROGRAM, { config: { canaryPercent: String(canaryPercent) }, secretConfig: { token } });
 
 describe("examples/gradual-rollout through the engine", () => {
   it("rolls out 10/90, promotes to 100, rolls back, with one deployment per step", async () => {
@@ -75,7 +84,9 @@ describe("examples/gradual-rollout through the engine", () => {
     emulator.clearRequests();
     const during = await run(10, "t0ken-two");
     const failed = during.outcomes.find((o) => o.name === "token");
-    expect(failed?.error).toMatch(/Secret "TOKEN" of Worker "rollout-api" cannot be changed now: .*deployed: version \d+ \(.+\) at 10% and version \d+ \(.+\) at 90%; latest: version \d+/);
+    expect(failed?.error).toMatch(
+      /Secret "TOKEN" of Worker "rollout-api" cannot be changed now: .*deployed: version \d+ \(.+\) at 10% and version \d+ \(.+\) at 90%; latest: version \d+/,
+    );
     expect(failed?.error).toContain("Deploy the latest version at 100%");
     expect(failed?.error).not.toContain("t0ken-two");
     expect(writes()).toEqual(["PUT /secrets"]); // refused by the API (10215), nothing changed

@@ -4,14 +4,7 @@
  */
 import * as path from "node:path";
 import { DEFAULT_EMULATOR_TOKEN, startEmulator, type Emulator } from "../../emulator";
-import {
-  CloudflareClient,
-  getScriptSettings,
-  getSubdomain,
-  listSecrets,
-  uploadScript,
-  type Scope,
-} from "../../provider/cloudflare";
+import { CloudflareClient, getScriptSettings, getSubdomain, listSecrets, uploadScript, type Scope } from "../../provider/cloudflare";
 import { Engine, type StepReport } from "../engine/harness";
 import { ACCOUNT } from "../support/account";
 
@@ -51,7 +44,13 @@ describe("examples/wrangler-deployed through the engine", () => {
     // wrangler deployed the code, with a tail consumer the stack does not manage yet.
     await uploadScript(client, scope, "billing", {
       metadata: { main_module: "index.js", compatibility_date: "2025-09-01" },
-      modules: [{ name: "index.js", contentType: "application/javascript+module", content: Buffer.from("export default { fetch() { return new Response('bill') } }") }],
+      modules: [
+        {
+          name: "index.js",
+          contentType: "application/javascript+module",
+          content: Buffer.from("export default { fetch() { return new Response('bill') } }"),
+        },
+      ],
     });
     engine = await Engine.start({ env: engineEnv() });
     emulator.clearRequests();
@@ -71,7 +70,10 @@ describe("examples/wrangler-deployed through the engine", () => {
       "PUT /workers/scripts/billing/secrets",
       "PUT /workers/scripts/billing/secrets",
     ]);
-    expect((await listSecrets(client, scope, "billing")).map((s) => `${s.name}:${s.type}`).sort()).toEqual(["SIGNING_KEY:secret_key", "STRIPE_KEY:secret_text"]);
+    expect((await listSecrets(client, scope, "billing")).map((s) => `${s.name}:${s.type}`).sort()).toEqual([
+      "SIGNING_KEY:secret_key",
+      "STRIPE_KEY:secret_text",
+    ]);
     expect(await getScriptSettings(client, scope, "billing")).toMatchObject({ logpush: true, tail_consumers: [{ service: "log-sink" }] });
     expect((await getSubdomain(client, scope, "billing")).enabled).toBe(true);
     emulator.clearRequests();
@@ -88,8 +90,20 @@ describe("examples/wrangler-deployed through the engine", () => {
   it("survives a redeploy of the code by wrangler: nothing drifts", async () => {
     // wrangler's redeploy path: a new version and deployment, then PATCH script-settings of what it knows.
     await uploadScript(client, scope, "billing", {
-      metadata: { main_module: "index.js", compatibility_date: "2025-09-01", keep_bindings: ["secret_text", "secret_key"], logpush: true, tail_consumers: [{ service: "log-sink" }] },
-      modules: [{ name: "index.js", contentType: "application/javascript+module", content: Buffer.from("export default { fetch() { return new Response('bill v2') } }") }],
+      metadata: {
+        main_module: "index.js",
+        compatibility_date: "2025-09-01",
+        keep_bindings: ["secret_text", "secret_key"],
+        logpush: true,
+        tail_consumers: [{ service: "log-sink" }],
+      },
+      modules: [
+        {
+          name: "index.js",
+          contentType: "application/javascript+module",
+          content: Buffer.from("export default { fetch() { return new Response('bill v2') } }"),
+        },
+      ],
     });
     const refresh = await engine.refresh();
     expect(refresh.outcomes.filter((o) => o.changedKeys?.length)).toEqual([]);
@@ -132,13 +146,20 @@ describe("examples/dispatch-namespace through the engine", () => {
   }, 120_000);
 
   it("updates the plan binding in place and replaces the Worker when the customer changes", async () => {
-    expect(ops(await engine.up(PROGRAM, { config: { plan: "pro" }, secretConfig }))).toEqual(["customer-key:same", "customer-worker:update", "customers:same"]);
+    expect(ops(await engine.up(PROGRAM, { config: { plan: "pro" }, secretConfig }))).toEqual([
+      "customer-key:same",
+      "customer-worker:update",
+      "customers:same",
+    ]);
     expect(writes()).toEqual(["PATCH /workers/dispatch/namespaces/customers/scripts/customer-acme/settings"]);
     const replaced = await engine.up(PROGRAM, { config: { plan: "pro", customer: "globex" }, secretConfig });
     expect(ops(replaced)).toEqual(["customer-key:replace", "customer-worker:replace", "customers:same"]);
     expect(replaced.outcomes.find((o) => o.name === "customer-worker")!.replaceKeys).toEqual(["scriptName"]);
     const deployed = engine.state;
-    expect([...deployed.values()].filter((r) => r.outputs.scriptName).map((r) => r.outputs.scriptName)).toEqual(["customer-globex", "customer-globex"]);
+    expect([...deployed.values()].filter((r) => r.outputs.scriptName).map((r) => r.outputs.scriptName)).toEqual([
+      "customer-globex",
+      "customer-globex",
+    ]);
     // Create before delete: the new Worker and secret exist before the old ones go.
     expect(writes()).toEqual([
       "DELETE /workers/dispatch/namespaces/customers/scripts/customer-acme",

@@ -24,7 +24,9 @@ const ROUTES = `/zones/${DEFAULT_ZONE.id}/workers/routes`;
 
 /** The calls since the last look, without the account prefix, a route's id shown as {id}; clears the log. */
 function calls(): string[] {
-  const out = emulator.requests.map((r) => `${r.method} ${r.path.replace(`/accounts/${ACCOUNT}`, "").replace(/(\/workers\/routes\/)[0-9a-f]{32}$/, "$1{id}")}`);
+  const out = emulator.requests.map(
+    (r) => `${r.method} ${r.path.replace(`/accounts/${ACCOUNT}`, "").replace(/(\/workers\/routes\/)[0-9a-f]{32}$/, "$1{id}")}`,
+  );
   emulator.clearRequests();
   return out;
 }

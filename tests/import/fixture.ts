@@ -34,8 +34,16 @@ const part = (name: string, contentType: string, content: string | Buffer) => ({
 });
 
 export const GATEWAY_MODULES = [
-  part("index.js", "application/javascript+module", `import { route } from "./lib/router.js";\nimport page from "./templates/page.html";\nexport default { async fetch(request, env) { return route(request, env, page); } };\n`),
-  part("lib/router.js", "application/javascript+module", `export function route(request, env, page) { return new Response(page + env.MODE); }\n`),
+  part(
+    "index.js",
+    "application/javascript+module",
+    `import { route } from "./lib/router.js";\nimport page from "./templates/page.html";\nexport default { async fetch(request, env) { return route(request, env, page); } };\n`,
+  ),
+  part(
+    "lib/router.js",
+    "application/javascript+module",
+    `export function route(request, env, page) { return new Response(page + env.MODE); }\n`,
+  ),
   part("templates/page.html", "text/plain", "<h1>gateway ✓</h1>\n"),
   part("blob.bin", "application/octet-stream", Buffer.from([0, 1, 2, 250, 251, 252, 253, 254, 255])),
 ];
@@ -45,7 +53,11 @@ export async function deployFleet(client: CloudflareClient, accountId: string): 
 
   // "auth": one module, one plain text binding, one secret; subdomain left disabled.
   await uploadScript(client, scope, "auth", {
-    metadata: { main_module: "auth.js", compatibility_date: "2024-11-01", bindings: [{ type: "plain_text", name: "ISSUER", text: "https://auth.example.com" }] },
+    metadata: {
+      main_module: "auth.js",
+      compatibility_date: "2024-11-01",
+      bindings: [{ type: "plain_text", name: "ISSUER", text: "https://auth.example.com" }],
+    },
     modules: [part("auth.js", "application/javascript+module", "export default { fetch() { return new Response('auth') } };\n")],
   });
   await putSecret(client, scope, "auth", { name: "AUTH_SECRET", type: "secret_text", text: SECRET_VALUES.authSecret });
@@ -108,7 +120,12 @@ export async function deployFleet(client: CloudflareClient, accountId: string): 
 export function accountSecretConfig(): Record<string, string> {
   return {
     "api-gateway_API_KEY": SECRET_VALUES.apiKey,
-    "api-gateway_SIGNING_KEY": JSON.stringify({ format: "raw", algorithm: { name: "HMAC", hash: "SHA-256" }, usages: ["sign", "verify"], keyBase64: SECRET_VALUES.signingKey }),
+    "api-gateway_SIGNING_KEY": JSON.stringify({
+      format: "raw",
+      algorithm: { name: "HMAC", hash: "SHA-256" },
+      usages: ["sign", "verify"],
+      keyBase64: SECRET_VALUES.signingKey,
+    }),
     auth_AUTH_SECRET: SECRET_VALUES.authSecret,
   };
 }

@@ -5,12 +5,19 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { DEFAULT_ZONE, type Emulator } from "../../emulator";
+import { DEFAULT_ZONE } from "../../emulator";
 import { uploadScript, patchScriptSettings } from "../../provider/cloudflare";
 import { parseCliArgs, UsageError } from "../../cli/args";
 import { main } from "../../cli";
 import { runImport } from "../../cli/import";
-import { collectAccount, configurationOf, moduleTypeOf, safeModuleName, scriptSettingsOf, type ImportedAccount } from "../../cli/import/collect";
+import {
+  collectAccount,
+  configurationOf,
+  moduleTypeOf,
+  safeModuleName,
+  scriptSettingsOf,
+  type ImportedAccount,
+} from "../../cli/import/collect";
 import { renderProgram } from "../../cli/import/render";
 import { identifierFor, tsLiteral } from "../../cli/import/ts-source";
 import { workerScriptProvider } from "../../provider/resources/worker-script";
@@ -31,13 +38,21 @@ function newFolder(): string {
 async function deploy(name: string, metadata: Record<string, unknown> = {}) {
   await uploadScript(client(), scope, name, {
     metadata: { main_module: "index.js", ...metadata },
-    modules: [{ name: "index.js", contentType: "application/javascript+module", content: Buffer.from(`export default { fetch() { return new Response("${name}") } }`) }],
+    modules: [
+      {
+        name: "index.js",
+        contentType: "application/javascript+module",
+        content: Buffer.from(`export default { fetch() { return new Response("${name}") } }`),
+      },
+    ],
   });
 }
 
 describe("command-line arguments", () => {
   it("reads the import options, lists split on commas", () => {
-    expect(parseCliArgs(["import", "--account", ACCOUNT, "--out", "p", "--tags", "a,b:no", "--tags", "c", "--name", "api", "--force"], {})).toEqual({
+    expect(
+      parseCliArgs(["import", "--account", ACCOUNT, "--out", "p", "--tags", "a,b:no", "--tags", "c", "--name", "api", "--force"], {}),
+    ).toEqual({
       command: "import",
       accountId: ACCOUNT,
       out: "p",
@@ -108,7 +123,10 @@ describe("what the generator reads", () => {
     const account = await collectAccount(client(), { accountId: ACCOUNT, name: "api", tags: ["legacy:no"] });
     expect(account.workers.map((w) => w.scriptName)).toEqual(["api-one"]);
     const calls = takeCalls(emulator);
-    expect(calls.slice(0, 2)).toEqual(["GET /workers/scripts?tags=legacy%3Ano", "GET /workers/scripts-search?name=api&page=1&per_page=100"]);
+    expect(calls.slice(0, 2)).toEqual([
+      "GET /workers/scripts?tags=legacy%3Ano",
+      "GET /workers/scripts-search?name=api&page=1&per_page=100",
+    ]);
     expect(calls.some((c) => c.includes("/web/"))).toBe(false);
   });
 
@@ -116,28 +134,51 @@ describe("what the generator reads", () => {
     await deploy("alpha", { bindings: [{ type: "some_future_binding", name: "FUTURE", setting: 1 }] });
     const account = await collectAccount(client(), { accountId: ACCOUNT });
     expect(account.workers[0]!.bindings).toEqual([{ type: "some_future_binding", name: "FUTURE", setting: 1, opaque: true }]);
-    expect(account.workers[0]!.warnings).toEqual([expect.stringMatching(/^binding FUTURE \(type some_future_binding\) is not one WorkerScript can check.*opaque: true/)]);
+    expect(account.workers[0]!.warnings).toEqual([
+      expect.stringMatching(/^binding FUTURE \(type some_future_binding\) is not one WorkerScript can check.*opaque: true/),
+    ]);
     const program = renderProgram(account, { project: "p", packageVersion: "*" });
     expect(program.warnings).toHaveLength(1);
-    expect(String(program.files.find((f) => f.path === "index.ts")!.content)).toContain("// WARNING: binding FUTURE (type some_future_binding)");
+    expect(String(program.files.find((f) => f.path === "index.ts")!.content)).toContain(
+      "// WARNING: binding FUTURE (type some_future_binding)",
+    );
   });
 
   it("warns about script settings WorkerScriptSettings would refuse, and manages logpush explicitly", () => {
     const warnings: string[] = [];
-    const settings = scriptSettingsOf({ observability: { enabled: true, sampling_mode: "x" }, tags: [], tail_consumers: [{ service: "log" }] }, warnings);
-    expect(settings).toEqual({ logpush: false, observability: { enabled: true, samplingMode: "x" }, tags: undefined, tailConsumers: [{ service: "log" }] });
-    expect(warnings).toEqual([expect.stringMatching(/^script setting observability is not accepted by WorkerScriptSettings .*sampling_mode/)]);
+    const settings = scriptSettingsOf(
+      { observability: { enabled: true, sampling_mode: "x" }, tags: [], tail_consumers: [{ service: "log" }] },
+      warnings,
+    );
+    expect(settings).toEqual({
+      logpush: false,
+      observability: { enabled: true, samplingMode: "x" },
+      tags: undefined,
+      tailConsumers: [{ service: "log" }],
+    });
+    expect(warnings).toEqual([
+      expect.stringMatching(/^script setting observability is not accepted by WorkerScriptSettings .*sampling_mode/),
+    ]);
   });
 
   it("leaves out of WorkerScript what the API assumes when unset, so its read diffs to nothing", () => {
-    expect(configurationOf({ usage_model: "standard", compatibility_flags: [], placement: { last_analyzed_at: "x", status: "SUCCESS" }, limits: {} })).toEqual({
+    expect(
+      configurationOf({
+        usage_model: "standard",
+        compatibility_flags: [],
+        placement: { last_analyzed_at: "x", status: "SUCCESS" },
+        limits: {},
+      }),
+    ).toEqual({
       compatibilityDate: undefined,
       compatibilityFlags: undefined,
       placement: undefined,
       limits: undefined,
       usageModel: undefined,
     });
-    expect(configurationOf({ usage_model: "unbound", placement: { mode: "smart", status: "SUCCESS" }, limits: { cpu_ms: 30 } })).toMatchObject({
+    expect(
+      configurationOf({ usage_model: "unbound", placement: { mode: "smart", status: "SUCCESS" }, limits: { cpu_ms: 30 } }),
+    ).toMatchObject({
       usageModel: "unbound",
       placement: { mode: "smart" },
       limits: { cpuMs: 30 },
@@ -185,8 +226,18 @@ describe("the rendered program", () => {
     const a = renderProgram(account, { project: "p", packageVersion: "^0.1.0" });
     const b = renderProgram(account, { project: "p", packageVersion: "^0.1.0" });
     expect(a).toEqual(b);
-    expect(a.files.map((f) => f.path)).toEqual(["Pulumi.yaml", "package.json", "tsconfig.json", "index.ts", "workers/class/index.js", "workers/Class/w.js"]);
-    expect(JSON.parse(String(a.files[1]!.content)).dependencies).toEqual({ "@pulumi/pulumi": "^3.150.0", "pulumi-cloudflare-workers": "^0.1.0" });
+    expect(a.files.map((f) => f.path)).toEqual([
+      "Pulumi.yaml",
+      "package.json",
+      "tsconfig.json",
+      "index.ts",
+      "workers/class/index.js",
+      "workers/Class/w.js",
+    ]);
+    expect(JSON.parse(String(a.files[1]!.content)).dependencies).toEqual({
+      "@pulumi/pulumi": "^3.150.0",
+      "pulumi-cloudflare-workers": "^0.1.0",
+    });
   });
 
   it("keeps every value from the API inside its literal or comment: the source parses to exactly the declared values", () => {
@@ -258,7 +309,9 @@ describe("the output folder", () => {
     await deploy("alpha");
     const dir = newFolder();
     fs.writeFileSync(path.join(dir, "index.ts"), "// mine\n");
-    await expect(runImport({ accountId: ACCOUNT, out: dir, client: client() })).rejects.toThrow(/already holds a program \(index.ts\).*--force/);
+    await expect(runImport({ accountId: ACCOUNT, out: dir, client: client() })).rejects.toThrow(
+      /already holds a program \(index.ts\).*--force/,
+    );
     expect(fs.readFileSync(path.join(dir, "index.ts"), "utf8")).toBe("// mine\n");
     const result = await runImport({ accountId: ACCOUNT, out: dir, client: client(), force: true });
     expect(result.project).toBe(path.basename(dir));

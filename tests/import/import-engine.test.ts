@@ -59,9 +59,14 @@ function newFolder(): string {
 
 function run(file: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [file, ...args], { env: { ...process.env, ...env }, maxBuffer: 10 * 1024 * 1024 }, (error, stdout, stderr) => {
-      resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr });
-    });
+    execFile(
+      process.execPath,
+      [file, ...args],
+      { env: { ...process.env, ...env }, maxBuffer: 10 * 1024 * 1024 },
+      (error, stdout, stderr) => {
+        resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr });
+      },
+    );
   });
 }
 
@@ -214,7 +219,11 @@ describe("import of a dispatch namespace's Worker, run through the engine", () =
   afterAll(() => engine?.close());
 
   it("the command writes a program adopting the namespace (protected) and the named Worker", async () => {
-    const result = await run(CLI, ["import", "--account", ACCOUNT, "--dispatch-namespace", NAMESPACE, "--script", "customer-acme", "--out", dir], apiEnv());
+    const result = await run(
+      CLI,
+      ["import", "--account", ACCOUNT, "--dispatch-namespace", NAMESPACE, "--script", "customer-acme", "--out", dir],
+      apiEnv(),
+    );
     expect(result.code).toBe(0);
     expect(result.stdout).toContain(`pulumi config set --secret ${NAMESPACE}_customer-acme_CUSTOMER_KEY `);
     const source = fs.readFileSync(program, "utf8");

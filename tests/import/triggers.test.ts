@@ -45,13 +45,18 @@ function argsOf(className: string): { name: string; args: Record<string, unknown
 
 describe("the import of what runs a Worker", () => {
   it("imports the three resources from the package", () => {
-    expect(source).toContain(`import { WorkerCronTrigger, WorkerCustomDomain, WorkerRoute, WorkerScript } from "pulumi-cloudflare-workers";`);
+    expect(source).toContain(
+      `import { WorkerCronTrigger, WorkerCustomDomain, WorkerRoute, WorkerScript } from "pulumi-cloudflare-workers";`,
+    );
   });
 
   it("writes one WorkerCronTrigger with every cron, adopting them", async () => {
     const [cron, ...more] = argsOf("WorkerCronTrigger");
     expect(more).toEqual([]);
-    expect(cron).toEqual({ name: "edge-crons", args: { accountId: ACCOUNT, scriptName: "edge", crons: ["*/15 * * * *", "0 3 * * MON"], adopt: true } });
+    expect(cron).toEqual({
+      name: "edge-crons",
+      args: { accountId: ACCOUNT, scriptName: "edge", crons: ["*/15 * * * *", "0 3 * * MON"], adopt: true },
+    });
     expect((await workerCronTriggerProvider.check({}, cron!.args)).failures).toBeUndefined();
   });
 
@@ -66,7 +71,12 @@ describe("the import of what runs a Worker", () => {
 
   it("writes one WorkerCustomDomain per hostname, with its zone", async () => {
     const domains = argsOf("WorkerCustomDomain");
-    expect(domains).toEqual([{ name: "edge-edge.example.com", args: { accountId: ACCOUNT, hostname: "edge.example.com", scriptName: "edge", zoneId: ZONE, adopt: true } }]);
+    expect(domains).toEqual([
+      {
+        name: "edge-edge.example.com",
+        args: { accountId: ACCOUNT, hostname: "edge.example.com", scriptName: "edge", zoneId: ZONE, adopt: true },
+      },
+    ]);
     expect((await workerCustomDomainProvider.check({}, domains[0]!.args)).failures).toBeUndefined();
   });
 });

@@ -12,7 +12,10 @@ describe("multipart part names (found by the property tests)", () => {
   // The multipart format (HTML standard, as undici writes it) escapes `"` as %22 but not `%` itself, so a
   // literal "%22" in a name cannot round trip: check refuses '%' in module names, before anything is sent.
   it("check refuses a module name holding '%', which no multipart parser could read back unambiguously", () => {
-    const { failures } = loadModules({ modules: { "lib/100%22.js": { content: "x" }, "index.js": { content: "y" } }, mainModule: "index.js" });
+    const { failures } = loadModules({
+      modules: { "lib/100%22.js": { content: "x" }, "index.js": { content: "y" } },
+      mainModule: "index.js",
+    });
     expect(failures.map((f) => f.property)).toEqual(["modules"]);
     expect(failures[0]!.reason).toContain("'%'");
   });
@@ -21,7 +24,10 @@ describe("multipart part names (found by the property tests)", () => {
   // the emulator's parser undoes backslash escapes instead, so `a\b.js` arrives as `ab.js` and `a"b.js` as `a%22b.js`.
   it("the emulator's parser reads a part name with a backslash or a double quote as undici's FormData wrote it", async () => {
     const names = ["a\\b.js", 'a"b.js'];
-    const form = buildUploadForm({ main_module: names[0] } as never, names.map((name) => ({ name, contentType: "text/plain", content: new Uint8Array([1]) })));
+    const form = buildUploadForm(
+      { main_module: names[0] } as never,
+      names.map((name) => ({ name, contentType: "text/plain", content: new Uint8Array([1]) })),
+    );
     const response = new Response(form);
     const body = Buffer.from(await response.arrayBuffer());
     const parts = emulatorParse(body, multipartBoundary(response.headers.get("content-type")!)!);

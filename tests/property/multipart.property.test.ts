@@ -48,7 +48,13 @@ const modulesArb = fc.uniqueArray(moduleArb, { minLength: 1, maxLength: 6, selec
 
 /** Bytes that look like multipart syntax, so contents collide with delimiters and header ends. */
 const trickyBytes = fc
-  .array(fc.oneof(fc.uint8Array({ maxLength: 20 }), fc.constantFrom("\r\n", "--", "\r\n\r\n", "Content-Disposition: form-data; name=\"x\"", "--boundary").map((s) => Buffer.from(s))), { maxLength: 8 })
+  .array(
+    fc.oneof(
+      fc.uint8Array({ maxLength: 20 }),
+      fc.constantFrom("\r\n", "--", "\r\n\r\n", 'Content-Disposition: form-data; name="x"', "--boundary").map((s) => Buffer.from(s)),
+    ),
+    { maxLength: 8 },
+  )
   .map((chunks) => new Uint8Array(Buffer.concat(chunks.map((c) => Buffer.from(c)))));
 
 describe("multipart: the client's builders against the emulator's parser (properties)", () => {
@@ -107,7 +113,9 @@ describe("multipart: the client's builders against the emulator's parser (proper
       fc.asyncProperty(fc.uniqueArray(file, { maxLength: 6, selector: (f) => f.hash }), async (files) => {
         const { body, contentType } = await serialise(buildAssetsBucketForm(files));
         const parts = files.length === 0 ? [] : emulatorRead(body, contentType);
-        expect(parts.map((p) => [p.name, p.filename, p.contentType, p.data.toString("utf8")])).toEqual(files.map((f) => [f.hash, f.hash, f.contentType, f.base64]));
+        expect(parts.map((p) => [p.name, p.filename, p.contentType, p.data.toString("utf8")])).toEqual(
+          files.map((f) => [f.hash, f.hash, f.contentType, f.base64]),
+        );
       }),
       { numRuns: RUNS.light },
     );
@@ -119,7 +127,12 @@ describe("multipart: the emulator's writer against the client's parser (properti
     fc.assert(
       fc.property(fc.uniqueArray(moduleArb, { maxLength: 6, selector: (m) => m.name }), fc.boolean(), (modules, withFilename) => {
         const { body, contentType } = buildMultipart(
-          modules.map((m) => ({ name: m.name, ...(withFilename ? { filename: m.name } : {}), contentType: m.contentType, data: Buffer.from(m.content) })),
+          modules.map((m) => ({
+            name: m.name,
+            ...(withFilename ? { filename: m.name } : {}),
+            contentType: m.contentType,
+            data: Buffer.from(m.content),
+          })),
         );
         const parts = clientParse(body, contentType);
         expect(parts.map((p) => p.name)).toEqual(modules.map((m) => m.name));
@@ -136,11 +149,18 @@ describe("multipart: the emulator's writer against the client's parser (properti
   it("the emulator's own writer and parser agree on any name without CR or LF, quotes and backslashes included", () => {
     const name = fc.string({ unit: "grapheme", minLength: 1, maxLength: 30 }).filter((s) => !/[\r\n]/.test(s));
     fc.assert(
-      fc.property(fc.array(fc.record({ name, filename: fc.option(name, { nil: undefined }), data: fc.uint8Array({ maxLength: 50 }) }), { maxLength: 5 }), (parts) => {
-        const { body, contentType } = buildMultipart(parts.map((p) => ({ ...p, data: Buffer.from(p.data) })));
-        const back = parts.length === 0 ? [] : emulatorRead(body, contentType);
-        expect(back.map((p) => [p.name, p.filename, p.data.toString("hex")])).toEqual(parts.map((p) => [p.name, p.filename, Buffer.from(p.data).toString("hex")]));
-      }),
+      fc.property(
+        fc.array(fc.record({ name, filename: fc.option(name, { nil: undefined }), data: fc.uint8Array({ maxLength: 50 }) }), {
+          maxLength: 5,
+        }),
+        (parts) => {
+          const { body, contentType } = buildMultipart(parts.map((p) => ({ ...p, data: Buffer.from(p.data) })));
+          const back = parts.length === 0 ? [] : emulatorRead(body, contentType);
+          expect(back.map((p) => [p.name, p.filename, p.data.toString("hex")])).toEqual(
+            parts.map((p) => [p.name, p.filename, Buffer.from(p.data).toString("hex")]),
+          );
+        },
+      ),
       { numRuns: RUNS.normal },
     );
   });
@@ -152,7 +172,9 @@ function outcome(parse: () => unknown[], ownError: new (...args: never[]) => Err
     parse();
     return "parts";
   } catch (error) {
-    return error instanceof ownError ? "clean error" : `crash: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`;
+    return error instanceof ownError
+      ? "clean error"
+      : `crash: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`;
   }
 }
 
@@ -160,8 +182,18 @@ describe("multipart: truncated and corrupted bodies (properties)", () => {
   const sample = (() => {
     const { body, contentType } = buildMultipart([
       { name: "metadata", filename: "metadata.json", contentType: "application/json", data: '{"main_module":"index.js"}' },
-      { name: "index.js", filename: "index.js", contentType: "application/javascript+module", data: "export default { fetch() { return new Response('hi') } }" },
-      { name: "lib/data.bin", filename: "lib/data.bin", contentType: "application/octet-stream", data: Buffer.from([0, 13, 10, 45, 45, 255]) },
+      {
+        name: "index.js",
+        filename: "index.js",
+        contentType: "application/javascript+module",
+        data: "export default { fetch() { return new Response('hi') } }",
+      },
+      {
+        name: "lib/data.bin",
+        filename: "lib/data.bin",
+        contentType: "application/octet-stream",
+        data: Buffer.from([0, 13, 10, 45, 45, 255]),
+      },
     ]);
     return { body, contentType, boundary: multipartBoundary(contentType)! };
   })();
@@ -185,7 +217,11 @@ describe("multipart: truncated and corrupted bodies (properties)", () => {
   });
 
   it("random byte flips, insertions and deletions give parts or a clean error, never a crash", () => {
-    const edit = fc.record({ at: fc.nat(), kind: fc.constantFrom("flip", "insert", "delete"), byte: fc.constantFrom(0x0d, 0x0a, 0x2d, 0x22, 0x3a, 0x3b, 0x5c, 0x00, 0xff, 0x20) });
+    const edit = fc.record({
+      at: fc.nat(),
+      kind: fc.constantFrom("flip", "insert", "delete"),
+      byte: fc.constantFrom(0x0d, 0x0a, 0x2d, 0x22, 0x3a, 0x3b, 0x5c, 0x00, 0xff, 0x20),
+    });
     fc.assert(
       fc.property(fc.array(edit, { minLength: 1, maxLength: 6 }), (edits) => {
         const bytes = [...sample.body];
@@ -205,12 +241,19 @@ describe("multipart: truncated and corrupted bodies (properties)", () => {
 
   it("arbitrary bytes and arbitrary Content-Types give parts or a clean error, never a crash", () => {
     fc.assert(
-      fc.property(fc.uint8Array({ maxLength: 400 }), fc.string({ maxLength: 80 }), fc.string({ minLength: 1, maxLength: 70 }), (bytes, contentType, boundary) => {
-        const body = Buffer.concat([Buffer.from(`--${boundary}\r\n`), Buffer.from(bytes)]);
-        expect(outcome(() => emulatorParse(body, boundary), MultipartError)).toMatch(/^(parts|clean error)$/);
-        expect(outcome(() => clientParse(body, `multipart/form-data; boundary=${contentType}`), MultipartParseError)).toMatch(/^(parts|clean error)$/);
-        expect(outcome(() => clientParse(bytes, contentType), MultipartParseError)).toMatch(/^(parts|clean error)$/);
-      }),
+      fc.property(
+        fc.uint8Array({ maxLength: 400 }),
+        fc.string({ maxLength: 80 }),
+        fc.string({ minLength: 1, maxLength: 70 }),
+        (bytes, contentType, boundary) => {
+          const body = Buffer.concat([Buffer.from(`--${boundary}\r\n`), Buffer.from(bytes)]);
+          expect(outcome(() => emulatorParse(body, boundary), MultipartError)).toMatch(/^(parts|clean error)$/);
+          expect(outcome(() => clientParse(body, `multipart/form-data; boundary=${contentType}`), MultipartParseError)).toMatch(
+            /^(parts|clean error)$/,
+          );
+          expect(outcome(() => clientParse(bytes, contentType), MultipartParseError)).toMatch(/^(parts|clean error)$/);
+        },
+      ),
       { numRuns: RUNS.heavy },
     );
   });

@@ -33,7 +33,10 @@ const bindingBody: fc.Arbitrary<Json> = fc.oneof(
   fc.record({ type: fc.constant("kv_namespace"), namespace_id: hex32 }),
   fc.record({ type: fc.constant("json"), json: fc.jsonValue({ maxDepth: 2 }) }),
   fc.record({ type: fc.constant("version_metadata") }),
-  fc.record({ type: fc.constant("d1"), id: optional(fc.constantFrom("db-1", "db-2")), database_id: optional(fc.constantFrom("db-1", "db-2")) }, { requiredKeys: ["type"] }),
+  fc.record(
+    { type: fc.constant("d1"), id: optional(fc.constantFrom("db-1", "db-2")), database_id: optional(fc.constantFrom("db-1", "db-2")) },
+    { requiredKeys: ["type"] },
+  ),
   fc.record(
     {
       type: fc.constant("send_email"),
@@ -43,7 +46,10 @@ const bindingBody: fc.Arbitrary<Json> = fc.oneof(
     },
     { requiredKeys: ["type"] },
   ),
-  fc.record({ type: fc.constant("service"), service: serviceName, environment: optional(fc.constant("production")) }, { requiredKeys: ["type", "service"] }),
+  fc.record(
+    { type: fc.constant("service"), service: serviceName, environment: optional(fc.constant("production")) },
+    { requiredKeys: ["type", "service"] },
+  ),
 );
 
 function binding(name: string): fc.Arbitrary<Json> {
@@ -59,11 +65,17 @@ function bindings(name: fc.Arbitrary<string>): fc.Arbitrary<Json[]> {
 
 /** The same list in another order. */
 function withShuffle<T>(list: fc.Arbitrary<T[]>): fc.Arbitrary<[T[], T[]]> {
-  return list.chain((items) => fc.shuffledSubarray(items, { minLength: items.length, maxLength: items.length }).map((shuffled) => [items, shuffled] as [T[], T[]]));
+  return list.chain((items) =>
+    fc.shuffledSubarray(items, { minLength: items.length, maxLength: items.length }).map((shuffled) => [items, shuffled] as [T[], T[]]),
+  );
 }
 
 const tailConsumer = fc.record(
-  { service: serviceName, environment: optional(fc.constantFrom("production", "staging")), namespace: optional(fc.constantFrom("ns-a", "ns-b")) },
+  {
+    service: serviceName,
+    environment: optional(fc.constantFrom("production", "staging")),
+    namespace: optional(fc.constantFrom("ns-a", "ns-b")),
+  },
   { requiredKeys: ["service"] },
 );
 
@@ -110,46 +122,65 @@ describe("normalisation (properties)", () => {
 
   it("normaliseStringSet is idempotent and ignores order and duplicates", () => {
     fc.assert(
-      fc.property(withShuffle(fc.array(fc.string(), { maxLength: 10 })), fc.array(fc.string(), { maxLength: 3 }), ([list, shuffled], extra) => {
-        const once = normaliseStringSet(list);
-        expect(normaliseStringSet(once)).toEqual(once);
-        expect(normaliseStringSet(shuffled)).toEqual(once);
-        // Repeating members changes nothing.
-        expect(normaliseStringSet([...list, ...list.filter((_, i) => i < extra.length)])).toEqual(once);
-      }),
+      fc.property(
+        withShuffle(fc.array(fc.string(), { maxLength: 10 })),
+        fc.array(fc.string(), { maxLength: 3 }),
+        ([list, shuffled], extra) => {
+          const once = normaliseStringSet(list);
+          expect(normaliseStringSet(once)).toEqual(once);
+          expect(normaliseStringSet(shuffled)).toEqual(once);
+          // Repeating members changes nothing.
+          expect(normaliseStringSet([...list, ...list.filter((_, i) => i < extra.length)])).toEqual(once);
+        },
+      ),
       { numRuns: RUNS.heavy },
     );
   });
 
   it("normaliseTailConsumers is idempotent and ignores order", () => {
     fc.assert(
-      fc.property(withShuffle(fc.uniqueArray(tailConsumer, { maxLength: 6, selector: (c) => JSON.stringify([c.service, c.environment, c.namespace]) })), ([list, shuffled]) => {
-        const once = normaliseTailConsumers(list);
-        expect(normaliseTailConsumers(once)).toEqual(once);
-        expect(normaliseTailConsumers(shuffled)).toEqual(once);
-      }),
+      fc.property(
+        withShuffle(
+          fc.uniqueArray(tailConsumer, { maxLength: 6, selector: (c) => JSON.stringify([c.service, c.environment, c.namespace]) }),
+        ),
+        ([list, shuffled]) => {
+          const once = normaliseTailConsumers(list);
+          expect(normaliseTailConsumers(once)).toEqual(once);
+          expect(normaliseTailConsumers(shuffled)).toEqual(once);
+        },
+      ),
       { numRuns: RUNS.heavy },
     );
   });
 
   it("placement, optional objects and the usage model normalise idempotently, with measured and default values dropped", () => {
     const placement = fc.record(
-      { mode: optional(fc.constant("smart")), region: optional(fc.constantFrom("aws:us-east-1", "gcp:europe-west1")), last_analyzed_at: optional(fc.date().map((d) => (Number.isNaN(d.getTime()) ? "2026-01-01T00:00:00Z" : d.toISOString()))), status: optional(fc.constantFrom("SUCCESS", "UNSUPPORTED_APPLICATION")) },
+      {
+        mode: optional(fc.constant("smart")),
+        region: optional(fc.constantFrom("aws:us-east-1", "gcp:europe-west1")),
+        last_analyzed_at: optional(fc.date().map((d) => (Number.isNaN(d.getTime()) ? "2026-01-01T00:00:00Z" : d.toISOString()))),
+        status: optional(fc.constantFrom("SUCCESS", "UNSUPPORTED_APPLICATION")),
+      },
       { requiredKeys: [] },
     );
     fc.assert(
-      fc.property(placement, fc.option(fc.constantFrom("standard", "bundled", "unbound")), fc.dictionary(fc.string(), optional(fc.integer()), { maxKeys: 3 }), (p, usage, object) => {
-        const once = normalisePlacement(p);
-        expect(normalisePlacement(once)).toEqual(once);
-        expect(once === undefined || (!("status" in once) && !("last_analyzed_at" in once))).toBe(true);
-        // The measured fields alone never make a change.
-        expect(sameValue(normalisePlacement({ ...p, status: "SUCCESS", last_analyzed_at: "2020-01-01T00:00:00Z" }), once)).toBe(true);
-        const model = normaliseUsageModel(usage);
-        expect(normaliseUsageModel(model)).toBe(model);
-        expect(normaliseUsageModel("standard")).toBeUndefined();
-        const obj = normaliseOptionalObject(object);
-        expect(normaliseOptionalObject(obj)).toEqual(obj);
-      }),
+      fc.property(
+        placement,
+        fc.option(fc.constantFrom("standard", "bundled", "unbound")),
+        fc.dictionary(fc.string(), optional(fc.integer()), { maxKeys: 3 }),
+        (p, usage, object) => {
+          const once = normalisePlacement(p);
+          expect(normalisePlacement(once)).toEqual(once);
+          expect(once === undefined || (!("status" in once) && !("last_analyzed_at" in once))).toBe(true);
+          // The measured fields alone never make a change.
+          expect(sameValue(normalisePlacement({ ...p, status: "SUCCESS", last_analyzed_at: "2020-01-01T00:00:00Z" }), once)).toBe(true);
+          const model = normaliseUsageModel(usage);
+          expect(normaliseUsageModel(model)).toBe(model);
+          expect(normaliseUsageModel("standard")).toBeUndefined();
+          const obj = normaliseOptionalObject(object);
+          expect(normaliseOptionalObject(obj)).toEqual(obj);
+        },
+      ),
       { numRuns: RUNS.heavy },
     );
   });

@@ -27,14 +27,20 @@ export async function disagreements(engine: Engine, emulator: Emulator): Promise
     }
     // A secret kept without its value is a create whose answer never came: set or not, the next up sets it.
     const confirmed = r.outputs.text !== undefined || r.outputs.secretKey !== undefined;
-    if (kind === "WorkerSecret" && confirmed && !w.secrets.includes(String(r.outputs.name))) problems.push(`${r.name}: secret ${String(r.outputs.name)} missing`);
+    if (kind === "WorkerSecret" && confirmed && !w.secrets.includes(String(r.outputs.name)))
+      problems.push(`${r.name}: secret ${String(r.outputs.name)} missing`);
     if (kind === "WorkerScriptSettings") {
-      if (r.outputs.logpush !== undefined && r.outputs.logpush !== w.logpush) problems.push(`${r.name}: logpush ${String(w.logpush)} ≠ state ${String(r.outputs.logpush)}`);
-      if (Array.isArray(r.outputs.tags) && JSON.stringify([...(r.outputs.tags as string[])].sort()) !== JSON.stringify([...(w.tags ?? [])].sort())) {
+      if (r.outputs.logpush !== undefined && r.outputs.logpush !== w.logpush)
+        problems.push(`${r.name}: logpush ${String(w.logpush)} ≠ state ${String(r.outputs.logpush)}`);
+      if (
+        Array.isArray(r.outputs.tags) &&
+        JSON.stringify([...(r.outputs.tags as string[])].sort()) !== JSON.stringify([...(w.tags ?? [])].sort())
+      ) {
         problems.push(`${r.name}: tags ${JSON.stringify(w.tags)} ≠ state ${JSON.stringify(r.outputs.tags)}`);
       }
     }
-    if (kind === "WorkerSubdomain" && r.outputs.enabled !== w.subdomain) problems.push(`${r.name}: subdomain ${String(w.subdomain)} ≠ state ${String(r.outputs.enabled)}`);
+    if (kind === "WorkerSubdomain" && r.outputs.enabled !== w.subdomain)
+      problems.push(`${r.name}: subdomain ${String(w.subdomain)} ≠ state ${String(r.outputs.enabled)}`);
   }
   for (const name of Object.keys(live)) if (!inState.has(name)) problems.push(`orphan: Worker ${name} is in the emulator but not in state`);
   return problems;

@@ -53,7 +53,14 @@ describe("pulumi up, refresh and destroy through faults", () => {
     for (const method of ["PUT", "PATCH", "POST"]) emulator.injectFault(fault("429 Retry-After 1", /./, method === "PUT" ? 3 : 1, method));
     const report = await up();
     expect(report.programErrors).toEqual([]);
-    expect(ops(report)).toEqual({ api: "create", "api-token": "create", "api-settings": "create", "api-subdomain": "create", "api-crons": "create", "api-route": "create" });
+    expect(ops(report)).toEqual({
+      api: "create",
+      "api-token": "create",
+      "api-settings": "create",
+      "api-subdomain": "create",
+      "api-crons": "create",
+      "api-route": "create",
+    });
     expect(served()).toBe(5);
     expect(await disagreements(engine, emulator)).toEqual([]);
     emulator.clearRequests();
@@ -72,7 +79,14 @@ describe("pulumi up, refresh and destroy through faults", () => {
     emulator.injectFault(fault("response lost (applied, then 502)", /\/subdomain$/, 1, "POST"));
     const report = await up();
     expect(report.ok).toBe(true);
-    expect(ops(report)).toEqual({ api: "create", "api-token": "create", "api-settings": "create", "api-subdomain": "create", "api-crons": "create", "api-route": "create" });
+    expect(ops(report)).toEqual({
+      api: "create",
+      "api-token": "create",
+      "api-settings": "create",
+      "api-subdomain": "create",
+      "api-crons": "create",
+      "api-route": "create",
+    });
     expect(served()).toBe(6);
     const writes = takeCalls(emulator).filter((c) => !c.startsWith("GET"));
     // Each write was repeated exactly as often as it failed: one Worker, one secret, one settings write, one subdomain
@@ -120,7 +134,10 @@ describe("pulumi up, refresh and destroy through faults", () => {
     // The Worker is in state and in the emulator. The secret's PUT got no answer it could trust (a 5xx may have
     // been applied), so it is kept in state without its value; the subdomain (which depends on the secret) never
     // ran; the settings, independent of the secret, may have been created meanwhile.
-    const kept = [...engine.state.values()].filter((r) => r.custom).map((r) => r.name).sort();
+    const kept = [...engine.state.values()]
+      .filter((r) => r.custom)
+      .map((r) => r.name)
+      .sort();
     expect(kept[0]).toBe("api");
     expect(kept).toContain("api-token");
     expect([...engine.state.values()].find((r) => r.name === "api-token")!.outputs.text).toBeUndefined();
@@ -142,7 +159,11 @@ describe("pulumi up, refresh and destroy through faults", () => {
       "api-crons": cronsDone ? "same" : "create",
       "api-route": routeDone ? "same" : "create",
     });
-    expect(takeCalls(emulator).filter((c) => !c.startsWith("GET")).sort()).toEqual([
+    expect(
+      takeCalls(emulator)
+        .filter((c) => !c.startsWith("GET"))
+        .sort(),
+    ).toEqual([
       ...(settingsDone ? [] : ["PATCH /workers/scripts/hello-api/script-settings"]),
       "POST /workers/scripts/hello-api/subdomain",
       ...(routeDone ? [] : [`POST /zones/${DEFAULT_ZONE.id}/workers/routes`]),

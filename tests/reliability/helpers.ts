@@ -21,9 +21,14 @@ export const scope: Scope = { accountId: ACCOUNT };
 
 /** An HTML error page as Cloudflare's edge serves it for 5xx (no JSON envelope). */
 export function htmlPage(status: number): string {
-  const title = { 500: "500 Internal Server Error", 502: "502 Bad Gateway", 503: "503 Service Temporarily Unavailable", 504: "504 Gateway Timeout" }[status] ?? `${status} Error`;
-  return `<!DOCTYPE html>\n<html><head><title>${title}</title><style>body{font-family:sans-serif}</style></head>` +
-    `<body><center><h1>${title}</h1></center><hr><center>cloudflare</center>${"<!-- padding -->".repeat(40)}</body></html>`;
+  const title =
+    { 500: "500 Internal Server Error", 502: "502 Bad Gateway", 503: "503 Service Temporarily Unavailable", 504: "504 Gateway Timeout" }[
+      status
+    ] ?? `${status} Error`;
+  return (
+    `<!DOCTYPE html>\n<html><head><title>${title}</title><style>body{font-family:sans-serif}</style></head>` +
+    `<body><center><h1>${title}</h1></center><hr><center>cloudflare</center>${"<!-- padding -->".repeat(40)}</body></html>`
+  );
 }
 
 /** The kinds of bad weather every suite replays. */
@@ -53,7 +58,17 @@ export function fault(weather: Weather, path: RegExp | string, times: number, me
   const base = { path, times, ...(method === undefined ? {} : { method }) };
   switch (weather) {
     case "429 Retry-After 1":
-      return { ...base, status: 429, headers: { "retry-after": "1" }, body: { success: false, errors: [{ code: 971, message: "Please wait and consider throttling your request speed" }], messages: [], result: null } };
+      return {
+        ...base,
+        status: 429,
+        headers: { "retry-after": "1" },
+        body: {
+          success: false,
+          errors: [{ code: 971, message: "Please wait and consider throttling your request speed" }],
+          messages: [],
+          result: null,
+        },
+      };
     case "500 HTML":
       return { ...base, status: 500, headers: { "content-type": "text/html" }, body: htmlPage(500) };
     case "502 HTML":
@@ -63,7 +78,16 @@ export function fault(weather: Weather, path: RegExp | string, times: number, me
     case "connection reset":
       return { ...base, dropConnection: true };
     case "10013 transient":
-      return { ...base, status: 500, body: { success: false, errors: [{ code: 10013, message: "An unknown error has occurred. If this error persists, please file a report" }], messages: [], result: null } };
+      return {
+        ...base,
+        status: 500,
+        body: {
+          success: false,
+          errors: [{ code: 10013, message: "An unknown error has occurred. If this error persists, please file a report" }],
+          messages: [],
+          result: null,
+        },
+      };
     case "response lost (applied, then reset)":
       return { ...base, applyFirst: true, dropConnection: true };
     case "response lost (applied, then 502)":
@@ -79,13 +103,21 @@ export function secretsBusy(times: number, retryAfter?: string): FaultRule {
     times,
     status: 429,
     ...(retryAfter === undefined ? {} : { headers: { "retry-after": retryAfter } }),
-    body: { success: false, errors: [{ code: 10058, message: "Too many requests are currently modifying the script. Please try again later." }], messages: [], result: null },
+    body: {
+      success: false,
+      errors: [{ code: 10058, message: "Too many requests are currently modifying the script. Please try again later." }],
+      messages: [],
+      result: null,
+    },
   };
 }
 
 /** `METHOD /path` of each request since the last call, account prefix removed; clears the log. */
 export function takeCalls(emulator: Emulator): string[] {
-  const out = emulator.requests.map((r) => `${r.method} ${r.path.replace(`/accounts/${ACCOUNT}`, "")}${r.status === 0 ? " (dropped)" : r.status >= 400 ? ` (${r.status})` : ""}`);
+  const out = emulator.requests.map(
+    (r) =>
+      `${r.method} ${r.path.replace(`/accounts/${ACCOUNT}`, "")}${r.status === 0 ? " (dropped)" : r.status >= 400 ? ` (${r.status})` : ""}`,
+  );
   emulator.clearRequests();
   return out;
 }
@@ -118,7 +150,9 @@ export async function world(emulator: Emulator): Promise<Record<string, WorkerWo
     const level = await getScriptSettings(client, scope, name);
     const subdomain = await getSubdomain(client, scope, name).catch((e) => (isNotFound(e) ? undefined : Promise.reject(e)));
     out[name] = {
-      bindings: (settings.bindings ?? []).map((b) => `${b.type}:${b.name}${b.type === "plain_text" ? `=${String((b as { text?: string }).text)}` : ""}`).sort(),
+      bindings: (settings.bindings ?? [])
+        .map((b) => `${b.type}:${b.name}${b.type === "plain_text" ? `=${String((b as { text?: string }).text)}` : ""}`)
+        .sort(),
       secrets: (await listSecrets(client, scope, name)).map((s) => s.name).sort(),
       logpush: level.logpush ?? undefined,
       tags: level.tags ?? undefined,

@@ -21,7 +21,9 @@ afterAll(async () => {
 });
 beforeEach(async () => {
   emulator.reset();
-  engine = await Engine.start({ env: { CLOUDFLARE_API_BASE_URL: emulator.url, CLOUDFLARE_API_TOKEN: DEFAULT_EMULATOR_TOKEN, CLOUDFLARE_ACCOUNT_ID: ACCOUNT } });
+  engine = await Engine.start({
+    env: { CLOUDFLARE_API_BASE_URL: emulator.url, CLOUDFLARE_API_TOKEN: DEFAULT_EMULATOR_TOKEN, CLOUDFLARE_ACCOUNT_ID: ACCOUNT },
+  });
 }, 60_000);
 afterEach(async () => {
   await engine?.close();

@@ -60,7 +60,14 @@ describe("known bugs: a create whose answers were all lost", () => {
 
 describe("known bugs: a 404 that does not come from the API", () => {
   /** A proxy or a misrouted edge answering 404 with an HTML page: no Cloudflare envelope, no error code. */
-  const html404 = (path: RegExp, method: string) => ({ method, path, times: 1, status: 404, headers: { "content-type": "text/html" }, body: htmlPage(404) });
+  const html404 = (path: RegExp, method: string) => ({
+    method,
+    path,
+    times: 1,
+    status: 404,
+    headers: { "content-type": "text/html" },
+    body: htmlPage(404),
+  });
 
   // Fixed: classifyStatus mapped any 404 to CF_NOT_FOUND, whether or not the body was Cloudflare's envelope;
   // read() returned {} and the engine deleted the resource from state though the Worker still ran, and the
@@ -76,7 +83,10 @@ describe("known bugs: a 404 that does not come from the API", () => {
     const created = await P.script.create(await checked(P.script, worker));
     emulator.clearRequests();
     emulator.injectFault(html404(/\/workers\/scripts\/[^/]+$/, "DELETE"));
-    const outcome = await P.script.delete(created.id, created.outs!).then(() => "deleted", () => "failed");
+    const outcome = await P.script.delete(created.id, created.outs!).then(
+      () => "deleted",
+      () => "failed",
+    );
     expect(takeCalls(emulator)).toEqual([`DELETE /workers/scripts/${NAME} (404)`]);
     expect(Object.keys(await world(emulator))).toEqual([NAME]);
     expect(outcome).toBe("failed");

@@ -82,11 +82,24 @@ export async function runLifecycle(
     return result;
   };
 
-  const workerIn = { accountId: ACCOUNT, scriptName: NAME, content: code(1), compatibilityDate: "2025-09-01", bindings: [{ type: "plain_text", name: "GREETING", text: "hello" }] };
+  const workerIn = {
+    accountId: ACCOUNT,
+    scriptName: NAME,
+    content: code(1),
+    compatibilityDate: "2025-09-01",
+    bindings: [{ type: "plain_text", name: "GREETING", text: "hello" }],
+  };
   const secretIn = { scriptName: NAME, name: "API_TOKEN", text: "first-secret-value" };
   const settingsIn = { scriptName: NAME, logpush: true, tags: ["team-a", "api"] };
   const subdomainIn = { scriptName: NAME, enabled: true };
-  const base = { bindings: ["plain_text:GREETING=hello"], secrets: [] as string[], logpush: false, tags: [] as string[], subdomain: false, version: 1 };
+  const base = {
+    bindings: ["plain_text:GREETING=hello"],
+    secrets: [] as string[],
+    logpush: false,
+    tags: [] as string[],
+    subdomain: false,
+    version: 1,
+  };
 
   const w1 = await checked(P.script, workerIn);
   const worker = await step({ step: "create WorkerScript", writeMethod: "PUT" }, () => P.script.create(w1), { [NAME]: base });
@@ -101,11 +114,17 @@ export async function runLifecycle(
   });
   const full = { ...withSecret, logpush: true, tags: ["team-a", "api"] };
   const d1 = await checked(P.subdomain, subdomainIn);
-  const subdomain = await step({ step: "create WorkerSubdomain", writeMethod: "POST" }, () => P.subdomain.create(d1), { [NAME]: { ...full, subdomain: true } });
+  const subdomain = await step({ step: "create WorkerSubdomain", writeMethod: "POST" }, () => P.subdomain.create(d1), {
+    [NAME]: { ...full, subdomain: true },
+  });
   const live = { ...full, subdomain: true };
 
   // Update: new code and a changed binding (PUT content + GET/PATCH settings); then a rotated secret.
-  const w2 = await checked(P.script, { ...workerIn, content: code(2), bindings: [{ type: "plain_text", name: "GREETING", text: "bonjour" }] }, w1);
+  const w2 = await checked(
+    P.script,
+    { ...workerIn, content: code(2), bindings: [{ type: "plain_text", name: "GREETING", text: "bonjour" }] },
+    w1,
+  );
   expect((await P.script.diff(worker.id, worker.outs!, w2)).changes).toBe(true);
   const updated = await step({ step: "update WorkerScript", writeMethod: "PUT" }, () => P.script.update(worker.id, worker.outs!, w2), {
     [NAME]: { ...live, bindings: ["plain_text:GREETING=bonjour", "secret_text:API_TOKEN"], version: 2 },
@@ -117,18 +136,24 @@ export async function runLifecycle(
   const final = { ...live, bindings: ["plain_text:GREETING=bonjour", "secret_text:API_TOKEN"], version: 2 };
 
   // Refresh: every resource is still there and shows no change against the program.
-  await step({ step: "refresh", writeMethod: undefined }, async () => {
-    const reads = await Promise.all([
-      P.script.read(worker.id, updated.outs!).then((r) => P.script.diff(worker.id, r.props!, w2)),
-      P.secret.read(secret.id, { ...s2, type: "secret_text" }).then((r) => P.secret.diff(secret.id, r.props!, s2)),
-      P.settings.read(settings.id, settings.outs!).then((r) => P.settings.diff(settings.id, r.props!, t1)),
-      P.subdomain.read(subdomain.id, subdomain.outs!).then((r) => P.subdomain.diff(subdomain.id, r.props!, d1)),
-    ]);
-    expect(reads.map((d) => d.changes)).toEqual([false, false, false, false]);
-  }, { [NAME]: final });
+  await step(
+    { step: "refresh", writeMethod: undefined },
+    async () => {
+      const reads = await Promise.all([
+        P.script.read(worker.id, updated.outs!).then((r) => P.script.diff(worker.id, r.props!, w2)),
+        P.secret.read(secret.id, { ...s2, type: "secret_text" }).then((r) => P.secret.diff(secret.id, r.props!, s2)),
+        P.settings.read(settings.id, settings.outs!).then((r) => P.settings.diff(settings.id, r.props!, t1)),
+        P.subdomain.read(subdomain.id, subdomain.outs!).then((r) => P.subdomain.diff(subdomain.id, r.props!, d1)),
+      ]);
+      expect(reads.map((d) => d.changes)).toEqual([false, false, false, false]);
+    },
+    { [NAME]: final },
+  );
 
   // Destroy, dependents first.
-  await step({ step: "delete WorkerSubdomain", writeMethod: "DELETE" }, () => P.subdomain.delete(subdomain.id, subdomain.outs!), { [NAME]: { ...final, subdomain: false } });
+  await step({ step: "delete WorkerSubdomain", writeMethod: "DELETE" }, () => P.subdomain.delete(subdomain.id, subdomain.outs!), {
+    [NAME]: { ...final, subdomain: false },
+  });
   await step({ step: "delete WorkerSecret", writeMethod: "DELETE" }, () => P.secret.delete(secret.id, { ...s2, type: "secret_text" }), {
     [NAME]: { ...final, subdomain: false, secrets: [], bindings: ["plain_text:GREETING=bonjour"] },
   });

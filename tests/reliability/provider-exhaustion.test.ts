@@ -43,28 +43,35 @@ describe("faults that outlast the retries", () => {
     ["503 HTML", 503],
     ["502 HTML", 502],
     ["10013 transient", 500],
-  ] as const)("a %s storm longer than the retries fails the create with a short, clear error and creates nothing", async (weather, status) => {
-    emulator.injectFault(fault(weather, /\/workers\/scripts\/[^/]+$/, 10, "PUT"));
-    const error = await P.script.create(await checked(P.script, worker)).then(() => undefined, (e: unknown) => e);
-    expect(error).toBeInstanceOf(CloudflareApiError);
-    const e = error as CloudflareApiError;
-    expect(e.code).toBe("CF_SERVER");
-    expect(e.status).toBe(status);
-    expect(e.attempts).toBe(5);
-    expect(e.message).toContain(String(status));
-    expect(e.message).toContain(NAME);
-    expect(e.message).not.toMatch(/<html|<!DOCTYPE|<style|padding/i);
-    expect(e.message.length).toBeLessThan(800);
-    expect(takeCalls(emulator).filter((c) => c.startsWith("PUT"))).toHaveLength(5);
-    // Four waits, growing (capped exponential backoff with jitter): 250-500, 500-1000, 1000-2000, 2000-4000 ms.
-    expect(waits).toHaveLength(4);
-    waits.forEach((w, i) => {
-      expect(w).toBeGreaterThanOrEqual(250 * 2 ** i);
-      expect(w).toBeLessThanOrEqual(500 * 2 ** i);
-    });
-    expect(await world(emulator)).toEqual({});
-    figures.faultsServed += 5;
-  }, 30_000);
+  ] as const)(
+    "a %s storm longer than the retries fails the create with a short, clear error and creates nothing",
+    async (weather, status) => {
+      emulator.injectFault(fault(weather, /\/workers\/scripts\/[^/]+$/, 10, "PUT"));
+      const error = await P.script.create(await checked(P.script, worker)).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(error).toBeInstanceOf(CloudflareApiError);
+      const e = error as CloudflareApiError;
+      expect(e.code).toBe("CF_SERVER");
+      expect(e.status).toBe(status);
+      expect(e.attempts).toBe(5);
+      expect(e.message).toContain(String(status));
+      expect(e.message).toContain(NAME);
+      expect(e.message).not.toMatch(/<html|<!DOCTYPE|<style|padding/i);
+      expect(e.message.length).toBeLessThan(800);
+      expect(takeCalls(emulator).filter((c) => c.startsWith("PUT"))).toHaveLength(5);
+      // Four waits, growing (capped exponential backoff with jitter): 250-500, 500-1000, 1000-2000, 2000-4000 ms.
+      expect(waits).toHaveLength(4);
+      waits.forEach((w, i) => {
+        expect(w).toBeGreaterThanOrEqual(250 * 2 ** i);
+        expect(w).toBeLessThanOrEqual(500 * 2 ** i);
+      });
+      expect(await world(emulator)).toEqual({});
+      figures.faultsServed += 5;
+    },
+    30_000,
+  );
 
   it("connection resets on every attempt fail the create with a network error naming the request, and create nothing", async () => {
     emulator.injectFault(fault("connection reset", /\/workers\/scripts\/[^/]+$/, 10, "PUT"));
@@ -81,7 +88,11 @@ describe("faults that outlast the retries", () => {
     const w1 = await checked(P.script, { ...worker, bindings: [{ type: "plain_text", name: "GREETING", text: "hello" }] });
     const created = await P.script.create(w1);
     const before = await getScriptContent(observerClient(emulator), scope, NAME);
-    const w2 = await checked(P.script, { ...worker, content: code(2), bindings: [{ type: "plain_text", name: "GREETING", text: "bonjour" }] }, w1);
+    const w2 = await checked(
+      P.script,
+      { ...worker, content: code(2), bindings: [{ type: "plain_text", name: "GREETING", text: "bonjour" }] },
+      w1,
+    );
     // Exactly the five attempts of one request: the next run meets no fault.
     emulator.injectFault(fault("503 HTML", /\/workers\/scripts\/[^/]+$/, 5, "PUT"));
     newRun();

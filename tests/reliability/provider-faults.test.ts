@@ -31,22 +31,26 @@ function countFaults(): void {
 }
 
 describe("a whole lifecycle succeeds through one fault on every step, and the emulator agrees with Pulumi after each", () => {
-  it.each(WEATHERS.map((w) => [w]))("%s", async (weather: Weather) => {
-    let served = 0;
-    const steps = await runLifecycle(emulator, {
-      before: ({ writeMethod }) => {
-        emulator.injectFault(fault(weather, /./, 1, writeMethod ?? "GET"));
-      },
-      after: async () => {
-        served += emulator.requests.filter((r) => r.status === 0 || r.status === 429 || r.status >= 500).length;
-        countFaults();
-        emulator.clearRequests();
-      },
-    });
-    expect(steps).toBe(11);
-    // Every step met its fault and got past it.
-    expect(served).toBe(11);
-    figures.lifecycles++;
-    figures.steps += steps;
-  }, 60_000);
+  it.each(WEATHERS.map((w) => [w]))(
+    "%s",
+    async (weather: Weather) => {
+      let served = 0;
+      const steps = await runLifecycle(emulator, {
+        before: ({ writeMethod }) => {
+          emulator.injectFault(fault(weather, /./, 1, writeMethod ?? "GET"));
+        },
+        after: async () => {
+          served += emulator.requests.filter((r) => r.status === 0 || r.status === 429 || r.status >= 500).length;
+          countFaults();
+          emulator.clearRequests();
+        },
+      });
+      expect(steps).toBe(11);
+      // Every step met its fault and got past it.
+      expect(served).toBe(11);
+      figures.lifecycles++;
+      figures.steps += steps;
+    },
+    60_000,
+  );
 });

@@ -18,10 +18,17 @@ describe("camelCase ↔ wire mapping", () => {
 
   it("renames nested keys but leaves JSON data and WebCrypto parameters as written", () => {
     const wire = toWire<Record<string, unknown>[]>(EVERY_BINDING);
-    expect(wire.find((b) => b.name === "CACHE")).toEqual({ type: "kv_namespace", name: "CACHE", namespace_id: "0123456789abcdef0123456789abcdef" });
+    expect(wire.find((b) => b.name === "CACHE")).toEqual({
+      type: "kv_namespace",
+      name: "CACHE",
+      namespace_id: "0123456789abcdef0123456789abcdef",
+    });
     expect(wire.find((b) => b.name === "CONFIG")!.json).toEqual({ featureFlags: { newUi: true }, snake_key: 1 });
     expect(wire.find((b) => b.name === "SIGNING_KEY")!.algorithm).toEqual({ name: "HMAC", hash: "SHA-256" });
-    expect(wire.find((b) => b.name === "DISPATCHER")!.outbound).toEqual({ worker: { service: "outbound" }, params: [{ name: "customer" }] });
+    expect(wire.find((b) => b.name === "DISPATCHER")!.outbound).toEqual({
+      worker: { service: "outbound" },
+      params: [{ name: "customer" }],
+    });
   });
 
   it("maps annotations to the API's slash-separated keys and back", () => {

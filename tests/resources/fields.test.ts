@@ -17,7 +17,6 @@ import {
 import { normaliseStringSet } from "../../provider/resources/normalise";
 import { ACCOUNT } from "../support/account";
 
-
 const FIELDS = defineFields({
   ...SCRIPT_SCOPE_FIELDS,
   enabled: { schema: booleanSchema, diff: "update", wire: "enabled" },
@@ -57,7 +56,10 @@ describe("checkWith", () => {
   });
 
   it("names each property at fault, quoting values only where the table says so", async () => {
-    const result = await check({}, { accountId: ACCOUNT, scriptName: "My_Worker", tags: [""], tailConsumers: [{ servce: "x" }], colour: "red" });
+    const result = await check(
+      {},
+      { accountId: ACCOUNT, scriptName: "My_Worker", tags: [""], tailConsumers: [{ servce: "x" }], colour: "red" },
+    );
     expect(result.failures).toEqual([
       { property: "colour", reason: "colour: not an input of Thing; check the spelling" },
       { property: "scriptName", reason: expect.stringMatching(/^scriptName "My_Worker": a script name uses only a-z/) },
@@ -82,7 +84,11 @@ describe("diffWith", () => {
   const diff = diffWith(FIELDS);
 
   it("replaces on a replace field, updates on an update field, and never compares ignored or unknown keys", async () => {
-    expect(await diff("id", base, { ...base, scriptName: "web" })).toEqual({ changes: true, replaces: ["scriptName"], deleteBeforeReplace: undefined });
+    expect(await diff("id", base, { ...base, scriptName: "web" })).toEqual({
+      changes: true,
+      replaces: ["scriptName"],
+      deleteBeforeReplace: undefined,
+    });
     expect(await diff("id", base, { ...base, enabled: false })).toEqual({ changes: true, replaces: [], deleteBeforeReplace: undefined });
     expect(await diff("id", { ...base, measured: 1, etag: "a" } as Inputs, { ...base, measured: 2 })).toMatchObject({ changes: false });
   });
@@ -98,7 +104,9 @@ describe("diffWith", () => {
   });
 
   it("deletes before replacing only when asked", async () => {
-    expect(await diffWith(FIELDS, { deleteBeforeReplace: true })("id", base, { ...base, scriptName: "web" })).toMatchObject({ deleteBeforeReplace: true });
+    expect(await diffWith(FIELDS, { deleteBeforeReplace: true })("id", base, { ...base, scriptName: "web" })).toMatchObject({
+      deleteBeforeReplace: true,
+    });
   });
 });
 

@@ -21,7 +21,11 @@ describe("migrationsToSend", () => {
       new_tag: "v3",
       steps: [{ new_sqlite_classes: ["Room"] }, { renamed_classes: [{ from: "Counter", to: "Tally" }] }],
     });
-    expect(migrationsToSend(HISTORY, "v2", "W")).toEqual({ old_tag: "v2", new_tag: "v3", steps: [{ renamed_classes: [{ from: "Counter", to: "Tally" }] }] });
+    expect(migrationsToSend(HISTORY, "v2", "W")).toEqual({
+      old_tag: "v2",
+      new_tag: "v3",
+      steps: [{ renamed_classes: [{ from: "Counter", to: "Tally" }] }],
+    });
   });
 
   it("sends nothing when the live tag is the last one, or without migrations", () => {
@@ -40,8 +44,15 @@ describe("migrationsToSend", () => {
     const old = { newTag: "v2", oldTag: "v1", newClasses: ["B"] };
     expect(migrationsToSend(old, "v1", "W")).toEqual({ old_tag: "v1", new_tag: "v2", steps: [{ new_classes: ["B"] }] });
     expect(migrationsToSend(old, "v2", "W")).toBeUndefined();
-    expect(migrationsToSend({ newTag: "v1", newClasses: ["A"] }, undefined, "W")).toEqual({ new_tag: "v1", steps: [{ new_classes: ["A"] }] });
-    expect(migrationsToSend({ newTag: "v2", oldTag: "v1", steps: [{ newClasses: ["B"] }] }, "v1", "W")).toEqual({ old_tag: "v1", new_tag: "v2", steps: [{ new_classes: ["B"] }] });
+    expect(migrationsToSend({ newTag: "v1", newClasses: ["A"] }, undefined, "W")).toEqual({
+      new_tag: "v1",
+      steps: [{ new_classes: ["A"] }],
+    });
+    expect(migrationsToSend({ newTag: "v2", oldTag: "v1", steps: [{ newClasses: ["B"] }] }, "v1", "W")).toEqual({
+      old_tag: "v1",
+      new_tag: "v2",
+      steps: [{ new_classes: ["B"] }],
+    });
   });
 
   it("stops the old form at a live tag it does not start from, showing the list form", () => {
@@ -56,18 +67,44 @@ describe("checkMigrations", () => {
     expect(checkMigrations(HISTORY)).toEqual([]);
     expect(checkMigrations({ newTag: "v1", newClasses: ["A"] })).toEqual([]);
     expect(checkMigrations({ newTag: "v2", oldTag: "v1", steps: [{ deletedClasses: ["A"] }] })).toEqual([]);
-    expect(checkMigrations([{ tag: "v1", transferredClasses: [{ from: "A", fromScript: "other", to: "B" }] }, { tag: "v2", deletedClasses: ["B"] }])).toEqual([]);
+    expect(
+      checkMigrations([
+        { tag: "v1", transferredClasses: [{ from: "A", fromScript: "other", to: "B" }] },
+        { tag: "v2", deletedClasses: ["B"] },
+      ]),
+    ).toEqual([]);
     // A history that starts after steps applied elsewhere (an imported Worker at tag "v3"): a tag-only step.
     expect(checkMigrations([{ tag: "v3" }, { tag: "v4", renamedClasses: [{ from: "Old", to: "New" }] }])).toEqual([]);
   });
 
   it.each([
-    ["a tag used twice", [{ tag: "v1", newClasses: ["A"] }, { tag: "v1", newClasses: ["B"] }], 'tag "v1" appears twice'],
+    [
+      "a tag used twice",
+      [
+        { tag: "v1", newClasses: ["A"] },
+        { tag: "v1", newClasses: ["B"] },
+      ],
+      'tag "v1" appears twice',
+    ],
     ["a step without a tag", [{ newClasses: ["A"] }], "migrations[0].tag"],
     ["a class name that is not an identifier", [{ tag: "v1", newClasses: ["my-class"] }], "JavaScript identifier"],
     ["an unknown field", [{ tag: "v1", newClases: ["A"] }], "unknown field newClases"],
-    ["a class created twice", [{ tag: "v1", newClasses: ["A"] }, { tag: "v2", newSqliteClasses: ["A"] }], 'step "v2" creates class A, which an earlier step already created'],
-    ["a rename onto a class that exists", [{ tag: "v1", newClasses: ["A", "B"] }, { tag: "v2", renamedClasses: [{ from: "A", to: "B" }] }], 'step "v2" creates class B'],
+    [
+      "a class created twice",
+      [
+        { tag: "v1", newClasses: ["A"] },
+        { tag: "v2", newSqliteClasses: ["A"] },
+      ],
+      'step "v2" creates class A, which an earlier step already created',
+    ],
+    [
+      "a rename onto a class that exists",
+      [
+        { tag: "v1", newClasses: ["A", "B"] },
+        { tag: "v2", renamedClasses: [{ from: "A", to: "B" }] },
+      ],
+      'step "v2" creates class B',
+    ],
     ["the old form without newTag", { newClasses: ["A"] }, 'write the ordered list of tagged steps instead: migrations: [{ tag: "v1"'],
     ["a string", "v1", "expected the ordered list of tagged steps"],
   ])("refuses %s, naming the property and the fix", (_label, value, reason) => {

@@ -36,7 +36,10 @@ describe("loading a Worker's modules", () => {
   it.each([
     [{ content: "a", modules: { "a.js": { content: "a" } } }, "content: content and modules are mutually exclusive"],
     [{}, "modules: a Worker needs code"],
-    [{ modules: { "a.js": { content: "a" }, "b.js": { content: "b" } } }, "mainModule: mainModule: required when there are several modules"],
+    [
+      { modules: { "a.js": { content: "a" }, "b.js": { content: "b" } } },
+      "mainModule: mainModule: required when there are several modules",
+    ],
     [{ modules: { "a.js": { content: "a" } }, mainModule: "b.js" }, 'mainModule: mainModule "b.js" is not among the modules'],
     [{ modules: { "../x.js": { content: "a" } } }, "without '.', '..' or empty segments"],
     [{ modules: { "/abs.js": { content: "a" } } }, "a module name is a relative path"],

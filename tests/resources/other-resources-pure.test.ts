@@ -36,9 +36,15 @@ describe("WorkerSecret check and diff", () => {
     expect(await workerSecretProvider.diff("id", base, base)).toEqual({ changes: false, replaces: [] });
     expect(await workerSecretProvider.diff("id", base, { ...base, text: "rotated" })).toEqual({ changes: true, replaces: [] });
     expect(await workerSecretProvider.diff("id", base, { ...base, name: "OTHER" })).toMatchObject({ changes: true, replaces: ["name"] });
-    expect(await workerSecretProvider.diff("id", base, { ...base, scriptName: "web" })).toMatchObject({ changes: true, replaces: ["scriptName"] });
+    expect(await workerSecretProvider.diff("id", base, { ...base, scriptName: "web" })).toMatchObject({
+      changes: true,
+      replaces: ["scriptName"],
+    });
     const key: SecretKeyInput = { format: "raw", algorithm: { name: "HMAC", hash: "SHA-256" }, usages: ["sign"], keyBase64: "AA==" };
-    expect(await workerSecretProvider.diff("id", base, { ...base, text: undefined, secretKey: key })).toEqual({ changes: true, replaces: [] });
+    expect(await workerSecretProvider.diff("id", base, { ...base, text: undefined, secretKey: key })).toEqual({
+      changes: true,
+      replaces: [],
+    });
   });
 });
 
@@ -59,7 +65,12 @@ describe("WorkerScriptSettings check, diff and builders", () => {
   });
 
   it("compares tags and tail consumers as sets and ignores fields it does not manage", async () => {
-    const refreshed = liveScriptSettings(base, { logpush: true, tags: ["a", "b"], tail_consumers: [{ service: "x" }], observability: { enabled: true } });
+    const refreshed = liveScriptSettings(base, {
+      logpush: true,
+      tags: ["a", "b"],
+      tail_consumers: [{ service: "x" }],
+      observability: { enabled: true },
+    });
     expect(refreshed).toEqual({ ...base, tags: ["a", "b"] });
     expect(await workerScriptSettingsProvider.diff("id", refreshed, base)).toEqual({ changes: false, replaces: [] });
   });
@@ -83,7 +94,10 @@ describe("WorkerSubdomain check and diff", () => {
   it("takes previewsEnabled left unset as off: preview URLs turned on outside Pulumi show as a change", async () => {
     expect(await workerSubdomainProvider.diff("id", { ...base, previewsEnabled: true }, base)).toEqual({ changes: true, replaces: [] });
     expect(await workerSubdomainProvider.diff("id", { ...base, previewsEnabled: false }, base)).toEqual({ changes: false, replaces: [] });
-    expect(await workerSubdomainProvider.diff("id", { ...base, previewsEnabled: true }, { ...base, previewsEnabled: false })).toEqual({ changes: true, replaces: [] });
+    expect(await workerSubdomainProvider.diff("id", { ...base, previewsEnabled: true }, { ...base, previewsEnabled: false })).toEqual({
+      changes: true,
+      replaces: [],
+    });
     expect(await workerSubdomainProvider.diff("id", base, { ...base, enabled: false })).toEqual({ changes: true, replaces: [] });
   });
 });

@@ -18,7 +18,11 @@ import { listingAnswers } from "../../provider/resources/listed-settings";
 import { workerScriptProvider } from "../../provider/resources/worker-script";
 import { workerSecretProvider, type WorkerSecretInputs } from "../../provider/resources/worker-secret";
 import { workerScriptSettingsProvider, type WorkerScriptSettingsInputs } from "../../provider/resources/worker-script-settings";
-import { makeWorkerSubdomainProvider, workerSubdomainProvider, type WorkerSubdomainInputs } from "../../provider/resources/worker-subdomain";
+import {
+  makeWorkerSubdomainProvider,
+  workerSubdomainProvider,
+  type WorkerSubdomainInputs,
+} from "../../provider/resources/worker-subdomain";
 import { ACCOUNT, client, newRun, scope, takeCalls, useEmulator } from "../support";
 
 const emulator = useEmulator();
@@ -68,7 +72,14 @@ describe("WorkerSecret against the emulator", () => {
     await deleteSecret(client(), scope, "api", "API_TOKEN");
     newRun();
     expect((await workerSecretProvider.read(id, outs!)).id).toBeUndefined();
-    await putSecret(client(), scope, "api", { name: "API_TOKEN", type: "secret_key", format: "raw", algorithm: { name: "HMAC", hash: "SHA-256" }, usages: ["sign"], key_base64: "AA==" });
+    await putSecret(client(), scope, "api", {
+      name: "API_TOKEN",
+      type: "secret_key",
+      format: "raw",
+      algorithm: { name: "HMAC", hash: "SHA-256" },
+      usages: ["sign"],
+      key_base64: "AA==",
+    });
     newRun();
     const read = await workerSecretProvider.read(id, outs!);
     expect((await workerSecretProvider.diff(id, read.props!, base)).changes).toBe(true);
@@ -159,12 +170,19 @@ describe("WorkerScriptSettings against the emulator", () => {
       });
     }
     const created = [];
-    for (const name of names) created.push(await workerScriptSettingsProvider.create({ ...base, scriptName: name, observability: { enabled: true, headSamplingRate: 0.5 } }));
+    for (const name of names)
+      created.push(
+        await workerScriptSettingsProvider.create({ ...base, scriptName: name, observability: { enabled: true, headSamplingRate: 0.5 } }),
+      );
     newRun();
     takeCalls(emulator);
     const reads = await Promise.all(created.map(({ id, outs }) => workerScriptSettingsProvider.read(id, outs!)));
     expect(takeCalls(emulator)).toEqual(["GET /workers/scripts"]);
-    for (const [i, read] of reads.entries()) expect(await workerScriptSettingsProvider.diff(created[i]!.id, read.props!, created[i]!.outs!)).toEqual({ changes: false, replaces: [] });
+    for (const [i, read] of reads.entries())
+      expect(await workerScriptSettingsProvider.diff(created[i]!.id, read.props!, created[i]!.outs!)).toEqual({
+        changes: false,
+        replaces: [],
+      });
     // An update in this run goes into the listing it holds: a read after it sees the new value, with no call.
     const changed = { ...created[0]!.outs!, logpush: false };
     await workerScriptSettingsProvider.update(created[0]!.id, created[0]!.outs!, changed);

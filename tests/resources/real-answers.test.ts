@@ -71,7 +71,10 @@ describe("WorkerScript with real-shaped answers", () => {
   });
 
   it("keeps the program's form of a durable_object_namespace binding whose namespace_id the server fills in", async () => {
-    const inputs = { ...base, bindings: [{ type: "durable_object_namespace", name: "COUNTER", className: "Counter", scriptName: "counter-host" }] };
+    const inputs = {
+      ...base,
+      bindings: [{ type: "durable_object_namespace", name: "COUNTER", className: "Counter", scriptName: "counter-host" }],
+    };
     const checked = await checkedScript(inputs);
     const { id, outs } = await workerScriptProvider.create(checked);
     const live = await getSettings(client(), scope, "api");
@@ -95,11 +98,19 @@ describe("WorkerScript with real-shaped answers", () => {
 
   it("adopts a Worker carrying an unknown binding, declared opaque, without a write", async () => {
     await uploadScript(client(), scope, "api", {
-      metadata: { main_module: "worker.js", compatibility_date: "2025-01-01", bindings: [{ type: "some_future_binding", name: "FUTURE", setting: 1 }] },
+      metadata: {
+        main_module: "worker.js",
+        compatibility_date: "2025-01-01",
+        bindings: [{ type: "some_future_binding", name: "FUTURE", setting: 1 }],
+      },
       modules: [{ name: "worker.js", contentType: "application/javascript+module", content: encoder.encode(CODE) }],
     });
     takeCalls(emulator);
-    const checked = await checkedScript({ ...base, adopt: true, bindings: [{ type: "some_future_binding", name: "FUTURE", setting: 1, opaque: true }] });
+    const checked = await checkedScript({
+      ...base,
+      adopt: true,
+      bindings: [{ type: "some_future_binding", name: "FUTURE", setting: 1, opaque: true }],
+    });
     await workerScriptProvider.create(checked);
     expect(takeCalls(emulator).filter((c) => !c.startsWith("GET"))).toEqual([]);
   });
@@ -119,7 +130,15 @@ describe("WorkerScript with real-shaped answers", () => {
       method: "GET",
       path: /^\/accounts\/[^/]+\/workers\/scripts$/,
       status: 200,
-      body: { success: true, errors: null, messages: null, result: [{ id: "odd", etag: 5, handlers: "fetch" }, { id: "api", etag, brand_new: { x: 1 }, observability: { enabled: true, head_sampling_rate: null, logs: null, traces: null } }] },
+      body: {
+        success: true,
+        errors: null,
+        messages: null,
+        result: [
+          { id: "odd", etag: 5, handlers: "fetch" },
+          { id: "api", etag, brand_new: { x: 1 }, observability: { enabled: true, head_sampling_rate: null, logs: null, traces: null } },
+        ],
+      },
       times: 1,
     });
     const read = await workerScriptProvider.read(id, outs!);
@@ -134,7 +153,13 @@ describe("WorkerScript with real-shaped answers", () => {
     await workerScriptProvider.read(other.id, other.outs!);
     await uploadScript(client(), scope, "api", {
       metadata: { main_module: "index.js" },
-      modules: [{ name: "index.js", contentType: "application/javascript+module", content: encoder.encode("export default { fetch() { return new Response('theirs') } }") }],
+      modules: [
+        {
+          name: "index.js",
+          contentType: "application/javascript+module",
+          content: encoder.encode("export default { fetch() { return new Response('theirs') } }"),
+        },
+      ],
     });
     takeCalls(emulator);
     await expect(workerScriptProvider.create(await checkedScript(base))).rejects.toThrow(/already exists.*adopt: true/);
@@ -143,7 +168,9 @@ describe("WorkerScript with real-shaped answers", () => {
 
   it("refuses annotations for a Worker in a dispatch namespace, naming dispatchNamespace", async () => {
     const result = await workerScriptProvider.check({}, { ...base, dispatchNamespace: "customers", annotations: { workersMessage: "x" } });
-    expect(result.failures).toEqual([expect.objectContaining({ property: "annotations", reason: expect.stringContaining("dispatchNamespace") })]);
+    expect(result.failures).toEqual([
+      expect.objectContaining({ property: "annotations", reason: expect.stringContaining("dispatchNamespace") }),
+    ]);
   });
 });
 
@@ -180,21 +207,44 @@ describe("Workers for Platforms: only the routes the namespace scope has", () =>
   afterEach(() => tree.cleanup());
 
   it("the emulator answers 404/7003 for a namespace route the API lacks", async () => {
-    await uploadScript(client(), ns, "t", { metadata: { main_module: "index.js" }, modules: [{ name: "index.js", contentType: "application/javascript+module", content: encoder.encode(CODE) }] });
+    await uploadScript(client(), ns, "t", {
+      metadata: { main_module: "index.js" },
+      modules: [{ name: "index.js", contentType: "application/javascript+module", content: encoder.encode(CODE) }],
+    });
     const error = await client()
-      .request({ method: "GET", path: `/accounts/${ACCOUNT}/workers/dispatch/namespaces/customers/scripts/t/script-settings`, schema: z.unknown() })
+      .request({
+        method: "GET",
+        path: `/accounts/${ACCOUNT}/workers/dispatch/namespaces/customers/scripts/t/script-settings`,
+        schema: z.unknown(),
+      })
       .catch((e: unknown) => e as { status: number; codes: number[] });
     expect(error).toMatchObject({ status: 404, codes: [7003] });
   });
 
   it("WorkerScriptSettings in a namespace: create, refresh, update, delete through …/settings and …/tags", async () => {
-    await uploadScript(client(), ns, "t", { metadata: { main_module: "index.js" }, modules: [{ name: "index.js", contentType: "application/javascript+module", content: encoder.encode(CODE) }] });
+    await uploadScript(client(), ns, "t", {
+      metadata: { main_module: "index.js" },
+      modules: [{ name: "index.js", contentType: "application/javascript+module", content: encoder.encode(CODE) }],
+    });
     takeCalls(emulator);
-    const inputs: WorkerScriptSettingsInputs = { accountId: ACCOUNT, dispatchNamespace: "customers", scriptName: "t", logpush: true, tags: ["tenant:1"], tailConsumers: [{ service: "sink" }], observability: { enabled: true } };
+    const inputs: WorkerScriptSettingsInputs = {
+      accountId: ACCOUNT,
+      dispatchNamespace: "customers",
+      scriptName: "t",
+      logpush: true,
+      tags: ["tenant:1"],
+      tailConsumers: [{ service: "sink" }],
+      observability: { enabled: true },
+    };
     const checked = (await workerScriptSettingsProvider.check({}, inputs)).inputs!;
     const { id, outs } = await workerScriptSettingsProvider.create(checked);
     const read = await workerScriptSettingsProvider.read(id, outs!);
-    expect(read.props).toMatchObject({ logpush: true, tags: ["tenant:1"], tailConsumers: [{ service: "sink" }], observability: { enabled: true } });
+    expect(read.props).toMatchObject({
+      logpush: true,
+      tags: ["tenant:1"],
+      tailConsumers: [{ service: "sink" }],
+      observability: { enabled: true },
+    });
     expect(await workerScriptSettingsProvider.diff(id, read.props!, checked)).toEqual({ changes: false, replaces: [] });
     const news = { ...checked, tags: ["tenant:2"], logpush: false };
     await workerScriptSettingsProvider.update(id, read.props!, news);
@@ -204,11 +254,23 @@ describe("Workers for Platforms: only the routes the namespace scope has", () =>
     const calls = emulator.requests;
     expect(calls.filter((r) => ABSENT_IN_NAMESPACE.test(r.path))).toEqual([]);
     expect(calls.filter((r) => r.status >= 400)).toEqual([]);
-    expect(takeCalls(emulator)).toEqual(expect.arrayContaining(["PUT /workers/dispatch/namespaces/customers/scripts/t/tags", "PATCH /workers/dispatch/namespaces/customers/scripts/t/settings"]));
+    expect(takeCalls(emulator)).toEqual(
+      expect.arrayContaining([
+        "PUT /workers/dispatch/namespaces/customers/scripts/t/tags",
+        "PATCH /workers/dispatch/namespaces/customers/scripts/t/settings",
+      ]),
+    );
   });
 
   it("a namespaced Worker with assets: create, refresh, redeploy, delete without a route the namespace lacks", async () => {
-    const inputs: WorkerScriptInputs = { accountId: ACCOUNT, dispatchNamespace: "customers", scriptName: "site", content: CODE, compatibilityDate: "2025-01-01", assets: { directory: tree.dir } };
+    const inputs: WorkerScriptInputs = {
+      accountId: ACCOUNT,
+      dispatchNamespace: "customers",
+      scriptName: "site",
+      content: CODE,
+      compatibilityDate: "2025-01-01",
+      assets: { directory: tree.dir },
+    };
     const checked = await checkedScript(inputs);
     const { id, outs } = await workerScriptProvider.create(checked);
     newRun();
@@ -222,7 +284,12 @@ describe("Workers for Platforms: only the routes the namespace scope has", () =>
     takeCalls(emulator);
     const { outs: updated } = await workerScriptProvider.update(id, read.props!, news.inputs!);
     // Assets travel only in a full upload; its script-level settings are read from the namespace's …/settings.
-    expect(takeCalls(emulator)).toEqual(expect.arrayContaining(["GET /workers/dispatch/namespaces/customers/scripts/site/settings", "PUT /workers/dispatch/namespaces/customers/scripts/site"]));
+    expect(takeCalls(emulator)).toEqual(
+      expect.arrayContaining([
+        "GET /workers/dispatch/namespaces/customers/scripts/site/settings",
+        "PUT /workers/dispatch/namespaces/customers/scripts/site",
+      ]),
+    );
     newRun();
     await workerScriptProvider.read(id, updated as WorkerScriptOutputs);
     await workerScriptProvider.delete(id, updated as WorkerScriptOutputs);
@@ -244,7 +311,18 @@ describe("the subdomain and the import with real-shaped answers", () => {
 
   it("imports an account whose Worker has no secrets (10007 on the list) and another with observability nulls", async () => {
     await otherWorkerWithObservability();
-    emulator.injectFault({ method: "GET", path: /\/secrets$/, status: 404, body: { success: false, errors: [{ code: 10007, message: "This Worker does not exist on your account." }], messages: null, result: null }, times: 1 });
+    emulator.injectFault({
+      method: "GET",
+      path: /\/secrets$/,
+      status: 404,
+      body: {
+        success: false,
+        errors: [{ code: 10007, message: "This Worker does not exist on your account." }],
+        messages: null,
+        result: null,
+      },
+      times: 1,
+    });
     const account = await collectAccount(client(), { accountId: ACCOUNT });
     expect(account.workers.map((w) => w.secrets)).toEqual([[]]);
     expect(account.workers[0]!.scriptSettings?.observability).toEqual({ enabled: true, logs: { enabled: true, invocationLogs: true } });

@@ -15,7 +15,11 @@ import {
   uploadScript,
   createRoute,
 } from "../../provider/cloudflare";
-import { makeWorkerCronTriggerProvider, workerCronTriggerProvider, type WorkerCronTriggerInputs } from "../../provider/resources/worker-cron-trigger";
+import {
+  makeWorkerCronTriggerProvider,
+  workerCronTriggerProvider,
+  type WorkerCronTriggerInputs,
+} from "../../provider/resources/worker-cron-trigger";
 import { workerCustomDomainProvider, type WorkerCustomDomainInputs } from "../../provider/resources/worker-custom-domain";
 import { workerRouteProvider, type WorkerRouteInputs } from "../../provider/resources/worker-route";
 import { ACCOUNT, client, newRun, scope, takeCalls } from "../support";
@@ -39,7 +43,9 @@ afterAll(async () => {
 async function deployWorker(name: string): Promise<void> {
   await uploadScript(client(), scope, name, {
     metadata: { main_module: "w.js" },
-    modules: [{ name: "w.js", contentType: "application/javascript+module", content: Buffer.from("export default { fetch() {}, scheduled() {} }") }],
+    modules: [
+      { name: "w.js", contentType: "application/javascript+module", content: Buffer.from("export default { fetch() {}, scheduled() {} }") },
+    ],
   });
 }
 
@@ -62,7 +68,10 @@ async function rejection(promise: Promise<unknown>): Promise<Error & { property?
 }
 
 /** check, then the outputs of a fresh check as the engine would pass them. */
-async function checked<T>(provider: { check(olds: never, news: never): Promise<{ inputs?: unknown; failures?: unknown[] }> }, news: T): Promise<T> {
+async function checked<T>(
+  provider: { check(olds: never, news: never): Promise<{ inputs?: unknown; failures?: unknown[] }> },
+  news: T,
+): Promise<T> {
   const result = await provider.check({} as never, news as never);
   expect(result.failures ?? []).toEqual([]);
   return result.inputs as T;
@@ -76,7 +85,10 @@ describe("WorkerCronTrigger", () => {
     expect(bad.failures).toEqual([
       { property: "crons", reason: 'crons[0]: cron "61 * * * *": the minute field "61": 61 is out of range 0-59' },
       { property: "crons", reason: expect.stringMatching(/^crons\[1\]: cron "0 0 \* \* 0": the day of week field .*1 = Sunday/) },
-      { property: "crons", reason: 'crons[3]: cron "0,30 * * * *" is the same schedule as "*/30 * * * *"; Cloudflare refuses duplicates: remove one' },
+      {
+        property: "crons",
+        reason: 'crons[3]: cron "0,30 * * * *" is the same schedule as "*/30 * * * *"; Cloudflare refuses duplicates: remove one',
+      },
     ]);
     expect((await workerCronTriggerProvider.check({}, { accountId: ACCOUNT, scriptName: "api" })).failures).toEqual([
       { property: "crons", reason: expect.stringContaining("crons: required") },
@@ -141,12 +153,17 @@ describe("WorkerCronTrigger", () => {
     const free = await startEmulator({ cronTriggerLimit: 5 });
     try {
       const c = new CloudflareClient({ baseUrl: free.url, accountId: ACCOUNT });
-      await uploadScript(c, scope, "api", { metadata: { main_module: "w.js" }, modules: [{ name: "w.js", contentType: "application/javascript+module", content: Buffer.from("export default {}") }] });
+      await uploadScript(c, scope, "api", {
+        metadata: { main_module: "w.js" },
+        modules: [{ name: "w.js", contentType: "application/javascript+module", content: Buffer.from("export default {}") }],
+      });
       const provider = makeWorkerCronTriggerProvider(c);
       const six = ["1 * * * *", "2 * * * *", "3 * * * *", "4 * * * *", "5 * * * *", "6 * * * *"];
       const error = await rejection(provider.create({ ...base, crons: six }));
       expect(error).toMatchObject({ property: "crons" });
-      expect(error.message).toMatch(/WorkerCronTrigger crons of Worker 'api': Cloudflare refused .*allows 5 cron triggers.*\(code 10072\); remove cron triggers/);
+      expect(error.message).toMatch(
+        /WorkerCronTrigger crons of Worker 'api': Cloudflare refused .*allows 5 cron triggers.*\(code 10072\); remove cron triggers/,
+      );
     } finally {
       await free.close();
     }
@@ -208,14 +225,18 @@ describe("WorkerRoute", () => {
   it("names the pattern and the zone when the pattern is on another zone", async () => {
     const error = await rejection(workerRouteProvider.create({ ...base, pattern: "example.org/*" }));
     expect(error).toMatchObject({ property: "pattern" });
-    expect(error.message).toMatch(/^WorkerRoute pattern "example.org\/\*": refused on zone example.com \([0-9a-f]{32}\): .*\(code 10022\); a pattern's host must be the zone example.com/);
+    expect(error.message).toMatch(
+      /^WorkerRoute pattern "example.org\/\*": refused on zone example.com \([0-9a-f]{32}\): .*\(code 10022\); a pattern's host must be the zone example.com/,
+    );
   });
 
   it("names the other Worker when it holds the pattern, and takes the route over with adopt", async () => {
     await createRoute(client(), ZONE, { pattern: "example.com/api/*", script: "other" });
     takeCalls(emulator);
     const error = await rejection(workerRouteProvider.create(base));
-    expect(error.message).toMatch(/^WorkerRoute pattern "example.com\/api\/\*": already routed to Worker 'other' \(route [0-9a-f]{32}\) on zone .*set adopt: true/);
+    expect(error.message).toMatch(
+      /^WorkerRoute pattern "example.com\/api\/\*": already routed to Worker 'other' \(route [0-9a-f]{32}\) on zone .*set adopt: true/,
+    );
     takeCalls(emulator);
     const { outs } = await workerRouteProvider.create({ ...base, adopt: true });
     expect(takeCalls(emulator)).toEqual([`GET ${routesPath}`, `PUT ${routesPath}/${outs!.routeId}`]);
@@ -248,7 +269,9 @@ describe("WorkerCustomDomain", () => {
       const result = await workerCustomDomainProvider.check({}, { ...base, hostname });
       expect(result.failures).toEqual([{ property: "hostname", reason: `hostname ${JSON.stringify(hostname)}: ${reason}` }]);
     }
-    expect((await workerCustomDomainProvider.check({}, { ...base, zoneId: "nope" })).failures).toEqual([{ property: "zoneId", reason: expect.stringMatching(/^zoneId "nope": /) }]);
+    expect((await workerCustomDomainProvider.check({}, { ...base, zoneId: "nope" })).failures).toEqual([
+      { property: "zoneId", reason: expect.stringMatching(/^zoneId "nope": /) },
+    ]);
     expect(takeCalls(emulator)).toEqual([]);
   });
 
@@ -266,7 +289,10 @@ describe("WorkerCustomDomain", () => {
     expect(await workerCustomDomainProvider.diff(id, read.props!, inputs)).toMatchObject({ changes: false, replaces: [] });
     expect(takeCalls(emulator)).toEqual([]);
 
-    expect(await workerCustomDomainProvider.diff(id, outs!, { ...inputs, hostname: "www.example.com" })).toMatchObject({ changes: true, replaces: ["hostname"] });
+    expect(await workerCustomDomainProvider.diff(id, outs!, { ...inputs, hostname: "www.example.com" })).toMatchObject({
+      changes: true,
+      replaces: ["hostname"],
+    });
     const toOther = { ...inputs, scriptName: "other" };
     expect(await workerCustomDomainProvider.diff(id, outs!, toOther)).toMatchObject({ changes: true, replaces: [] });
     const updated = await workerCustomDomainProvider.update(id, outs!, toOther);
@@ -289,13 +315,17 @@ describe("WorkerCustomDomain", () => {
   it("names the hostname when it is in no zone of the account", async () => {
     const error = await rejection(workerCustomDomainProvider.create({ ...base, hostname: "app.elsewhere.net" }));
     expect(error).toMatchObject({ property: "hostname" });
-    expect(error.message).toMatch(/^WorkerCustomDomain hostname "app.elsewhere.net": refused \(.*\(code 100112\)\); the hostname must be a zone of account/);
+    expect(error.message).toMatch(
+      /^WorkerCustomDomain hostname "app.elsewhere.net": refused \(.*\(code 100112\)\); the hostname must be a zone of account/,
+    );
   });
 
   it("names the Worker holding the hostname, and moves it with overrideExistingOrigin or adopt", async () => {
     await putDomain(client(), ACCOUNT, { hostname: base.hostname, service: "other" });
     const error = await rejection(workerCustomDomainProvider.create(base));
-    expect(error.message).toMatch(/^WorkerCustomDomain hostname "app.example.com": already the custom domain of Worker 'other' .*set overrideExistingOrigin: true/);
+    expect(error.message).toMatch(
+      /^WorkerCustomDomain hostname "app.example.com": already the custom domain of Worker 'other' .*set overrideExistingOrigin: true/,
+    );
     takeCalls(emulator);
     const { outs } = await workerCustomDomainProvider.create({ ...base, adopt: true });
     expect(takeCalls(emulator)).toEqual(["GET /workers/domains?hostname=app.example.com", "PUT /workers/domains"]);
@@ -307,7 +337,9 @@ describe("WorkerCustomDomain", () => {
 
   it("asks for overrideExistingDnsRecord when DNS records hold the hostname", async () => {
     const conflict = { ...base, hostname: "legacy.example.org" };
-    await expect(workerCustomDomainProvider.create(conflict)).rejects.toThrow(/hostname "legacy.example.org": DNS records already exist there .*set overrideExistingDnsRecord: true/);
+    await expect(workerCustomDomainProvider.create(conflict)).rejects.toThrow(
+      /hostname "legacy.example.org": DNS records already exist there .*set overrideExistingDnsRecord: true/,
+    );
     const { outs } = await workerCustomDomainProvider.create({ ...conflict, overrideExistingDnsRecord: true });
     expect(outs).toMatchObject({ zoneName: "example.org" });
   });

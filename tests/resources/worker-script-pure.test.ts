@@ -34,7 +34,13 @@ async function failures(inputs: Record<string, unknown>) {
 /** What the API answers for settings after an upload of `inputs`: snake_case, reordered, secrets without values. */
 function serverSettings(inputs: WorkerScriptInputs): ScriptSettings {
   const bindings = toWire<Record<string, unknown>[]>(inputs.bindings ?? [])
-    .map((b) => (b.type === "secret_text" ? { type: b.type, name: b.name } : b.type === "secret_key" ? { type: b.type, name: b.name, format: b.format, algorithm: b.algorithm, usages: b.usages } : b))
+    .map((b) =>
+      b.type === "secret_text"
+        ? { type: b.type, name: b.name }
+        : b.type === "secret_key"
+          ? { type: b.type, name: b.name, format: b.format, algorithm: b.algorithm, usages: b.usages }
+          : b,
+    )
     .reverse();
   return {
     bindings: bindings as ScriptSettings["bindings"],
@@ -44,12 +50,20 @@ function serverSettings(inputs: WorkerScriptInputs): ScriptSettings {
     logpush: false,
     tags: [],
     tail_consumers: [],
-    placement: inputs.placement ? { ...toWire<Record<string, unknown>>(inputs.placement), status: "SUCCESS", last_analyzed_at: "2025-01-01T00:00:00Z" } : undefined,
+    placement: inputs.placement
+      ? { ...toWire<Record<string, unknown>>(inputs.placement), status: "SUCCESS", last_analyzed_at: "2025-01-01T00:00:00Z" }
+      : undefined,
     limits: inputs.limits ? toWire(inputs.limits) : undefined,
   };
 }
 
-const liveScript: Script = { id: "api", etag: "etag-1", handlers: ["fetch"], created_on: "2025-01-01T00:00:00Z", modified_on: "2025-01-01T00:00:00Z" };
+const liveScript: Script = {
+  id: "api",
+  etag: "etag-1",
+  handlers: ["fetch"],
+  created_on: "2025-01-01T00:00:00Z",
+  modified_on: "2025-01-01T00:00:00Z",
+};
 
 describe("WorkerScript check", () => {
   it("accepts every binding type and adds the content hash", async () => {
@@ -71,7 +85,16 @@ describe("WorkerScript check", () => {
     [{ bindings: [{ type: "kv_namespace", name: "A" }] }, "bindings", "bindings[0].namespaceId"],
     [{ bindings: [{ type: "kv_namespce", name: "A", namespaceId: "x" }] }, "bindings", "unknown type; expected one of: ai"],
     [{ bindings: [{ type: "kv_namespace", name: "A", namespaceID: "x" }] }, "bindings", "unknown field namespaceID"],
-    [{ bindings: [{ type: "plain_text", name: "A", text: "1" }, { type: "plain_text", name: "A", text: "2" }] }, "bindings", 'duplicate binding name "A"'],
+    [
+      {
+        bindings: [
+          { type: "plain_text", name: "A", text: "1" },
+          { type: "plain_text", name: "A", text: "2" },
+        ],
+      },
+      "bindings",
+      'duplicate binding name "A"',
+    ],
     [{ bindings: [{ type: "secret_text", name: "S" }] }, "bindings", "a secret_text binding needs text"],
     [{ bindings: [{ type: "inherit", name: "S" }] }, "bindings", "inherit bindings are managed by this provider"],
     [{ keepBindings: ["secret_txt"] }, "keepBindings", "keepBindings[0]"],
@@ -82,7 +105,12 @@ describe("WorkerScript check", () => {
   ])("refuses %j, naming %s", async (change, property, reason) => {
     const found = await failures({ ...base, ...change });
     expect(found.map((f) => f.property)).toContain(property);
-    expect(found.filter((f) => f.property === property).map((f) => f.reason).join("\n")).toContain(reason);
+    expect(
+      found
+        .filter((f) => f.property === property)
+        .map((f) => f.reason)
+        .join("\n"),
+    ).toContain(reason);
   });
 
   it("never echoes a secret binding's value in a failure", async () => {
@@ -115,7 +143,10 @@ describe("WorkerScript diff", () => {
   it("ignores __provider and what the API measures", async () => {
     const inputs = await checked(base);
     const olds = { ...inputs, __provider: "old", etag: "e", handlers: ["fetch"], versionId: "v", versionNumber: 3, modifiedOn: "x" };
-    expect(await workerScriptProvider.diff("id", olds, { ...inputs, __provider: "new" } as WorkerScriptInputs)).toEqual({ changes: false, replaces: [] });
+    expect(await workerScriptProvider.diff("id", olds, { ...inputs, __provider: "new" } as WorkerScriptInputs)).toEqual({
+      changes: false,
+      replaces: [],
+    });
   });
 
   it.each([
@@ -159,7 +190,10 @@ describe("WorkerScript diff", () => {
     const inputs = await checked({ ...base, bindings: [{ type: "plain_text", name: "A", text: "1" }] });
     const live = serverSettings(inputs);
     live.bindings = [...live.bindings!, { type: "secret_text", name: "FROM_WORKERSECRET" }];
-    expect(await workerScriptProvider.diff("id", liveOutputs({ ...inputs, etag: "etag-1" }, live, liveScript), inputs)).toEqual({ changes: false, replaces: [] });
+    expect(await workerScriptProvider.diff("id", liveOutputs({ ...inputs, etag: "etag-1" }, live, liveScript), inputs)).toEqual({
+      changes: false,
+      replaces: [],
+    });
     live.bindings = [...live.bindings!, { type: "kv_namespace", name: "ADDED", namespace_id: "abc" }];
     const drifted = liveOutputs({ ...inputs, etag: "etag-1" }, live, liveScript);
     expect(drifted.bindings).toContainEqual({ type: "kv_namespace", name: "ADDED", namespaceId: "abc" });
@@ -212,6 +246,8 @@ describe("WorkerScript request builders", () => {
       { type: "inherit", name: "TOKEN" },
       { type: "inherit", name: "KEY" },
     ]);
-    expect(settingsPatch({ ...inputs, keepBindings: [] }, ["bindings"], live).bindings).toEqual([{ type: "plain_text", name: "A", text: "1" }]);
+    expect(settingsPatch({ ...inputs, keepBindings: [] }, ["bindings"], live).bindings).toEqual([
+      { type: "plain_text", name: "A", text: "1" },
+    ]);
   });
 });

@@ -28,7 +28,8 @@ beforeEach(() => {
   newRun();
 });
 
-const code = (n: number) => `export class Counter {}\nexport class Room {}\nexport class Tally {}\nexport default { async fetch() { return new Response('v${n}') } }`;
+const code = (n: number) =>
+  `export class Counter {}\nexport class Room {}\nexport class Tally {}\nexport default { async fetch() { return new Response('v${n}') } }`;
 
 async function checked(inputs: Record<string, unknown>, olds: Record<string, unknown> = {}): Promise<WorkerScriptInputs> {
   const result = await workerScriptProvider.check(olds, inputs);
@@ -70,7 +71,12 @@ describe("one deployed change per update", () => {
     const before = await deployedVersions();
     takeCalls(emulator);
     const changed = await up(
-      { ...base, content: code(2), compatibilityFlags: ["nodejs_compat"], bindings: [...base.bindings!, { type: "plain_text", name: "MODE", text: "fast" }] },
+      {
+        ...base,
+        content: code(2),
+        compatibilityFlags: ["nodejs_compat"],
+        bindings: [...base.bindings!, { type: "plain_text", name: "MODE", text: "fast" }],
+      },
       outs,
     );
     expect(takeCalls(emulator)).toEqual(["GET /workers/scripts/api/script-settings", "PUT /workers/scripts/api"]);
@@ -78,7 +84,10 @@ describe("one deployed change per update", () => {
     const settings = await getSettings(client(), scope, "api");
     expect(settings.compatibility_flags).toEqual(["nodejs_compat"]);
     expect(settings.bindings).toEqual(
-      expect.arrayContaining([{ type: "plain_text", name: "MODE", text: "fast" }, { type: "secret_text", name: "API_TOKEN" }]),
+      expect.arrayContaining([
+        { type: "plain_text", name: "MODE", text: "fast" },
+        { type: "secret_text", name: "API_TOKEN" },
+      ]),
     );
     expect(await getScriptSettings(client(), scope, "api")).toMatchObject({ logpush: true, tail_consumers: [{ service: "logs" }] });
     expect((await listSecrets(client(), scope, "api")).map((s) => s.name)).toEqual(["API_TOKEN"]);
@@ -86,7 +95,18 @@ describe("one deployed change per update", () => {
     // and it reads back with no diff
     newRun();
     const live = (await workerScriptProvider.read("id", changed)).props!;
-    expect(await workerScriptProvider.diff("id", live, await checked({ ...base, content: code(2), compatibilityFlags: ["nodejs_compat"], bindings: [...base.bindings!, { type: "plain_text", name: "MODE", text: "fast" }] }))).toMatchObject({ changes: false });
+    expect(
+      await workerScriptProvider.diff(
+        "id",
+        live,
+        await checked({
+          ...base,
+          content: code(2),
+          compatibilityFlags: ["nodejs_compat"],
+          bindings: [...base.bindings!, { type: "plain_text", name: "MODE", text: "fast" }],
+        }),
+      ),
+    ).toMatchObject({ changes: false });
   });
 
   it("keeps a single PUT …/content for code and a single PATCH …/settings for configuration", async () => {
@@ -126,7 +146,11 @@ describe("migrations as a tagged history", () => {
     expect(await liveTag()).toBe("v1");
     outs = await up({ ...withBinding, migrations: STEPS.slice(0, 2) }, outs);
     expect(await liveTag()).toBe("v2");
-    const tallied = { ...withBinding, bindings: [{ type: "durable_object_namespace", name: "COUNTER", className: "Tally" }], migrations: STEPS };
+    const tallied = {
+      ...withBinding,
+      bindings: [{ type: "durable_object_namespace", name: "COUNTER", className: "Tally" }],
+      migrations: STEPS,
+    };
     outs = await up(tallied, outs);
     expect(await liveTag()).toBe("v3");
     takeCalls(emulator);
@@ -148,7 +172,9 @@ describe("migrations as a tagged history", () => {
     });
     newRun();
     const inputs = await checked({ ...base, adopt: true, migrations: STEPS });
-    await expect(workerScriptProvider.create(inputs)).rejects.toThrow(/the live Worker has migration tag "elsewhere", which is not in migrations \(tags "v1", "v2", "v3"\)/);
+    await expect(workerScriptProvider.create(inputs)).rejects.toThrow(
+      /the live Worker has migration tag "elsewhere", which is not in migrations \(tags "v1", "v2", "v3"\)/,
+    );
     expect(await liveTag()).toBe("elsewhere");
   });
 
@@ -170,10 +196,10 @@ describe("migrations as a tagged history", () => {
 
   it("keeps the old single-object form working", async () => {
     const old = { newTag: "v1", newClasses: ["Counter"] };
-    let outs = await up({ ...base, migrations: old });
+    const outs = await up({ ...base, migrations: old });
     expect(await liveTag()).toBe("v1");
     takeCalls(emulator);
-    outs = await up({ ...base, content: code(2), compatibilityFlags: ["nodejs_compat"], migrations: old }, outs);
+    await up({ ...base, content: code(2), compatibilityFlags: ["nodejs_compat"], migrations: old }, outs);
     expect(takeCalls(emulator).filter((c) => !c.startsWith("GET"))).toEqual(["PUT /workers/scripts/api"]);
     expect(await liveTag()).toBe("v1");
   });
@@ -191,7 +217,9 @@ describe("firstVersionOnly", () => {
     takeCalls(emulator);
     const live = (await workerScriptProvider.read("id", outs)).props!;
     expect(takeCalls(emulator)).toEqual(["GET /workers/scripts"]);
-    expect(await workerScriptProvider.diff("id", live, await checked({ ...base, firstVersionOnly: true }))).toMatchObject({ changes: false });
+    expect(await workerScriptProvider.diff("id", live, await checked({ ...base, firstVersionOnly: true }))).toMatchObject({
+      changes: false,
+    });
     const changed = await checked({ ...base, content: code(2), firstVersionOnly: true });
     await expect(workerScriptProvider.update("id", live, changed)).rejects.toThrow(/firstVersionOnly.*new WorkerVersion/);
     expect(takeCalls(emulator)).toEqual([]);

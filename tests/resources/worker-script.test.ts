@@ -55,10 +55,7 @@ describe("WorkerScript lifecycle against the emulator", () => {
   it("creates with one existence check and one upload, then reads back with no diff", async () => {
     const { id, outs, inputs } = await created(base);
     // The existence check is fresh (never a cached listing): the name is free at the moment of the write.
-    expect(takeCalls(emulator)).toEqual([
-      "GET /workers/scripts/api/settings",
-      "PUT /workers/scripts/api"
-    ]);
+    expect(takeCalls(emulator)).toEqual(["GET /workers/scripts/api/settings", "PUT /workers/scripts/api"]);
     expect(id).toBe(`${ACCOUNT}/api`);
     expect(outs).toMatchObject({ scriptName: "api", handlers: ["fetch"] });
     expect(outs.versionId).toEqual(expect.any(String)); // the upload's deployment_id
@@ -102,13 +99,13 @@ describe("WorkerScript lifecycle against the emulator", () => {
     takeCalls(emulator);
     const news = await checked({ ...base, bindings: [{ type: "plain_text", name: "GREETING", text: "bonjour" }] });
     await workerScriptProvider.update(id, outs, news);
-    expect(takeCalls(emulator)).toEqual([
-      "GET /workers/scripts/api/settings",
-      "PATCH /workers/scripts/api/settings"
-    ]);
+    expect(takeCalls(emulator)).toEqual(["GET /workers/scripts/api/settings", "PATCH /workers/scripts/api/settings"]);
     const settings = await getSettings(client(), scope, "api");
     expect(settings.bindings).toEqual(
-      expect.arrayContaining([{ type: "plain_text", name: "GREETING", text: "bonjour" }, { type: "secret_text", name: "API_TOKEN" }]),
+      expect.arrayContaining([
+        { type: "plain_text", name: "GREETING", text: "bonjour" },
+        { type: "secret_text", name: "API_TOKEN" },
+      ]),
     );
     expect(settings.bindings!.map((b) => b.name)).not.toContain("CACHE");
   });
@@ -119,10 +116,7 @@ describe("WorkerScript lifecycle against the emulator", () => {
     takeCalls(emulator);
     const news = await checked({ ...base, content: CODE_V2, compatibilityDate: "2025-06-01" });
     await workerScriptProvider.update(id, outs, news);
-    expect(takeCalls(emulator)).toEqual([
-      "GET /workers/scripts/api/script-settings",
-      "PUT /workers/scripts/api"
-    ]);
+    expect(takeCalls(emulator)).toEqual(["GET /workers/scripts/api/script-settings", "PUT /workers/scripts/api"]);
     expect(await getScriptSettings(client(), scope, "api")).toMatchObject({ logpush: true, tail_consumers: [{ service: "logs" }] });
   });
 
@@ -158,7 +152,11 @@ describe("WorkerScript lifecycle against the emulator", () => {
 
   it("reports the version number with trackVersion, at one more read per change", async () => {
     const { id, outs } = await created({ ...base, trackVersion: true });
-    expect(takeCalls(emulator)).toEqual(["GET /workers/scripts/api/settings", "PUT /workers/scripts/api", "GET /workers/scripts/api/versions?page=1&per_page=100"]);
+    expect(takeCalls(emulator)).toEqual([
+      "GET /workers/scripts/api/settings",
+      "PUT /workers/scripts/api",
+      "GET /workers/scripts/api/versions?page=1&per_page=100",
+    ]);
     expect(outs).toMatchObject({ versionNumber: 1 });
     const news = await checked({ ...base, trackVersion: true, compatibilityFlags: ["nodejs_compat"] });
     const { outs: updated } = await workerScriptProvider.update(id, outs, news);
@@ -193,7 +191,7 @@ describe("WorkerScript lifecycle against the emulator", () => {
       "GET /workers/scripts",
       "GET /workers/scripts/api/content/v2",
       "GET /workers/scripts/api/script-settings",
-      "PUT /workers/scripts/api"
+      "PUT /workers/scripts/api",
     ]);
     expect(await getScriptSettings(client(), scope, "api")).toMatchObject({ logpush: true });
     expect((await listSecrets(client(), scope, "api")).map((s) => s.name)).toEqual(["KEPT"]);

@@ -4,7 +4,11 @@
  */
 import type { Emulator } from "../../emulator";
 import { getScriptContent, getVersion, listDeployments, putSecret } from "../../provider/cloudflare";
-import { workerDeploymentProvider, type WorkerDeploymentInputs, type WorkerDeploymentOutputs } from "../../provider/resources/worker-deployment";
+import {
+  workerDeploymentProvider,
+  type WorkerDeploymentInputs,
+  type WorkerDeploymentOutputs,
+} from "../../provider/resources/worker-deployment";
 import { workerScriptProvider, type WorkerScriptInputs } from "../../provider/resources/worker-script";
 import { workerSecretProvider } from "../../provider/resources/worker-secret";
 import { workerVersionProvider, type WorkerVersionInputs, type WorkerVersionOutputs } from "../../provider/resources/worker-version";
@@ -28,13 +32,19 @@ async function served(): Promise<string> {
 }
 
 async function script(inputs: Partial<WorkerScriptInputs> = {}) {
-  const checked = await workerScriptProvider.check({}, { accountId: ACCOUNT, scriptName: "api", content: code(1), compatibilityDate: "2025-01-01", ...inputs });
+  const checked = await workerScriptProvider.check(
+    {},
+    { accountId: ACCOUNT, scriptName: "api", content: code(1), compatibilityDate: "2025-01-01", ...inputs },
+  );
   expect(checked.failures ?? []).toEqual([]);
   return (await workerScriptProvider.create(checked.inputs!)).outs!;
 }
 
 async function version(n: number, extra: Partial<WorkerVersionInputs> = {}): Promise<WorkerVersionOutputs> {
-  const checked = await workerVersionProvider.check({}, { accountId: ACCOUNT, scriptName: "api", content: code(n), compatibilityDate: "2025-01-01", ...extra });
+  const checked = await workerVersionProvider.check(
+    {},
+    { accountId: ACCOUNT, scriptName: "api", content: code(n), compatibilityDate: "2025-01-01", ...extra },
+  );
   expect(checked.failures ?? []).toEqual([]);
   return (await workerVersionProvider.create(checked.inputs!)).outs!;
 }
@@ -50,19 +60,29 @@ describe("WorkerVersion", () => {
     await script();
     await putSecret(client(), scope, "api", { name: "TOKEN", type: "secret_text", text: "t0ken" });
     takeCalls(emulator);
-    const v = await version(2, { bindings: [{ type: "plain_text", name: "MODE", text: "canary" }], annotations: { workersMessage: "canary" } });
+    const v = await version(2, {
+      bindings: [{ type: "plain_text", name: "MODE", text: "canary" }],
+      annotations: { workersMessage: "canary" },
+    });
     expect(takeCalls(emulator)).toEqual(["POST /workers/scripts/api/versions"]);
     expect(v).toMatchObject({ versionNumber: 3, versionId: expect.any(String), contentHash: expect.stringMatching(/^[0-9a-f]{64}$/) });
     expect(await served()).toContain("v1");
     const live = await getVersion(client(), scope, "api", v.versionId!);
-    expect(live.resources.bindings).toEqual(expect.arrayContaining([{ type: "plain_text", name: "MODE", text: "canary" }, { name: "TOKEN", type: "secret_text" }]));
+    expect(live.resources.bindings).toEqual(
+      expect.arrayContaining([
+        { type: "plain_text", name: "MODE", text: "canary" },
+        { name: "TOKEN", type: "secret_text" },
+      ]),
+    );
     const detail = await workerVersionProvider.read(`x`, v);
     expect(detail.props).toMatchObject({ versionId: v.versionId, versionNumber: 3 });
   });
 
   it("refuses to create a Worker by accident, naming WorkerScript as the way", async () => {
     const checked = await workerVersionProvider.check({}, { accountId: ACCOUNT, scriptName: "nobody", content: code(1) });
-    await expect(workerVersionProvider.create(checked.inputs!)).rejects.toThrow(/the Worker does not exist\. Create it with a WorkerScript/);
+    await expect(workerVersionProvider.create(checked.inputs!)).rejects.toThrow(
+      /the Worker does not exist\. Create it with a WorkerScript/,
+    );
     expect(takeCalls(emulator)).toEqual(["GET /workers/scripts"]);
   });
 
@@ -84,9 +104,19 @@ describe("WorkerVersion", () => {
   it("replaces on any change (a version is immutable) and forgets on delete without a call", async () => {
     await script();
     const v = await version(2);
-    const changed = await workerVersionProvider.check(v, { accountId: ACCOUNT, scriptName: "api", content: code(3), compatibilityDate: "2025-01-01" });
+    const changed = await workerVersionProvider.check(v, {
+      accountId: ACCOUNT,
+      scriptName: "api",
+      content: code(3),
+      compatibilityDate: "2025-01-01",
+    });
     expect(await workerVersionProvider.diff("id", v, changed.inputs!)).toMatchObject({ changes: true, replaces: ["contentHash"] });
-    const same = await workerVersionProvider.check(v, { accountId: ACCOUNT, scriptName: "api", content: code(2), compatibilityDate: "2025-01-01" });
+    const same = await workerVersionProvider.check(v, {
+      accountId: ACCOUNT,
+      scriptName: "api",
+      content: code(2),
+      compatibilityDate: "2025-01-01",
+    });
     expect(await workerVersionProvider.diff("id", v, same.inputs!)).toMatchObject({ changes: false });
     takeCalls(emulator);
     await workerVersionProvider.delete();
@@ -99,7 +129,13 @@ describe("WorkerDeployment", () => {
     const first = await script();
     const v2 = await version(2);
     takeCalls(emulator);
-    const split = await checkedDeployment({ versions: [{ versionId: v2.versionId!, percentage: 10 }, { versionId: first.versionId!, percentage: 90 }], message: "canary" });
+    const split = await checkedDeployment({
+      versions: [
+        { versionId: v2.versionId!, percentage: 10 },
+        { versionId: first.versionId!, percentage: 90 },
+      ],
+      message: "canary",
+    });
     const created = await workerDeploymentProvider.create(split);
     expect(takeCalls(emulator)).toEqual(["POST /workers/scripts/api/deployments"]);
     expect(created.outs).toMatchObject({ deploymentId: expect.any(String), versions: split.versions });
@@ -127,15 +163,21 @@ describe("WorkerDeployment", () => {
   it("shows a deployment made outside Pulumi as drift of versions, and a secret rotated on top of ours as none", async () => {
     const first = await script();
     const v2 = await version(2);
-    const ours = (await workerDeploymentProvider.create(await checkedDeployment({ versions: [{ versionId: v2.versionId!, percentage: 100 }] }))).outs!;
+    const ours = (
+      await workerDeploymentProvider.create(await checkedDeployment({ versions: [{ versionId: v2.versionId!, percentage: 100 }] }))
+    ).outs!;
     await putSecret(client(), scope, "api", { name: "TOKEN", type: "secret_text", text: "rotated" });
     newRun();
     expect((await workerDeploymentProvider.read("id", ours)).props).toEqual(ours);
     // Someone rolls back by hand.
-    await workerDeploymentProvider.create(await checkedDeployment({ versions: [{ versionId: first.versionId!, percentage: 100 }], force: true }));
+    await workerDeploymentProvider.create(
+      await checkedDeployment({ versions: [{ versionId: first.versionId!, percentage: 100 }], force: true }),
+    );
     const drifted = (await workerDeploymentProvider.read("id", ours)).props as WorkerDeploymentOutputs;
     expect(drifted.versions).toEqual([{ versionId: first.versionId, percentage: 100 }]);
-    expect(await workerDeploymentProvider.diff("id", drifted, await checkedDeployment({ versions: ours.versions! }))).toMatchObject({ changes: true });
+    expect(await workerDeploymentProvider.diff("id", drifted, await checkedDeployment({ versions: ours.versions! }))).toMatchObject({
+      changes: true,
+    });
   });
 
   it("explains a rollback over changed secrets, and deploys it with force", async () => {
@@ -152,9 +194,31 @@ describe("WorkerDeployment", () => {
   });
 
   it.each([
-    ["percentages that do not add up to 100", [{ versionId: "a", percentage: 10 }, { versionId: "b", percentage: 80 }], "add up to 90; they must add up to 100"],
-    ["three versions", [{ versionId: "a", percentage: 50 }, { versionId: "b", percentage: 25 }, { versionId: "c", percentage: 25 }], "at most two versions"],
-    ["a version named twice", [{ versionId: "a", percentage: 50 }, { versionId: "a", percentage: 50 }], "named twice"],
+    [
+      "percentages that do not add up to 100",
+      [
+        { versionId: "a", percentage: 10 },
+        { versionId: "b", percentage: 80 },
+      ],
+      "add up to 90; they must add up to 100",
+    ],
+    [
+      "three versions",
+      [
+        { versionId: "a", percentage: 50 },
+        { versionId: "b", percentage: 25 },
+        { versionId: "c", percentage: 25 },
+      ],
+      "at most two versions",
+    ],
+    [
+      "a version named twice",
+      [
+        { versionId: "a", percentage: 50 },
+        { versionId: "a", percentage: 50 },
+      ],
+      "named twice",
+    ],
     ["a percentage over 100", [{ versionId: "a", percentage: 110 }], "0 to 100"],
     ["no version", [], "give one version at 100"],
   ])("check refuses %s, naming versions, with no request", async (_label, versions, reason) => {
@@ -175,7 +239,12 @@ describe("WorkerSecret during a rollout", () => {
     const stable = await version(1);
     const canary = await version(2);
     const split = await workerDeploymentProvider.create(
-      await checkedDeployment({ versions: [{ versionId: canary.versionId!, percentage: 10 }, { versionId: stable.versionId!, percentage: 90 }] }),
+      await checkedDeployment({
+        versions: [
+          { versionId: canary.versionId!, percentage: 10 },
+          { versionId: stable.versionId!, percentage: 90 },
+        ],
+      }),
     );
     takeCalls(emulator);
     const rotated = (await workerSecretProvider.check(created, { ...secret, text: "two-secret-value" })).inputs!;
@@ -186,8 +255,16 @@ describe("WorkerSecret during a rollout", () => {
       ),
     );
     await expect(attempt).rejects.not.toThrow(/two-secret-value/);
-    expect(takeCalls(emulator)).toEqual(["PUT /workers/scripts/api/secrets", "GET /workers/scripts/api/deployments", "GET /workers/scripts/api/versions?page=1&per_page=10"]);
-    await workerDeploymentProvider.update("id", split.outs!, await checkedDeployment({ versions: [{ versionId: canary.versionId!, percentage: 100 }] }));
+    expect(takeCalls(emulator)).toEqual([
+      "PUT /workers/scripts/api/secrets",
+      "GET /workers/scripts/api/deployments",
+      "GET /workers/scripts/api/versions?page=1&per_page=10",
+    ]);
+    await workerDeploymentProvider.update(
+      "id",
+      split.outs!,
+      await checkedDeployment({ versions: [{ versionId: canary.versionId!, percentage: 100 }] }),
+    );
     takeCalls(emulator);
     await workerSecretProvider.update("id", created, rotated);
     expect(takeCalls(emulator)).toEqual(["PUT /workers/scripts/api/secrets"]);

@@ -8,7 +8,6 @@ import type { WorkerScriptArgs, WorkerSecretArgs, WorkerScriptSettingsArgs, Work
 import { workerScriptProvider } from "../../provider/resources/worker-script";
 import { ACCOUNT } from "../support/account";
 
-
 const script: WorkerScriptArgs = {
   accountId: ACCOUNT,
   scriptName: "api",
@@ -28,7 +27,10 @@ describe("sdk Args derived from the field tables", () => {
   });
 
   it("take outputs at any level and refuse what check refuses, at compile time", () => {
-    const fromOutput: WorkerScriptArgs = { scriptName: pulumi.output("api"), bindings: [pulumi.output({ type: "plain_text" as const, name: "A", text: "1" })] };
+    const fromOutput: WorkerScriptArgs = {
+      scriptName: pulumi.output("api"),
+      bindings: [pulumi.output({ type: "plain_text" as const, name: "A", text: "1" })],
+    };
     // @ts-expect-error scriptName is required
     const noName: WorkerScriptArgs = { content: "export default {}" };
     // @ts-expect-error not a usage model
@@ -37,9 +39,17 @@ describe("sdk Args derived from the field tables", () => {
     const computed: WorkerScriptArgs = { scriptName: "api", contentHash: "x" };
     // @ts-expect-error a subdomain has no dispatch namespace
     const subdomain: WorkerSubdomainArgs = { scriptName: "api", enabled: true, dispatchNamespace: "ns" };
-    // @ts-expect-error usages are WebCrypto usages
-    const secret: WorkerSecretArgs = { scriptName: "api", name: "K", secretKey: { format: "raw", algorithm: {}, usages: ["fly"], keyBase64: "AA==" } };
-    const settings: WorkerScriptSettingsArgs = { scriptName: "api", tailConsumers: [{ service: "logs" }], observability: { enabled: true, headSamplingRate: 0.5 } };
+    const secret: WorkerSecretArgs = {
+      scriptName: "api",
+      name: "K",
+      // @ts-expect-error usages are WebCrypto usages
+      secretKey: { format: "raw", algorithm: {}, usages: ["fly"], keyBase64: "AA==" },
+    };
+    const settings: WorkerScriptSettingsArgs = {
+      scriptName: "api",
+      tailConsumers: [{ service: "logs" }],
+      observability: { enabled: true, headSamplingRate: 0.5 },
+    };
     const namespace: DispatchNamespaceArgs = { name: "customers" };
     expect([fromOutput, noName, badModel, computed, subdomain, secret, settings, namespace]).toHaveLength(8);
   });

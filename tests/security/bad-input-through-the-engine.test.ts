@@ -14,7 +14,9 @@ let emulator: Emulator;
 let engine: Engine;
 beforeAll(async () => {
   emulator = await startEmulator();
-  engine = await Engine.start({ env: { CLOUDFLARE_API_BASE_URL: emulator.url, CLOUDFLARE_API_TOKEN: DEFAULT_EMULATOR_TOKEN, CLOUDFLARE_ACCOUNT_ID: ACCOUNT } });
+  engine = await Engine.start({
+    env: { CLOUDFLARE_API_BASE_URL: emulator.url, CLOUDFLARE_API_TOKEN: DEFAULT_EMULATOR_TOKEN, CLOUDFLARE_ACCOUNT_ID: ACCOUNT },
+  });
 }, 60_000);
 afterAll(async () => {
   await engine?.close();
@@ -36,18 +38,22 @@ describe("malformed input through the engine", () => {
     await engine.destroy();
   }, 60_000);
 
-  it.each(CASES)("%s: preview and up stop at check naming the property, and nothing is sent for it", async (_label, config, resource, property, its) => {
-    emulator.clearRequests();
-    for (const run of [engine.preview.bind(engine), engine.up.bind(engine)]) {
-      const report = await run(PROGRAM, { config, secretConfig: { secret: SECRET } });
-      expect(report.ok).toBe(false);
-      const failed = report.outcomes.find((o) => o.failures && o.failures.length > 0)!;
-      expect(failed.name).toBe(resource);
-      expect(failed.failures!.map((f) => f.property)).toContain(property);
-      expect(JSON.stringify(report)).not.toContain(SECRET);
-    }
-    // Not one request for the resource with the bad input (the Worker itself is valid in the secret and tag cases).
-    expect(emulator.requests.filter((r) => its.test(r.path)).map((r) => `${r.method} ${r.path}`)).toEqual([]);
-    expect([...engine.state.values()].filter((r) => r.custom).map((r) => r.name)).not.toContain(resource);
-  }, 60_000);
+  it.each(CASES)(
+    "%s: preview and up stop at check naming the property, and nothing is sent for it",
+    async (_label, config, resource, property, its) => {
+      emulator.clearRequests();
+      for (const run of [engine.preview.bind(engine), engine.up.bind(engine)]) {
+        const report = await run(PROGRAM, { config, secretConfig: { secret: SECRET } });
+        expect(report.ok).toBe(false);
+        const failed = report.outcomes.find((o) => o.failures && o.failures.length > 0)!;
+        expect(failed.name).toBe(resource);
+        expect(failed.failures!.map((f) => f.property)).toContain(property);
+        expect(JSON.stringify(report)).not.toContain(SECRET);
+      }
+      // Not one request for the resource with the bad input (the Worker itself is valid in the secret and tag cases).
+      expect(emulator.requests.filter((r) => its.test(r.path)).map((r) => `${r.method} ${r.path}`)).toEqual([]);
+      expect([...engine.state.values()].filter((r) => r.custom).map((r) => r.name)).not.toContain(resource);
+    },
+    60_000,
+  );
 });

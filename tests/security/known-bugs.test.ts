@@ -24,7 +24,12 @@ describe("known bugs: secret values echoed by the API", () => {
     path,
     times: 1,
     status: 400,
-    body: { success: false, errors: [{ code: 10021, message: `invalid value "${VALUE}" for binding API_TOKEN` }], messages: [], result: null },
+    body: {
+      success: false,
+      errors: [{ code: 10021, message: `invalid value "${VALUE}" for binding API_TOKEN` }],
+      messages: [],
+      result: null,
+    },
   });
 
   // The client redacts credentials (token, global key, bearer) from every error, but it does not know which
@@ -42,7 +47,10 @@ describe("known bugs: secret values echoed by the API", () => {
 
   it("an upload refused with a message quoting a secret_text binding's value gives an error without the value", async () => {
     emulator.injectFault(echo(/\/workers\/scripts\/api$/, "PUT"));
-    const { inputs } = await workerScriptProvider.check({}, { scriptName: "api", content: "export default {}", bindings: [{ type: "secret_text", name: "API_TOKEN", text: VALUE }] });
+    const { inputs } = await workerScriptProvider.check(
+      {},
+      { scriptName: "api", content: "export default {}", bindings: [{ type: "secret_text", name: "API_TOKEN", text: VALUE }] },
+    );
     const error = (await workerScriptProvider.create(inputs!).catch((e: unknown) => e)) as Error;
     expect(error.message).toMatch(/invalid value/);
     expect(error.message).not.toContain(VALUE);

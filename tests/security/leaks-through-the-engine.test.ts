@@ -65,12 +65,28 @@ describe("with the token in stack config (cloudflare:apiToken)", () => {
     keep("update", engine, update);
 
     // The API answers with bodies that echo the token: an envelope error, and an HTML page from the edge.
-    emulator.injectFault({ method: "PATCH", path: /\/script-settings$/, times: 1, status: 400, body: { success: false, errors: [{ code: 10021, message: `token ${TOKEN} may not do that` }], messages: [], result: null } });
-    const changedSettings = await engine.up(PROGRAM, { config: { greeting: "Hej", logpush: "false" }, secretConfig: { apiToken: ROTATED } });
+    emulator.injectFault({
+      method: "PATCH",
+      path: /\/script-settings$/,
+      times: 1,
+      status: 400,
+      body: { success: false, errors: [{ code: 10021, message: `token ${TOKEN} may not do that` }], messages: [], result: null },
+    });
+    const changedSettings = await engine.up(PROGRAM, {
+      config: { greeting: "Hej", logpush: "false" },
+      secretConfig: { apiToken: ROTATED },
+    });
     expect(changedSettings.ok).toBe(false);
     expect(JSON.stringify(changedSettings.outcomes)).toMatch(/\[redacted\] may not do that/);
     keep("failing up (token echoed in an envelope error)", engine, changedSettings);
-    emulator.injectFault({ method: "PATCH", path: /\/script-settings$/, times: 5, status: 503, headers: { "content-type": "text/html" }, body: htmlPage(503).replace("<title>", `<title>${TOKEN} `) });
+    emulator.injectFault({
+      method: "PATCH",
+      path: /\/script-settings$/,
+      times: 5,
+      status: 503,
+      headers: { "content-type": "text/html" },
+      body: htmlPage(503).replace("<title>", `<title>${TOKEN} `),
+    });
     const html = await engine.up(PROGRAM, { config: { greeting: "Hej", logpush: "false" }, secretConfig: { apiToken: ROTATED } });
     expect(html.ok).toBe(false);
     keep("failing up (token echoed in an HTML page)", engine, html);
@@ -111,7 +127,9 @@ describe("with the token in stack config (cloudflare:apiToken)", () => {
 describe("with a wrong token in the environment", () => {
   let engine: Engine;
   beforeAll(async () => {
-    engine = await Engine.start({ env: { CLOUDFLARE_API_BASE_URL: emulator.url, CLOUDFLARE_ACCOUNT_ID: ACCOUNT, CLOUDFLARE_API_TOKEN: BAD_TOKEN } });
+    engine = await Engine.start({
+      env: { CLOUDFLARE_API_BASE_URL: emulator.url, CLOUDFLARE_ACCOUNT_ID: ACCOUNT, CLOUDFLARE_API_TOKEN: BAD_TOKEN },
+    });
   }, 60_000);
   afterAll(async () => {
     await engine?.close();

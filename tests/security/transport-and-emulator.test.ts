@@ -40,19 +40,23 @@ describe("plain http:// is refused except to loopback", () => {
     expect(() => resolveBaseUrl(url)).toThrow(CloudflareConfigError);
   });
 
-  it.each(["https://user:pass@api.cloudflare.com/client/v4", "https://api.cloudflare.com/client/v4?x=1", "https://api.cloudflare.com/client/v4#f"])(
-    "refuses %s (user info, query or fragment)",
-    (url) => {
-      expect(() => resolveBaseUrl(url)).toThrow(/must not carry user info, a query or a fragment/);
-    },
-  );
+  it.each([
+    "https://user:pass@api.cloudflare.com/client/v4",
+    "https://api.cloudflare.com/client/v4?x=1",
+    "https://api.cloudflare.com/client/v4#f",
+  ])("refuses %s (user info, query or fragment)", (url) => {
+    expect(() => resolveBaseUrl(url)).toThrow(/must not carry user info, a query or a fragment/);
+  });
 
-  it.each(["http://127.0.0.1:8787/client/v4", "http://127.5.6.7/client/v4", "http://localhost:8787/client/v4", "http://[::1]:8787/client/v4", "https://api.cloudflare.com/client/v4"])(
-    "accepts %s",
-    (url) => {
-      expect(resolveBaseUrl(url)).toBe(url);
-    },
-  );
+  it.each([
+    "http://127.0.0.1:8787/client/v4",
+    "http://127.5.6.7/client/v4",
+    "http://localhost:8787/client/v4",
+    "http://[::1]:8787/client/v4",
+    "https://api.cloudflare.com/client/v4",
+  ])("accepts %s", (url) => {
+    expect(resolveBaseUrl(url)).toBe(url);
+  });
 
   it("a provider pointed at http:// on the network fails its first call with the refusal, and no request leaves", async () => {
     const saved = { ...process.env };
@@ -62,7 +66,9 @@ describe("plain http:// is refused except to loopback", () => {
       process.env.CLOUDFLARE_API_TOKEN = TOKEN;
       process.env.CLOUDFLARE_ACCOUNT_ID = ACCOUNT;
       const { inputs } = await workerScriptProvider.check({}, { scriptName: "api", content: "export default {}" });
-      await expect(workerScriptProvider.create(inputs!)).rejects.toThrow(/Refusing to send Cloudflare credentials over plain http:\/\/ to workers-api\.internal\.example/);
+      await expect(workerScriptProvider.create(inputs!)).rejects.toThrow(
+        /Refusing to send Cloudflare credentials over plain http:\/\/ to workers-api\.internal\.example/,
+      );
       served++;
     } finally {
       process.env = saved;
@@ -89,10 +95,14 @@ describe("TLS verification is never turned off", () => {
     const settings: string[] = [];
     for (const file of files) {
       // Code only: comments may explain what the code guards against.
-      const text = fs.readFileSync(file, "utf8").replace(/\/\*[\s\S]*?\*\//g, "").replace(/(^|[^:])\/\/.*$/gm, "$1");
+      const text = fs
+        .readFileSync(file, "utf8")
+        .replace(/\/\*[\s\S]*?\*\//g, "")
+        .replace(/(^|[^:])\/\/.*$/gm, "$1");
       const rel = path.relative(REPO, file);
       if (/rejectUnauthorized\s*:\s*(false|0|!1|process)/.test(text)) offenders.push(`${rel}: rejectUnauthorized disabled`);
-      if (/NODE_TLS_REJECT_UNAUTHORIZED\s*=|process\.env\.NODE_TLS_REJECT_UNAUTHORIZED|\["NODE_TLS_REJECT_UNAUTHORIZED"\]/.test(text)) offenders.push(`${rel}: touches NODE_TLS_REJECT_UNAUTHORIZED`);
+      if (/NODE_TLS_REJECT_UNAUTHORIZED\s*=|process\.env\.NODE_TLS_REJECT_UNAUTHORIZED|\["NODE_TLS_REJECT_UNAUTHORIZED"\]/.test(text))
+        offenders.push(`${rel}: touches NODE_TLS_REJECT_UNAUTHORIZED`);
       if (/checkServerIdentity\s*:/.test(text)) offenders.push(`${rel}: overrides checkServerIdentity`);
       if (/\binsecureHTTPParser\s*:\s*true|secureProtocol\s*:\s*["'](SSLv|TLSv1_method)/.test(text)) offenders.push(`${rel}: weakens TLS`);
       for (const m of text.matchAll(/rejectUnauthorized\s*:\s*(\w+)/g)) settings.push(`${rel}: ${m[1]}`);
@@ -109,12 +119,35 @@ describe("TLS verification is never turned off", () => {
 
     beforeAll(async () => {
       dir = fs.mkdtempSync(path.join(os.tmpdir(), "tls-"));
-      execFileSync("openssl", ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", path.join(dir, "key.pem"), "-out", path.join(dir, "cert.pem"), "-days", "1", "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"], { stdio: "ignore" });
-      server = https.createServer({ key: fs.readFileSync(path.join(dir, "key.pem")), cert: fs.readFileSync(path.join(dir, "cert.pem")) }, (_req, res) => {
-        hits++;
-        res.writeHead(200, { "content-type": "application/json" });
-        res.end(JSON.stringify({ success: true, errors: [], messages: [], result: [] }));
-      });
+      execFileSync(
+        "openssl",
+        [
+          "req",
+          "-x509",
+          "-newkey",
+          "rsa:2048",
+          "-nodes",
+          "-keyout",
+          path.join(dir, "key.pem"),
+          "-out",
+          path.join(dir, "cert.pem"),
+          "-days",
+          "1",
+          "-subj",
+          "/CN=127.0.0.1",
+          "-addext",
+          "subjectAltName=IP:127.0.0.1",
+        ],
+        { stdio: "ignore" },
+      );
+      server = https.createServer(
+        { key: fs.readFileSync(path.join(dir, "key.pem")), cert: fs.readFileSync(path.join(dir, "cert.pem")) },
+        (_req, res) => {
+          hits++;
+          res.writeHead(200, { "content-type": "application/json" });
+          res.end(JSON.stringify({ success: true, errors: [], messages: [], result: [] }));
+        },
+      );
       await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
       url = `https://127.0.0.1:${(server.address() as AddressInfo).port}/client/v4`;
     });
@@ -180,15 +213,24 @@ describe("the emulator listens on loopback and enforces auth", () => {
     ["a wrong global key", { "x-auth-email": "emulator@example.com", "x-auth-key": "wrong-key-123" }],
   ];
 
-  it.each(credentials)("every API route answers 401 (code 10000) to %s, never echoing what was sent, and changes nothing", async (_label, headers) => {
-    for (const [method, route] of routes) {
-      const response = await fetch(`${emulator.url}${route}`, { method, headers: { ...headers, "content-type": "application/json" }, body: method === "GET" || method === "DELETE" ? undefined : "{}" });
-      const text = await response.text();
-      expect([method, route, response.status]).toEqual([method, route, 401]);
-      expect(JSON.parse(text).errors[0].code).toBe(10000);
-      for (const value of Object.values(headers)) expect(text).not.toContain(value.replace(/^(Bearer|Token) /, ""));
-    }
-    const listed = await fetch(`${emulator.url}/accounts/${ACCOUNT}/workers/scripts`, { headers: { authorization: `Bearer ${DEFAULT_EMULATOR_TOKEN}` } });
-    expect(((await listed.json()) as { result: unknown }).result).toEqual([]);
-  });
+  it.each(credentials)(
+    "every API route answers 401 (code 10000) to %s, never echoing what was sent, and changes nothing",
+    async (_label, headers) => {
+      for (const [method, route] of routes) {
+        const response = await fetch(`${emulator.url}${route}`, {
+          method,
+          headers: { ...headers, "content-type": "application/json" },
+          body: method === "GET" || method === "DELETE" ? undefined : "{}",
+        });
+        const text = await response.text();
+        expect([method, route, response.status]).toEqual([method, route, 401]);
+        expect(JSON.parse(text).errors[0].code).toBe(10000);
+        for (const value of Object.values(headers)) expect(text).not.toContain(value.replace(/^(Bearer|Token) /, ""));
+      }
+      const listed = await fetch(`${emulator.url}/accounts/${ACCOUNT}/workers/scripts`, {
+        headers: { authorization: `Bearer ${DEFAULT_EMULATOR_TOKEN}` },
+      });
+      expect(((await listed.json()) as { result: unknown }).result).toEqual([]);
+    },
+  );
 });

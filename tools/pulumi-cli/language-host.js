@@ -53,9 +53,7 @@ function pulumiSdkDir(from) {
 
 const sdkDir = pulumiSdkDir([process.cwd(), rootFlag]);
 if (!sdkDir) {
-  console.error(
-    `pulumi-language-nodejs: @pulumi/pulumi is not installed in ${process.cwd()} (run \`npm install\` in the project)`,
-  );
+  console.error(`pulumi-language-nodejs: @pulumi/pulumi is not installed in ${process.cwd()} (run \`npm install\` in the project)`);
   process.exit(1);
 }
 const grpc = require(require.resolve("@grpc/grpc-js", { paths: [sdkDir] }));
@@ -98,13 +96,7 @@ function run(call, callback) {
     ...(req.getParallel() > 0 ? [`--parallel=${req.getParallel()}`] : []),
     ...(req.getDryrun() ? ["--dry-run"] : []),
   ];
-  const args = [
-    ...splitArgs(options.nodeargs),
-    runner,
-    ...flags,
-    path.resolve(programDir, entry),
-    ...req.getArgsList(),
-  ];
+  const args = [...splitArgs(options.nodeargs), runner, ...flags, path.resolve(programDir, entry), ...req.getArgsList()];
   const env = {
     ...process.env,
     PULUMI_CONFIG: JSON.stringify(config),

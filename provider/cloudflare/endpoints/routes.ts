@@ -1,7 +1,13 @@
 /** Workers routes of a zone (`/zones/{zone_id}/workers/routes`). */
 import type { CloudflareClient } from "../client";
 import { path } from "../paths";
-import { workerRouteDeleteSchema, workerRouteInputSchema, workerRouteListSchema, workerRouteSchema, type WorkerRouteWire } from "../schemas";
+import {
+  workerRouteDeleteSchema,
+  workerRouteInputSchema,
+  workerRouteListSchema,
+  workerRouteSchema,
+  type WorkerRouteWire,
+} from "../schemas";
 
 export interface RouteBody {
   pattern: string;
@@ -24,12 +30,23 @@ export async function getRoute(client: CloudflareClient, zoneId: string, routeId
  * same Worker).
  */
 export async function createRoute(client: CloudflareClient, zoneId: string, body: RouteBody): Promise<WorkerRouteWire> {
-  return client.request({ method: "POST", path: path`/zones/${zoneId}/workers/routes`, json: workerRouteInputSchema.parse(body), schema: workerRouteSchema, retrySafe: true });
+  return client.request({
+    method: "POST",
+    path: path`/zones/${zoneId}/workers/routes`,
+    json: workerRouteInputSchema.parse(body),
+    schema: workerRouteSchema,
+    retrySafe: true,
+  });
 }
 
 /** PUT: sets the route's pattern and Worker (idempotent). */
 export async function updateRoute(client: CloudflareClient, zoneId: string, routeId: string, body: RouteBody): Promise<WorkerRouteWire> {
-  return client.request({ method: "PUT", path: path`/zones/${zoneId}/workers/routes/${routeId}`, json: workerRouteInputSchema.parse(body), schema: workerRouteSchema });
+  return client.request({
+    method: "PUT",
+    path: path`/zones/${zoneId}/workers/routes/${routeId}`,
+    json: workerRouteInputSchema.parse(body),
+    schema: workerRouteSchema,
+  });
 }
 
 export async function deleteRoute(client: CloudflareClient, zoneId: string, routeId: string): Promise<void> {

@@ -5,11 +5,20 @@ import { schedulesInputSchema, schedulesResultSchema, type SchedulesResult } fro
 
 /** GET `…/schedules`. */
 export async function getSchedules(client: CloudflareClient, accountId: string, scriptName: string): Promise<SchedulesResult> {
-  return client.request({ method: "GET", path: path`/accounts/${accountId}/workers/scripts/${scriptName}/schedules`, schema: schedulesResultSchema });
+  return client.request({
+    method: "GET",
+    path: path`/accounts/${accountId}/workers/scripts/${scriptName}/schedules`,
+    schema: schedulesResultSchema,
+  });
 }
 
 /** PUT `…/schedules` with the whole list (`[]` removes every cron trigger). Replacing is idempotent. */
-export async function putSchedules(client: CloudflareClient, accountId: string, scriptName: string, crons: readonly string[]): Promise<SchedulesResult> {
+export async function putSchedules(
+  client: CloudflareClient,
+  accountId: string,
+  scriptName: string,
+  crons: readonly string[],
+): Promise<SchedulesResult> {
   return client.request({
     method: "PUT",
     path: path`/accounts/${accountId}/workers/scripts/${scriptName}/schedules`,

@@ -13,7 +13,13 @@ import { secretInputSchema, secretListSchema, secretSchema, type Secret, type Se
 /** PUT `…/secrets`: creates or replaces one secret (`secret_text` or `secret_key`). */
 export async function putSecret(client: CloudflareClient, scope: Scope, scriptName: string, secret: SecretInput): Promise<Secret> {
   const body = secretInputSchema.parse(secret);
-  return client.request({ method: "PUT", path: `${scriptPath(scope, scriptName)}/secrets`, json: body, schema: secretSchema, redact: secretValuesOf(body) });
+  return client.request({
+    method: "PUT",
+    path: `${scriptPath(scope, scriptName)}/secrets`,
+    json: body,
+    schema: secretSchema,
+    redact: secretValuesOf(body),
+  });
 }
 
 /**

@@ -43,9 +43,7 @@ export async function listVersions(
     query: { page: options.page, per_page: options.perPage, deployable: options.deployable },
     schema: versionListSchema,
   });
-  return answer.resultInfo === undefined
-    ? { items: answer.result.items }
-    : { items: answer.result.items, resultInfo: answer.resultInfo };
+  return answer.resultInfo === undefined ? { items: answer.result.items } : { items: answer.result.items, resultInfo: answer.resultInfo };
 }
 
 /** GET `…/versions/{version_id}` (seed 001): bindings, script and runtime of one version. */
@@ -78,7 +76,11 @@ export function newestVersion(items: readonly VersionListItem[]): (VersionListIt
  * The Worker's newest version: one page of the largest size; when that page runs oldest first and more pages
  * follow, the last page too (the newest is there). One call for any Worker with at most 100 versions.
  */
-export async function getNewestVersion(client: CloudflareClient, scope: Scope, scriptName: string): Promise<(VersionListItem & { id: string }) | undefined> {
+export async function getNewestVersion(
+  client: CloudflareClient,
+  scope: Scope,
+  scriptName: string,
+): Promise<(VersionListItem & { id: string }) | undefined> {
   const first = await listVersions(client, scope, scriptName, { page: 1, perPage: VERSIONS_MAX_PER_PAGE });
   const info = first.resultInfo;
   const pages = info?.total_pages ?? (info?.total_count !== undefined ? Math.ceil(info.total_count / VERSIONS_MAX_PER_PAGE) : 1);
@@ -100,7 +102,12 @@ export interface UploadVersionInput {
  * POST `…/versions`: a new version from the same form as a full upload, not deployed (wrangler's
  * `versions upload`). Script-level settings (logpush, tail consumers) are not part of a version.
  */
-export async function uploadVersion(client: CloudflareClient, scope: Scope, scriptName: string, input: UploadVersionInput): Promise<VersionUploadResult> {
+export async function uploadVersion(
+  client: CloudflareClient,
+  scope: Scope,
+  scriptName: string,
+  input: UploadVersionInput,
+): Promise<VersionUploadResult> {
   return client.request({
     method: "POST",
     path: `${scriptPath(scope, scriptName)}/versions`,
@@ -113,7 +120,11 @@ export async function uploadVersion(client: CloudflareClient, scope: Scope, scri
 
 /** GET `…/deployments`: newest first; the first one serves. */
 export async function listDeployments(client: CloudflareClient, scope: Scope, scriptName: string): Promise<Deployment[]> {
-  const result = await client.request({ method: "GET", path: `${scriptPath(scope, scriptName)}/deployments`, schema: deploymentListSchema });
+  const result = await client.request({
+    method: "GET",
+    path: `${scriptPath(scope, scriptName)}/deployments`,
+    schema: deploymentListSchema,
+  });
   return result.deployments ?? [];
 }
 
@@ -125,7 +136,12 @@ export interface CreateDeploymentInput {
 }
 
 /** POST `…/deployments`: one or two versions by percentage (`strategy: "percentage"`). */
-export async function createDeployment(client: CloudflareClient, scope: Scope, scriptName: string, input: CreateDeploymentInput): Promise<Deployment> {
+export async function createDeployment(
+  client: CloudflareClient,
+  scope: Scope,
+  scriptName: string,
+  input: CreateDeploymentInput,
+): Promise<Deployment> {
   const body = deploymentInputSchema.parse({
     strategy: "percentage",
     versions: input.versions.map((v) => ({ version_id: v.versionId, percentage: v.percentage })),

@@ -21,7 +21,12 @@ const ZONES_MAX_PAGES = 200;
 export async function listAccountZones(client: CloudflareClient, accountId: string): Promise<ZoneWire[]> {
   const zones: ZoneWire[] = [];
   for (let page = 1; page <= ZONES_MAX_PAGES; page++) {
-    const answer = await client.requestEnvelope({ method: "GET", path: "/zones", query: { "account.id": accountId, page, per_page: ZONES_PER_PAGE }, schema: zoneListSchema });
+    const answer = await client.requestEnvelope({
+      method: "GET",
+      path: "/zones",
+      query: { "account.id": accountId, page, per_page: ZONES_PER_PAGE },
+      schema: zoneListSchema,
+    });
     zones.push(...answer.result);
     const totalPages = answer.resultInfo?.total_pages;
     const done = totalPages !== undefined ? page >= totalPages : answer.result.length < ZONES_PER_PAGE;

@@ -18,16 +18,7 @@ const nonEmpty = z.string().min(1);
 const optionalString = z.string().optional();
 
 export const SECRET_KEY_FORMATS = ["raw", "pkcs8", "spki", "jwk"] as const;
-export const SECRET_KEY_USAGES = [
-  "encrypt",
-  "decrypt",
-  "sign",
-  "verify",
-  "deriveKey",
-  "deriveBits",
-  "wrapKey",
-  "unwrapKey",
-] as const;
+export const SECRET_KEY_USAGES = ["encrypt", "decrypt", "sign", "verify", "deriveKey", "deriveBits", "wrapKey", "unwrapKey"] as const;
 export const R2_JURISDICTIONS = ["eu", "fedramp", "fedramp-high", "us"] as const;
 
 /** Base64 as the API reads `key_base64`. */
@@ -51,7 +42,8 @@ export const SECRET_KEY_FIELDS = {
  */
 export function secretKeyProblems(key: { format?: unknown; key_base64?: unknown; key_jwk?: unknown }): RuleProblem[] {
   if (key.format === "jwk" && key.key_jwk === undefined) return [{ path: ["key_jwk"], message: "format jwk needs key_jwk" }];
-  if (key.format !== "jwk" && key.key_base64 === undefined) return [{ path: ["key_base64"], message: `format ${String(key.format)} needs key_base64` }];
+  if (key.format !== "jwk" && key.key_base64 === undefined)
+    return [{ path: ["key_base64"], message: `format ${String(key.format)} needs key_base64` }];
   return [];
 }
 
@@ -88,9 +80,7 @@ export const BINDING_FIELDS = {
     outbound: z
       .object({
         params: z.array(z.object({ name: nonEmpty })).optional(),
-        worker: z
-          .object({ entrypoint: optionalString, environment: optionalString, service: optionalString })
-          .optional(),
+        worker: z.object({ entrypoint: optionalString, environment: optionalString, service: optionalString }).optional(),
       })
       .optional(),
   },
@@ -243,9 +233,7 @@ export const requestBindingSchema = z
   .superRefine((b, ctx) => crossFieldRules(b as Record<string, unknown>, ctx, false));
 
 /** What the upload and settings endpoints accept: a known binding, complete (secret values included). */
-export const bindingInputSchema = buildUnion(true).superRefine((b, ctx) =>
-  crossFieldRules(b as Record<string, unknown>, ctx, true),
-);
+export const bindingInputSchema = buildUnion(true).superRefine((b, ctx) => crossFieldRules(b as Record<string, unknown>, ctx, true));
 export type BindingInput = z.infer<typeof bindingInputSchema>;
 
 /**

@@ -96,9 +96,11 @@ export function cronKey(expression: string): string {
 }
 
 function compile(expression: string): string {
-  if (typeof expression !== "string" || expression.length === 0) throw new CronFieldError(undefined, "is empty; write five fields, e.g. \"*/5 * * * *\"");
+  if (typeof expression !== "string" || expression.length === 0)
+    throw new CronFieldError(undefined, 'is empty; write five fields, e.g. "*/5 * * * *"');
   if (/^\s|\s$/.test(expression)) throw new CronFieldError(undefined, "has spaces before or after it; remove them");
-  if (/[^\x21-\x7e \t]/.test(expression)) throw new CronFieldError(undefined, "contains a character other than printable ASCII, spaces and tabs");
+  if (/[^\x21-\x7e \t]/.test(expression))
+    throw new CronFieldError(undefined, "contains a character other than printable ASCII, spaces and tabs");
   const fields = expression.split(/[ \t]+/);
   if (fields.length !== 5) {
     throw new CronFieldError(
@@ -121,7 +123,9 @@ function fail(spec: FieldSpec, text: string, reason: string): never {
 }
 
 function rangeText(spec: FieldSpec): string {
-  return spec.names === undefined ? `${spec.min}-${spec.max}` : `${spec.min}-${spec.max} or ${spec.names[0]}-${spec.names[spec.names.length - 1]}`;
+  return spec.names === undefined
+    ? `${spec.min}-${spec.max}`
+    : `${spec.min}-${spec.max} or ${spec.names[0]}-${spec.names[spec.names.length - 1]}`;
 }
 
 /** One value: digits within [min, max], or a three-letter name (any case). */
@@ -129,7 +133,8 @@ function value(spec: FieldSpec, whole: string, text: string): number {
   if (/^\d+$/.test(text)) {
     const n = Number(text);
     if (n < spec.min || n > spec.max) {
-      if (spec.field === "day of week" && n === 0) fail(spec, whole, "0 is not a weekday here: Cloudflare numbers weekdays 1-7 with 1 = Sunday (or write SUN)");
+      if (spec.field === "day of week" && n === 0)
+        fail(spec, whole, "0 is not a weekday here: Cloudflare numbers weekdays 1-7 with 1 = Sunday (or write SUN)");
       fail(spec, whole, `${text} is out of range ${rangeText(spec)}`);
     }
     return n;
@@ -189,7 +194,8 @@ function canonical(values: Set<number> | "*"): string {
 }
 
 function listField(text: string, spec: FieldSpec): string {
-  if (/[LW#]/i.test(text) && spec.names === undefined) fail(spec, text, "`L`, `W` and `#` are only for the day-of-month and day-of-week fields");
+  if (/[LW#]/i.test(text) && spec.names === undefined)
+    fail(spec, text, "`L`, `W` and `#` are only for the day-of-month and day-of-week fields");
   const values = listValues(text, spec);
   // Every value listed is the same schedule as `*` (saffron compiles both to a full bit set).
   return values !== "*" && values.size === spec.max - spec.min + 1 ? "*" : canonical(values);
@@ -208,7 +214,12 @@ function dayOfMonthField(text: string): string {
   if (text.startsWith("L")) fail(spec, text, "`L` is written alone, or as `LW`, `L-n` or `L-nW`");
   const nearest = /^(\d+)W$/.exec(text);
   if (nearest !== null) return `${value(spec, text, nearest[1]!)}W`;
-  if (/[LW#]/.test(text)) fail(spec, text, "`L` and `W` stand alone in this field (`L`, `LW`, `L-n`, `nW`), not in a list or range; `#` is for the day-of-week field");
+  if (/[LW#]/.test(text))
+    fail(
+      spec,
+      text,
+      "`L` and `W` stand alone in this field (`L`, `LW`, `L-n`, `nW`), not in a list or range; `#` is for the day-of-week field",
+    );
   return canonical(listValues(text, spec));
 }
 
@@ -225,7 +236,11 @@ function dayOfWeekField(text: string): string {
   }
   if (text.includes("#")) fail(spec, text, "`#` is written `day#n` (e.g. `6#3`, the third Friday), alone in the field");
   if (/\d[Ll](,|$)|[A-Za-z]{3}[Ll](,|-|$)/.test(text) && !/^([A-Za-z]{3}|\d+)L$/.test(text)) {
-    fail(spec, text, "`L` is written upper case, alone (Saturday) or after one day (`6L`, `FRIL`: the last Friday), not in a list or range");
+    fail(
+      spec,
+      text,
+      "`L` is written upper case, alone (Saturday) or after one day (`6L`, `FRIL`: the last Friday), not in a list or range",
+    );
   }
   return canonical(listValues(text, spec));
 }

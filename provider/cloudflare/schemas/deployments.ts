@@ -30,7 +30,10 @@ export const deploymentListSchema = z.looseObject({ deployments: z.array(deploym
 /** POST `…/deployments` body, as we send it. */
 export const deploymentInputSchema = z.strictObject({
   strategy: z.literal("percentage"),
-  versions: z.array(z.strictObject({ version_id: z.string().min(1), percentage: z.number().min(0).max(100) })).min(1).max(DEPLOYMENT_MAX_VERSIONS),
+  versions: z
+    .array(z.strictObject({ version_id: z.string().min(1), percentage: z.number().min(0).max(100) }))
+    .min(1)
+    .max(DEPLOYMENT_MAX_VERSIONS),
   annotations: z.strictObject({ "workers/message": z.string().optional() }).optional(),
 });
 export type DeploymentInput = z.infer<typeof deploymentInputSchema>;

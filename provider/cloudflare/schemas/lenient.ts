@@ -34,5 +34,7 @@ export function salvageObject<S extends z.ZodObject>(schema: S, value: unknown):
  * (`salvageObject`), and one that cannot be salvaged at all (not an object) is left out.
  */
 export function lenientList<S extends z.ZodObject>(schema: S) {
-  return z.array(z.unknown()).transform((rows) => rows.map((row) => salvageObject(schema, row)).filter((row): row is z.infer<S> => row !== undefined));
+  return z
+    .array(z.unknown())
+    .transform((rows) => rows.map((row) => salvageObject(schema, row)).filter((row): row is z.infer<S> => row !== undefined));
 }

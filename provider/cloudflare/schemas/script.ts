@@ -4,7 +4,14 @@
  */
 import { z } from "zod";
 import { lenientList } from "./lenient";
-import { addProblems, secretKeyProblems, wireBindingListSchema, bindingInputListSchema, requestBindingListSchema, SECRET_KEY_FIELDS } from "./bindings";
+import {
+  addProblems,
+  secretKeyProblems,
+  wireBindingListSchema,
+  bindingInputListSchema,
+  requestBindingListSchema,
+  SECRET_KEY_FIELDS,
+} from "./bindings";
 
 /** Script names on the account: lower case letters, digits, `-` and `_`, at most 63 characters. */
 export const SCRIPT_NAME_PATTERN = /^[a-z0-9_][a-z0-9-_]*$/;
@@ -26,15 +33,16 @@ export const dispatchScriptNameSchema = z
   .regex(/^[A-Za-z0-9_][A-Za-z0-9._-]*$/, "a script name uses only letters, digits, '.', '-' and '_'");
 
 export const ACCOUNT_ID_PATTERN = /^[0-9a-f]{32}$/;
-export const accountIdSchema = z
-  .string()
-  .regex(ACCOUNT_ID_PATTERN, "an account id is 32 lower-case hexadecimal characters");
+export const accountIdSchema = z.string().regex(ACCOUNT_ID_PATTERN, "an account id is 32 lower-case hexadecimal characters");
 
 export const COMPATIBILITY_DATE_PATTERN = /^\d{4}-\d{2}-\d{2}$/;
 export const compatibilityDateSchema = z
   .string()
   .regex(COMPATIBILITY_DATE_PATTERN, "a compatibility date is written YYYY-MM-DD")
-  .refine((d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)) && new Date(`${d}T00:00:00Z`).toISOString().startsWith(d), "not a real calendar date");
+  .refine(
+    (d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)) && new Date(`${d}T00:00:00Z`).toISOString().startsWith(d),
+    "not a real calendar date",
+  );
 
 export const USAGE_MODELS = ["standard", "bundled", "unbound"] as const;
 export const usageModelSchema = z.enum(USAGE_MODELS);
@@ -152,7 +160,9 @@ export const migrationsInputSchema = z.union([
 
 /** A class named in a migration step: the exported Durable Object class, a JavaScript identifier. */
 export const MIGRATION_CLASS_PATTERN = /^[A-Za-z_$][\w$]*$/;
-const migrationClassSchema = z.string().regex(MIGRATION_CLASS_PATTERN, "a class name is a JavaScript identifier: the exported Durable Object class");
+const migrationClassSchema = z
+  .string()
+  .regex(MIGRATION_CLASS_PATTERN, "a class name is a JavaScript identifier: the exported Durable Object class");
 
 /**
  * One tagged step of a migrations list (wrangler's `[[migrations]]`), as a program writes it (wire spelling).
@@ -164,7 +174,9 @@ export const taggedMigrationStepInputSchema = z.strictObject({
   new_sqlite_classes: z.array(migrationClassSchema).optional(),
   deleted_classes: z.array(migrationClassSchema).optional(),
   renamed_classes: z.array(z.strictObject({ from: migrationClassSchema, to: migrationClassSchema })).optional(),
-  transferred_classes: z.array(z.strictObject({ from: migrationClassSchema, from_script: z.string().min(1), to: migrationClassSchema })).optional(),
+  transferred_classes: z
+    .array(z.strictObject({ from: migrationClassSchema, from_script: z.string().min(1), to: migrationClassSchema }))
+    .optional(),
 });
 export type TaggedMigrationStep = z.infer<typeof taggedMigrationStepInputSchema>;
 export const migrationListInputSchema = z.array(taggedMigrationStepInputSchema);

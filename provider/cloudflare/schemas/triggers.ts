@@ -69,7 +69,9 @@ export type ZoneWire = z.infer<typeof zoneSchema>;
 export const zoneListSchema = z.array(zoneSchema);
 
 export const ZONE_ID_PATTERN = /^[0-9a-f]{32}$/;
-export const zoneIdSchema = z.string().regex(ZONE_ID_PATTERN, "a zone id is 32 lower-case hexadecimal characters (Zone ID on the zone's Overview page)");
+export const zoneIdSchema = z
+  .string()
+  .regex(ZONE_ID_PATTERN, "a zone id is 32 lower-case hexadecimal characters (Zone ID on the zone's Overview page)");
 
 // ---- rules on patterns and hostnames ---------------------------------------------------------------------
 
@@ -115,7 +117,8 @@ export interface RoutePatternParts {
 export function parseRoutePattern(pattern: string): RoutePatternParts | { problem: string } {
   if (pattern.length === 0) return { problem: "is empty" };
   if (/\s/.test(pattern)) return { problem: "contains white space" };
-  if (pattern.includes("?")) return { problem: "contains a query (`?`): route patterns may not contain query parameters; end the path with `*` to match any query" };
+  if (pattern.includes("?"))
+    return { problem: "contains a query (`?`): route patterns may not contain query parameters; end the path with `*` to match any query" };
   if (pattern.includes("#")) return { problem: "contains a fragment (`#`)" };
   let rest = pattern;
   let scheme: RoutePatternParts["scheme"];
@@ -138,7 +141,8 @@ export function parseRoutePattern(pattern: string): RoutePatternParts | { proble
     return { problem: `has the hostname ${JSON.stringify(host)}, which is not a valid hostname` };
   }
   const star = path.indexOf("*");
-  if (star >= 0 && star !== path.length - 1) return { problem: "has `*` inside the path: only a trailing `*` is allowed (no infix wildcards such as /*.jpg)" };
+  if (star >= 0 && star !== path.length - 1)
+    return { problem: "has `*` inside the path: only a trailing `*` is allowed (no infix wildcards such as /*.jpg)" };
   return { ...(scheme === undefined ? {} : { scheme }), host, hostWildcard, path };
 }
 

@@ -55,7 +55,10 @@ export async function assetHash(content: Uint8Array, filePath: string): Promise<
  * The wrangler hash of a file on disk, read in chunks of HASH_CHUNK_BYTES (memory stays bounded whatever the
  * file's size). Also returns the number of bytes read, which is the size that goes into the manifest.
  */
-export async function hashAssetFile(absolutePath: string, buffer = Buffer.allocUnsafe(HASH_CHUNK_BYTES)): Promise<{ hash: string; size: number }> {
+export async function hashAssetFile(
+  absolutePath: string,
+  buffer = Buffer.allocUnsafe(HASH_CHUNK_BYTES),
+): Promise<{ hash: string; size: number }> {
   if (buffer.byteLength % 3 !== 0) throw new RangeError("the hashing buffer must hold a multiple of 3 bytes");
   const hasher = await takeHasher();
   const file = await open(absolutePath, "r");

@@ -10,8 +10,20 @@ export {
   ASSETS_UPLOAD_CONCURRENCY,
   ASSETS_MAX_SESSIONS,
   ASSETS_MIN_BYTES_PER_SECOND,
-  type AssetsUploadReport, type DeployAssetsOptions, type DeployedAssets } from "./upload";
-export { assetsState, assetsChange, describeAssetsChange, assetsDiffKey, assetsAfterRead, ASSETS_GONE_MARK, type AssetsChange, type AssetsState } from "./state";
+  type AssetsUploadReport,
+  type DeployAssetsOptions,
+  type DeployedAssets,
+} from "./upload";
+export {
+  assetsState,
+  assetsChange,
+  describeAssetsChange,
+  assetsDiffKey,
+  assetsAfterRead,
+  ASSETS_GONE_MARK,
+  type AssetsChange,
+  type AssetsState,
+} from "./state";
 export {
   assetsInputSchema,
   wireAssetsConfig,

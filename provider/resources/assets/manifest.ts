@@ -89,7 +89,10 @@ async function walk(root: string, ignoreText: string | undefined, property: stri
     try {
       entries = await readdir(join(root, relativeDir), { withFileTypes: true });
     } catch (error) {
-      failures.push({ property, reason: `${property}: cannot list /${printable(relativeDir)}: ${(error as NodeJS.ErrnoException).code ?? String(error)}` });
+      failures.push({
+        property,
+        reason: `${property}: cannot list /${printable(relativeDir)}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`,
+      });
       return;
     }
     entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
@@ -102,7 +105,10 @@ async function walk(root: string, ignoreText: string | undefined, property: stri
         try {
           info = await stat(absolutePath);
         } catch (error) {
-          failures.push({ property, reason: `${property}: cannot read /${printable(relative)}: ${(error as NodeJS.ErrnoException).code ?? String(error)} (a broken symbolic link?)` });
+          failures.push({
+            property,
+            reason: `${property}: cannot read /${printable(relative)}: ${(error as NodeJS.ErrnoException).code ?? String(error)} (a broken symbolic link?)`,
+          });
           continue;
         }
         // Like wrangler: a link to a folder is not followed.
@@ -127,7 +133,10 @@ function formatBytes(bytes: number): string {
 function checkLimits(files: FoundFile[], maxFiles: number, directory: string, property: string): CheckFailure[] {
   const failures: CheckFailure[] = [];
   if (files.length > maxFiles) {
-    const raise = maxFiles < ASSETS_PAID_MAX_FILES ? `, or raise ${property}.maxFiles (up to ${ASSETS_PAID_MAX_FILES.toLocaleString("en-US")} on Workers Paid)` : "";
+    const raise =
+      maxFiles < ASSETS_PAID_MAX_FILES
+        ? `, or raise ${property}.maxFiles (up to ${ASSETS_PAID_MAX_FILES.toLocaleString("en-US")} on Workers Paid)`
+        : "";
     failures.push({
       property,
       reason:
@@ -143,7 +152,10 @@ function checkLimits(files: FoundFile[], maxFiles: number, directory: string, pr
     });
   }
   if (tooLarge.length > MAX_SIZE_FAILURES) {
-    failures.push({ property, reason: `${property}.directory: ${tooLarge.length - MAX_SIZE_FAILURES} more files are larger than ${formatBytes(ASSET_MAX_FILE_BYTES)}` });
+    failures.push({
+      property,
+      reason: `${property}.directory: ${tooLarge.length - MAX_SIZE_FAILURES} more files are larger than ${formatBytes(ASSET_MAX_FILE_BYTES)}`,
+    });
   }
   return failures;
 }
@@ -189,7 +201,11 @@ export async function checkAssets(input: unknown, property = "assets", cwd = pro
   const info = await stat(directory).catch(() => undefined);
   if (info === undefined || !info.isDirectory()) {
     const what = info === undefined ? "does not exist" : "is not a directory";
-    return { failures: [{ property, reason: `${property}.directory: "${printable(directory)}" ${what}; build the site first or correct the path` }] };
+    return {
+      failures: [
+        { property, reason: `${property}.directory: "${printable(directory)}" ${what}; build the site first or correct the path` },
+      ],
+    };
   }
   // 2.
   const failures: CheckFailure[] = [];
@@ -212,7 +228,10 @@ export async function checkAssets(input: unknown, property = "assets", cwd = pro
   if (failures.length > 0) return { failures };
 
   // 4.
-  const [headers, redirects] = await Promise.all([readOptional(join(directory, HEADERS_FILE)), readOptional(join(directory, REDIRECTS_FILE))]);
+  const [headers, redirects] = await Promise.all([
+    readOptional(join(directory, HEADERS_FILE)),
+    readOptional(join(directory, REDIRECTS_FILE)),
+  ]);
   const config = wireAssetsConfig(assetsInput.config, { headers, redirects });
 
   // 5.

@@ -144,10 +144,16 @@ async function uploadBuckets(
  * Uploads the assets of `assets` (from checkAssets / loadAssets) for Worker `scriptName` and returns what the
  * Worker upload needs. Sends only the files the API asks for; see the module comment for failures.
  */
-export async function deployAssets(scope: Scope, scriptName: string, assets: LocalAssets, options: DeployAssetsOptions = {}): Promise<DeployedAssets> {
+export async function deployAssets(
+  scope: Scope,
+  scriptName: string,
+  assets: LocalAssets,
+  options: DeployAssetsOptions = {},
+): Promise<DeployedAssets> {
   const client = options.client ?? (options.clientOptions ? new CloudflareClient(options.clientOptions) : getDefaultClient());
   const clientFor = (wireBytes: number) =>
-    options.client ?? new CloudflareClient({ ...options.clientOptions, timeoutMs: options.clientOptions?.timeoutMs ?? bucketTimeoutMs(wireBytes) });
+    options.client ??
+    new CloudflareClient({ ...options.clientOptions, timeoutMs: options.clientOptions?.timeoutMs ?? bucketTimeoutMs(wireBytes) });
   const concurrency = options.concurrency ?? ASSETS_UPLOAD_CONCURRENCY;
   const maxSessions = options.maxSessions ?? ASSETS_MAX_SESSIONS;
   const report: AssetsUploadReport = { sessions: 0, buckets: 0, files: 0, bytes: 0 };
@@ -162,7 +168,9 @@ export async function deployAssets(scope: Scope, scriptName: string, assets: Loc
       const key = keys[i]!;
       const content = await readFile(join(assets.directory, key));
       if ((await assetHash(content, key)) !== hash) {
-        throw new AssetsUploadError(`asset ${key} changed after the assets were checked; run the deployment again once the directory is stable`);
+        throw new AssetsUploadError(
+          `asset ${key} changed after the assets were checked; run the deployment again once the directory is stable`,
+        );
       }
       parts.push({ hash, contentType: contentTypeOf(key), base64: content.toString("base64") });
       bytes += content.byteLength;
@@ -179,7 +187,8 @@ export async function deployAssets(scope: Scope, scriptName: string, assets: Loc
     const buckets = session.buckets.filter((bucket) => bucket.length > 0);
     if (buckets.length === 0) return { jwt: session.jwt, config: assets.config, report };
     const unknown = buckets.flat().find((hash) => !keyOfHash.has(hash));
-    if (unknown !== undefined) throw new AssetsUploadError(`the API asked for an asset with hash ${unknown}, which is not in the manifest sent`);
+    if (unknown !== undefined)
+      throw new AssetsUploadError(`the API asked for an asset with hash ${unknown}, which is not in the manifest sent`);
     if (report.sessions === 1) filesToUpload = buckets.flat().length;
 
     // 2.
