@@ -3,13 +3,14 @@
  * (authoritative for everything the metadata can carry), bindings resolved against the previous version,
  * static assets attached from a completion token, and, for PUT, script-level settings reset or set.
  */
-import { ERROR, ApiError, validation } from "./envelope";
+import { validation } from "./envelope";
+import { migrationTagAfter } from "./migrations";
 import { verifyAssetToken } from "./asset-tokens";
 import type { RouteContext } from "./router";
 import type { ScriptScope } from "./scope";
 import type { StoredScript, StoredVersion } from "./state";
 import type { ParsedUpload } from "./upload-form";
-import { appendVersion, computeEtag, currentVersion, DEFAULT_LOGPUSH, DEFAULT_USAGE_MODEL, detectHandlers, newScript, resolveBindings, withServerFilledFields } from "./worker-model";
+import { appendVersion, computeEtag, currentVersion, latestVersion, DEFAULT_LOGPUSH, DEFAULT_USAGE_MODEL, detectHandlers, newScript, resolveBindings, withServerFilledFields } from "./worker-model";
 import { USAGE_MODELS } from "../provider/cloudflare/schemas";
 
 export function checkUsageModel(value: string | undefined): void {
@@ -61,7 +62,7 @@ export function applyUpload(
   const main = parsed.modules.find((m) => m.name === parsed.mainModule);
   const detected = main === undefined ? { handlers: [], named_handlers: [] } : detectHandlers(Buffer.from(main.data, "base64").toString("utf8"), parsed.hasModules);
   const migrationTag = migrationTagAfter(metadata.migrations, previous?.migration_tag);
-  const assets = assetsFor(ctx, parsed, previous);
+  const assets = assetsFor(ctx, parsed, existing === undefined ? undefined : latestVersion(existing));
 
   const script = existing ?? newScript(name);
   const version = appendVersion(
@@ -96,14 +97,4 @@ export function applyUpload(
   }
   if (existing === undefined) scope.scripts[name] = script;
   return { script, version, created: existing === undefined };
-}
-
-/** The migration tag after applying `migrations`: its `new_tag`, checking `old_tag` against the current one. */
-function migrationTagAfter(migrations: unknown, current: string | undefined): string | undefined {
-  if (migrations === undefined || migrations === null || typeof migrations !== "object") return current;
-  const m = migrations as { old_tag?: string; new_tag?: string };
-  if (m.old_tag !== undefined && m.old_tag !== current) {
-    throw new ApiError(400, ERROR.VALIDATION, `migration old_tag "${m.old_tag}" does not match the Worker's current migration tag ${current === undefined ? "(none)" : `"${current}"`}`);
-  }
-  return m.new_tag ?? current;
 }

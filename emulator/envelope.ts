@@ -18,6 +18,12 @@ export const ERROR = {
   TOO_LARGE: 10027,
   INHERIT_UNRESOLVED: 10057,
   SECRET_EDIT_UNDEPLOYED: 10215,
+  /** A settings PATCH while the latest version is not the deployed one (wrangler-action#374, workers-sdk#10585). */
+  SETTINGS_EDIT_UNDEPLOYED: 10214,
+  /** A migration whose `old_tag` is not the Worker's migration tag (HTTP 412; workers-sdk#705, pulumi-cloudflare#1215). */
+  MIGRATION_TAG_PRECONDITION: 10079,
+  /** A deployment of an older version whose secrets have changed, without `?force=true` (wrangler's rollback). */
+  ROLLBACK_SECRETS_CHANGED: 10220,
   TAG_TOO_LONG: 100102,
   TOO_MANY_TAGS: 100103,
   INVALID_TAG: 100134,
@@ -37,9 +43,10 @@ export const ERROR = {
   NAMESPACE_EXISTS: 100120,
   /** chosen: a secret PUT whose name is taken by a binding that is not a secret. */
   BINDING_NAME_IN_USE: 10053,
-  /** chosen: a secret, version or deployment named in the path does not exist. */
+  /** chosen: a secret named in the path does not exist. */
   SECRET_NOT_FOUND: 10056,
-  VERSION_NOT_FOUND: 10220,
+  /** chosen: a version named in the path or in a deployment does not exist (10220 is wrangler's rollback code). */
+  VERSION_NOT_FOUND: 10225,
 } as const;
 
 export class ApiError extends Error {

@@ -126,13 +126,16 @@ export function findVersion(script: StoredScript, id: string): StoredVersion | u
 /**
  * Resolves `inherit` bindings against the previous version and carries over bindings whose type is named in
  * `keep_bindings`. An unresolvable `inherit` is dropped, or refused with 10057 when `strict`.
+ * The previous version is the latest one, deployed or not: wrangler's `versions secret put` copies the latest
+ * version by sending its bindings back as `inherit` without a `version_id` (workers-sdk
+ * `versions/secrets/index.ts`); while the latest version is deployed the two are the same.
  */
 export function resolveBindings(
   given: WireBinding[],
   script: StoredScript | undefined,
   options: { keepTypes?: string[]; strict: boolean },
 ): WireBinding[] {
-  const previous = script === undefined ? undefined : currentVersion(script);
+  const previous = script === undefined || script.versions.length === 0 ? undefined : latestVersion(script);
   const out: WireBinding[] = [];
   for (const b of given) {
     if (b.type !== "inherit") {

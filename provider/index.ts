@@ -13,6 +13,8 @@ export { dispatchNamespaceProvider } from "./resources/dispatch-namespace";
 export { workerCronTriggerProvider } from "./resources/worker-cron-trigger";
 export { workerRouteProvider } from "./resources/worker-route";
 export { workerCustomDomainProvider } from "./resources/worker-custom-domain";
+export { workerVersionProvider } from "./resources/worker-version";
+export { workerDeploymentProvider } from "./resources/worker-deployment";
 
 /**
  * Called by the dynamic-provider host with the stack's configuration; kept in memory only. The keys are the

@@ -10,6 +10,8 @@ export {
 export { WorkerSubdomain, type WorkerSubdomainArgs } from "./worker-subdomain";
 export type { WorkerBinding } from "./types";
 export { DispatchNamespace, type DispatchNamespaceArgs } from "./dispatch-namespace";
+export { WorkerVersion, type WorkerVersionArgs } from "./worker-version";
+export { WorkerDeployment, type WorkerDeploymentArgs, type WorkerDeploymentVersionArgs } from "./worker-deployment";
 export * from "./discovery";
 export { WorkerCronTrigger, type WorkerCronTriggerArgs } from "./worker-cron-trigger";
 export { WorkerRoute, type WorkerRouteArgs } from "./worker-route";

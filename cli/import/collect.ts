@@ -233,7 +233,7 @@ async function readWorker(client: CloudflareClient, accountId: string, summary: 
     warnings.push("the API names no main module: this looks like a service-worker (non-module) Worker, which WorkerScript uploads as an ES module; check the code before `pulumi up`");
   }
   if (summary.hasAssets) warnings.push("the Worker serves static assets, which cannot be downloaded from the API and are not imported; its assets are kept only until its next full upload");
-  if (summary.migrationTag) warnings.push(`Durable Object migrations cannot be read back; the Worker is at migration tag "${summary.migrationTag}". Add only new migrations, with oldTag "${summary.migrationTag}"`);
+  if (summary.migrationTag) warnings.push(`Durable Object migrations cannot be read back; the Worker is at migration tag "${summary.migrationTag}". Write migrations as a list that starts with { tag: "${summary.migrationTag}" } and add new steps after it; only those are sent`);
 
   return {
     scriptName: name,

@@ -11,7 +11,7 @@ import { checkNewScriptName, existingScript, scopeOf } from "../scope";
 import type { StoredScript, StoredVersion } from "../state";
 import { parseContentForm, parseUploadForm } from "../upload-form";
 import { removeWorkerAttachments, routesOfScript } from "../zone-model";
-import { appendVersion, computeEtag, currentVersion, detectHandlers, scriptObject, versionBody, workersBinding } from "../worker-model";
+import { appendVersion, computeEtag, currentVersion, detectHandlers, findVersion, scriptObject, versionBody, workersBinding } from "../worker-model";
 
 /** A small, plausible-looking startup time; clients must not depend on it. */
 function startupTimeMs(version: StoredVersion): number {
@@ -48,9 +48,12 @@ function download(ctx: RouteContext): Reply {
   return modulesReply(version);
 }
 
+/** GET `…/content/v2` (`?version=<id>` for one version, as wrangler's `versions secret put` reads it). */
 function content(ctx: RouteContext): Reply {
   const { script } = existingScript(ctx);
-  const version = currentVersion(script);
+  const id = ctx.query.get("version");
+  const version = id === null ? currentVersion(script) : findVersion(script, id);
+  if (version === undefined) throw new ApiError(404, ERROR.VERSION_NOT_FOUND, `version '${id}' not found for this Worker`);
   // An assets-only Worker has no code: 204, no body (terraform-provider-cloudflare handles this answer).
   if (version.modules.length === 0) return rawReply(204, Buffer.alloc(0), "text/plain");
   return modulesReply(version);

@@ -5,13 +5,14 @@
  */
 import { z } from "zod";
 import { scriptLevelSettingsSchema, settingsPatchRequestSchema, type ScriptLevelSettings } from "../../provider/cloudflare/schemas";
-import { ok, validation, type Reply } from "../envelope";
+import { ApiError, ERROR, ok, validation, type Reply } from "../envelope";
+import { migrationTagAfter } from "../migrations";
 import { checkUsageModel } from "../apply-upload";
 import { inBothScopes, type RouteContext, type Route } from "../router";
 import { existingScript } from "../scope";
 import type { StoredScript } from "../state";
 import { checkTags, parseJsonPart, readJson, readMultipart, schemaError } from "../upload-form";
-import { appendVersion, currentVersion, resolveBindings, scriptLevelSettingsObject, settingsObject, versionBody, withServerFilledFields } from "../worker-model";
+import { appendVersion, currentVersion, latestVersion, resolveBindings, scriptLevelSettingsObject, settingsObject, versionBody, withServerFilledFields } from "../worker-model";
 
 function getSettings(ctx: RouteContext): Reply {
   return ok(settingsObject(existingScript(ctx).script));
@@ -26,6 +27,20 @@ function applyScriptLevel(script: StoredScript, patch: ScriptLevelSettings): voi
   else if (patch.observability !== undefined) script.observability = patch.observability;
 }
 
+/**
+ * A settings PATCH deploys a copy of the latest version, so it is refused (10214) while the latest version is not
+ * the deployed one: wrangler-action#374 quotes the answer, workers-sdk#10585 the same through curl.
+ */
+function checkLatestDeployedForSettings(script: StoredScript): void {
+  if (latestVersion(script).id !== currentVersion(script).id) {
+    throw new ApiError(
+      400,
+      ERROR.SETTINGS_EDIT_UNDEPLOYED,
+      'Script edit failed. You attempted to deploy the latest version with modified settings, but the latest version isn\'t currently deployed. Either upload a new version to edit the version settings, or use the script-level settings API (/workers/scripts/{script_name}/script-settings) to modify the "logpush" and "tail_consumers" settings.',
+    );
+  }
+}
+
 function patchSettings(ctx: RouteContext): Reply {
   const { script } = existingScript(ctx);
   const parts = readMultipart(ctx.headers, ctx.body);
@@ -33,6 +48,7 @@ function patchSettings(ctx: RouteContext): Reply {
   if (part === undefined) throw validation("the request has no settings part", "/settings");
   const patch = parseJsonPart(part.data.toString("utf8"), settingsPatchRequestSchema, "settings");
   checkUsageModel(patch.usage_model);
+  checkLatestDeployedForSettings(script);
   const body = versionBody(currentVersion(script));
   delete body.annotations;
   if (patch.annotations !== undefined) body.annotations = patch.annotations;
@@ -45,8 +61,8 @@ function patchSettings(ctx: RouteContext): Reply {
   if (patch.usage_model !== undefined) body.usage_model = patch.usage_model;
   if (patch.placement === null) delete body.placement;
   else if (patch.placement !== undefined) body.placement = patch.placement;
-  const migrations = patch.migrations as { new_tag?: string } | undefined;
-  if (migrations?.new_tag !== undefined) body.migration_tag = migrations.new_tag;
+  const tag = migrationTagAfter(patch.migrations, body.migration_tag);
+  if (tag !== undefined) body.migration_tag = tag;
   applyScriptLevel(script, patch);
   appendVersion(script, { ...body, source: ctx.source, triggered_by: "update_settings" }, true);
   return ok(settingsObject(script));

@@ -4,12 +4,18 @@
  * belong to WorkerScriptSettings and secrets to WorkerSecret; this resource never resets either.
  *
  * Lifecycle → endpoints:
- *   create  GET …/settings (does it exist?) then PUT …/scripts/{name} (full upload); with `adopt` and an
- *           existing Worker: PUT …/content + PATCH …/settings instead, so its script-level settings survive
- *   read    GET …/settings + the account listing (etag, handlers, dates); in a namespace GET …/scripts/{name}
- *   update  code only → PUT …/content; configuration only → PATCH …/settings (GET …/settings first when the
- *           bindings change, to carry secrets over with `inherit`); both → both; never a full upload
+ *   create  the account listing (does it exist? its migration tag) then PUT …/scripts/{name} (full upload); with
+ *           `adopt` and an existing Worker: only what differs, as one write (see update)
+ *   read    GET …/settings + the account listing (etag, handlers, dates, migration tag); in a namespace
+ *           GET …/scripts/{name}; with `firstVersionOnly` the listing only
+ *   update  one deployed change (script-writes.ts): code only → PUT …/content; configuration only → PATCH
+ *           …/settings (GET …/settings first when the bindings change, to carry secrets over with `inherit`);
+ *           code and configuration, or assets → one full upload (GET …/script-settings first, to send logpush
+ *           and tail consumers back). Migrations: only the steps after the live tag (migrations.ts)
  *   delete  DELETE …/scripts/{name}[?force=true]
+ *
+ * With `firstVersionOnly`, the resource creates the Worker and its first version and then leaves code and
+ * configuration to WorkerVersion and WorkerDeployment: it neither writes them again nor reads them as drift.
  */
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 import { z } from "zod";
@@ -37,6 +43,7 @@ import {
   BINDING_TYPES,
   SECRET_BINDING_TYPES,
   compatibilityDateSchema,
+  migrationListInputSchema,
   migrationsInputSchema,
   placementSchema,
   programBindingListSchema,
@@ -81,6 +88,9 @@ import {
   normaliseUsageModel,
 } from "./normalise";
 import { forgetScript, freshScript, listedScript, markCreatedHere, rememberScript } from "./script-cache";
+import { checkMigrations, lastMigrationTag, migrationsAsLive, migrationsToSend, type WireMigrations } from "./migrations";
+import { isLatestNotDeployed, latestNotDeployedError, rolloutState } from "./rollout";
+import { scriptWrite } from "./script-writes";
 import {
   assetsAfterRead,
   assetsChange,
@@ -153,13 +163,19 @@ export const WORKER_SCRIPT_FIELDS = defineFields({
     read: "whenSet",
   },
   usageModel: { schema: usageModelSchema.optional(), diff: "update", wire: "usage_model", cleared: DEFAULT_USAGE_MODEL, normalise: normaliseUsageModel },
+  /**
+   * Durable Object migrations: the ordered list of tagged steps (`[{ tag, newClasses?, … }]`), or the single
+   * object of earlier releases. Only the steps after the live tag are sent (migrations.ts), so the wire value is
+   * computed per write; a refresh shows the steps the live Worker has applied.
+   */
   migrations: {
-    schema: migrationsInputSchema.optional(),
+    schema: z.union([migrationListInputSchema, migrationsInputSchema]).optional(),
     shape: "wire",
     diff: "update",
     wire: "migrations",
     normalise: wireNormalised(normaliseOptionalObject),
-    read: "never",
+    ownCheck: true,
+    read: "own",
   },
   /** Annotations of the versions this resource creates (`workers/message`, `workers/tag`). */
   annotations: {
@@ -178,6 +194,11 @@ export const WORKER_SCRIPT_FIELDS = defineFields({
   force: { schema: booleanSchema.optional(), diff: "update", normalise: flag },
   /** Read the newest version after each write to report versionNumber (one more API call per change). */
   trackVersion: { schema: booleanSchema.optional(), diff: "update", normalise: flag },
+  /**
+   * Create the Worker and its first version only: later versions belong to WorkerVersion and what serves to
+   * WorkerDeployment, so code and configuration are neither written again nor read back as drift.
+   */
+  firstVersionOnly: { schema: booleanSchema.optional(), diff: "update", normalise: flag },
   /** Static assets: a directory uploaded beside (or instead of) the code. */
   assets: { schema: assetsInputSchema.optional(), diff: "ignore", ownCheck: true },
   /** Set by check: the assets' hash and per-file map (the diff decides on the hash). */
@@ -218,10 +239,11 @@ function wireBindings(inputs: Pick<WorkerScriptInputs, "bindings">): WireBinding
 }
 
 /** The rules that span fields: the code, inherit bindings (ours to manage), the assets and their change. */
-async function checkCode(inputs: WorkerScriptInputs, { olds, news, failures }: CheckContext<typeof FIELDS>): Promise<void> {
+export async function checkCode(inputs: WorkerScriptInputs, { olds, news, failures }: CheckContext<typeof FIELDS>): Promise<void> {
   const assetsOnly = news.assets !== undefined && news.content === undefined && news.modules === undefined;
   const code: ReturnType<typeof loadModules> = assetsOnly ? { failures: [] } : loadModules(news as CodeInputs);
   failures.push(...code.failures);
+  failures.push(...checkMigrations(news.migrations));
   if (Array.isArray(news.bindings)) {
     news.bindings.forEach((b, i) => {
       if (b && typeof b === "object" && "type" in b && b.type === "inherit") {
@@ -241,13 +263,18 @@ async function checkCode(inputs: WorkerScriptInputs, { olds, news, failures }: C
   }
 }
 
-/** The upload metadata for a full PUT: every configuration field of the inputs. Pure. */
-export function uploadMetadata(inputs: WorkerScriptInputs, mainModule: string): UploadMetadata {
+/**
+ * The upload metadata for a full PUT: every configuration field of the inputs, and `migrations` only as given
+ * (the steps after the live tag, from migrationsToSend). Pure.
+ */
+export function uploadMetadata(inputs: Omit<WorkerScriptInputs, "migrations">, mainModule: string, migrations?: WireMigrations): UploadMetadata {
+  const { migrations: _all, ...config } = wireOf(FIELDS, inputs);
   return {
     main_module: mainModule,
-    ...wireOf(FIELDS, inputs),
+    ...config,
     bindings: wireBindings(inputs),
     keep_bindings: [...keepTypes(inputs)],
+    ...(migrations === undefined ? {} : { migrations }),
   };
 }
 
@@ -256,8 +283,9 @@ export function uploadMetadata(inputs: WorkerScriptInputs, mainModule: string): 
  * Bindings replace the whole list on the server, so bindings of the kept types that this program does not
  * declare (secrets managed by WorkerSecret or wrangler) are carried over with `inherit`. Pure.
  */
-export function settingsPatch(inputs: Partial<WorkerScriptInputs>, fields: ConfigField[], live?: ScriptSettings): Partial<ScriptSettings> {
-  const patch: Partial<ScriptSettings> = wireOf(FIELDS, inputs, { keys: fields.filter((f) => f !== "bindings"), cleared: true });
+export function settingsPatch(inputs: Partial<WorkerScriptInputs>, fields: ConfigField[], live?: ScriptSettings, migrations?: WireMigrations): Partial<ScriptSettings> {
+  const patch: Partial<ScriptSettings> = wireOf(FIELDS, inputs, { keys: fields.filter((f) => f !== "bindings" && f !== "migrations"), cleared: true });
+  if (fields.includes("migrations") && migrations !== undefined) patch.migrations = migrations;
   if (fields.includes("bindings")) {
     const declared = wireBindings(inputs);
     const names = new Set(declared.map((b) => b.name));
@@ -355,20 +383,55 @@ export function makeWorkerScriptProvider(client: ClientSource = getDefaultClient
     return script === undefined ? undefined : { script };
   }
 
-  async function writeCodeAndSettings(scope: Scope, inputs: WorkerScriptInputs, fields: ConfigField[], writeCode: boolean, knownSettings?: ScriptSettings) {
+  /**
+   * The one write of a change (script-writes.ts): PUT …/content, PATCH …/settings, or a full upload. A PATCH
+   * refused because a rollout is under way (10214) is explained with the versions that serve.
+   */
+  async function writeChange(
+    scope: Scope,
+    inputs: WorkerScriptInputs,
+    change: { codeChanged: boolean; fields: ConfigField[]; assetsChanged: boolean; hasAssets: boolean },
+    migrations: WireMigrations | undefined,
+    knownSettings?: ScriptSettings,
+  ): Promise<Partial<Script> | undefined> {
     const api = clientOf(client);
     const name = inputs.scriptName;
-    let script: Partial<Script> = {};
-    if (writeCode) {
-      const { modules, mainModule } = codeOf(inputs);
-      // Without an etag in the answer the old one is stale: leave it unknown and let the next read take the live one.
-      script = { etag: undefined, ...((await putScriptContent(api, scope, name, { mainModule, modules })) ?? {}) };
+    const write = scriptWrite({ codeChanged: change.codeChanged, configFields: change.fields, assetsChanged: change.assetsChanged, hasAssets: change.hasAssets });
+    switch (write.kind) {
+      case "none":
+        return undefined;
+      case "upload": {
+        const { modules, mainModule } = codeOf(inputs);
+        return fullUpload(scope, inputs, mainModule, modules, true, migrations);
+      }
+      case "content": {
+        const { modules, mainModule } = codeOf(inputs);
+        // Without an etag in the answer the old one is stale: leave it unknown and let the next read take the live one.
+        return { etag: undefined, ...((await putScriptContent(api, scope, name, { mainModule, modules })) ?? {}) };
+      }
+      case "settings": {
+        const live = change.fields.includes("bindings") ? (knownSettings ?? (await getSettings(api, scope, name))) : undefined;
+        try {
+          await patchSettings(api, scope, name, settingsPatch(inputs, change.fields, live, migrations));
+        } catch (error) {
+          if (!isLatestNotDeployed(error) || scope.dispatchNamespace !== undefined) throw error;
+          throw latestNotDeployedError(
+            `The configuration of ${describeWorker(scope, name)}`,
+            await rolloutState(api, scope, name),
+            error,
+            "or, to roll a configuration change out gradually, put it in a new WorkerVersion (and give this WorkerScript firstVersionOnly: true).",
+          );
+        }
+        return migrations === undefined ? {} : { migration_tag: migrations.new_tag };
+      }
     }
-    if (fields.length > 0) {
-      const live = fields.includes("bindings") ? (knownSettings ?? (await getSettings(api, scope, name))) : undefined;
-      await patchSettings(api, scope, name, settingsPatch(inputs, fields, live));
-    }
-    return script;
+  }
+
+  /** The migrations to send to the live Worker: the steps after its tag (read from the account listing). */
+  async function migrationsFor(scope: Scope, inputs: WorkerScriptInputs, liveTag?: string | null): Promise<WireMigrations | undefined> {
+    if (inputs.migrations === undefined) return undefined;
+    const tag = liveTag !== undefined ? liveTag : (await liveScript(scope, inputs.scriptName))?.migration_tag;
+    return migrationsToSend(inputs.migrations, tag ?? undefined, `WorkerScript "${inputs.scriptName}"`);
   }
 
   /**
@@ -376,10 +439,17 @@ export function makeWorkerScriptProvider(client: ClientSource = getDefaultClient
    * the API lacks); an existing Worker's script-level settings are read and sent back, since a full upload is
    * authoritative for them.
    */
-  async function fullUpload(scope: Scope, inputs: WorkerScriptInputs, mainModule: string | undefined, modules: WorkerModule[], exists: boolean): Promise<Script> {
+  async function fullUpload(
+    scope: Scope,
+    inputs: WorkerScriptInputs,
+    mainModule: string | undefined,
+    modules: WorkerModule[],
+    exists: boolean,
+    migrations: WireMigrations | undefined,
+  ): Promise<Script> {
     const api = clientOf(client);
     const name = inputs.scriptName;
-    const metadata: UploadMetadata = uploadMetadata(inputs, mainModule ?? "");
+    const metadata: UploadMetadata = uploadMetadata(inputs, mainModule ?? "", migrations);
     if (mainModule === undefined) delete metadata.main_module;
     if (inputs.assets !== undefined) {
       const local = await loadAssets(inputs.assets, inputs.assetsState?.hash);
@@ -402,9 +472,10 @@ export function makeWorkerScriptProvider(client: ClientSource = getDefaultClient
       const scope = scopeOf(inputs);
       const name = inputs.scriptName;
       const { modules, mainModule, hash } = codeOf(inputs);
-      // The one read before the write: nobody's Worker is overwritten by surprise.
+      // The one read before the write: nobody's Worker is overwritten by surprise. It also gives the migration tag.
       const before = await liveScriptBeforeCreate(scope, name);
       const existing = before?.script;
+      const migrations = await migrationsFor(scope, inputs, existing?.migration_tag ?? null);
       let script: Partial<Script>;
       if (existing && inputs.assets === undefined) {
         // Compare with the live Worker: adopting writes only what differs; without adopt, a Worker identical to this
@@ -416,11 +487,12 @@ export function makeWorkerScriptProvider(client: ClientSource = getDefaultClient
         const { changed } = changedFields(FIELDS, asLive, inputs);
         const fields = changed.filter(isConfigField).filter((f) => f === "bindings" || inputs[f] !== undefined);
         if (!inputs.adopt && !(sameCode && fields.length === 0)) throw alreadyExists(scope, name);
-        script = { ...existing, ...(await writeCodeAndSettings(scope, inputs, fields, !sameCode, settings)) };
+        const change = { codeChanged: !sameCode, fields: migrations === undefined ? fields.filter((f) => f !== "migrations") : fields, assetsChanged: false, hasAssets: false };
+        script = { ...existing, ...(await writeChange(scope, inputs, change, migrations, settings)) };
       } else if (existing && !inputs.adopt) {
         throw alreadyExists(scope, name);
       } else {
-        script = await fullUpload(scope, inputs, mainModule, modules, existing !== undefined);
+        script = await fullUpload(scope, inputs, mainModule, modules, existing !== undefined, migrations);
         if (!existing) markCreatedHere(scope.accountId, scope.dispatchNamespace, name);
       }
       await remember(scope, name, script);
@@ -431,6 +503,10 @@ export function makeWorkerScriptProvider(client: ClientSource = getDefaultClient
     async read(id, props) {
       if (!props) return {};
       const scope = scopeOf(props);
+      if (props.firstVersionOnly) {
+        // Other versions serve by design: only the Worker's existence is this resource's to check.
+        return (await liveScript(scope, props.scriptName)) === undefined ? {} : { id, props };
+      }
       let settings: ScriptSettings;
       try {
         settings = await getSettings(clientOf(client), scope, props.scriptName);
@@ -448,18 +524,24 @@ export function makeWorkerScriptProvider(client: ClientSource = getDefaultClient
       const { changed } = changedFields(FIELDS, olds, news);
       // The content hash covers the modules and the main module: any code change shows there.
       const codeChanged = changed.includes("contentHash");
-      const fields = changed.filter(isConfigField);
+      let fields = changed.filter(isConfigField);
       const assetsChanged = changed.includes("assetsState");
-      if (!codeChanged && fields.length === 0 && !assetsChanged) {
-        return { outs: { ...olds, ...news } };
+      if (news.firstVersionOnly && (codeChanged || fields.length > 0 || assetsChanged)) {
+        throw new Error(
+          `WorkerScript "${news.scriptName}" has firstVersionOnly: it wrote the Worker's first version, and its code and configuration ` +
+            `now belong to WorkerVersion. Put this change (${[...(codeChanged ? ["code"] : []), ...fields, ...(assetsChanged ? ["assets"] : [])].join(", ")}) ` +
+            `in a new WorkerVersion and deploy it with WorkerDeployment, or remove firstVersionOnly to deploy it from here at 100%.`,
+        );
       }
-      const code = codeChanged || assetsChanged ? codeOf(news) : undefined;
-      // Assets travel only in a full upload: when they change (or the code of a Worker with assets does), upload it all.
-      const script =
-        code && (assetsChanged || news.assets !== undefined || olds.assetsState !== undefined)
-          ? await fullUpload(scope, news, code.mainModule, code.modules, true)
-          : await writeCodeAndSettings(scope, news, fields, codeChanged);
+      const hasAssets = news.assets !== undefined || olds.assetsState !== undefined;
+      const fullUploadComing = assetsChanged || (codeChanged && (hasAssets || fields.length > 0));
+      // Migrations go out only when there are steps after the live tag (read from the listing only then).
+      const migrations = fields.includes("migrations") || fullUploadComing ? await migrationsFor(scope, news) : undefined;
+      if (migrations === undefined) fields = fields.filter((f) => f !== "migrations");
+      const script = await writeChange(scope, news, { codeChanged, fields, assetsChanged, hasAssets }, migrations);
+      if (script === undefined) return { outs: { ...olds, ...news } };
       await remember(scope, news.scriptName, script);
+      const code = codeChanged || assetsChanged ? codeOf(news) : undefined;
       const hash = code ? code.hash : news.contentHash;
       const carried = { etag: codeChanged ? undefined : olds.etag, handlers: olds.handlers, createdOn: olds.createdOn, modifiedOn: olds.modifiedOn };
       const outs: WorkerScriptOutputs = { ...news, contentHash: hash, ...carried, ...scriptOutputs(script), ...(await latestVersion(scope, news)) };
@@ -513,6 +595,7 @@ export function liveOutputs(props: WorkerScriptOutputs, settings: ScriptSettings
     // Worker changes no output at all (`pulumi preview --refresh --expect-no-changes` stays quiet).
     ...(props.etag === undefined || script.etag !== props.etag ? scriptOutputs(script) : {}),
   };
+  if (props.migrations !== undefined) out.migrations = migrationsAsLive(props.migrations, script.migration_tag ?? undefined) as WorkerScriptInputs["migrations"];
   const assets = assetsAfterRead(props.assetsState, script.has_assets);
   if (assets !== undefined) out.assetsState = assets;
   if (props.etag !== undefined && script.etag !== undefined && script.etag !== props.etag) {

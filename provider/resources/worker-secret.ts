@@ -8,12 +8,15 @@
  *           returns a value, so a value changed outside Pulumi cannot be seen
  *   update  PUT …/secrets (a new value or type)
  *   delete  DELETE …/secrets/{name}
+ * During a gradual rollout (the latest version not deployed at 100%) the API refuses these edits (10215): the
+ * error then names the deployed and latest versions and what to do, after two reads (deployments, versions).
  *
  * The value lives in state only under the input keys `text` / `secretKey`, which the engine keeps secret.
  */
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 import { z } from "zod";
-import { CloudflareApiError, deleteSecret, getDefaultClient, isNotFound, putSecret, type SecretInput } from "../cloudflare";
+import { CloudflareApiError, deleteSecret, getDefaultClient, getSecret, isNotFound, putSecret, type CloudflareClient, type Scope, type SecretInput } from "../cloudflare";
+import { explainingRollout, SECRET_ROLLOUT_ADVICE } from "./rollout";
 import { secretKeySchema } from "../cloudflare/schemas";
 import { toWire } from "./case";
 import { scopeOf, scriptResourceId } from "./common";
@@ -119,7 +122,7 @@ export function makeWorkerSecretProvider(client: ClientSource = getDefaultClient
       // Adopting a secret of the same type keeps its value: the API cannot show it, so it is taken to be the program's.
       if (live && inputs.adopt && live.type === secretBody(inputs).type) return { id, outs: outputsOf(inputs) };
       try {
-        await putSecret(api, scope, inputs.scriptName, secretBody(inputs));
+        await versionAware(api, scope, inputs, () => putSecret(api, scope, inputs.scriptName, secretBody(inputs)));
       } catch (error) {
         throw mayHaveApplied(error) ? unacknowledgedPut(id, inputs, error as Error) : error;
       }
@@ -147,7 +150,8 @@ export function makeWorkerSecretProvider(client: ClientSource = getDefaultClient
     async update(_id, olds, news) {
       const { changed } = changedFields(FIELDS, olds, news);
       if (changed.includes("text") || changed.includes("secretKey")) {
-        await putSecret(clientOf(client), scopeOf(news), news.scriptName, secretBody(news));
+        const api = clientOf(client);
+        await versionAware(api, scopeOf(news), news, () => putSecret(api, scopeOf(news), news.scriptName, secretBody(news)));
         await rememberSecret(scopeOf(news), news.scriptName, { name: news.name, type: secretBody(news).type });
       }
       return { outs: outputsOf(news) };
@@ -155,7 +159,8 @@ export function makeWorkerSecretProvider(client: ClientSource = getDefaultClient
 
     async delete(_id, props) {
       try {
-        await deleteSecret(clientOf(client), scopeOf(props), props.scriptName, props.name);
+        const api = clientOf(client);
+        await versionAware(api, scopeOf(props), props, () => deleteSecret(api, scopeOf(props), props.scriptName, props.name));
         await forgetSecret(scopeOf(props), props.scriptName, props.name);
       } catch (error) {
         if (!isNotFound(error)) throw error;
@@ -165,6 +170,16 @@ export function makeWorkerSecretProvider(client: ClientSource = getDefaultClient
 }
 
 export const workerSecretProvider = makeWorkerSecretProvider();
+
+/**
+ * A secret edit that never ends in a raw 10215: while the Worker's latest version is not the one deployed at
+ * 100% (a gradual rollout), the API refuses secret edits, and the error says which versions serve, which is
+ * latest and what to do (rollout.ts). It does not copy the latest version the way `wrangler versions secret
+ * put` does: that copy would be undeployed and unknown to the WorkerDeployment.
+ */
+function versionAware<T>(client: CloudflareClient, scope: Scope, inputs: WorkerSecretInputs, edit: () => Promise<T>): Promise<T> {
+  return explainingRollout(client, scope, inputs.scriptName, `Secret "${inputs.name}" of Worker "${inputs.scriptName}"`, SECRET_ROLLOUT_ADVICE, edit);
+}
 
 /** Secrets whose PUT this process sent without learning whether it was applied: an existing one is ours. */
 const unacknowledged = new Set<string>();

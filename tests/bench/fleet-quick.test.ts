@@ -22,7 +22,7 @@ describe("the fleet benchmark, quick mode", () => {
   it("runs every step with the calls each needs, no call on a no-op and no 429, and reports the limit of each figure", async () => {
     const run = await runOurs({ emulator, accountId: "0123456789abcdef0123456789abcdef", n: N, tokenFor: (i) => tokens[i]!, prefix: "quick" });
     expect(run.steps.map((s) => [s.step, s.calls.total, s.rateLimited, s.problems])).toEqual([
-      ["create", 1 + 4 * N, 0, []], // one account listing, one write per resource
+      ["create", 5 * N, 0, []], // per Worker a fresh existence check (never a cached listing), then one write per resource
       ["no-op up", 0, 0, []],
       ["code change", N, 0, []],
       ["secret rotation", N, 0, []],

@@ -53,13 +53,13 @@ describe("versions", () => {
     });
     expect(res.raw.toString()).not.toContain("hidden-value");
     const missing = await api.call("GET", "/workers/scripts/v/versions/00000000-0000-0000-0000-000000000000");
-    expect([missing.status, missing.json.errors[0].code]).toEqual([404, 10220]);
+    expect([missing.status, missing.json.errors[0].code]).toEqual([404, 10225]);
   });
 
   it("refuses a migration whose old_tag does not match the Worker's tag", async () => {
     await deploy(api, "m", { migrations: { new_tag: "v1" } });
     const res = await api.call("PUT", "/workers/scripts/m", { form: uploadForm({ migrations: { old_tag: "v7", new_tag: "v8" } }) });
-    expect([res.status, res.json.errors[0].code]).toEqual([400, 10021]);
+    expect([res.status, res.json.errors[0].code]).toEqual([412, 10079]);
     const ok = await api.call("PUT", "/workers/scripts/m", { form: uploadForm({ migrations: { old_tag: "v1", new_tag: "v2" } }) });
     expect(ok.json.result.migration_tag).toBe("v2");
   });

@@ -63,7 +63,8 @@ describe("pulumi up, refresh and destroy through faults", () => {
   }, 90_000);
 
   it("an up through HTML 500/502/503 pages, connection resets, a transient 10013 and lost answers succeeds with nothing duplicated", async () => {
-    emulator.injectFault(fault("502 HTML", /\/workers\/scripts$/, 1, "GET"));
+    // The create's existence check (a fresh GET …/settings, not the account listing) meets the 502.
+    emulator.injectFault(fault("502 HTML", /\/workers\/scripts\/hello-api\/settings$/, 1, "GET"));
     emulator.injectFault(fault("response lost (applied, then reset)", /\/workers\/scripts\/hello-api$/, 1, "PUT"));
     emulator.injectFault(fault("503 HTML", /\/workers\/scripts\/hello-api$/, 1, "PUT"));
     emulator.injectFault(fault("10013 transient", /\/secrets$/, 1, "PUT"));

@@ -5,9 +5,9 @@
  * records the waits it asked for; everything else is the real client.
  */
 import type { Emulator } from "../../emulator";
-import { CloudflareApiError } from "../../provider/cloudflare";
-import { newRun, startTestEmulator } from "../support";
-import { ACCOUNT, fault, takeCalls, world } from "./helpers";
+import { CloudflareApiError, getScriptContent } from "../../provider/cloudflare";
+import { newRun, scope, startTestEmulator } from "../support";
+import { ACCOUNT, fault, observerClient, takeCalls, world } from "./helpers";
 import { checked, code, NAME, providers as P } from "./lifecycle";
 
 const waits: number[] = [];
@@ -77,19 +77,22 @@ describe("faults that outlast the retries", () => {
     figures.faultsServed += 5;
   }, 30_000);
 
-  it("an update whose settings PATCH keeps failing leaves the old outputs in Pulumi, and the same update run again converges", async () => {
+  it("an update of code and a binding whose one upload keeps failing changes nothing live, and the same update run again converges", async () => {
     const w1 = await checked(P.script, { ...worker, bindings: [{ type: "plain_text", name: "GREETING", text: "hello" }] });
     const created = await P.script.create(w1);
+    const before = await getScriptContent(observerClient(emulator), scope, NAME);
     const w2 = await checked(P.script, { ...worker, content: code(2), bindings: [{ type: "plain_text", name: "GREETING", text: "bonjour" }] }, w1);
-    emulator.injectFault(fault("503 HTML", /\/settings$/, 10, "PATCH"));
+    // Exactly the five attempts of one request: the next run meets no fault.
+    emulator.injectFault(fault("503 HTML", /\/workers\/scripts\/[^/]+$/, 5, "PUT"));
     newRun();
     await expect(P.script.update(created.id, created.outs!, w2)).rejects.toThrow(/503/);
-    // Half-applied: the code went out, the binding did not. Pulumi keeps the old outputs, so the next diff
-    // still sees both changes and the next update sends both.
+    // Code and binding travel in one full upload: nothing is half-applied, the Worker serves the old version whole.
     expect((await world(emulator))[NAME]!.bindings).toEqual(["plain_text:GREETING=hello"]);
+    expect((await getScriptContent(observerClient(emulator), scope, NAME)).modules.map((m) => Buffer.from(m.content).toString())).toEqual(
+      before.modules.map((m) => Buffer.from(m.content).toString()),
+    );
     expect((await P.script.diff(created.id, created.outs!, w2)).changes).toBe(true);
-    emulator.reset();
-    await P.script.create(w1); // the emulator was reset: put the half-applied world back
+    newRun();
     await P.script.update(created.id, created.outs!, { ...w2 });
     expect((await world(emulator))[NAME]!.bindings).toEqual(["plain_text:GREETING=bonjour"]);
     figures.faultsServed += 5;

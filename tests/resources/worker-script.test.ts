@@ -113,15 +113,15 @@ describe("WorkerScript lifecycle against the emulator", () => {
     expect(settings.bindings!.map((b) => b.name)).not.toContain("CACHE");
   });
 
-  it("changes code and configuration together without a full upload, so script-level settings survive", async () => {
+  it("changes code and configuration together as one full upload that sends script-level settings back", async () => {
     const { id, outs } = await created(base);
     await patchScriptSettings(client(), scope, "api", { logpush: true, tail_consumers: [{ service: "logs" }] });
     takeCalls(emulator);
     const news = await checked({ ...base, content: CODE_V2, compatibilityDate: "2025-06-01" });
     await workerScriptProvider.update(id, outs, news);
     expect(takeCalls(emulator)).toEqual([
-      "PUT /workers/scripts/api/content",
-      "PATCH /workers/scripts/api/settings"
+      "GET /workers/scripts/api/script-settings",
+      "PUT /workers/scripts/api"
     ]);
     expect(await getScriptSettings(client(), scope, "api")).toMatchObject({ logpush: true, tail_consumers: [{ service: "logs" }] });
   });
@@ -186,13 +186,14 @@ describe("WorkerScript lifecycle against the emulator", () => {
     newRun(); // the next `pulumi up`, with adopt set
     takeCalls(emulator);
     const { id, outs, inputs } = await created({ ...base, adopt: true });
-    // Adopting compares with the live Worker and writes only what differs: here the code and the bindings.
+    // Adopting compares with the live Worker and writes only what differs: here the code and the bindings, as
+    // one deployed change (a full upload that sends the script-level settings back).
     expect(takeCalls(emulator)).toEqual([
       "GET /workers/scripts/api/settings",
       "GET /workers/scripts",
       "GET /workers/scripts/api/content/v2",
-      "PUT /workers/scripts/api/content",
-      "PATCH /workers/scripts/api/settings"
+      "GET /workers/scripts/api/script-settings",
+      "PUT /workers/scripts/api"
     ]);
     expect(await getScriptSettings(client(), scope, "api")).toMatchObject({ logpush: true });
     expect((await listSecrets(client(), scope, "api")).map((s) => s.name)).toEqual(["KEPT"]);

@@ -40,15 +40,23 @@ describe("the serialized provider", () => {
     new sdk.WorkerSecret("token", { scriptName: script.scriptName, name: "TOKEN", text: pulumi.secret(SECRET) });
     new sdk.WorkerScriptSettings("settings", { scriptName: script.scriptName, logpush: true });
     new sdk.WorkerSubdomain("subdomain", { scriptName: script.scriptName, enabled: true });
+    const canary = new sdk.WorkerVersion("canary", {
+      scriptName: script.scriptName,
+      content: "export default { fetch() { return new Response('v2') } }",
+      bindings: [{ type: "secret_text", name: "PER_VERSION", text: SECRET }],
+    });
+    new sdk.WorkerDeployment("traffic", { scriptName: script.scriptName, versions: [{ versionId: canary.versionId, percentage: 100 }] });
     await new Promise((resolve) => setTimeout(resolve, 200));
   });
 
   it("registers each resource under its own dynamic type", () => {
     expect(registered.map((r) => r.type).sort()).toEqual([
+      "pulumi-nodejs:dynamic/cloudflare-workers:WorkerDeployment",
       "pulumi-nodejs:dynamic/cloudflare-workers:WorkerScript",
       "pulumi-nodejs:dynamic/cloudflare-workers:WorkerScriptSettings",
       "pulumi-nodejs:dynamic/cloudflare-workers:WorkerSecret",
       "pulumi-nodejs:dynamic/cloudflare-workers:WorkerSubdomain",
+      "pulumi-nodejs:dynamic/cloudflare-workers:WorkerVersion",
     ]);
   });
 

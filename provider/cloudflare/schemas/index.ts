@@ -5,4 +5,5 @@ export * from "./script";
 export * from "./lenient";
 export * from "./triggers";
 export * from "./cron";
+export * from "./deployments";
 export * from "./modules";

@@ -1,0 +1,134 @@
+/**
+ * WorkerVersion: one version of a Worker with its code and versioned configuration, uploaded and not deployed
+ * (wrangler's `versions upload`). WorkerDeployment decides what serves.
+ *
+ * Lifecycle → endpoints:
+ *   create  POST …/versions (the full upload form; `keep_bindings` carries the secrets of the latest version,
+ *           `keep_assets` its static assets). The Worker must exist: it is looked up in the account listing
+ *           (shared by every resource of the run), so a version never creates a Worker by accident
+ *   read    GET …/versions/{id}: detects a version that is gone; a version never changes
+ *   update  none: every input replaces (a new version is uploaded, the old one stays in the Worker's history)
+ *   delete  nothing: the API keeps every version; deleting the resource forgets it
+ *
+ * The fields are WorkerScript's versioned ones (the same entries of its table, each replacing). Not here:
+ * `migrations` (a migration applies with a deployment at 100%, so it belongs to WorkerScript's full upload),
+ * `assets` (kept from the latest version), script-level settings (WorkerScriptSettings).
+ */
+import type * as dynamic from "@pulumi/pulumi/dynamic";
+import { z } from "zod";
+import { getDefaultClient, getVersion, isNotFound, uploadVersion, type CloudflareClient, type Scope } from "../cloudflare";
+import { compact, scopeOf, scriptResourceId } from "./common";
+import { checkWith, clientOf, defineFields, diffWith, type CheckContext, type ClientSource, type Field, type InputsOf, type ProgramInputsOf } from "./fields";
+import { contentHash, loadModules } from "./modules";
+import { listedScript, wasCreatedHere } from "./script-cache";
+import { checkCode, uploadMetadata, WORKER_SCRIPT_FIELDS, type WorkerScriptInputs } from "./worker-script";
+
+/** A WorkerScript field as a version's: the same schema and normaliser, and any change uploads a new version. */
+function replacing<F extends Field>(field: F): Omit<F, "diff"> & { diff: "replace" } {
+  return { ...field, diff: "replace" };
+}
+
+/** An input of WorkerScript that a version does not take, refused with where it belongs. */
+function notForAVersion(reason: string) {
+  return { schema: z.undefined(), diff: "ignore", reason } as const;
+}
+
+const S = WORKER_SCRIPT_FIELDS;
+
+export const WORKER_VERSION_FIELDS = defineFields({
+  accountId: S.accountId,
+  dispatchNamespace: notForAVersion("versions and deployments exist for Workers of the account only; remove it"),
+  scriptName: S.scriptName,
+  content: S.content,
+  modules: S.modules,
+  mainModule: S.mainModule,
+  contentHash: replacing(S.contentHash),
+  bindings: replacing(S.bindings),
+  compatibilityDate: replacing(S.compatibilityDate),
+  compatibilityFlags: replacing(S.compatibilityFlags),
+  placement: replacing(S.placement),
+  limits: replacing(S.limits),
+  usageModel: replacing(S.usageModel),
+  annotations: replacing(S.annotations),
+  keepBindings: replacing(S.keepBindings),
+  migrations: notForAVersion("migrations apply with a deployment at 100%: keep them on the WorkerScript, whose full upload sends only the steps not yet applied"),
+  assets: notForAVersion("a version keeps the Worker's current static assets; change assets on the WorkerScript"),
+  adopt: notForAVersion("a version is always new; remove it"),
+  trackVersion: notForAVersion("a WorkerVersion always reports versionId and versionNumber; remove it"),
+  /** Set by create: the version's id and number, what WorkerDeployment's versions take. */
+  versionId: { schema: z.string().optional(), diff: "ignore", computed: true },
+  versionNumber: { schema: z.number().optional(), diff: "ignore", computed: true },
+  createdOn: { schema: z.string().optional(), diff: "ignore", computed: true },
+});
+const FIELDS = WORKER_VERSION_FIELDS;
+
+export type WorkerVersionInputs = InputsOf<typeof FIELDS>;
+/** What a program writes (the sdk's WorkerVersionArgs derive from it). */
+export type WorkerVersionProgramInputs = ProgramInputsOf<typeof FIELDS>;
+export type WorkerVersionOutputs = WorkerVersionInputs;
+
+function describe(scope: Scope, name: string): string {
+  return `WorkerVersion of Worker "${name}" in account ${scope.accountId}`;
+}
+
+async function workerExists(client: CloudflareClient, scope: Scope, name: string): Promise<boolean> {
+  return wasCreatedHere(scope.accountId, undefined, name) || (await listedScript(client, scope.accountId, name)) !== undefined;
+}
+
+export function makeWorkerVersionProvider(source: ClientSource = getDefaultClient) {
+  const client = () => clientOf(source);
+  return {
+    // WorkerScript's rules for the code and the bindings: one declaration of each.
+    check: checkWith("WorkerVersion", FIELDS, (inputs, context) => checkCode(inputs as WorkerScriptInputs, context as unknown as CheckContext<typeof WORKER_SCRIPT_FIELDS>)),
+    diff: diffWith(FIELDS),
+
+    async create(inputs: WorkerVersionInputs): Promise<dynamic.CreateResult<WorkerVersionOutputs>> {
+      const scope = scopeOf(inputs);
+      const name = inputs.scriptName;
+      const code = loadModules(inputs);
+      if (!code.modules) throw new Error(`${describe(scope, name)}: ${code.failures.map((f) => f.reason).join("; ")}`);
+      const hash = contentHash(code.modules, code.mainModule);
+      if (inputs.contentHash !== undefined && hash !== inputs.contentHash) {
+        throw new Error(`${describe(scope, name)}: a module file changed between preview and deployment; run the update again`);
+      }
+      if (!(await workerExists(client(), scope, name))) {
+        throw new Error(
+          `${describe(scope, name)}: the Worker does not exist. Create it with a WorkerScript (its first version) and pass that ` +
+            `resource's scriptName output here, so the Worker exists before its versions.`,
+        );
+      }
+      const metadata = { ...uploadMetadata(inputs as WorkerScriptInputs, code.mainModule!), keep_assets: true };
+      const version = await uploadVersion(client(), scope, name, { metadata, modules: code.modules });
+      const outs: WorkerVersionOutputs = compact({
+        ...inputs,
+        contentHash: hash,
+        versionId: version.id,
+        versionNumber: version.number ?? undefined,
+        createdOn: version.metadata?.created_on ?? undefined,
+      });
+      return { id: scriptResourceId(scope, name, "versions", version.id), outs };
+    },
+
+    async read(id: string, props?: WorkerVersionOutputs): Promise<dynamic.ReadResult<WorkerVersionOutputs>> {
+      if (!props?.versionId) return {};
+      try {
+        const live = await getVersion(client(), scopeOf(props), props.scriptName, props.versionId);
+        return { id, props: compact({ ...props, versionNumber: live.number }) };
+      } catch (error) {
+        if (isNotFound(error)) return {};
+        throw error;
+      }
+    },
+
+    async update(_id: string, olds: WorkerVersionOutputs, news: WorkerVersionInputs): Promise<dynamic.UpdateResult<WorkerVersionOutputs>> {
+      // Every compared field replaces; an update only ever carries what no field compares.
+      return { outs: compact({ ...news, versionId: olds.versionId, versionNumber: olds.versionNumber, createdOn: olds.createdOn, contentHash: olds.contentHash }) };
+    },
+
+    async delete(): Promise<void> {
+      // The API keeps every version of a Worker; forgetting it is all there is to do.
+    },
+  } satisfies dynamic.ResourceProvider<WorkerVersionInputs, WorkerVersionOutputs>;
+}
+
+export const workerVersionProvider = makeWorkerVersionProvider();
