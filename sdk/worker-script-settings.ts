@@ -1,11 +1,11 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { WorkerScriptSettingsProgramInputs } from "../provider/resources/worker-script-settings";
 import { lazyProvider } from "./lazy-provider";
-import type { ArgsOf, InputOf } from "./types";
+import type { ArgsOf } from "./types";
 
 type Settings = WorkerScriptSettingsProgramInputs;
-export type WorkerObservabilityArgs = InputOf<NonNullable<Settings["observability"]>>;
-export type WorkerTailConsumerArgs = InputOf<NonNullable<Settings["tailConsumers"]>[number]>;
+export type WorkerObservabilityArgs = ArgsOf<NonNullable<Settings["observability"]>>;
+export type WorkerTailConsumerArgs = ArgsOf<NonNullable<Settings["tailConsumers"]>[number]>;
 
 /** The inputs of a WorkerScriptSettings: `scriptName`, any of `logpush`, `observability`, `tags`, `tailConsumers`, and `adopt`. */
 export type WorkerScriptSettingsArgs = ArgsOf<Settings>;

@@ -3,10 +3,10 @@ import { SECRET_BINDING_TYPES } from "../provider/cloudflare/schemas/bindings";
 import type { ModuleInput } from "../provider/resources/modules";
 import type { WorkerScriptProgramInputs } from "../provider/resources/worker-script";
 import { lazyProvider } from "./lazy-provider";
-import type { ArgsOf, InputOf, WorkerBinding } from "./types";
+import type { ArgsOf, WorkerBinding } from "./types";
 
 /** A module of a Worker: inline source, or a file relative to the Pulumi project folder; its type is inferred from the extension when omitted. */
-export type WorkerModuleArgs = InputOf<ModuleInput>;
+export type WorkerModuleArgs = ArgsOf<ModuleInput>;
 
 /**
  * The inputs of a WorkerScript (derived from the provider's field table): `scriptName`, the code (`content`,

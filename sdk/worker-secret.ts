@@ -1,10 +1,10 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { SecretKeyInput, WorkerSecretProgramInputs } from "../provider/resources/worker-secret";
 import { lazyProvider } from "./lazy-provider";
-import type { ArgsOf, InputOf } from "./types";
+import type { ArgsOf } from "./types";
 
 /** A secret_key: `format`, WebCrypto `algorithm` (e.g. `{ name: "HMAC", hash: "SHA-256" }`), `usages`, and `keyBase64` or `keyJwk`. */
-export type WorkerSecretKeyArgs = InputOf<SecretKeyInput>;
+export type WorkerSecretKeyArgs = ArgsOf<SecretKeyInput>;
 
 /**
  * The inputs of a WorkerSecret: `scriptName`, `name`, exactly one of `text` and `secretKey` (always stored as
