@@ -117,9 +117,9 @@ export function bindingInProgramForm(live: Json, program: Json | undefined): Jso
 /** Removes `null` and `undefined` members, recursively (the API answers `null` for what was never set). Pure. */
 export function withoutNulls(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(withoutNulls);
-  if (value === null || typeof value !== "object") return value;
+  if (!isRecord(value)) return value;
   const out: Json = {};
-  for (const [k, v] of Object.entries(value as Json)) if (v !== null && v !== undefined) out[k] = withoutNulls(v);
+  for (const [k, v] of Object.entries(value)) if (v !== null && v !== undefined) out[k] = withoutNulls(v);
   return out;
 }
 
@@ -130,11 +130,11 @@ export function withoutNulls(value: unknown): unknown {
  * kept as it is, so drift there still shows. Pure.
  */
 export function projectOntoProgram(live: unknown, program: unknown): unknown {
-  if (program === null || typeof program !== "object" || Array.isArray(program)) return withoutNulls(live);
-  if (live === null || live === undefined || typeof live !== "object" || Array.isArray(live)) return live ?? undefined;
+  if (!isRecord(program)) return withoutNulls(live);
+  if (!isRecord(live)) return live ?? undefined;
   const out: Json = {};
-  for (const [key, mine] of Object.entries(program as Json)) {
-    const theirs = (live as Json)[key];
+  for (const [key, mine] of Object.entries(program)) {
+    const theirs = live[key];
     if (theirs !== undefined && theirs !== null) out[key] = projectOntoProgram(theirs, mine);
   }
   return out;
