@@ -123,6 +123,9 @@ export interface StoredCustomDomain {
   zone_id: string;
   zone_name: string;
   cert_id: string;
+  /** Serving production traffic (default true) and previews (default false); workers-sdk#13222. */
+  enabled?: boolean;
+  previews_enabled?: boolean;
 }
 
 export interface StoredAccount {

@@ -16,6 +16,10 @@ export interface WorkerCustomDomainArgs {
   overrideExistingOrigin?: pulumi.Input<boolean>;
   /** At create: replace DNS records that already exist at the hostname. */
   overrideExistingDnsRecord?: pulumi.Input<boolean>;
+  /** Serve the Worker's production traffic on the hostname (default true); switched off outside the program, it shows as drift. */
+  enabled?: pulumi.Input<boolean>;
+  /** Serve the Worker's previews at `<preview>.<hostname>` (default false). */
+  previewsEnabled?: pulumi.Input<boolean>;
   /** Take over a custom domain of this hostname that exists already (moving it to this Worker if needed). */
   adopt?: pulumi.Input<boolean>;
 }

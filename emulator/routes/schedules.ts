@@ -19,7 +19,7 @@ export const DEFAULT_CRON_TRIGGER_LIMIT = 250;
 
 function getSchedules(ctx: RouteContext): Reply {
   const { script } = existingScript(ctx);
-  return ok({ schedules: script.schedules ?? [] });
+  return ok({ schedules: (script.schedules ?? []).map(scheduleAnswer) });
 }
 
 function putSchedules(ctx: RouteContext): Reply {
@@ -54,7 +54,12 @@ function putSchedules(ctx: RouteContext): Reply {
     created_on: before.get(cron)?.created_on ?? now,
     modified_on: before.get(cron)?.modified_on ?? now,
   }));
-  return ok({ schedules: script.schedules });
+  return ok({ schedules: script.schedules.map(scheduleAnswer) });
+}
+
+/** A cron as answered: without `modified_on`, which the SDK types optional (the stricter reading for a client). */
+function scheduleAnswer(schedule: { cron: string; created_on: string }): Record<string, unknown> {
+  return { cron: schedule.cron, created_on: schedule.created_on };
 }
 
 export const scheduleRoutes: Route[] = [

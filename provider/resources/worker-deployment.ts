@@ -25,7 +25,7 @@ import {
   type Deployment,
   type Scope,
 } from "../cloudflare";
-import { DEPLOYMENT_MAX_VERSIONS, DEPLOYMENT_MESSAGE_MAX_BYTES } from "../cloudflare/schemas";
+import { DEPLOYMENT_MAX_VERSIONS, DEPLOYMENT_MESSAGE_MAX_BYTES, dashedVersionId } from "../cloudflare/schemas";
 import { compact, scopeOf, scriptResourceId } from "./common";
 import {
   SCRIPT_SCOPE_FIELDS,
@@ -61,11 +61,16 @@ export const deploymentVersionsSchema = z
       ctx.addIssue({ code: "custom", message: "a version is named twice; name each version once" });
   });
 
-/** Percentages by version id, order-insensitive. */
+/** A version id as a string in its dashed form (an upload's `deployment_id` spells it without dashes). */
+function dashed(id: unknown): unknown {
+  return typeof id === "string" ? dashedVersionId(id) : id;
+}
+
+/** Percentages by version id, order-insensitive; either spelling of an id is the same version. */
 function normaliseVersions(value: unknown): unknown {
   if (!Array.isArray(value)) return value;
   return [...(value as DeploymentVersionInput[])]
-    .map((v) => ({ versionId: v.versionId, percentage: v.percentage }))
+    .map((v) => ({ versionId: dashed(v.versionId) as string, percentage: v.percentage }))
     .sort((a, b) => (a.versionId < b.versionId ? -1 : a.versionId > b.versionId ? 1 : 0));
 }
 
@@ -117,7 +122,7 @@ function deploymentOutputs(d: Deployment): Partial<WorkerDeploymentOutputs> {
 
 /** The live deployment's versions, in the program's spelling. */
 function liveVersions(d: Deployment): DeploymentVersionInput[] {
-  return (d.versions ?? []).map((v) => ({ versionId: v.version_id, percentage: v.percentage }));
+  return (d.versions ?? []).map((v) => ({ versionId: dashedVersionId(v.version_id), percentage: v.percentage }));
 }
 
 /** Errors of a deployment the API refused, with what to do. */
@@ -161,8 +166,8 @@ async function onlySecretEditsSince(
 ): Promise<boolean> {
   if (ours.length !== 1 || live.length !== 1 || live[0]!.percentage !== 100) return false;
   const { items } = await listVersions(client, scope, name, { page: 1, perPage: 10 });
-  const liveItem = items.find((v) => v.id === live[0]!.versionId) as (typeof items)[number] & { annotations?: Record<string, unknown> };
-  const ourItem = items.find((v) => v.id === ours[0]!.versionId);
+  const liveItem = items.find((v) => typeof v.id === "string" && dashedVersionId(v.id) === dashedVersionId(live[0]!.versionId));
+  const ourItem = items.find((v) => typeof v.id === "string" && dashedVersionId(v.id) === dashedVersionId(ours[0]!.versionId));
   if (liveItem === undefined) return false;
   const bySecret = liveItem.annotations?.["workers/triggered_by"] === SECRET_TRIGGER;
   // Our version is older than the ten newest when absent here: the live one is newer.

@@ -43,6 +43,7 @@ import {
   BINDING_TYPES,
   SECRET_BINDING_TYPES,
   compatibilityDateSchema,
+  dashedVersionId,
   migrationListInputSchema,
   migrationsInputSchema,
   placementSchema,
@@ -88,7 +89,7 @@ import {
   normaliseUsageModel,
 } from "./normalise";
 import { forgetScript, freshScript, listedScript, markCreatedHere, rememberScript } from "./script-cache";
-import { checkMigrations, migrationsAsLive, migrationsToSend, type WireMigrations } from "./migrations";
+import { checkMigrations, liveMigrationTag, migrationsAsLive, migrationsToSend, type WireMigrations } from "./migrations";
 import { isLatestNotDeployed, latestNotDeployedError, rolloutState } from "./rollout";
 import { scriptWrite } from "./script-writes";
 import {
@@ -336,7 +337,7 @@ function scriptOutputs(script: Partial<Script> | null | undefined): Partial<Work
     handlers: script.handlers,
     createdOn: script.created_on,
     modifiedOn: script.modified_on,
-    versionId: script.deployment_id,
+    versionId: typeof script.deployment_id === "string" ? dashedVersionId(script.deployment_id) : undefined,
   });
 }
 
@@ -391,7 +392,7 @@ export function makeWorkerScriptProvider(client: ClientSource = getDefaultClient
   async function latestVersion(scope: Scope, inputs: WorkerScriptInputs): Promise<Partial<WorkerScriptOutputs>> {
     if (!inputs.trackVersion || scope.dispatchNamespace !== undefined) return {};
     const newest = await getNewestVersion(clientOf(client), scope, inputs.scriptName);
-    return newest ? compact({ versionId: newest.id, versionNumber: newest.number }) : {};
+    return newest ? compact({ versionId: dashedVersionId(newest.id), versionNumber: newest.number ?? undefined }) : {};
   }
 
   /** The live Worker (etag, handlers, dates), or undefined when it does not exist. */
@@ -474,7 +475,7 @@ export function makeWorkerScriptProvider(client: ClientSource = getDefaultClient
   /** The migrations to send to the live Worker: the steps after its tag (read from the account listing). */
   async function migrationsFor(scope: Scope, inputs: WorkerScriptInputs, liveTag?: string | null): Promise<WireMigrations | undefined> {
     if (inputs.migrations === undefined) return undefined;
-    const tag = liveTag !== undefined ? liveTag : (await liveScript(scope, inputs.scriptName))?.migration_tag;
+    const tag = liveTag !== undefined ? liveTag : liveMigrationTag(await liveScript(scope, inputs.scriptName));
     return migrationsToSend(inputs.migrations, tag ?? undefined, `WorkerScript "${inputs.scriptName}"`);
   }
 
@@ -519,7 +520,7 @@ export function makeWorkerScriptProvider(client: ClientSource = getDefaultClient
       // The one read before the write: nobody's Worker is overwritten by surprise. It also gives the migration tag.
       const before = await liveScriptBeforeCreate(scope, name);
       const existing = before?.script;
-      const migrations = await migrationsFor(scope, inputs, existing?.migration_tag ?? null);
+      const migrations = await migrationsFor(scope, inputs, liveMigrationTag(existing) ?? null);
       let script: Partial<Script>;
       if (existing && inputs.assets === undefined) {
         // Compare with the live Worker: adopting writes only what differs; without adopt, a Worker identical to this
@@ -657,7 +658,7 @@ export function liveOutputs(props: WorkerScriptOutputs, settings: ScriptSettings
     ...(props.etag === undefined || script.etag !== props.etag ? scriptOutputs(script) : {}),
   };
   if (props.migrations !== undefined)
-    out.migrations = migrationsAsLive(props.migrations, script.migration_tag ?? undefined) as WorkerScriptInputs["migrations"];
+    out.migrations = migrationsAsLive(props.migrations, liveMigrationTag(script)) as WorkerScriptInputs["migrations"];
   const assets = assetsAfterRead(props.assetsState, script.has_assets);
   if (assets !== undefined) out.assetsState = assets;
   if (props.etag !== undefined && script.etag !== undefined && script.etag !== props.etag) {

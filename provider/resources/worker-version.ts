@@ -5,7 +5,10 @@
  * Lifecycle → endpoints:
  *   create  POST …/versions (the full upload form; `keep_bindings` carries the secrets of the latest version,
  *           `keep_assets` its static assets). The Worker must exist: it is looked up in the account listing
- *           (shared by every resource of the run), so a version never creates a Worker by accident
+ *           (shared by every resource of the run), so a version never creates a Worker by accident.
+ *           The upload carries `workers/tag` = a digest of what it uploads (unless the program sets its own
+ *           tag); GET …/versions first, and when the Worker's newest version carries that tag it is this
+ *           create's own upload whose answer was lost (a failure after the write): it is taken, not uploaded again
  *   read    GET …/versions/{id}: detects a version that is gone; a version never changes
  *   update  none: every input replaces (a new version is uploaded, the old one stays in the Worker's history)
  *   delete  nothing: the API keeps every version; deleting the resource forgets it
@@ -14,9 +17,20 @@
  * `migrations` (a migration applies with a deployment at 100%, so it belongs to WorkerScript's full upload),
  * `assets` (kept from the latest version), script-level settings (WorkerScriptSettings).
  */
+import { createHash } from "node:crypto";
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 import { z } from "zod";
-import { getDefaultClient, getVersion, isNotFound, uploadVersion, type CloudflareClient, type Scope } from "../cloudflare";
+import {
+  getDefaultClient,
+  getNewestVersion,
+  getVersion,
+  isNotFound,
+  uploadVersion,
+  type CloudflareClient,
+  type Scope,
+  type UploadMetadata,
+} from "../cloudflare";
+import { dashedVersionId, SECRET_BINDING_TYPES } from "../cloudflare/schemas";
 import { compact, scopeOf, scriptResourceId } from "./common";
 import {
   checkWith,
@@ -87,6 +101,25 @@ async function workerExists(client: CloudflareClient, scope: Scope, name: string
   return wasCreatedHere(scope.accountId, undefined, name) || (await listedScript(client, scope.accountId, name)) !== undefined;
 }
 
+/** The prefix and 18 hex digits of the digest: 25 characters, within what WorkerScript's `annotations` allow a tag. */
+const UPLOAD_TAG_PREFIX = "pulumi-";
+const UPLOAD_TAG_DIGITS = 18;
+
+/**
+ * The tag that names this upload: a digest of the code and the metadata, or undefined when it cannot name it.
+ * Not when the program sets its own `workers/tag`, and not when the bindings declare secret values: a digest
+ * over them would let anyone who can list the versions test guesses of a secret, and one without them would
+ * take an older version for this one when only a secret value changed. Pure.
+ */
+export function uploadTag(metadata: UploadMetadata, contentHash: string): string | undefined {
+  if (metadata.annotations?.["workers/tag"] !== undefined) return undefined;
+  if ((metadata.bindings ?? []).some((b) => (SECRET_BINDING_TYPES as readonly string[]).includes(b.type))) return undefined;
+  const digest = createHash("sha256")
+    .update(JSON.stringify([contentHash, metadata]))
+    .digest("hex");
+  return `${UPLOAD_TAG_PREFIX}${digest.slice(0, UPLOAD_TAG_DIGITS)}`;
+}
+
 export function makeWorkerVersionProvider(source: ClientSource = getDefaultClient) {
   const client = () => clientOf(source);
   return {
@@ -111,23 +144,46 @@ export function makeWorkerVersionProvider(source: ClientSource = getDefaultClien
             `resource's scriptName output here, so the Worker exists before its versions.`,
         );
       }
-      const metadata = { ...uploadMetadata(inputs as WorkerScriptInputs, code.mainModule!), keep_assets: true };
-      const version = await uploadVersion(client(), scope, name, { metadata, modules: code.modules });
+      const metadata: UploadMetadata = { ...uploadMetadata(inputs as WorkerScriptInputs, code.mainModule!), keep_assets: true };
+      const tag = uploadTag(metadata, hash);
+      // 1. Our own upload, made by an earlier attempt whose answer was lost, is the newest version: take it.
+      const ours = (v: { annotations?: { "workers/tag"?: string | null } | null } | undefined) =>
+        v !== undefined && v.annotations?.["workers/tag"] === tag;
+      const newest = tag === undefined ? undefined : await getNewestVersion(client(), scope, name);
+      let version: { id?: string | null; number?: number | null; metadata?: { created_on?: string | null } | null } =
+        newest !== undefined && ours(newest)
+          ? newest
+          : // 2. Otherwise upload, naming the upload with its tag.
+            await uploadVersion(client(), scope, name, {
+              metadata: tag === undefined ? metadata : { ...metadata, annotations: { ...metadata.annotations, "workers/tag": tag } },
+              modules: code.modules,
+            });
+      if (typeof version.id !== "string") {
+        // 3. An answer without the id (the SDK types it optional): the upload happened, so find it rather than fail.
+        const uploaded = await getNewestVersion(client(), scope, name);
+        if (uploaded === undefined || (tag !== undefined && !ours(uploaded))) {
+          throw new Error(
+            `${describe(scope, name)}: the version was uploaded but the API's answer did not name it; run the update again (it finds the version instead of uploading another)`,
+          );
+        }
+        version = uploaded;
+      }
+      const versionId = dashedVersionId(version.id!);
       const outs: WorkerVersionOutputs = compact({
         ...inputs,
         contentHash: hash,
-        versionId: version.id,
+        versionId,
         versionNumber: version.number ?? undefined,
         createdOn: version.metadata?.created_on ?? undefined,
       });
-      return { id: scriptResourceId(scope, name, "versions", version.id), outs };
+      return { id: scriptResourceId(scope, name, "versions", versionId), outs };
     },
 
     async read(id: string, props?: WorkerVersionOutputs): Promise<dynamic.ReadResult<WorkerVersionOutputs>> {
       if (!props?.versionId) return {};
       try {
         const live = await getVersion(client(), scopeOf(props), props.scriptName, props.versionId);
-        return { id, props: compact({ ...props, versionNumber: live.number }) };
+        return { id, props: compact({ ...props, versionNumber: live.number ?? props.versionNumber }) };
       } catch (error) {
         if (isNotFound(error)) return {};
         throw error;
