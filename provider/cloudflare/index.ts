@@ -37,3 +37,4 @@ export * from "./endpoints/schedules";
 export * from "./endpoints/routes";
 export * from "./endpoints/domains";
 export * from "./endpoints/zones";
+export { formatDuration, notice, noticeEnabled, NOTICE_PREFIX, setNoticeSink, type NoticeLevel } from "./notices";
