@@ -3,6 +3,7 @@
  * objects that the SDK serializes into state. Keep these export names stable: state written by older
  * versions calls them.
  */
+import "./node-version"; // first: refuses a Node.js older than the floor in one line, before undici loads
 import { notice, READ_CONFIG_KEYS, setStackConfig } from "./cloudflare";
 
 export { workerScriptProvider } from "./resources/worker-script";
@@ -28,4 +29,5 @@ export function configure(config: { get(key: string): string | undefined }): voi
     if (value !== undefined) values[key] = value;
   }
   for (const warning of setStackConfig(values)) notice("warning", warning);
+  notice("debug", `provider process ${process.pid} on Node.js ${process.version}`);
 }
