@@ -33,8 +33,8 @@ const base: WorkerScriptInputs = {
   bindings: [{ type: "plain_text", name: "DEFAULT_NAME", text: "you" }],
 };
 
-async function checked(inputs: Record<string, unknown>, olds: Record<string, unknown> = {}): Promise<WorkerScriptInputs> {
-  const result = await workerScriptProvider.check(olds, inputs);
+async function checked(inputs: object, olds: object = {}): Promise<WorkerScriptInputs> {
+  const result = await workerScriptProvider.check(olds as Record<string, unknown>, inputs as Record<string, unknown>);
   expect(result.failures ?? []).toEqual([]);
   return result.inputs!;
 }
