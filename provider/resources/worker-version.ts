@@ -29,7 +29,8 @@ import {
   type InputsOf,
   type ProgramInputsOf,
 } from "./fields";
-import { contentHash, loadModules } from "./modules";
+import { contentHash } from "./modules";
+import { loadWorkerCode } from "./bundle";
 import { listedScript, wasCreatedHere } from "./script-cache";
 import { checkCode, uploadMetadata, WORKER_SCRIPT_FIELDS, type WorkerScriptInputs } from "./worker-script";
 
@@ -52,6 +53,7 @@ export const WORKER_VERSION_FIELDS = defineFields({
   content: S.content,
   modules: S.modules,
   mainModule: S.mainModule,
+  build: S.build,
   contentHash: replacing(S.contentHash),
   bindings: replacing(S.bindings),
   compatibilityDate: replacing(S.compatibilityDate),
@@ -99,7 +101,7 @@ export function makeWorkerVersionProvider(source: ClientSource = getDefaultClien
     async create(inputs: WorkerVersionInputs): Promise<dynamic.CreateResult<WorkerVersionOutputs>> {
       const scope = scopeOf(inputs);
       const name = inputs.scriptName;
-      const code = loadModules(inputs);
+      const code = await loadWorkerCode(inputs);
       if (!code.modules) throw new Error(`${describe(scope, name)}: ${code.failures.map((f) => f.reason).join("; ")}`);
       const hash = contentHash(code.modules, code.mainModule);
       if (inputs.contentHash !== undefined && hash !== inputs.contentHash) {
