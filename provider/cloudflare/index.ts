@@ -37,3 +37,5 @@ export * from "./endpoints/schedules";
 export * from "./endpoints/routes";
 export * from "./endpoints/domains";
 export * from "./endpoints/zones";
+export * from "./endpoints/queues";
+export * from "./endpoints/workflows";

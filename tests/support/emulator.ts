@@ -7,6 +7,7 @@ import { DEFAULT_EMULATOR_TOKEN, startEmulator, type Emulator, type EmulatorOpti
 import { getDefaultClient } from "../../provider/cloudflare";
 import { clearScriptCache } from "../../provider/resources/script-cache";
 import { clearSecretCache } from "../../provider/resources/secret-cache";
+import { clearAccountSubdomainCache } from "../../provider/resources/urls";
 import { ACCOUNT } from "./account";
 
 const ENV_KEYS = ["CLOUDFLARE_API_BASE_URL", "CLOUDFLARE_API_TOKEN", "CLOUDFLARE_ACCOUNT_ID"] as const;
@@ -15,6 +16,7 @@ const ENV_KEYS = ["CLOUDFLARE_API_BASE_URL", "CLOUDFLARE_API_TOKEN", "CLOUDFLARE
 export function newRun(): void {
   clearScriptCache();
   clearSecretCache();
+  clearAccountSubdomainCache();
 }
 
 /** The client the resources use by default (configured from the environment useEmulator sets). */
