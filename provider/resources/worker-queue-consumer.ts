@@ -6,7 +6,7 @@
  *   create   the queue by id (GET /queues/{queue_id}) or by name (GET /queues?name=, as wrangler looks it up),
  *            then POST /queues/{queue_id}/consumers {type: "worker", script_name, dead_letter_queue?, settings};
  *            a queue that already has a Worker consumer is an error (Cloudflare allows one per queue), unless
- *            adopt, which takes it over with PUT …/consumers/{consumer_id}
+ *            adopt, which takes it over with PUT …/consumers/{consumer_id} (nothing written when it is as wanted)
  *   read     GET /queues/{queue_id}/consumers/{consumer_id}
  *   update   PUT …/consumers/{consumer_id} (Worker, dead-letter queue and settings change in place)
  *   delete   DELETE …/consumers/{consumer_id}
@@ -122,6 +122,16 @@ function body(inputs: WorkerQueueConsumerInputs): QueueConsumerInput {
   return { type: "worker", ...top, ...(Object.keys(settings).length > 0 ? { settings } : {}) } as QueueConsumerInput;
 }
 
+/** Whether a live consumer already is what the inputs ask for, in everything they set. */
+function asWanted(inputs: WorkerQueueConsumerInputs, live: QueueConsumerWire): boolean {
+  const settings = (live.settings ?? {}) as Record<string, unknown>;
+  return (
+    consumerScript(live) === inputs.scriptName &&
+    (inputs.deadLetterQueue === undefined || live.dead_letter_queue === inputs.deadLetterQueue) &&
+    SETTINGS.every((key) => inputs[key] === undefined || settings[FIELDS[key].wire] === inputs[key])
+  );
+}
+
 function describe(inputs: WorkerQueueConsumerInputs): string {
   return inputs.queueName !== undefined ? `queueName "${inputs.queueName}"` : `queueId "${inputs.queueId}"`;
 }
@@ -215,7 +225,11 @@ export function makeWorkerQueueConsumerProvider(source: ClientSource = getDefaul
               `WorkerQueueConsumer ${describe(inputs)}: the queue already has a consumer, Worker '${holder ?? "unknown"}'; a queue has one Worker consumer: set adopt: true to move it to '${inputs.scriptName}', or remove that consumer`,
             );
           }
-          // Our own consumer from an earlier attempt, or one taken over with adopt: made as wanted in place.
+          // Our own consumer from an earlier attempt, or one taken over with adopt: made as wanted in place,
+          // or left as it is when it already is (an imported program's first run writes nothing).
+          if (asWanted(inputs, existing)) {
+            return { id: `${inputs.accountId}/${queue.queue_id}/${existing.consumer_id}`, outs: outputs(inputs, queue, existing) };
+          }
           const updated = await updateQueueConsumer(c, inputs.accountId, queue.queue_id, existing.consumer_id, body(inputs));
           return { id: `${inputs.accountId}/${queue.queue_id}/${updated.consumer_id}`, outs: outputs(inputs, queue, updated) };
         }

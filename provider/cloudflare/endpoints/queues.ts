@@ -80,3 +80,8 @@ export async function deleteQueueConsumer(client: CloudflareClient, accountId: s
     schema: queueConsumerDeleteSchema,
   });
 }
+
+/** GET `/queues`: every queue of the account, consumers included (a single page, the SDK's `SinglePage`). */
+export async function listQueues(client: CloudflareClient, accountId: string): Promise<QueueWire[]> {
+  return client.request({ method: "GET", path: path`/accounts/${accountId}/queues`, schema: queueListSchema });
+}

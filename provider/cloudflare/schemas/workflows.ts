@@ -5,6 +5,7 @@
  * strict input.
  */
 import { z } from "zod";
+import { lenientList } from "./lenient";
 
 export const workflowSchema = z.looseObject({
   id: z.string().nullish(),
@@ -18,6 +19,7 @@ export const workflowSchema = z.looseObject({
   script_deleted: z.boolean().nullish(),
 });
 export type WorkflowWire = z.infer<typeof workflowSchema>;
+export const workflowListSchema = lenientList(workflowSchema);
 
 export const workflowInputSchema = z.strictObject({ script_name: z.string().min(1), class_name: z.string().min(1) });
 export type WorkflowInput = z.infer<typeof workflowInputSchema>;
