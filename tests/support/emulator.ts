@@ -8,6 +8,7 @@ import { getDefaultClient } from "../../provider/cloudflare";
 import { clearBundleCache } from "../../provider/resources/bundle";
 import { clearScriptCache } from "../../provider/resources/script-cache";
 import { clearSecretCache } from "../../provider/resources/secret-cache";
+import { clearAccountSubdomainCache } from "../../provider/resources/urls";
 import { ACCOUNT } from "./account";
 
 const ENV_KEYS = ["CLOUDFLARE_API_BASE_URL", "CLOUDFLARE_API_TOKEN", "CLOUDFLARE_ACCOUNT_ID"] as const;
@@ -17,6 +18,7 @@ export function newRun(): void {
   clearScriptCache();
   clearSecretCache();
   clearBundleCache();
+  clearAccountSubdomainCache();
 }
 
 /** The client the resources use by default (configured from the environment useEmulator sets). */
