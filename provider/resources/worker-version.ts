@@ -28,6 +28,7 @@ import {
   type Field,
   type InputsOf,
   type ProgramInputsOf,
+  storedOutputs,
 } from "./fields";
 import { contentHash, loadModules } from "./modules";
 import { listedScript, wasCreatedHere } from "./script-cache";
@@ -113,7 +114,7 @@ export function makeWorkerVersionProvider(source: ClientSource = getDefaultClien
       }
       const metadata = { ...uploadMetadata(inputs as WorkerScriptInputs, code.mainModule!), keep_assets: true };
       const version = await uploadVersion(client(), scope, name, { metadata, modules: code.modules });
-      const outs: WorkerVersionOutputs = compact({
+      const outs: WorkerVersionOutputs = storedOutputs(FIELDS, {
         ...inputs,
         contentHash: hash,
         versionId: version.id,
@@ -137,7 +138,7 @@ export function makeWorkerVersionProvider(source: ClientSource = getDefaultClien
     async update(_id: string, olds: WorkerVersionOutputs, news: WorkerVersionInputs): Promise<dynamic.UpdateResult<WorkerVersionOutputs>> {
       // Every compared field replaces; an update only ever carries what no field compares.
       return {
-        outs: compact({
+        outs: storedOutputs(FIELDS, {
           ...news,
           versionId: olds.versionId,
           versionNumber: olds.versionNumber,
