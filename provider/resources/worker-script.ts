@@ -66,6 +66,7 @@ import {
   flag,
   inputsFromWire,
   keepStoredWhenSame,
+  storedOutputs,
   wireKeys,
   wireNormalised,
   wireOf,
@@ -131,9 +132,9 @@ const placementInputSchema = placementSchema.omit({ last_analyzed_at: true, stat
 export const WORKER_SCRIPT_FIELDS = defineFields({
   ...SCRIPT_SCOPE_FIELDS,
   /** The Worker as a single ES module (uploaded as `worker.js`, or as `mainModule` when given). */
-  content: { schema: z.string().optional(), diff: "ignore", ownCheck: true },
+  content: { schema: z.string().optional(), diff: "ignore", ownCheck: true, inputOnly: true },
   /** The Worker as several modules, keyed by module name; `mainModule` names the entry point. */
-  modules: { schema: z.record(z.string(), moduleInputSchema).optional(), diff: "ignore", ownCheck: true },
+  modules: { schema: z.record(z.string(), moduleInputSchema).optional(), diff: "ignore", ownCheck: true, inputOnly: true },
   mainModule: { schema: z.string().optional(), diff: "ignore", ownCheck: true },
   /** The Worker as its sources, bundled with esbuild at check (bundle/): exclusive with content and modules. */
   build: { schema: buildInputSchema.optional(), diff: "ignore", ownCheck: true },
@@ -551,7 +552,7 @@ export function makeWorkerScriptProvider(client: ClientSource = getDefaultClient
       }
       await remember(scope, name, script);
       const outs: WorkerScriptOutputs = { ...inputs, contentHash: hash, ...scriptOutputs(script), ...(await latestVersion(scope, inputs)) };
-      return { id: scriptResourceId(scope, name), outs: compact(outs) };
+      return { id: scriptResourceId(scope, name), outs: storedOutputs(FIELDS, outs) };
     },
 
     async read(id, props) {
@@ -593,7 +594,7 @@ export function makeWorkerScriptProvider(client: ClientSource = getDefaultClient
       const migrations = fields.includes("migrations") || fullUploadComing ? await migrationsFor(scope, news) : undefined;
       if (migrations === undefined) fields = fields.filter((f) => f !== "migrations");
       const script = await writeChange(scope, news, { codeChanged, fields, assetsChanged, hasAssets }, migrations);
-      if (script === undefined) return { outs: { ...olds, ...news } };
+      if (script === undefined) return { outs: storedOutputs(FIELDS, { ...olds, ...news }) };
       await remember(scope, news.scriptName, script);
       const code = codeChanged || assetsChanged ? await codeOf(news) : undefined;
       const hash = code ? code.hash : news.contentHash;
@@ -610,7 +611,7 @@ export function makeWorkerScriptProvider(client: ClientSource = getDefaultClient
         ...scriptOutputs(script),
         ...(await latestVersion(scope, news)),
       };
-      return { outs: compact(outs) };
+      return { outs: storedOutputs(FIELDS, outs) };
     },
 
     async delete(_id, props) {

@@ -33,6 +33,7 @@ import {
   type Field,
   type InputsOf,
   type ProgramInputsOf,
+  storedOutputs,
 } from "./fields";
 import { contentHash } from "./modules";
 import { loadWorkerCode } from "./bundle";
@@ -170,7 +171,7 @@ export function makeWorkerVersionProvider(source: ClientSource = getDefaultClien
       const version = await uploadVersion(client(), scope, name, { metadata, modules: code.modules });
       const hasPreview = version.metadata?.has_preview ?? version.metadata?.hasPreview;
       const urls = hasPreview === true ? await previewUrls(client(), scope, name, version.id, inputs.previewAlias) : {};
-      const outs: WorkerVersionOutputs = compact({
+      const outs: WorkerVersionOutputs = storedOutputs(FIELDS, {
         ...inputs,
         contentHash: hash,
         versionId: version.id,
@@ -195,7 +196,7 @@ export function makeWorkerVersionProvider(source: ClientSource = getDefaultClien
     async update(_id: string, olds: WorkerVersionOutputs, news: WorkerVersionInputs): Promise<dynamic.UpdateResult<WorkerVersionOutputs>> {
       // Every compared field replaces; an update only ever carries what no field compares.
       return {
-        outs: compact({
+        outs: storedOutputs(FIELDS, {
           ...news,
           versionId: olds.versionId,
           versionNumber: olds.versionNumber,
