@@ -13,6 +13,11 @@
  *   update  none: every input replaces (a new version is uploaded, the old one stays in the Worker's history)
  *   delete  nothing: the API keeps every version; deleting the resource forgets it
  *
+ * Outputs `previewUrl` (https://<first 8 of the id>-<script>.<account subdomain>.workers.dev) when the
+ * version has a preview and the Worker's preview URLs are on, as wrangler prints them (GET …/subdomain, then the
+ * account subdomain, once per run); `previewAlias` names the version's alias (annotation `workers/alias`, as
+ * wrangler's `--preview-alias` sends it), served at `previewAliasUrl`.
+ *
  * The fields are WorkerScript's versioned ones (the same entries of its table, each replacing). Not here:
  * `migrations` (a migration applies with a deployment at 100%, so it belongs to WorkerScript's full upload),
  * `assets` (kept from the latest version), script-level settings (WorkerScriptSettings).
@@ -23,6 +28,7 @@ import { z } from "zod";
 import {
   getDefaultClient,
   getNewestVersion,
+  getSubdomain,
   getVersion,
   isNotFound,
   uploadVersion,
@@ -42,10 +48,24 @@ import {
   type Field,
   type InputsOf,
   type ProgramInputsOf,
+  storedOutputs,
 } from "./fields";
-import { contentHash, loadModules } from "./modules";
+import { contentHash } from "./modules";
+import { loadWorkerCode } from "./bundle";
 import { listedScript, wasCreatedHere } from "./script-cache";
+import { accountSubdomain, previewUrl, versionPreviewLabel } from "./urls";
 import { checkCode, uploadMetadata, WORKER_SCRIPT_FIELDS, type WorkerScriptInputs } from "./worker-script";
+
+/**
+ * A preview alias: a DNS label starting with a letter, of letters, digits and '-' (wrangler's
+ * `ALIAS_VALIDATION_REGEX`, deploy-helpers `preview-alias.ts`); with the script name and a '-' it must fit the
+ * 63 characters of a label, which check verifies.
+ */
+export const PREVIEW_ALIAS_PATTERN = /^[a-z](?:[a-z0-9-]*[a-z0-9])?$/;
+const MAX_DNS_LABEL_LENGTH = 63;
+const previewAliasSchema = z
+  .string()
+  .regex(PREVIEW_ALIAS_PATTERN, "a preview alias is lower-case letters, digits and '-', starting with a letter and not ending with '-'");
 
 /** A WorkerScript field as a version's: the same schema and normaliser, and any change uploads a new version. */
 function replacing<F extends Field>(field: F): Omit<F, "diff"> & { diff: "replace" } {
@@ -66,6 +86,7 @@ export const WORKER_VERSION_FIELDS = defineFields({
   content: S.content,
   modules: S.modules,
   mainModule: S.mainModule,
+  build: S.build,
   contentHash: replacing(S.contentHash),
   bindings: replacing(S.bindings),
   compatibilityDate: replacing(S.compatibilityDate),
@@ -85,6 +106,11 @@ export const WORKER_VERSION_FIELDS = defineFields({
   versionId: { schema: z.string().optional(), diff: "ignore", computed: true },
   versionNumber: { schema: z.number().optional(), diff: "ignore", computed: true },
   createdOn: { schema: z.string().optional(), diff: "ignore", computed: true },
+  /** A stable preview URL for this version, https://<alias>-<script>.<account subdomain>.workers.dev (e.g. a branch name). */
+  previewAlias: { schema: previewAliasSchema.optional(), diff: "replace", quote: true },
+  /** Outputs: where this version answers before it is deployed, while the Worker's preview URLs are on. */
+  previewUrl: { schema: z.string().optional(), diff: "ignore", computed: true },
+  previewAliasUrl: { schema: z.string().optional(), diff: "ignore", computed: true },
 });
 const FIELDS = WORKER_VERSION_FIELDS;
 
@@ -95,6 +121,24 @@ export type WorkerVersionOutputs = WorkerVersionInputs;
 
 function describe(scope: Scope, name: string): string {
   return `WorkerVersion of Worker "${name}" in account ${scope.accountId}`;
+}
+
+/** The version's preview URLs, when it has a preview and the Worker's preview URLs are on (wrangler's rule). */
+async function previewUrls(
+  client: CloudflareClient,
+  scope: Scope,
+  name: string,
+  versionId: string,
+  alias: string | undefined,
+): Promise<{ previewUrl?: string; previewAliasUrl?: string }> {
+  const { previews_enabled } = await getSubdomain(client, scope, name);
+  if (previews_enabled !== true) return {};
+  const subdomain = await accountSubdomain(client, scope.accountId);
+  if (subdomain === undefined) return {};
+  return {
+    previewUrl: previewUrl(versionPreviewLabel(versionId), name, subdomain),
+    previewAliasUrl: alias === undefined ? undefined : previewUrl(alias, name, subdomain),
+  };
 }
 
 async function workerExists(client: CloudflareClient, scope: Scope, name: string): Promise<boolean> {
@@ -124,15 +168,23 @@ export function makeWorkerVersionProvider(source: ClientSource = getDefaultClien
   const client = () => clientOf(source);
   return {
     // WorkerScript's rules for the code and the bindings: one declaration of each.
-    check: checkWith("WorkerVersion", FIELDS, (inputs, context) =>
-      checkCode(inputs as WorkerScriptInputs, context as unknown as CheckContext<typeof WORKER_SCRIPT_FIELDS>),
-    ),
+    check: checkWith("WorkerVersion", FIELDS, async (inputs, context) => {
+      await checkCode(inputs as WorkerScriptInputs, context as unknown as CheckContext<typeof WORKER_SCRIPT_FIELDS>);
+      const alias = context.news.previewAlias;
+      const name = context.news.scriptName;
+      if (typeof alias === "string" && typeof name === "string" && alias.length + 1 + name.length > MAX_DNS_LABEL_LENGTH) {
+        context.failures.push({
+          property: "previewAlias",
+          reason: `previewAlias "${alias}": "${alias}-${name}" is longer than the ${MAX_DNS_LABEL_LENGTH} characters of a DNS label; use at most ${Math.max(0, MAX_DNS_LABEL_LENGTH - 1 - name.length)} characters`,
+        });
+      }
+    }),
     diff: diffWith(FIELDS),
 
     async create(inputs: WorkerVersionInputs): Promise<dynamic.CreateResult<WorkerVersionOutputs>> {
       const scope = scopeOf(inputs);
       const name = inputs.scriptName;
-      const code = loadModules(inputs);
+      const code = await loadWorkerCode(inputs);
       if (!code.modules) throw new Error(`${describe(scope, name)}: ${code.failures.map((f) => f.reason).join("; ")}`);
       const hash = contentHash(code.modules, code.mainModule);
       if (inputs.contentHash !== undefined && hash !== inputs.contentHash) {
@@ -144,13 +196,22 @@ export function makeWorkerVersionProvider(source: ClientSource = getDefaultClien
             `resource's scriptName output here, so the Worker exists before its versions.`,
         );
       }
-      const metadata: UploadMetadata = { ...uploadMetadata(inputs as WorkerScriptInputs, code.mainModule!), keep_assets: true };
+      const base = uploadMetadata(inputs as WorkerScriptInputs, code.mainModule!);
+      const metadata: UploadMetadata = {
+        ...base,
+        keep_assets: true,
+        ...(inputs.previewAlias === undefined ? {} : { annotations: { ...base.annotations, "workers/alias": inputs.previewAlias } }),
+      };
       const tag = uploadTag(metadata, hash);
       // 1. Our own upload, made by an earlier attempt whose answer was lost, is the newest version: take it.
       const ours = (v: { annotations?: { "workers/tag"?: string | null } | null } | undefined) =>
         v !== undefined && v.annotations?.["workers/tag"] === tag;
       const newest = tag === undefined ? undefined : await getNewestVersion(client(), scope, name);
-      let version: { id?: string | null; number?: number | null; metadata?: { created_on?: string | null } | null } =
+      let version: {
+        id?: string | null;
+        number?: number | null;
+        metadata?: { created_on?: string | null; has_preview?: boolean | null; hasPreview?: boolean | null } | null;
+      } =
         newest !== undefined && ours(newest)
           ? newest
           : // 2. Otherwise upload, naming the upload with its tag.
@@ -169,12 +230,15 @@ export function makeWorkerVersionProvider(source: ClientSource = getDefaultClien
         version = uploaded;
       }
       const versionId = dashedVersionId(version.id!);
-      const outs: WorkerVersionOutputs = compact({
+      const hasPreview = version.metadata?.has_preview ?? version.metadata?.hasPreview;
+      const urls = hasPreview === true ? await previewUrls(client(), scope, name, versionId, inputs.previewAlias) : {};
+      const outs: WorkerVersionOutputs = storedOutputs(FIELDS, {
         ...inputs,
         contentHash: hash,
         versionId,
         versionNumber: version.number ?? undefined,
         createdOn: version.metadata?.created_on ?? undefined,
+        ...urls,
       });
       return { id: scriptResourceId(scope, name, "versions", versionId), outs };
     },
@@ -193,12 +257,14 @@ export function makeWorkerVersionProvider(source: ClientSource = getDefaultClien
     async update(_id: string, olds: WorkerVersionOutputs, news: WorkerVersionInputs): Promise<dynamic.UpdateResult<WorkerVersionOutputs>> {
       // Every compared field replaces; an update only ever carries what no field compares.
       return {
-        outs: compact({
+        outs: storedOutputs(FIELDS, {
           ...news,
           versionId: olds.versionId,
           versionNumber: olds.versionNumber,
           createdOn: olds.createdOn,
           contentHash: olds.contentHash,
+          previewUrl: olds.previewUrl,
+          previewAliasUrl: olds.previewAliasUrl,
         }),
       };
     },

@@ -56,7 +56,7 @@ async function checkedDeployment(inputs: Partial<WorkerDeploymentInputs>): Promi
 }
 
 describe("WorkerVersion", () => {
-  it("uploads a version that is not deployed, keeping the Worker's secrets, in one POST after a look at the newest version", async () => {
+  it("uploads a version that is not deployed, keeping the Worker's secrets, in one POST after a look at the newest version (and a GET of whether previews are on)", async () => {
     await script();
     await putSecret(client(), scope, "api", { name: "TOKEN", type: "secret_text", text: "t0ken" });
     takeCalls(emulator);
@@ -64,7 +64,11 @@ describe("WorkerVersion", () => {
       bindings: [{ type: "plain_text", name: "MODE", text: "canary" }],
       annotations: { workersMessage: "canary" },
     });
-    expect(takeCalls(emulator)).toEqual(["GET /workers/scripts/api/versions?page=1&per_page=100", "POST /workers/scripts/api/versions"]);
+    expect(takeCalls(emulator)).toEqual([
+      "GET /workers/scripts/api/versions?page=1&per_page=100",
+      "POST /workers/scripts/api/versions",
+      "GET /workers/scripts/api/subdomain",
+    ]);
     expect(v).toMatchObject({ versionNumber: 3, versionId: expect.any(String), contentHash: expect.stringMatching(/^[0-9a-f]{64}$/) });
     expect(await served()).toContain("v1");
     const live = await getVersion(client(), scope, "api", v.versionId!);
