@@ -14,7 +14,7 @@ import { createHash } from "node:crypto";
 import { DEFAULT_ACCOUNT_ID, DEFAULT_EMULATOR_TOKEN, DEFAULT_ZONE, startEmulator, type EmulatorOptions, type ZoneOption } from "./index";
 
 const USAGE =
-  "usage: cloudflare-workers-emulator [--port 8787] [--host 127.0.0.1] [--token T]... [--latency-ms N] [--state-file PATH] [--rate-limit N[/SECONDS]] [--zone NAME[=ID]]...";
+  "usage: cloudflare-workers-emulator [--port 8787] [--host 127.0.0.1] [--token T]... [--latency-ms N] [--state-file PATH] [--rate-limit N[/SECONDS]] [--zone NAME[=ID]]... [--run-workers [--run-crons]]";
 
 export function parseCliArgs(argv: string[]): EmulatorOptions {
   const options: EmulatorOptions = { port: 8787 };
@@ -66,6 +66,12 @@ export function parseCliArgs(argv: string[]): EmulatorOptions {
         options.rateLimit = { requests: Number(m[1]), windowMs: m[2] === undefined ? 300_000 : Number(m[2]) * 1000 };
         break;
       }
+      case "--run-workers":
+        options.runWorkers = true;
+        break;
+      case "--run-crons":
+        options.runCrons = true;
+        break;
       case "--help":
       case "-h":
         throw new Error(USAGE);
@@ -75,6 +81,8 @@ export function parseCliArgs(argv: string[]): EmulatorOptions {
   }
   if (tokens.length > 0) options.tokens = tokens;
   if (zones.length > 0) options.zones = zones;
+  if (options.runCrons === true && options.runWorkers !== true)
+    throw new Error(`--run-crons runs the deployed Workers' schedules: add --run-workers\n${USAGE}`);
   return options;
 }
 
@@ -100,6 +108,12 @@ async function main(): Promise<void> {
   console.log(`export CLOUDFLARE_ACCOUNT_ID=${DEFAULT_ACCOUNT_ID}`);
   console.log("");
   for (const zone of options.zones ?? [DEFAULT_ZONE]) console.log(`zone ${zone.name}: ${zone.id}`);
+  if (emulator.workers !== undefined) {
+    const origin = new URL(emulator.url).origin;
+    console.log("");
+    console.log(`Deployed Workers answer on ${origin}: by Host (<script>.<subdomain>.workers.dev, custom domains, routes)`);
+    console.log(`or at ${origin}/__workers/<script>/; fire a cron: POST ${origin}/__emulator/scheduled {"script":"<name>"}`);
+  }
   const stop = () => {
     void emulator.close().then(() => process.exit(0));
   };

@@ -16,6 +16,8 @@ export { workerRouteProvider } from "./resources/worker-route";
 export { workerCustomDomainProvider } from "./resources/worker-custom-domain";
 export { workerVersionProvider } from "./resources/worker-version";
 export { workerDeploymentProvider } from "./resources/worker-deployment";
+export { workerQueueConsumerProvider } from "./resources/worker-queue-consumer";
+export { workflowProvider } from "./resources/workflow";
 
 /**
  * Called by the dynamic-provider host with the stack's configuration; kept in memory only. The keys are the

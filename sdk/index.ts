@@ -17,3 +17,5 @@ export * from "./discovery";
 export { WorkerCronTrigger, type WorkerCronTriggerArgs } from "./worker-cron-trigger";
 export { WorkerRoute, type WorkerRouteArgs } from "./worker-route";
 export { WorkerCustomDomain, type WorkerCustomDomainArgs } from "./worker-custom-domain";
+export { WorkerQueueConsumer, type WorkerQueueConsumerArgs } from "./worker-queue-consumer";
+export { Workflow, type WorkflowArgs } from "./workflow";
