@@ -11,6 +11,7 @@ import * as path from "node:path";
 import { DEFAULT_ACCOUNT_ID, DEFAULT_EMULATOR_TOKEN, startEmulator, type Emulator } from "../emulator";
 import { PulumiStack, runPulumiCliScript } from "../tests/cli/pulumi-cli";
 import { Engine, type StepReport } from "../tests/engine/harness";
+import { typescriptWorkerDemo } from "./demo-typescript-worker";
 
 const PROGRAM = path.join(__dirname, "../examples/worker-with-bindings/index.ts");
 const SYMBOL: Record<string, string> = { create: "+", update: "~", replace: "+-", delete: "-", same: " ", read: "~", gone: "-" };
@@ -138,8 +139,10 @@ async function main(): Promise<void> {
   const emulator = await startEmulator();
   console.log(`Cloudflare Workers API emulator: ${emulator.url} (account ${DEFAULT_ACCOUNT_ID})`);
   try {
-    if ("dir" in cli) await cliDemo(cli.dir, emulator);
-    else {
+    if ("dir" in cli) {
+      await cliDemo(cli.dir, emulator);
+      await typescriptWorkerDemo(cli.dir, emulator);
+    } else {
       console.log(`No Pulumi CLI (${cli.skipped.replace(/^pulumi-cli: /, "")}): showing the engine harness instead.`);
       await harnessDemo(emulator);
     }
