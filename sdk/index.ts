@@ -1,4 +1,5 @@
 /** `pulumi-cloudflare-workers`: the resources a stack program uses. */
+import "../provider/node-version"; // first: refuses a Node.js older than the floor in one line, before undici loads
 export { WorkerScript, type WorkerScriptArgs, type WorkerModuleArgs } from "./worker-script";
 export { WorkerSecret, type WorkerSecretArgs, type WorkerSecretKeyArgs } from "./worker-secret";
 export {

@@ -39,3 +39,4 @@ export * from "./endpoints/domains";
 export * from "./endpoints/zones";
 export * from "./endpoints/queues";
 export * from "./endpoints/workflows";
+export { formatDuration, notice, noticeEnabled, NOTICE_PREFIX, setNoticeSink, type NoticeLevel } from "./notices";

@@ -33,8 +33,10 @@ import {
   type Field,
   type InputsOf,
   type ProgramInputsOf,
+  storedOutputs,
 } from "./fields";
-import { contentHash, loadModules } from "./modules";
+import { contentHash } from "./modules";
+import { loadWorkerCode } from "./bundle";
 import { listedScript, wasCreatedHere } from "./script-cache";
 import { accountSubdomain, previewUrl, versionPreviewLabel } from "./urls";
 import { checkCode, uploadMetadata, WORKER_SCRIPT_FIELDS, type WorkerScriptInputs } from "./worker-script";
@@ -69,6 +71,7 @@ export const WORKER_VERSION_FIELDS = defineFields({
   content: S.content,
   modules: S.modules,
   mainModule: S.mainModule,
+  build: S.build,
   contentHash: replacing(S.contentHash),
   bindings: replacing(S.bindings),
   compatibilityDate: replacing(S.compatibilityDate),
@@ -147,7 +150,7 @@ export function makeWorkerVersionProvider(source: ClientSource = getDefaultClien
     async create(inputs: WorkerVersionInputs): Promise<dynamic.CreateResult<WorkerVersionOutputs>> {
       const scope = scopeOf(inputs);
       const name = inputs.scriptName;
-      const code = loadModules(inputs);
+      const code = await loadWorkerCode(inputs);
       if (!code.modules) throw new Error(`${describe(scope, name)}: ${code.failures.map((f) => f.reason).join("; ")}`);
       const hash = contentHash(code.modules, code.mainModule);
       if (inputs.contentHash !== undefined && hash !== inputs.contentHash) {
@@ -168,7 +171,7 @@ export function makeWorkerVersionProvider(source: ClientSource = getDefaultClien
       const version = await uploadVersion(client(), scope, name, { metadata, modules: code.modules });
       const hasPreview = version.metadata?.has_preview ?? version.metadata?.hasPreview;
       const urls = hasPreview === true ? await previewUrls(client(), scope, name, version.id, inputs.previewAlias) : {};
-      const outs: WorkerVersionOutputs = compact({
+      const outs: WorkerVersionOutputs = storedOutputs(FIELDS, {
         ...inputs,
         contentHash: hash,
         versionId: version.id,
@@ -193,7 +196,7 @@ export function makeWorkerVersionProvider(source: ClientSource = getDefaultClien
     async update(_id: string, olds: WorkerVersionOutputs, news: WorkerVersionInputs): Promise<dynamic.UpdateResult<WorkerVersionOutputs>> {
       // Every compared field replaces; an update only ever carries what no field compares.
       return {
-        outs: compact({
+        outs: storedOutputs(FIELDS, {
           ...news,
           versionId: olds.versionId,
           versionNumber: olds.versionNumber,

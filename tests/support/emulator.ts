@@ -5,6 +5,7 @@
  */
 import { DEFAULT_EMULATOR_TOKEN, startEmulator, type Emulator, type EmulatorOptions } from "../../emulator";
 import { getDefaultClient } from "../../provider/cloudflare";
+import { clearBundleCache } from "../../provider/resources/bundle";
 import { clearScriptCache } from "../../provider/resources/script-cache";
 import { clearSecretCache } from "../../provider/resources/secret-cache";
 import { clearAccountSubdomainCache } from "../../provider/resources/urls";
@@ -16,6 +17,7 @@ const ENV_KEYS = ["CLOUDFLARE_API_BASE_URL", "CLOUDFLARE_API_TOKEN", "CLOUDFLARE
 export function newRun(): void {
   clearScriptCache();
   clearSecretCache();
+  clearBundleCache();
   clearAccountSubdomainCache();
 }
 
