@@ -66,6 +66,7 @@ async function cliDemo(cliDir: string, emulator: Emulator): Promise<void> {
     await stack.setConfig({}, { apiToken: "first-token" });
     console.log(`\n$ pulumi stack init dev && pulumi config set --secret apiToken first-token`);
     await step("1. pulumi up", ["up", "--yes", "--skip-preview"]);
+    await step("   where it answers: pulumi stack output url", ["stack", "output", "url"]);
     await step("2. nothing changed: pulumi preview --expect-no-changes", ["preview", "--expect-no-changes"]);
     await stack.setConfig({ greeting: "Bonjour" }, { apiToken: "rotated-token" });
     console.log(`\n$ pulumi config set greeting Bonjour && pulumi config set --secret apiToken rotated-token`);
