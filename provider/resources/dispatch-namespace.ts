@@ -42,7 +42,7 @@ import {
 import { journaled, mayBeOurs, RECOVER_ENV, settle, type JournalKey } from "./journal";
 
 export const DISPATCH_NAMESPACE_FIELDS = defineFields({
-  /** Defaults to the stack config `cloudflare:accountId`, then CLOUDFLARE_ACCOUNT_ID. */
+  /** Defaults to the stack config `cloudflare-workers:accountId`, then CLOUDFLARE_ACCOUNT_ID. */
   accountId: ACCOUNT_FIELD,
   /** The namespace's name (a-z, 0-9, '-' and '_'). Changing it replaces the namespace. */
   name: { schema: dispatchNamespaceNameSchema, diff: "replace", quote: true },

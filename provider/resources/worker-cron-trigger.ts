@@ -30,6 +30,7 @@ import {
 } from "./fields";
 import { journaled, mayBeOurs, RECOVER_ENV, settle, type JournalKey } from "./journal";
 import { cloudflareSays, refusalCode, ResourceInputError } from "./refusals";
+import { explainNoWorkersDev } from "./urls";
 
 /** Cloudflare's codes for a refused schedule list: unparsable or duplicate (10100), plan limit (10072). */
 const CRON_REFUSALS = [10100, 10072] as const;
@@ -102,7 +103,7 @@ async function write(client: ClientSource, inputs: WorkerCronTriggerInputs, cron
     await putSchedules(clientOf(client), inputs.accountId, inputs.scriptName, crons);
   } catch (error) {
     const code = refusalCode(error, CRON_REFUSALS);
-    if (code === undefined) throw error;
+    if (code === undefined) explainNoWorkersDev(error, `WorkerCronTrigger of Worker '${inputs.scriptName}':`, "crons", inputs.accountId);
     const fix =
       code === 10072
         ? "remove cron triggers (here or on other Workers of the account), or upgrade the plan (5 per account on Workers Free, 250 on Paid)"

@@ -45,6 +45,7 @@ import {
   type InputsOf,
 } from "./fields";
 import { cloudflareSays, refusalCode, ResourceInputError } from "./refusals";
+import { customDomainUrl } from "./urls";
 
 /** A DNS-compliant hostname (what Cloudflare refuses with 100113, refused here first). */
 export const hostnameSchema = z.string({ error: "expected a hostname such as app.example.com" }).superRefine((hostname, ctx) => {
@@ -82,6 +83,8 @@ export const WORKER_CUSTOM_DOMAIN_FIELDS = defineFields({
   domainId: { schema: z.string().optional(), diff: "ignore", computed: true },
   zoneName: { schema: z.string().optional(), diff: "ignore", computed: true },
   certId: { schema: z.string().optional(), diff: "ignore", computed: true },
+  /** Output: the URL the hostname serves, https://<hostname>. */
+  url: { schema: z.string().optional(), diff: "ignore", computed: true },
 });
 const FIELDS = WORKER_CUSTOM_DOMAIN_FIELDS;
 
@@ -103,6 +106,7 @@ function outputs(inputs: WorkerCustomDomainInputs, live: CustomDomainWire): Work
     domainId: live.id,
     zoneName: live.zone_name ?? undefined,
     certId: live.cert_id ?? undefined,
+    url: customDomainUrl(inputs.hostname),
   }) as WorkerCustomDomainOutputs;
 }
 

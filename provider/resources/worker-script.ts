@@ -67,6 +67,7 @@ import {
   flag,
   inputsFromWire,
   keepStoredWhenSame,
+  storedOutputs,
   outputsAfterUpdate,
   wireKeys,
   wireNormalised,
@@ -78,7 +79,8 @@ import {
   type InputsOf,
   type ProgramInputsOf,
 } from "./fields";
-import { contentHash, loadModules, moduleInputSchema, type CodeInputs } from "./modules";
+import { contentHash, moduleInputSchema } from "./modules";
+import { buildInputSchema, loadWorkerCode } from "./bundle";
 import {
   DEFAULT_USAGE_MODEL,
   bindingInProgramForm,
@@ -133,10 +135,12 @@ const placementInputSchema = placementSchema.omit({ last_analyzed_at: true, stat
 export const WORKER_SCRIPT_FIELDS = defineFields({
   ...SCRIPT_SCOPE_FIELDS,
   /** The Worker as a single ES module (uploaded as `worker.js`, or as `mainModule` when given). */
-  content: { schema: z.string().optional(), diff: "ignore", ownCheck: true },
+  content: { schema: z.string().optional(), diff: "ignore", ownCheck: true, inputOnly: true },
   /** The Worker as several modules, keyed by module name; `mainModule` names the entry point. */
-  modules: { schema: z.record(z.string(), moduleInputSchema).optional(), diff: "ignore", ownCheck: true },
+  modules: { schema: z.record(z.string(), moduleInputSchema).optional(), diff: "ignore", ownCheck: true, inputOnly: true },
   mainModule: { schema: z.string().optional(), diff: "ignore", ownCheck: true },
+  /** The Worker as its sources, bundled with esbuild at check (bundle/): exclusive with content and modules. */
+  build: { schema: buildInputSchema.optional(), diff: "ignore", ownCheck: true },
   /** Set by check: the hash of the code (modules and main module), so the diff sees a change in a module file. */
   contentHash: { schema: z.string().optional(), diff: "update", computed: true },
   /** Bindings; secret values here are stored as Pulumi secrets, but prefer WorkerSecret for secrets. */
@@ -260,8 +264,8 @@ function wireBindings(inputs: Pick<WorkerScriptInputs, "bindings">): WireBinding
 
 /** The rules that span fields: the code, inherit bindings (ours to manage), the assets and their change. */
 export async function checkCode(inputs: WorkerScriptInputs, { olds, news, failures }: CheckContext<typeof FIELDS>): Promise<void> {
-  const assetsOnly = news.assets !== undefined && news.content === undefined && news.modules === undefined;
-  const code: ReturnType<typeof loadModules> = assetsOnly ? { failures: [] } : loadModules(news as CodeInputs);
+  const assetsOnly = news.assets !== undefined && news.content === undefined && news.modules === undefined && news.build === undefined;
+  const code = assetsOnly ? { failures: [] } : await loadWorkerCode(news);
   failures.push(...code.failures);
   const moduleNames = assetsOnly ? [] : code.modules?.map((m) => m.name);
   if (moduleNames !== undefined) failures.push(...bindingPartFailures(news.bindings, moduleNames));
@@ -379,11 +383,13 @@ function alreadyExists(scope: Scope, name: string): Error {
   );
 }
 
-function codeOf(inputs: WorkerScriptInputs): { modules: WorkerModule[]; mainModule: string | undefined; hash: string | undefined } {
-  if (inputs.assets !== undefined && inputs.content === undefined && inputs.modules === undefined) {
+async function codeOf(
+  inputs: WorkerScriptInputs,
+): Promise<{ modules: WorkerModule[]; mainModule: string | undefined; hash: string | undefined }> {
+  if (inputs.assets !== undefined && inputs.content === undefined && inputs.modules === undefined && inputs.build === undefined) {
     return { modules: [], mainModule: undefined, hash: undefined };
   }
-  const code = loadModules(inputs);
+  const code = await loadWorkerCode(inputs);
   if (!code.modules) throw new Error(`WorkerScript ${inputs.scriptName}: ${code.failures.map((f) => f.reason).join("; ")}`);
   const hash = contentHash(code.modules, code.mainModule);
   if (inputs.contentHash !== undefined && hash !== inputs.contentHash) {
@@ -472,11 +478,11 @@ export function makeWorkerScriptProvider(client: ClientSource = getDefaultClient
       case "none":
         return undefined;
       case "upload": {
-        const { modules, mainModule } = codeOf(inputs);
+        const { modules, mainModule } = await codeOf(inputs);
         return fullUpload(scope, inputs, mainModule, modules, true, migrations);
       }
       case "content": {
-        const { modules, mainModule } = codeOf(inputs);
+        const { modules, mainModule } = await codeOf(inputs);
         // Without an etag in the answer the old one is stale: leave it unknown and let the next read take the live one.
         return { etag: undefined, ...((await putScriptContent(api, scope, name, { mainModule, modules })) ?? {}) };
       }
@@ -542,7 +548,7 @@ export function makeWorkerScriptProvider(client: ClientSource = getDefaultClient
     async create(inputs) {
       const scope = scopeOf(inputs);
       const name = inputs.scriptName;
-      const { modules, mainModule, hash } = codeOf(inputs);
+      const { modules, mainModule, hash } = await codeOf(inputs);
       // The one read before the write: nobody's Worker is overwritten by surprise. It also gives the migration tag.
       const before = await liveScriptBeforeCreate(scope, name);
       const existing = before?.script;
@@ -579,7 +585,7 @@ export function makeWorkerScriptProvider(client: ClientSource = getDefaultClient
       settle(clientOf(client), key);
       await remember(scope, name, script);
       const outs: WorkerScriptOutputs = { ...inputs, contentHash: hash, ...scriptOutputs(script), ...(await latestVersion(scope, inputs)) };
-      return { id: scriptResourceId(scope, name), outs: compact(outs) };
+      return { id: scriptResourceId(scope, name), outs: storedOutputs(FIELDS, outs) };
     },
 
     async read(id, props) {
@@ -621,9 +627,9 @@ export function makeWorkerScriptProvider(client: ClientSource = getDefaultClient
       const migrations = fields.includes("migrations") || fullUploadComing ? await migrationsFor(scope, news) : undefined;
       if (migrations === undefined) fields = fields.filter((f) => f !== "migrations");
       const script = await writeChange(scope, news, { codeChanged, fields, assetsChanged, hasAssets }, migrations);
-      if (script === undefined) return { outs: outputsAfterUpdate(FIELDS, olds, news) };
+      if (script === undefined) return { outs: storedOutputs(FIELDS, outputsAfterUpdate(FIELDS, olds, news)) };
       await remember(scope, news.scriptName, script);
-      const code = codeChanged || assetsChanged ? codeOf(news) : undefined;
+      const code = codeChanged || assetsChanged ? await codeOf(news) : undefined;
       const hash = code ? code.hash : news.contentHash;
       const carried = {
         etag: codeChanged ? undefined : olds.etag,
@@ -638,7 +644,7 @@ export function makeWorkerScriptProvider(client: ClientSource = getDefaultClient
         ...scriptOutputs(script),
         ...(await latestVersion(scope, news)),
       };
-      return { outs: compact(outs) };
+      return { outs: storedOutputs(FIELDS, outs) };
     },
 
     async delete(_id, props) {

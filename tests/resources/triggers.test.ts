@@ -193,7 +193,7 @@ describe("WorkerRoute", () => {
     expect(takeCalls(emulator)).toEqual([`POST ${routesPath}`]);
     const routeId = outs!.routeId;
     expect(id).toBe(`${ZONE}/${routeId}`);
-    expect(outs).toEqual({ ...base, routeId });
+    expect(outs).toEqual({ ...base, routeId, url: "https://example.com/api/" });
 
     const read = await workerRouteProvider.read(id, outs);
     expect(takeCalls(emulator)).toEqual([`GET ${routesPath}/${routeId}`]);
@@ -207,7 +207,7 @@ describe("WorkerRoute", () => {
     expect(await workerRouteProvider.diff(id, outs!, { ...inputs, zoneId: ORG_ZONE.id })).toMatchObject({ replaces: ["zoneId"] });
     const updated = await workerRouteProvider.update(id, outs!, moved);
     expect(takeCalls(emulator)).toEqual([`PUT ${routesPath}/${routeId}`]);
-    expect(updated.outs).toEqual({ ...moved, routeId });
+    expect(updated.outs).toEqual({ ...moved, routeId, url: "https://www.example.com/" });
 
     await updateRoute(client(), ZONE, routeId, { pattern: "www.example.com/*", script: "other" }); // the dashboard
     takeCalls(emulator);
@@ -285,7 +285,7 @@ describe("WorkerCustomDomain", () => {
     expect(takeCalls(emulator)).toEqual(["PUT /workers/domains"]);
     const domainId = outs!.domainId;
     expect(id).toBe(`${ACCOUNT}/${domainId}`);
-    expect(outs).toEqual({ ...base, domainId, zoneName: "example.com", certId: expect.any(String) });
+    expect(outs).toEqual({ ...base, domainId, zoneName: "example.com", certId: expect.any(String), url: `https://${base.hostname}` });
 
     const read = await workerCustomDomainProvider.read(id, outs);
     expect(takeCalls(emulator)).toEqual([`GET /workers/domains/${domainId}`]);

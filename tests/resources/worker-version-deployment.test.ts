@@ -63,7 +63,7 @@ async function checkedDeployment(inputs: Partial<WorkerDeploymentInputs>): Promi
 }
 
 describe("WorkerVersion", () => {
-  it("uploads a version that is not deployed, keeping the Worker's secrets, in one POST", async () => {
+  it("uploads a version that is not deployed, keeping the Worker's secrets, in one POST (and a GET of whether previews are on)", async () => {
     await script();
     await putSecret(client(), scope, "api", { name: "TOKEN", type: "secret_text", text: "t0ken" });
     takeCalls(emulator);
@@ -71,7 +71,7 @@ describe("WorkerVersion", () => {
       bindings: [{ type: "plain_text", name: "MODE", text: "canary" }],
       annotations: { workersMessage: "canary" },
     });
-    expect(takeCalls(emulator)).toEqual(["POST /workers/scripts/api/versions"]);
+    expect(takeCalls(emulator)).toEqual(["POST /workers/scripts/api/versions", "GET /workers/scripts/api/subdomain"]);
     expect(v).toMatchObject({ versionNumber: 3, versionId: expect.any(String), contentHash: expect.stringMatching(/^[0-9a-f]{64}$/) });
     expect(await served()).toContain("v1");
     const live = await getVersion(client(), scope, "api", v.versionId!);
