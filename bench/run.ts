@@ -4,10 +4,12 @@
  */
 import { runAssetsBenchmark } from "./assets/assets-bench";
 import { runFleetBenchmark } from "./fleet/fleet-bench";
+import { runRuntimeBenchmark } from "./runtime/runtime-bench";
 
 const BENCHMARKS: Record<string, () => Promise<unknown>> = {
   assets: runAssetsBenchmark,
   fleet: runFleetBenchmark,
+  runtime: runRuntimeBenchmark,
 };
 
 async function main(): Promise<void> {
