@@ -30,7 +30,7 @@ import {
   type NoWorker,
   type Target,
 } from "./dispatch";
-import { planRuntime, workerName, type PlannedWorker } from "./plan";
+import { ASSETS_FRONT_WORKER, ASSETS_TARGET_HEADER, planRuntime, workerName, type PlannedWorker } from "./plan";
 
 /** The miniflare release this package is tested with (package.json optionalDependencies). */
 export const MINIFLARE_PACKAGE = "miniflare";
@@ -65,9 +65,11 @@ export interface WorkersRuntimeOptions {
   log?: (line: string) => void;
 }
 
+/** The header miniflare's entry Worker reads to pick the Worker a request runs (its `CoreHeaders.ROUTE_OVERRIDE`). */
+const ROUTE_OVERRIDE_HEADER = "MF-Route-Override";
+
 /** What the runtime uses of the Fetcher miniflare's `getWorker()` hands out. */
 interface LocalWorker {
-  fetch(url: string, init: { method: string; headers: Headers; body?: Uint8Array; redirect: "manual" }): Promise<Response>;
   scheduled(event: { cron: string; scheduledTime: Date }): Promise<{ outcome: string; noRetry: boolean }>;
 }
 
@@ -159,7 +161,7 @@ export class WorkersRuntime {
       this.mf = undefined;
     } else {
       const options: MiniflareOptions = {
-        workers: plan.workers.map((w) => w.options),
+        workers: [...plan.workers.map((w) => w.options), ...(plan.front === undefined ? [] : [plan.front])],
         defaultPersistRoot: path.join(this.options.persistDir ?? this.scratch, "stores"),
         // Request.cf is fetched from workers.cloudflare.com unless given: the emulator works offline.
         cf: { colo: "LCL", country: "XX", httpProtocol: "HTTP/1.1" },
@@ -188,6 +190,13 @@ export class WorkersRuntime {
       writeFileSync(file, Buffer.from(blob.data, "base64"));
     }
     mkdirSync(assets.directory, { recursive: true });
+    // The assets config's `_headers` and `_redirects` (the upload metadata carries them as text) go where the
+    // assets router reads them. The three files are always written: miniflare reads each when present, and its
+    // "file absent" check relies on `instanceof Error`, which fails for Node's errors inside a VM context such
+    // as jest's.
+    writeFileSync(path.join(assets.directory, ".assetsignore"), "");
+    writeFileSync(path.join(assets.directory, "_headers"), typeof assets.config._headers === "string" ? assets.config._headers : "");
+    writeFileSync(path.join(assets.directory, "_redirects"), typeof assets.config._redirects === "string" ? assets.config._redirects : "");
     writeFileSync(done, "");
   }
 
@@ -223,13 +232,20 @@ export class WorkersRuntime {
       for (const v of Array.isArray(value) ? value : [value]) headers.append(name, v);
     }
     const method = (req.method ?? "GET").toUpperCase();
-    const worker = (await this.mf!.getWorker(chosen)) as unknown as LocalWorker;
-    const response = await worker.fetch(url, {
+    // Through miniflare's entry Worker, told which Worker to run; a Worker with static assets through the
+    // front Worker, so that its assets router answers first, as on Cloudflare.
+    if (this.running.get(chosen)?.assets !== undefined) {
+      headers.set(ROUTE_OVERRIDE_HEADER, ASSETS_FRONT_WORKER);
+      headers.set(ASSETS_TARGET_HEADER, chosen);
+    } else {
+      headers.set(ROUTE_OVERRIDE_HEADER, chosen);
+    }
+    const response = (await this.mf!.dispatchFetch(url, {
       method,
       headers,
       ...(method === "GET" || method === "HEAD" ? {} : { body: new Uint8Array(body) }),
       redirect: "manual",
-    });
+    } as never)) as unknown as Response;
     const out = Buffer.from(await response.arrayBuffer());
     const outHeaders: Record<string, string | string[]> = {};
     response.headers.forEach((value, name) => {

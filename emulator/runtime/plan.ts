@@ -30,13 +30,15 @@ export interface PlannedWorker {
   versionId: string;
   options: WorkerOptions;
   /** Static assets to write into `options.assets.directory` (path → hash of the account's blob). */
-  assets?: { directory: string; manifest: Record<string, { hash: string; size: number }> };
+  assets?: { directory: string; manifest: Record<string, { hash: string; size: number }>; config: Record<string, unknown> };
 }
 
 export interface RuntimePlan {
   workers: PlannedWorker[];
   /** Bindings left out, one line each: `<script> <binding> (<type>): <why>`. */
   skipped: string[];
+  /** The Worker fronting Workers with static assets, when there are any. */
+  front?: WorkerOptions;
 }
 
 /** The workerd name of one version of a Worker. */
@@ -46,6 +48,33 @@ export function workerName(accountId: string, script: string, versionId: string)
 
 /** Where a version's assets are written, under the runtime's assets folder. */
 export type AssetsDirOf = (accountId: string, script: string, versionId: string) => string;
+
+/**
+ * The Worker that fronts Workers with static assets. Miniflare sends a request to a Worker's own code when
+ * asked for that Worker by name, and through its assets router only for the first Worker or over a service
+ * binding; this Worker holds a service binding to each Worker with assets and forwards to the one named in
+ * ASSETS_TARGET_HEADER, so that static assets, html_handling, not_found_handling and run_worker_first apply.
+ */
+export const ASSETS_FRONT_WORKER = "emulator:assets-front";
+export const ASSETS_TARGET_HEADER = "x-emulator-assets-target";
+
+function assetsFront(targets: string[]): WorkerOptions {
+  const bindingOf = Object.fromEntries(targets.map((name, i) => [name, `W${i}`]));
+  return {
+    name: ASSETS_FRONT_WORKER,
+    modules: true,
+    compatibilityDate: "2025-09-01",
+    script: `export default { fetch(request, env) {
+  const binding = env.TARGETS[request.headers.get("${ASSETS_TARGET_HEADER}")];
+  if (binding === undefined) return new Response("no such Worker", { status: 404 });
+  const headers = new Headers(request.headers);
+  headers.delete("${ASSETS_TARGET_HEADER}");
+  return env[binding].fetch(new Request(request, { headers }));
+} };`,
+    bindings: { TARGETS: bindingOf },
+    serviceBindings: Object.fromEntries(targets.map((name, i) => [`W${i}`, name])),
+  } as WorkerOptions;
+}
 
 export function planRuntime(state: EmulatorState, assetsDirOf: AssetsDirOf): RuntimePlan {
   const workers: PlannedWorker[] = [];
@@ -61,7 +90,8 @@ export function planRuntime(state: EmulatorState, assetsDirOf: AssetsDirOf): Run
       }
     }
   }
-  return { workers, skipped };
+  const withAssets = workers.filter((w) => w.assets !== undefined).map((w) => w.name);
+  return { workers, skipped, ...(withAssets.length === 0 ? {} : { front: assetsFront(withAssets) }) };
 }
 
 /** Miniflare's module type for a part's content type (the upload form's, as wrangler sends them). */
@@ -226,6 +256,6 @@ function planVersion(
     script: script.name,
     versionId: version.id,
     options,
-    assets: { directory, manifest: version.assets!.manifest },
+    assets: { directory, manifest: version.assets!.manifest, config },
   };
 }

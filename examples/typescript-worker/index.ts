@@ -9,7 +9,6 @@
  * Config: `scriptName` (default "ts-greeter"), `greeting` (default "Hello"), `sourcemap` (default true:
  * stack traces in Workers logs point at the TypeScript).
  */
-import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { WorkerScript, WorkerSubdomain } from "pulumi-cloudflare-workers";
 
@@ -19,7 +18,8 @@ const scriptName = config.get("scriptName") ?? "ts-greeter";
 const worker = new WorkerScript("greeter", {
   scriptName,
   build: {
-    entryPoint: path.join(__dirname, "worker", "src", "index.ts"),
+    // Relative to the Pulumi project folder, where the engine starts the provider.
+    entryPoint: "worker/src/index.ts",
     minify: true,
     sourcemap: config.getBoolean("sourcemap") ?? true,
   },

@@ -383,6 +383,12 @@ export function fileLimiterStore(file: string): LimiterStore {
   };
 }
 
+/** The file sharing the log of one API origin and credential (a token, or email + NUL + key), named by a hash of both. */
+export function limiterStateFile(origin: string, identity: string): string {
+  const key = createHash("sha256").update(`${origin}\0${identity}`).digest("hex").slice(0, 16);
+  return join(LIMITER_STATE_DIR, `limiter-${key}.json`);
+}
+
 let processLimiter: SlidingWindowLimiter | undefined;
 
 /**
@@ -398,8 +404,7 @@ function defaultStore(): LimiterStore | undefined {
     if (isLoopbackHost(url.hostname) && mode !== "on") return undefined;
     const credentials = resolveCredentials();
     const identity = credentials.kind === "token" ? credentials.token : `${credentials.email}\0${credentials.apiKey}`;
-    const key = createHash("sha256").update(`${url.origin}\0${identity}`).digest("hex").slice(0, 16);
-    return fileLimiterStore(join(LIMITER_STATE_DIR, `limiter-${key}.json`));
+    return fileLimiterStore(limiterStateFile(url.origin, identity));
   } catch (error) {
     if (error instanceof CloudflareConfigError) return undefined; // the request itself will say what is missing
     throw error;

@@ -28,6 +28,7 @@ import {
   type ClientSource,
   type InputsOf,
 } from "./fields";
+import { journaled, mayBeOurs, RECOVER_ENV, settle, type JournalKey } from "./journal";
 import { cloudflareSays, refusalCode, ResourceInputError } from "./refusals";
 import { explainNoWorkersDev } from "./urls";
 
@@ -121,15 +122,20 @@ export function makeWorkerCronTriggerProvider(client: ClientSource = getDefaultC
     diff: diffWith(FIELDS),
 
     async create(inputs) {
-      const live = liveCrons(await getSchedules(clientOf(client), inputs.accountId, inputs.scriptName));
+      const api = clientOf(client);
+      const live = liveCrons(await getSchedules(api, inputs.accountId, inputs.scriptName));
       const same = sameSet(live, inputs.crons);
-      if (!inputs.adopt && live.length > 0 && !same) {
+      // Crons our own earlier PUT set (its answer lost, its process perhaps gone) are ours to replace.
+      const key: JournalKey = { kind: "schedules", scope: { accountId: inputs.accountId }, names: [inputs.scriptName] };
+      if (!inputs.adopt && live.length > 0 && !same && !mayBeOurs(api, key)) {
         throw new ResourceInputError(
           "crons",
-          `WorkerCronTrigger: Worker '${inputs.scriptName}' already has cron triggers ${JSON.stringify(live)} set outside this program; set adopt: true to replace them with ${JSON.stringify(inputs.crons)}, or list them in crons`,
+          `WorkerCronTrigger: Worker '${inputs.scriptName}' already has cron triggers ${JSON.stringify(live)} set outside this program; set adopt: true to replace them with ${JSON.stringify(inputs.crons)}, or list them in crons ` +
+            `(if an earlier \`pulumi up\` of this stack was interrupted while setting them, run \`${RECOVER_ENV}=1 pulumi up\` once instead)`,
         );
       }
-      if (!same) await write(client, inputs, inputs.crons);
+      if (same) settle(api, key);
+      else await journaled(api, key, () => write(client, inputs, inputs.crons));
       return { id: scriptResourceId({ accountId: inputs.accountId }, inputs.scriptName, "schedules"), outs: compact({ ...inputs }) };
     },
 

@@ -14,6 +14,7 @@
  * (100116, unless overrideExistingOrigin) or by DNS records (100117, unless overrideExistingDnsRecord).
  */
 import type * as dynamic from "@pulumi/pulumi/dynamic";
+import { isIP } from "node:net";
 import { z } from "zod";
 import {
   deleteDomain,
@@ -51,9 +52,19 @@ import { customDomainUrl } from "./urls";
 
 /** A DNS-compliant hostname (what Cloudflare refuses with 100113, refused here first). */
 export const hostnameSchema = z.string({ error: "expected a hostname such as app.example.com" }).superRefine((hostname, ctx) => {
-  const problem = hostnameProblem(hostname);
+  const problem = ipAddressProblem(hostname) ?? hostnameProblem(hostname);
   if (problem !== undefined) ctx.addIssue({ code: "custom", message: problem });
 });
+
+/**
+ * A custom domain is a hostname inside a zone of the account, which Cloudflare gives a DNS record and a
+ * certificate (https://developers.cloudflare.com/workers/configuration/routing/custom-domains/); an IP
+ * address is in no zone, so the API can only refuse it after a request.
+ */
+function ipAddressProblem(hostname: string): string | undefined {
+  if (isIP(hostname.replace(/^\[(.*)\]$/, "$1")) === 0) return undefined;
+  return "is an IP address, which no zone can hold: a custom domain is a hostname in one of the account's zones, e.g. app.example.com";
+}
 
 export const WORKER_CUSTOM_DOMAIN_FIELDS = defineFields({
   accountId: ACCOUNT_FIELD,

@@ -41,6 +41,7 @@ import {
 } from "../cloudflare";
 import {
   BINDING_TYPES,
+  PART_BINDING_TYPES,
   SECRET_BINDING_TYPES,
   compatibilityDateSchema,
   dashedVersionId,
@@ -53,7 +54,7 @@ import {
   type BindingType,
 } from "../cloudflare/schemas";
 import { annotationsToWire, fromWire } from "./case";
-import { compact, scopeOf, scriptResourceId, type CheckFailure } from "./common";
+import { compact, printable, scopeOf, scriptResourceId, type CheckFailure } from "./common";
 import {
   ADOPT_FIELD,
   SCRIPT_SCOPE_FIELDS,
@@ -68,6 +69,7 @@ import {
   inputsFromWire,
   keepStoredWhenSame,
   storedOutputs,
+  outputsAfterUpdate,
   wireKeys,
   wireNormalised,
   wireOf,
@@ -94,6 +96,7 @@ import { forgetScript, freshScript, listedScript, markCreatedHere, rememberScrip
 import { checkMigrations, liveMigrationTag, migrationsAsLive, migrationsToSend, type WireMigrations } from "./migrations";
 import { isLatestNotDeployed, latestNotDeployedError, rolloutState } from "./rollout";
 import { scriptWrite } from "./script-writes";
+import { journaled, mayBeOurs, RECOVER_ENV, settle, type JournalKey } from "./journal";
 import {
   assetsAfterRead,
   assetsChange,
@@ -265,6 +268,8 @@ export async function checkCode(inputs: WorkerScriptInputs, { olds, news, failur
   const assetsOnly = news.assets !== undefined && news.content === undefined && news.modules === undefined && news.build === undefined;
   const code = assetsOnly ? { failures: [] } : await loadWorkerCode(news);
   failures.push(...code.failures);
+  const moduleNames = assetsOnly ? [] : code.modules?.map((m) => m.name);
+  if (moduleNames !== undefined) failures.push(...bindingPartFailures(news.bindings, moduleNames));
   failures.push(...checkMigrations(news.migrations));
   if (Array.isArray(news.bindings)) {
     news.bindings.forEach((b, i) => {
@@ -286,6 +291,27 @@ export async function checkCode(inputs: WorkerScriptInputs, { olds, news, failur
       inputs.assetsChanges = describeAssetsChange(assetsChange(olds.assetsState, inputs.assetsState), inputs.assetsState);
     }
   }
+}
+
+/**
+ * A wasm_module, text_blob or data_blob binding carries one module of the upload, named by `part`; the API
+ * refuses an upload whose binding names a part it does not hold (10021, a validation error on the metadata). Pure.
+ */
+export function bindingPartFailures(bindings: unknown, moduleNames: readonly string[]): CheckFailure[] {
+  if (!Array.isArray(bindings)) return [];
+  const failures: CheckFailure[] = [];
+  bindings.forEach((binding: unknown, i) => {
+    if (typeof binding !== "object" || binding === null) return;
+    const { type, part } = binding as { type?: unknown; part?: unknown };
+    if (!PART_BINDING_TYPES.includes(type as BindingType) || typeof part !== "string" || moduleNames.includes(part)) return;
+    const held =
+      moduleNames.length > 0 ? `the modules are ${moduleNames.map((n) => JSON.stringify(n)).join(", ")}` : "this Worker has no modules";
+    failures.push({
+      property: "bindings",
+      reason: `bindings[${i}].part "${printable(part)}": not a module of this Worker (${held}); add the file to modules under that name, or name one of them`,
+    });
+  });
+  return failures;
 }
 
 /**
@@ -353,7 +379,8 @@ function alreadyExists(scope: Scope, name: string): Error {
   return new Error(
     `${describeWorker(scope, name)} already exists. This program would replace its code and configuration. ` +
       `To take it over, set adopt: true (its secrets and script-level settings such as logpush and tail consumers are kept); ` +
-      `otherwise choose another scriptName.`,
+      `otherwise choose another scriptName. If an earlier \`pulumi up\` of this stack was interrupted while uploading it, ` +
+      `run \`${RECOVER_ENV}=1 pulumi up\` once instead.`,
   );
 }
 
@@ -526,6 +553,9 @@ export function makeWorkerScriptProvider(client: ClientSource = getDefaultClient
       // The one read before the write: nobody's Worker is overwritten by surprise. It also gives the migration tag.
       const before = await liveScriptBeforeCreate(scope, name);
       const existing = before?.script;
+      // Our own upload whose answer never came (this process or one that died) may have made it: take it as adopt does.
+      const key: JournalKey = { kind: "script", scope, names: [name] };
+      const adopt = inputs.adopt === true || (existing !== undefined && mayBeOurs(clientOf(client), key));
       const migrations = await migrationsFor(scope, inputs, liveMigrationTag(existing) ?? null);
       let script: Partial<Script>;
       if (existing && inputs.assets === undefined) {
@@ -537,7 +567,7 @@ export function makeWorkerScriptProvider(client: ClientSource = getDefaultClient
         const asLive = liveOutputs({ ...inputs, etag: existing.etag }, settings, existing);
         const { changed } = changedFields(FIELDS, asLive, inputs);
         const fields = changed.filter(isConfigField).filter((f) => f === "bindings" || inputs[f] !== undefined);
-        if (!inputs.adopt && !(sameCode && fields.length === 0)) throw alreadyExists(scope, name);
+        if (!adopt && !(sameCode && fields.length === 0)) throw alreadyExists(scope, name);
         const change = {
           codeChanged: !sameCode,
           fields: migrations === undefined ? fields.filter((f) => f !== "migrations") : fields,
@@ -545,12 +575,15 @@ export function makeWorkerScriptProvider(client: ClientSource = getDefaultClient
           hasAssets: false,
         };
         script = { ...existing, ...(await writeChange(scope, inputs, change, migrations, settings)) };
-      } else if (existing && !inputs.adopt) {
+      } else if (existing && !adopt) {
         throw alreadyExists(scope, name);
       } else {
-        script = await fullUpload(scope, inputs, mainModule, modules, existing !== undefined, migrations);
+        script = await journaled(clientOf(client), key, () =>
+          fullUpload(scope, inputs, mainModule, modules, existing !== undefined, migrations),
+        );
         if (!existing) markCreatedHere(scope.accountId, scope.dispatchNamespace, name);
       }
+      settle(clientOf(client), key);
       await remember(scope, name, script);
       const outs: WorkerScriptOutputs = { ...inputs, contentHash: hash, ...scriptOutputs(script), ...(await latestVersion(scope, inputs)) };
       return { id: scriptResourceId(scope, name), outs: storedOutputs(FIELDS, outs) };
@@ -595,7 +628,7 @@ export function makeWorkerScriptProvider(client: ClientSource = getDefaultClient
       const migrations = fields.includes("migrations") || fullUploadComing ? await migrationsFor(scope, news) : undefined;
       if (migrations === undefined) fields = fields.filter((f) => f !== "migrations");
       const script = await writeChange(scope, news, { codeChanged, fields, assetsChanged, hasAssets }, migrations);
-      if (script === undefined) return { outs: storedOutputs(FIELDS, { ...olds, ...news }) };
+      if (script === undefined) return { outs: storedOutputs(FIELDS, outputsAfterUpdate(FIELDS, olds, news)) };
       await remember(scope, news.scriptName, script);
       const code = codeChanged || assetsChanged ? await codeOf(news) : undefined;
       const hash = code ? code.hash : news.contentHash;

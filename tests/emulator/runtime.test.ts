@@ -4,7 +4,8 @@
  */
 import { spawnSync } from "node:child_process";
 import * as path from "node:path";
-import { request } from "undici";
+import { createHash } from "node:crypto";
+import { FormData, request } from "undici";
 import { VERSION_OVERRIDES_HEADER, type Emulator } from "../../emulator";
 import { ACCOUNT, deploy, startTestEmulator, TestApi, uploadForm } from "./helpers";
 
@@ -147,6 +148,47 @@ describe("a deployed Worker answers on the emulator's port", () => {
     const off = await get("www.example.com", "/api/static/logo.png");
     expect(off.status).toBe(404);
     expect(off.text).toMatch(/route .* has no Worker/);
+  });
+
+  it("serves static assets with html_handling and not_found_handling, and runs the Worker first where run_worker_first says", async () => {
+    const files: Record<string, string> = {
+      "/index.html": "<h1>home</h1>",
+      "/about/index.html": "<h1>about</h1>",
+      "/404.html": "<h1>lost</h1>",
+    };
+    const hashOf = (content: string) => createHash("sha256").update(content).digest("hex").slice(0, 32);
+    const manifest = Object.fromEntries(Object.entries(files).map(([p, c]) => [p, { hash: hashOf(c), size: c.length }]));
+    const session = await ok(api.call("POST", "/workers/scripts/static-site/assets-upload-session", { json: { manifest } }));
+    const { jwt, buckets } = JSON.parse(session.raw.toString()).result as { jwt: string; buckets: string[][] };
+    let completion = jwt;
+    for (const bucket of buckets) {
+      const form = new FormData();
+      for (const h of bucket) {
+        const content = Object.values(files).find((c) => hashOf(c) === h)!;
+        form.append(h, new Blob([Buffer.from(content).toString("base64")], { type: "text/html" }), h);
+      }
+      const res = await api.call("POST", "/workers/assets/upload?base64=true", { form, auth: { authorization: `Bearer ${jwt}` } });
+      if (res.status === 201) completion = res.json.result.jwt as string;
+    }
+    await deploy(
+      api,
+      "static-site",
+      {
+        assets: {
+          jwt: completion,
+          config: { html_handling: "auto-trailing-slash", not_found_handling: "404-page", run_worker_first: ["/api/*"] },
+        },
+        bindings: [{ type: "assets", name: "ASSETS" }],
+      },
+      js(`export default { fetch(req, env) { return new Response("worker " + new URL(req.url).pathname); } };`),
+    );
+    expect(await get("localhost", "/__workers/static-site/")).toMatchObject({ status: 200, text: "<h1>home</h1>" });
+    expect(await get("localhost", "/__workers/static-site/about/")).toMatchObject({ status: 200, text: "<h1>about</h1>" });
+    expect((await get("localhost", "/__workers/static-site/about")).status).toBe(307);
+    expect(await get("localhost", "/__workers/static-site/api/users")).toMatchObject({ status: 200, text: "worker /api/users" });
+    // No asset, not run_worker_first, and not_found_handling "404-page": the 404 page, not the Worker (the
+    // decision of Cloudflare's own assets router, cloudflare/workers-sdk packages/workers-shared, which miniflare runs).
+    expect(await get("localhost", "/__workers/static-site/missing")).toMatchObject({ status: 404, text: "<h1>lost</h1>" });
   });
 
   it("fires scheduled() for one of the Worker's cron triggers", async () => {

@@ -259,12 +259,16 @@ describe("WorkerRoute", () => {
 describe("WorkerCustomDomain", () => {
   const base = { accountId: ACCOUNT, hostname: "app.example.com", scriptName: "api" } satisfies WorkerCustomDomainInputs;
 
-  it("refuses at check a hostname with a space, upper case or a wildcard, naming hostname", async () => {
+  it("refuses at check a hostname with a space, upper case, a wildcard or an IP address, naming hostname", async () => {
     for (const [hostname, reason] of [
       ["app example.com", "contains white space"],
       ["App.example.com", "has upper-case letters: write it in lower case"],
       ["*.example.com", "contains `*`: a custom domain is one exact hostname (use a WorkerRoute for wildcards)"],
       ["https://app.example.com", "is a URL, not a hostname: write only the host, e.g. app.example.com"],
+      ...["192.0.2.10", "2001:db8::10", "[2001:db8::10]", "::ffff:192.0.2.10"].map((ip) => [
+        ip,
+        "is an IP address, which no zone can hold: a custom domain is a hostname in one of the account's zones, e.g. app.example.com",
+      ]),
     ]) {
       const result = await workerCustomDomainProvider.check({}, { ...base, hostname });
       expect(result.failures).toEqual([{ property: "hostname", reason: `hostname ${JSON.stringify(hostname)}: ${reason}` }]);

@@ -54,7 +54,7 @@ describeWithCli("a user's first stack, outside the repository", (cliDir) => {
   }
 
   const npmInstall = (dir: string, env: NodeJS.ProcessEnv) =>
-    ok("npm", ["install", "--no-audit", "--no-fund", "--prefer-offline"], { cwd: dir, env });
+    ok("npm", ["install", "--no-audit", "--no-fund", "--prefer-offline"], { cwd: dir, env, timeoutMs: CASE_TIMEOUT - 60_000 });
 
   it(
     `npm, packed tarball, Node.js ${NODE_FLOOR} (the floor): up creates the Worker, program and provider run on that Node.js`,
