@@ -208,7 +208,12 @@ describe("WorkerVersion: nulls in version metadata, and a create that fails afte
     newRun();
     takeCalls(emulator);
     const { outs } = await workerVersionProvider.create(inputs as never);
-    expect(takeCalls(emulator)).toEqual(["GET /workers/scripts", "GET /workers/scripts/api/versions?page=1&per_page=100"]);
+    // Reads only (the listing, the newest version, whether previews are on): no second upload.
+    expect(takeCalls(emulator)).toEqual([
+      "GET /workers/scripts",
+      "GET /workers/scripts/api/versions?page=1&per_page=100",
+      "GET /workers/scripts/api/subdomain",
+    ]);
     expect(outs).toMatchObject({ versionId: after[0]!.id, versionNumber: 2 });
     expect((await listVersions(client(), scope, "api")).items).toHaveLength(2);
   });
