@@ -4,7 +4,7 @@
  * What a preview runs is `diff(old outputs, new inputs)`; the engine calls `update` only when it shows a change.
  */
 import { DEFAULT_ZONE } from "../../emulator";
-import { uploadScript } from "../../provider/cloudflare";
+import { queueSchema, uploadScript } from "../../provider/cloudflare";
 import type * as providers from "../../provider";
 import { dispatchNamespaceProvider } from "../../provider/resources/dispatch-namespace";
 import type { ProviderOf } from "../../provider/resources/fields";
@@ -16,6 +16,8 @@ import { workerScriptProvider } from "../../provider/resources/worker-script";
 import { workerScriptSettingsProvider } from "../../provider/resources/worker-script-settings";
 import { workerSecretProvider } from "../../provider/resources/worker-secret";
 import { workerSubdomainProvider } from "../../provider/resources/worker-subdomain";
+import { workerQueueConsumerProvider } from "../../provider/resources/worker-queue-consumer";
+import { workflowProvider } from "../../provider/resources/workflow";
 import { ACCOUNT, client, newRun, scope, useEmulator } from "../support";
 
 useEmulator();
@@ -33,10 +35,10 @@ interface Case {
 
 const code = "export default { fetch() { return new Response('ok') } }";
 
-async function worker(): Promise<Record<string, unknown>> {
+async function worker(source = code): Promise<Record<string, unknown>> {
   const uploaded = await uploadScript(client(), scope, "api", {
     metadata: { main_module: "index.js", compatibility_date: "2025-01-01" },
-    modules: [{ name: "index.js", contentType: "application/javascript+module", content: Buffer.from(code) }],
+    modules: [{ name: "index.js", contentType: "application/javascript+module", content: Buffer.from(source) }],
   });
   return { versionId: uploaded.deployment_id };
 }
@@ -50,19 +52,19 @@ const CASES: Record<Exclude<keyof typeof providers, "configure">, Case | "replac
   },
   workerSecretProvider: {
     provider: workerSecretProvider,
-    before: worker,
+    before: () => worker(),
     inputs: () => ({ accountId: ACCOUNT, scriptName: "api", name: "TOKEN", text: "value-0001" }),
     inert: { adopt: true },
   },
   workerScriptSettingsProvider: {
     provider: workerScriptSettingsProvider,
-    before: worker,
+    before: () => worker(),
     inputs: () => ({ accountId: ACCOUNT, scriptName: "api", logpush: true }),
     inert: { adopt: true },
   },
   workerSubdomainProvider: {
     provider: workerSubdomainProvider,
-    before: worker,
+    before: () => worker(),
     inputs: () => ({ accountId: ACCOUNT, scriptName: "api", enabled: true }),
     inert: { adopt: true },
   },
@@ -73,26 +75,42 @@ const CASES: Record<Exclude<keyof typeof providers, "configure">, Case | "replac
   },
   workerCronTriggerProvider: {
     provider: workerCronTriggerProvider,
-    before: worker,
+    before: () => worker(),
     inputs: () => ({ accountId: ACCOUNT, scriptName: "api", crons: ["0 3 * * *"] }),
     inert: { adopt: true },
   },
   workerRouteProvider: {
     provider: workerRouteProvider,
-    before: worker,
+    before: () => worker(),
     inputs: () => ({ zoneId: DEFAULT_ZONE.id, pattern: "example.com/api/*", scriptName: "api" }),
     inert: { adopt: true },
   },
   workerCustomDomainProvider: {
     provider: workerCustomDomainProvider,
-    before: worker,
+    before: () => worker(),
     inputs: () => ({ accountId: ACCOUNT, hostname: "app.example.com", scriptName: "api" }),
     inert: { adopt: true, overrideExistingOrigin: true, overrideExistingDnsRecord: true },
   },
   workerVersionProvider: "replaces on every change",
+  workerQueueConsumerProvider: {
+    provider: workerQueueConsumerProvider,
+    before: async () => {
+      await worker();
+      await client().request({ method: "POST", path: `/accounts/${ACCOUNT}/queues`, json: { queue_name: "orders" }, schema: queueSchema });
+      return {};
+    },
+    inputs: () => ({ accountId: ACCOUNT, queueName: "orders", scriptName: "api" }),
+    inert: { adopt: true },
+  },
+  workflowProvider: {
+    provider: workflowProvider,
+    before: () => worker(`export class OrderWorkflow {} ${code}`),
+    inputs: () => ({ accountId: ACCOUNT, workflowName: "orders", scriptName: "api", className: "OrderWorkflow" }),
+    inert: { adopt: true },
+  },
   workerDeploymentProvider: {
     provider: workerDeploymentProvider,
-    before: worker,
+    before: () => worker(),
     inputs: (before) => ({ accountId: ACCOUNT, scriptName: "api", versions: [{ versionId: before.versionId, percentage: 100 }] }),
     inert: { force: true },
   },
