@@ -9,11 +9,12 @@
  *   --zone <name>[=<id>]  a zone for routes and custom domains (repeatable; default example.com)
  *   --rate-limit <n>[/<seconds>]  enforce the API's rate limit: n requests per window (default 300 s), e.g. 1200/300
  */
+import "../provider/node-version"; // first: refuses a Node.js older than the floor in one line, before undici loads
 import { createHash } from "node:crypto";
 import { DEFAULT_ACCOUNT_ID, DEFAULT_EMULATOR_TOKEN, DEFAULT_ZONE, startEmulator, type EmulatorOptions, type ZoneOption } from "./index";
 
 const USAGE =
-  "usage: cloudflare-workers-emulator [--port 8787] [--host 127.0.0.1] [--token T]... [--latency-ms N] [--state-file PATH] [--rate-limit N[/SECONDS]] [--zone NAME[=ID]]...";
+  "usage: cloudflare-workers-emulator [--port 8787] [--host 127.0.0.1] [--token T]... [--latency-ms N] [--state-file PATH] [--rate-limit N[/SECONDS]] [--zone NAME[=ID]]... [--run-workers [--run-crons]]";
 
 export function parseCliArgs(argv: string[]): EmulatorOptions {
   const options: EmulatorOptions = { port: 8787 };
@@ -65,6 +66,12 @@ export function parseCliArgs(argv: string[]): EmulatorOptions {
         options.rateLimit = { requests: Number(m[1]), windowMs: m[2] === undefined ? 300_000 : Number(m[2]) * 1000 };
         break;
       }
+      case "--run-workers":
+        options.runWorkers = true;
+        break;
+      case "--run-crons":
+        options.runCrons = true;
+        break;
       case "--help":
       case "-h":
         throw new Error(USAGE);
@@ -74,6 +81,8 @@ export function parseCliArgs(argv: string[]): EmulatorOptions {
   }
   if (tokens.length > 0) options.tokens = tokens;
   if (zones.length > 0) options.zones = zones;
+  if (options.runCrons === true && options.runWorkers !== true)
+    throw new Error(`--run-crons runs the deployed Workers' schedules: add --run-workers\n${USAGE}`);
   return options;
 }
 
@@ -99,6 +108,12 @@ async function main(): Promise<void> {
   console.log(`export CLOUDFLARE_ACCOUNT_ID=${DEFAULT_ACCOUNT_ID}`);
   console.log("");
   for (const zone of options.zones ?? [DEFAULT_ZONE]) console.log(`zone ${zone.name}: ${zone.id}`);
+  if (emulator.workers !== undefined) {
+    const origin = new URL(emulator.url).origin;
+    console.log("");
+    console.log(`Deployed Workers answer on ${origin}: by Host (<script>.<subdomain>.workers.dev, custom domains, routes)`);
+    console.log(`or at ${origin}/__workers/<script>/; fire a cron: POST ${origin}/__emulator/scheduled {"script":"<name>"}`);
+  }
   const stop = () => {
     void emulator.close().then(() => process.exit(0));
   };

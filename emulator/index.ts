@@ -5,9 +5,11 @@
  * Cloudflare envelope, error codes and state semantics of the real API, plus a request log and fault
  * injection for tests (also over HTTP under `/__emulator`, on loopback hosts).
  */
+import "../provider/node-version"; // first: refuses a Node.js older than the floor in one line, before undici loads
 import type { AddressInfo } from "node:net";
 import { FaultQueue, type FaultRule } from "./faults";
 import { RateLimit, type RateLimitOptions } from "./rate-limit";
+import type { ScheduledOutcome, WorkersRuntime } from "./runtime";
 import { buildRouter } from "./routes";
 import { API_PREFIX, createEmulatorServer, type RecordedRequest } from "./server";
 import { StateStore } from "./state";
@@ -17,6 +19,8 @@ export type { FaultRule } from "./faults";
 export type { RecordedRequest } from "./server";
 export { DEFAULT_ZONE, type ZoneOption } from "./zone-model";
 export type { RateLimitOptions } from "./rate-limit";
+export type { ScheduledOutcome } from "./runtime";
+export { PATH_FORM_PREFIX, VERSION_OVERRIDES_HEADER, VERSION_KEY_HEADER } from "./runtime/dispatch";
 
 /** The API token the emulator accepts by default (printed by the CLI). */
 export const DEFAULT_EMULATOR_TOKEN = "emulator-dev-token";
@@ -58,6 +62,25 @@ export interface EmulatorOptions {
    * code 971 and Retry-After for `lockoutMs` (default one window). Default: not enforced.
    */
   rateLimit?: RateLimitOptions;
+  /**
+   * Run the deployed Workers in workerd (the optional dependency miniflare) and answer requests for them on
+   * this port: by Host (`<script>.<subdomain>.workers.dev`, custom domains, zone routes) or at
+   * `/__workers/<script>/…`. KV, R2, D1, queues and Durable Objects are kept beside `stateFile`
+   * (`<stateFile>.workers/`) when there is one. Default false: the API only.
+   */
+  runWorkers?: boolean;
+  /** With runWorkers: fire `scheduled()` of matching cron triggers at every minute boundary (UTC). Default false. */
+  runCrons?: boolean;
+}
+
+/** The deployed Workers, when the emulator runs them (`runWorkers`). */
+export interface EmulatorWorkers {
+  /** Resolves when the Workers running match the emulator's state (after a deploy, say). */
+  ready(): Promise<void>;
+  /** Fires `scheduled()` of a Worker for one of its cron triggers (default its first). */
+  scheduled(script: string, options?: { cron?: string; accountId?: string }): Promise<ScheduledOutcome>;
+  /** workerd Workers running (one per version serving traffic). */
+  readonly count: number;
 }
 
 export interface Emulator {
@@ -70,6 +93,8 @@ export interface Emulator {
   /** Empties state, requests and faults. */
   reset(): void;
   close(): Promise<void>;
+  /** Present with `runWorkers: true`. */
+  workers?: EmulatorWorkers;
 }
 
 const LOOPBACK_HOSTS = new Set(["127.0.0.1", "::1", "localhost"]);
@@ -86,6 +111,16 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const requests: RecordedRequest[] = [];
   const faults = new FaultQueue();
   const rateLimit = options.rateLimit === undefined ? undefined : new RateLimit(options.rateLimit);
+  // Loaded only when asked for: the API-only emulator never touches miniflare.
+  let workers: WorkersRuntime | undefined;
+  if (options.runWorkers === true) {
+    const runtime = require("./runtime") as typeof import("./runtime");
+    workers = await runtime.WorkersRuntime.start({
+      store,
+      ...(options.stateFile === undefined ? {} : { persistDir: `${options.stateFile}.workers` }),
+      ...(options.runCrons === undefined ? {} : { runCrons: options.runCrons }),
+    });
+  }
   const reset = () => {
     rateLimit?.clear();
     store.reset();
@@ -93,6 +128,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     store.save();
     requests.length = 0;
     faults.clear();
+    workers?.changed();
   };
   const server = createEmulatorServer({
     runtime: {
@@ -110,12 +146,17 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     maxRecordedRequests: options.maxRecordedRequests ?? DEFAULT_MAX_RECORDED_REQUESTS,
     controlEndpoints: options.controlEndpoints ?? isLoopbackHost(host),
     ...(rateLimit === undefined ? {} : { rateLimit }),
+    ...(workers === undefined ? {} : { workers }),
     reset,
   });
   await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
+    const failed = (e: Error) => {
+      void workers?.close();
+      reject(e);
+    };
+    server.once("error", failed);
     server.listen(options.port ?? 0, host, () => {
-      server.off("error", reject);
+      server.off("error", failed);
       resolve();
     });
   });
@@ -129,10 +170,23 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     },
     injectFault: (rule) => faults.add(rule),
     reset,
-    close: () =>
-      new Promise<void>((resolve, reject) => {
+    close: async () => {
+      await new Promise<void>((resolve, reject) => {
         server.close((err) => (err ? reject(err) : resolve()));
         server.closeAllConnections();
-      }),
+      });
+      await workers?.close();
+    },
+    ...(workers === undefined
+      ? {}
+      : {
+          workers: {
+            ready: () => workers.ready(),
+            scheduled: (script, o) => workers.scheduled(script, o),
+            get count() {
+              return workers.workerCount;
+            },
+          },
+        }),
   };
 }

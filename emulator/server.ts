@@ -9,6 +9,7 @@ import { ApiError, ERROR, errorReply, failure, jsonReply, ok, type Reply } from 
 import { faultFromJson, faultReply, type FaultQueue, type FaultRule } from "./faults";
 import type { RateLimit } from "./rate-limit";
 import { Router, type EmulatorRuntime, type RouteContext } from "./router";
+import { RuntimeRequestError, type WorkersRuntime } from "./runtime";
 import { newAccount } from "./state";
 
 export const API_PREFIX = "/client/v4";
@@ -25,6 +26,11 @@ export interface RecordedRequest {
   durationMs: number;
   /** When the request arrived, ms since the epoch. */
   time: number;
+  /**
+   * Set when a fault holds the answer (`holdMs`): the request is logged as soon as it is applied, with the
+   * status it will answer, so a test can act (kill the client) while the answer has not left.
+   */
+  held?: boolean;
 }
 
 export interface ServerConfig {
@@ -42,6 +48,8 @@ export interface ServerConfig {
   rateLimit?: RateLimit;
   /** Empties state, requests and faults (POST /__emulator/reset). */
   reset: () => void;
+  /** Runs the deployed Workers and answers requests for them (`runWorkers`); absent: the API only. */
+  workers?: WorkersRuntime;
 }
 
 class BodyTooLarge extends Error {}
@@ -191,7 +199,10 @@ async function handleApi(req: IncomingMessage, res: ServerResponse, url: URL, co
   try {
     const out = await dispatch(req, path, url.searchParams, body, config);
     reply = out.reply;
-    if (out.mutated) config.runtime.store.save();
+    if (out.mutated) {
+      config.runtime.store.save();
+      config.workers?.changed();
+    }
   } catch (e) {
     if (e instanceof ApiError) reply = errorReply(e);
     else {
@@ -199,9 +210,35 @@ async function handleApi(req: IncomingMessage, res: ServerResponse, url: URL, co
       reply = failure(500, [{ code: ERROR.UNKNOWN, message: "internal emulator error" }]);
     }
   }
+  if (fault !== undefined && fault.applyFirst === true && fault.holdMs !== undefined) {
+    record.held = true;
+    finish(fault.dropConnection === true ? 0 : (faultReply(fault)?.status ?? reply.status));
+    if (!(await holdAnswer(req, res, fault.holdMs))) return;
+    if (answerFault(req, res, fault, () => undefined)) return;
+    send(res, reply);
+    return;
+  }
   if (fault !== undefined && fault.applyFirst === true && answerFault(req, res, fault, finish)) return;
   send(res, reply);
   finish(reply.status);
+}
+
+/**
+ * Holds an applied request's answer for `ms`; false when the client went away meanwhile (nothing to send).
+ * The timer is dropped with the connection, so closing the emulator never waits for a held answer.
+ */
+function holdAnswer(req: IncomingMessage, res: ServerResponse, ms: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const gone = () => {
+      clearTimeout(timer);
+      resolve(false);
+    };
+    const timer = setTimeout(() => {
+      res.off("close", gone);
+      resolve(!res.destroyed && !req.socket.destroyed);
+    }, ms);
+    res.once("close", gone);
+  });
 }
 
 /** Answers with the fault (or drops the connection); false when the fault only delays. */
@@ -250,16 +287,66 @@ async function handleControl(req: IncomingMessage, res: ServerResponse, url: URL
     case `POST ${CONTROL_PREFIX}/reset`:
       config.reset();
       return send(res, ok(null));
+    case `POST ${CONTROL_PREFIX}/scheduled`:
+      return send(res, await fireScheduled(body, config));
     default:
       return send(res, failure(404, [{ code: ERROR.NO_ROUTE, message: `no control endpoint ${route}` }]));
   }
+}
+
+/** `POST /__emulator/scheduled` `{script, cron?, account?}`: fires the Worker's `scheduled()` for one of its cron triggers. */
+async function fireScheduled(body: Buffer, config: ServerConfig): Promise<Reply> {
+  if (config.workers === undefined)
+    return failure(404, [{ code: ERROR.NO_ROUTE, message: "the emulator does not run Workers: start it with runWorkers (--run-workers)" }]);
+  let request: { script?: unknown; cron?: unknown; account?: unknown };
+  try {
+    request = JSON.parse(body.toString("utf8") || "{}") as typeof request;
+  } catch {
+    return failure(400, [{ code: ERROR.UNPARSABLE_BODY, message: 'the body is not JSON: send {"script": "name", "cron": "* * * * *"}' }]);
+  }
+  if (typeof request.script !== "string")
+    return failure(400, [{ code: ERROR.VALIDATION, message: "script is required: the name of the Worker whose scheduled() to fire" }]);
+  try {
+    return ok(
+      await config.workers.scheduled(request.script, {
+        ...(typeof request.cron === "string" ? { cron: request.cron } : {}),
+        ...(typeof request.account === "string" ? { accountId: request.account } : {}),
+      }),
+    );
+  } catch (e) {
+    if (e instanceof RuntimeRequestError) return failure(e.status, [{ code: ERROR.VALIDATION, message: e.message }]);
+    throw e;
+  }
+}
+
+/** A request for a deployed Worker (by Host, or the `/__workers/` path form): read its body, let the runtime answer. */
+async function handleWorker(
+  req: IncomingMessage,
+  res: ServerResponse,
+  workers: WorkersRuntime,
+  target: NonNullable<ReturnType<WorkersRuntime["target"]>>,
+  config: ServerConfig,
+): Promise<void> {
+  let body: Buffer;
+  try {
+    body = await readBody(req, config.maxBodyBytes);
+  } catch {
+    res.once("finish", () => req.destroy());
+    send(res, failure(413, [{ code: ERROR.TOO_LARGE, message: `request body too large: the limit is ${config.maxBodyBytes} bytes` }]), {
+      connection: "close",
+    });
+    return;
+  }
+  await workers.serve(target, req, res, body);
 }
 
 export function createEmulatorServer(config: ServerConfig): Server {
   return createServer((req, res) => {
     const url = new URL(req.url ?? "/", "http://emulator.invalid");
     let work: Promise<void>;
-    if (url.pathname === API_PREFIX || url.pathname.startsWith(`${API_PREFIX}/`)) work = handleApi(req, res, url, config);
+    const workerTarget = config.workers?.target(req);
+    if (config.workers !== undefined && workerTarget !== undefined) work = handleWorker(req, res, config.workers, workerTarget, config);
+    else if (url.pathname === API_PREFIX || url.pathname.startsWith(`${API_PREFIX}/`)) work = handleApi(req, res, url, config);
     else if (config.controlEndpoints && url.pathname.startsWith(`${CONTROL_PREFIX}/`)) work = handleControl(req, res, url, config);
     else {
       send(

@@ -259,14 +259,24 @@ export function scriptLevelSettingsObject(script: StoredScript): Record<string, 
   return out;
 }
 
+/**
+ * Whether a version gets preview URLs: yes (the recorded answers carry `has_preview: true`), except for a
+ * Worker that implements a Durable Object (the preview URLs documentation: "Preview URLs are not generated
+ * for Workers that implement a Durable Object"), read here as a Durable Object binding to its own class.
+ */
+function hasPreview(v: StoredVersion): boolean {
+  return !v.bindings.some((b) => b.type === "durable_object_namespace" && (b as { script_name?: string }).script_name === undefined);
+}
+
 export function versionMetadata(v: StoredVersion): Record<string, unknown> {
+  const preview = hasPreview(v);
   return {
     author_email: "emulator@example.com",
     author_id: "00000000000000000000000000000000",
     created_on: v.created_on,
     modified_on: v.created_on,
-    hasPreview: false,
-    has_preview: false,
+    hasPreview: preview,
+    has_preview: preview,
     source: v.source,
   };
 }

@@ -123,7 +123,7 @@ export interface WorkerVersion {
 }
 
 export interface ListWorkersArgs {
-  /** Defaults to the stack config `cloudflare:accountId`, then CLOUDFLARE_ACCOUNT_ID. */
+  /** Defaults to the stack config `cloudflare-workers:accountId`, then CLOUDFLARE_ACCOUNT_ID. */
   accountId?: string;
   /**
    * Read these Workers inside a Workers for Platforms dispatch namespace. The API has no listing of a

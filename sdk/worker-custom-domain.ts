@@ -29,12 +29,14 @@ export class WorkerCustomDomain extends pulumi.dynamic.Resource {
   declare public readonly domainId: pulumi.Output<string>;
   declare public readonly zoneName: pulumi.Output<string>;
   declare public readonly certId: pulumi.Output<string | undefined>;
+  /** `https://<hostname>`: where the Worker answers. */
+  declare public readonly url: pulumi.Output<string>;
 
   constructor(name: string, args: WorkerCustomDomainArgs, opts?: pulumi.CustomResourceOptions) {
     super(
       lazyProvider("workerCustomDomainProvider"),
       name,
-      { domainId: undefined, zoneName: undefined, certId: undefined, ...args },
+      { domainId: undefined, zoneName: undefined, certId: undefined, url: undefined, ...args },
       opts,
       "cloudflare-workers",
       "WorkerCustomDomain",

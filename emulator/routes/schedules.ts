@@ -13,6 +13,7 @@ import { ApiError, ok, type Reply } from "../envelope";
 import { SCRIPT_SCOPES, type Route, type RouteContext } from "../router";
 import { existingScript } from "../scope";
 import { readJson, schemaError } from "../upload-form";
+import { requireAccountSubdomain } from "./subdomain";
 
 export const CRON_LIMIT_CODE = 10072;
 export const DEFAULT_CRON_TRIGGER_LIMIT = 250;
@@ -26,6 +27,8 @@ function putSchedules(ctx: RouteContext): Reply {
   const { script } = existingScript(ctx);
   const parsed = schedulesInputSchema.safeParse(readJson(ctx.body));
   if (!parsed.success) throw schemaError(parsed.error, "schedules must be an array of {cron}");
+  // Clearing the list needs no workers.dev subdomain (no evidence either way; the lenient choice).
+  if (parsed.data.length > 0) requireAccountSubdomain(ctx);
   const seen = new Map<string, string>();
   for (const { cron } of parsed.data) {
     const problem = cronProblem(cron);

@@ -371,6 +371,16 @@ export function storedOutputs<T extends object>(fields: Fields, outs: T): T {
   return out as T;
 }
 
+/**
+ * The outputs of an update: every input as the new inputs have it (one the program removed is gone, never
+ * kept from the old state, or the next diff would show it again), and from the old outputs only what the API
+ * measured (the keys that are not fields of the table: an etag, an id, a date).
+ */
+export function outputsAfterUpdate<F extends Fields, O extends object>(fields: F, olds: O, news: InputsOf<F>): O {
+  const measured = Object.entries(olds).filter(([key]) => !Object.prototype.hasOwnProperty.call(fields, key));
+  return compactObject({ ...Object.fromEntries(measured), ...(news as RawInputs) }) as O;
+}
+
 /** Drops `undefined` members (Pulumi state cannot hold them). */
 function compactObject(value: RawInputs): RawInputs {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined));

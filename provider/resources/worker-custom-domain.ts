@@ -13,6 +13,7 @@
  * (100116, unless overrideExistingOrigin) or by DNS records (100117, unless overrideExistingDnsRecord).
  */
 import type * as dynamic from "@pulumi/pulumi/dynamic";
+import { isIP } from "node:net";
 import { z } from "zod";
 import {
   deleteDomain,
@@ -44,12 +45,23 @@ import {
   type InputsOf,
 } from "./fields";
 import { cloudflareSays, refusalCode, ResourceInputError } from "./refusals";
+import { customDomainUrl } from "./urls";
 
 /** A DNS-compliant hostname (what Cloudflare refuses with 100113, refused here first). */
 export const hostnameSchema = z.string({ error: "expected a hostname such as app.example.com" }).superRefine((hostname, ctx) => {
-  const problem = hostnameProblem(hostname);
+  const problem = ipAddressProblem(hostname) ?? hostnameProblem(hostname);
   if (problem !== undefined) ctx.addIssue({ code: "custom", message: problem });
 });
+
+/**
+ * A custom domain is a hostname inside a zone of the account, which Cloudflare gives a DNS record and a
+ * certificate (https://developers.cloudflare.com/workers/configuration/routing/custom-domains/); an IP
+ * address is in no zone, so the API can only refuse it after a request.
+ */
+function ipAddressProblem(hostname: string): string | undefined {
+  if (isIP(hostname.replace(/^\[(.*)\]$/, "$1")) === 0) return undefined;
+  return "is an IP address, which no zone can hold: a custom domain is a hostname in one of the account's zones, e.g. app.example.com";
+}
 
 export const WORKER_CUSTOM_DOMAIN_FIELDS = defineFields({
   accountId: ACCOUNT_FIELD,
@@ -71,6 +83,8 @@ export const WORKER_CUSTOM_DOMAIN_FIELDS = defineFields({
   domainId: { schema: z.string().optional(), diff: "ignore", computed: true },
   zoneName: { schema: z.string().optional(), diff: "ignore", computed: true },
   certId: { schema: z.string().optional(), diff: "ignore", computed: true },
+  /** Output: the URL the hostname serves, https://<hostname>. */
+  url: { schema: z.string().optional(), diff: "ignore", computed: true },
 });
 const FIELDS = WORKER_CUSTOM_DOMAIN_FIELDS;
 
@@ -92,6 +106,7 @@ function outputs(inputs: WorkerCustomDomainInputs, live: CustomDomainWire): Work
     domainId: live.id,
     zoneName: live.zone_name ?? undefined,
     certId: live.cert_id ?? undefined,
+    url: customDomainUrl(inputs.hostname),
   }) as WorkerCustomDomainOutputs;
 }
 

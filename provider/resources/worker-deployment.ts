@@ -26,7 +26,7 @@ import {
   type Scope,
 } from "../cloudflare";
 import { DEPLOYMENT_MAX_VERSIONS, DEPLOYMENT_MESSAGE_MAX_BYTES } from "../cloudflare/schemas";
-import { compact, scopeOf, scriptResourceId } from "./common";
+import { compact, printable, scopeOf, scriptResourceId } from "./common";
 import {
   SCRIPT_SCOPE_FIELDS,
   booleanSchema,
@@ -44,10 +44,22 @@ import {
 /** The API's "versions secret edit" annotation: versions made by PUT/DELETE …/secrets. */
 const SECRET_TRIGGER = "secret";
 
+/**
+ * A version id is a UUID (https://developers.cloudflare.com/api/resources/workers/subresources/scripts/subresources/versions/),
+ * written with or without dashes. Pulumi's placeholder for a value unknown at preview is a UUID too, so a
+ * `versionId` taken from a WorkerVersion being created passes.
+ */
+export const VERSION_ID_PATTERN = /^(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|[0-9a-f]{32})$/i;
+const VERSION_ID_RULE =
+  "not a version id (a UUID such as 0b5ad1c2-53e8-4c4e-9a4b-5d2e8a1c7f3e): pass a WorkerVersion's versionId output, or the id `wrangler versions list` shows";
+
 export const deploymentVersionsSchema = z
   .array(
     z.strictObject({
-      versionId: z.string().min(1, "a versionId cannot be empty"),
+      versionId: z.string().superRefine((id, ctx) => {
+        if (!VERSION_ID_PATTERN.test(id))
+          ctx.addIssue({ code: "custom", message: `${JSON.stringify(printable(id))} is ${VERSION_ID_RULE}` });
+      }),
       percentage: z.number().min(0, "a percentage is 0 to 100").max(100, "a percentage is 0 to 100"),
     }),
   )

@@ -41,6 +41,7 @@ import {
   type InputsOf,
 } from "./fields";
 import { cloudflareSays, refusalCode, ResourceInputError } from "./refusals";
+import { routeUrl } from "./urls";
 
 /** A pattern Cloudflare could accept on some zone (rules of the routes documentation, "Validity"). */
 export const routePatternSchema = z.string({ error: "expected a route pattern such as example.com/*" }).superRefine((pattern, ctx) => {
@@ -64,6 +65,8 @@ export const WORKER_ROUTE_FIELDS = defineFields({
   adopt: ADOPT_FIELD,
   /** The route's id, set by create (an output). */
   routeId: { schema: z.string().optional(), diff: "ignore", computed: true },
+  /** Output: the URL the pattern serves (`example.com/api/*` → https://example.com/api/); unset for a host wildcard. */
+  url: { schema: z.string().optional(), diff: "ignore", computed: true },
 });
 const FIELDS = WORKER_ROUTE_FIELDS;
 
@@ -116,7 +119,7 @@ async function explain(client: CloudflareClient, error: unknown, inputs: WorkerR
 }
 
 function outputs(inputs: WorkerRouteInputs, route: WorkerRouteWire): WorkerRouteOutputs {
-  return compact({ ...inputs, routeId: route.id }) as WorkerRouteOutputs;
+  return compact({ ...inputs, routeId: route.id, url: routeUrl(inputs.pattern) }) as WorkerRouteOutputs;
 }
 
 export function makeWorkerRouteProvider(client: ClientSource = getDefaultClient) {
@@ -153,7 +156,8 @@ export function makeWorkerRouteProvider(client: ClientSource = getDefaultClient)
       try {
         const live = await getRoute(clientOf(client), props.zoneId, routeIdOf(id, props));
         const fresh = compact({ ...props, scriptName: undefined, ...inputsFromWire(FIELDS, live) }) as WorkerRouteOutputs;
-        return { id, props: keepStoredWhenSame(FIELDS, props, fresh) };
+        const kept = keepStoredWhenSame(FIELDS, props, fresh);
+        return { id, props: compact({ ...kept, url: routeUrl(kept.pattern) }) };
       } catch (error) {
         if (isNotFound(error)) return {};
         throw error;
@@ -168,7 +172,7 @@ export function makeWorkerRouteProvider(client: ClientSource = getDefaultClient)
       } catch (error) {
         return explain(c, error, news);
       }
-      return { outs: compact({ ...news, routeId }) as WorkerRouteOutputs };
+      return { outs: compact({ ...news, routeId, url: routeUrl(news.pattern) }) as WorkerRouteOutputs };
     },
 
     async delete(id, props) {

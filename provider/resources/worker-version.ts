@@ -10,13 +10,18 @@
  *   update  none: every input replaces (a new version is uploaded, the old one stays in the Worker's history)
  *   delete  nothing: the API keeps every version; deleting the resource forgets it
  *
+ * Outputs `previewUrl` (https://<first 8 of the id>-<script>.<account subdomain>.workers.dev) when the
+ * version has a preview and the Worker's preview URLs are on, as wrangler prints them (GET …/subdomain, then the
+ * account subdomain, once per run); `previewAlias` names the version's alias (annotation `workers/alias`, as
+ * wrangler's `--preview-alias` sends it), served at `previewAliasUrl`.
+ *
  * The fields are WorkerScript's versioned ones (the same entries of its table, each replacing). Not here:
  * `migrations` (a migration applies with a deployment at 100%, so it belongs to WorkerScript's full upload),
  * `assets` (kept from the latest version), script-level settings (WorkerScriptSettings).
  */
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 import { z } from "zod";
-import { getDefaultClient, getVersion, isNotFound, uploadVersion, type CloudflareClient, type Scope } from "../cloudflare";
+import { getDefaultClient, getSubdomain, getVersion, isNotFound, uploadVersion, type CloudflareClient, type Scope } from "../cloudflare";
 import { compact, scopeOf, scriptResourceId } from "./common";
 import {
   checkWith,
@@ -30,9 +35,22 @@ import {
   type ProgramInputsOf,
   storedOutputs,
 } from "./fields";
-import { contentHash, loadModules } from "./modules";
+import { contentHash } from "./modules";
+import { loadWorkerCode } from "./bundle";
 import { listedScript, wasCreatedHere } from "./script-cache";
+import { accountSubdomain, previewUrl, versionPreviewLabel } from "./urls";
 import { checkCode, uploadMetadata, WORKER_SCRIPT_FIELDS, type WorkerScriptInputs } from "./worker-script";
+
+/**
+ * A preview alias: a DNS label starting with a letter, of letters, digits and '-' (wrangler's
+ * `ALIAS_VALIDATION_REGEX`, deploy-helpers `preview-alias.ts`); with the script name and a '-' it must fit the
+ * 63 characters of a label, which check verifies.
+ */
+export const PREVIEW_ALIAS_PATTERN = /^[a-z](?:[a-z0-9-]*[a-z0-9])?$/;
+const MAX_DNS_LABEL_LENGTH = 63;
+const previewAliasSchema = z
+  .string()
+  .regex(PREVIEW_ALIAS_PATTERN, "a preview alias is lower-case letters, digits and '-', starting with a letter and not ending with '-'");
 
 /** A WorkerScript field as a version's: the same schema and normaliser, and any change uploads a new version. */
 function replacing<F extends Field>(field: F): Omit<F, "diff"> & { diff: "replace" } {
@@ -53,6 +71,7 @@ export const WORKER_VERSION_FIELDS = defineFields({
   content: S.content,
   modules: S.modules,
   mainModule: S.mainModule,
+  build: S.build,
   contentHash: replacing(S.contentHash),
   bindings: replacing(S.bindings),
   compatibilityDate: replacing(S.compatibilityDate),
@@ -72,6 +91,11 @@ export const WORKER_VERSION_FIELDS = defineFields({
   versionId: { schema: z.string().optional(), diff: "ignore", computed: true },
   versionNumber: { schema: z.number().optional(), diff: "ignore", computed: true },
   createdOn: { schema: z.string().optional(), diff: "ignore", computed: true },
+  /** A stable preview URL for this version, https://<alias>-<script>.<account subdomain>.workers.dev (e.g. a branch name). */
+  previewAlias: { schema: previewAliasSchema.optional(), diff: "replace", quote: true },
+  /** Outputs: where this version answers before it is deployed, while the Worker's preview URLs are on. */
+  previewUrl: { schema: z.string().optional(), diff: "ignore", computed: true },
+  previewAliasUrl: { schema: z.string().optional(), diff: "ignore", computed: true },
 });
 const FIELDS = WORKER_VERSION_FIELDS;
 
@@ -84,6 +108,24 @@ function describe(scope: Scope, name: string): string {
   return `WorkerVersion of Worker "${name}" in account ${scope.accountId}`;
 }
 
+/** The version's preview URLs, when it has a preview and the Worker's preview URLs are on (wrangler's rule). */
+async function previewUrls(
+  client: CloudflareClient,
+  scope: Scope,
+  name: string,
+  versionId: string,
+  alias: string | undefined,
+): Promise<{ previewUrl?: string; previewAliasUrl?: string }> {
+  const { previews_enabled } = await getSubdomain(client, scope, name);
+  if (previews_enabled !== true) return {};
+  const subdomain = await accountSubdomain(client, scope.accountId);
+  if (subdomain === undefined) return {};
+  return {
+    previewUrl: previewUrl(versionPreviewLabel(versionId), name, subdomain),
+    previewAliasUrl: alias === undefined ? undefined : previewUrl(alias, name, subdomain),
+  };
+}
+
 async function workerExists(client: CloudflareClient, scope: Scope, name: string): Promise<boolean> {
   return wasCreatedHere(scope.accountId, undefined, name) || (await listedScript(client, scope.accountId, name)) !== undefined;
 }
@@ -92,15 +134,23 @@ export function makeWorkerVersionProvider(source: ClientSource = getDefaultClien
   const client = () => clientOf(source);
   return {
     // WorkerScript's rules for the code and the bindings: one declaration of each.
-    check: checkWith("WorkerVersion", FIELDS, (inputs, context) =>
-      checkCode(inputs as WorkerScriptInputs, context as unknown as CheckContext<typeof WORKER_SCRIPT_FIELDS>),
-    ),
+    check: checkWith("WorkerVersion", FIELDS, async (inputs, context) => {
+      await checkCode(inputs as WorkerScriptInputs, context as unknown as CheckContext<typeof WORKER_SCRIPT_FIELDS>);
+      const alias = context.news.previewAlias;
+      const name = context.news.scriptName;
+      if (typeof alias === "string" && typeof name === "string" && alias.length + 1 + name.length > MAX_DNS_LABEL_LENGTH) {
+        context.failures.push({
+          property: "previewAlias",
+          reason: `previewAlias "${alias}": "${alias}-${name}" is longer than the ${MAX_DNS_LABEL_LENGTH} characters of a DNS label; use at most ${Math.max(0, MAX_DNS_LABEL_LENGTH - 1 - name.length)} characters`,
+        });
+      }
+    }),
     diff: diffWith(FIELDS),
 
     async create(inputs: WorkerVersionInputs): Promise<dynamic.CreateResult<WorkerVersionOutputs>> {
       const scope = scopeOf(inputs);
       const name = inputs.scriptName;
-      const code = loadModules(inputs);
+      const code = await loadWorkerCode(inputs);
       if (!code.modules) throw new Error(`${describe(scope, name)}: ${code.failures.map((f) => f.reason).join("; ")}`);
       const hash = contentHash(code.modules, code.mainModule);
       if (inputs.contentHash !== undefined && hash !== inputs.contentHash) {
@@ -112,14 +162,22 @@ export function makeWorkerVersionProvider(source: ClientSource = getDefaultClien
             `resource's scriptName output here, so the Worker exists before its versions.`,
         );
       }
-      const metadata = { ...uploadMetadata(inputs as WorkerScriptInputs, code.mainModule!), keep_assets: true };
+      const base = uploadMetadata(inputs as WorkerScriptInputs, code.mainModule!);
+      const metadata = {
+        ...base,
+        keep_assets: true,
+        ...(inputs.previewAlias === undefined ? {} : { annotations: { ...base.annotations, "workers/alias": inputs.previewAlias } }),
+      };
       const version = await uploadVersion(client(), scope, name, { metadata, modules: code.modules });
+      const hasPreview = version.metadata?.has_preview ?? version.metadata?.hasPreview;
+      const urls = hasPreview === true ? await previewUrls(client(), scope, name, version.id, inputs.previewAlias) : {};
       const outs: WorkerVersionOutputs = storedOutputs(FIELDS, {
         ...inputs,
         contentHash: hash,
         versionId: version.id,
         versionNumber: version.number ?? undefined,
         createdOn: version.metadata?.created_on ?? undefined,
+        ...urls,
       });
       return { id: scriptResourceId(scope, name, "versions", version.id), outs };
     },
@@ -144,6 +202,8 @@ export function makeWorkerVersionProvider(source: ClientSource = getDefaultClien
           versionNumber: olds.versionNumber,
           createdOn: olds.createdOn,
           contentHash: olds.contentHash,
+          previewUrl: olds.previewUrl,
+          previewAliasUrl: olds.previewAliasUrl,
         }),
       };
     },

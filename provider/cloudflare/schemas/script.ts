@@ -185,6 +185,8 @@ export const migrationListInputSchema = z.array(taggedMigrationStepInputSchema);
 export const annotationsSchema = z.looseObject({
   "workers/message": z.string().max(100).optional(),
   "workers/tag": z.string().max(25).optional(),
+  /** A version's preview alias (wrangler's `versions upload --preview-alias`, deploy-helpers `versions-upload.ts`). */
+  "workers/alias": z.string().optional(),
   "workers/triggered_by": z.string().optional(),
 });
 
@@ -321,6 +323,8 @@ export const secretListSchema = z.array(secretSchema);
 
 export const subdomainSchema = z.looseObject({ enabled: z.boolean(), previews_enabled: z.boolean().optional() });
 export type Subdomain = z.infer<typeof subdomainSchema>;
+/** The account's workers.dev subdomain (`GET /accounts/{a}/workers/subdomain`). */
+export const accountSubdomainSchema = z.looseObject({ subdomain: z.string().min(1) });
 /** POST `…/subdomain` as we send it: both fields, always (see endpoints/subdomain.ts). */
 export const subdomainInputSchema = z.strictObject({ enabled: z.boolean(), previews_enabled: z.boolean() });
 /** POST `…/subdomain` as the emulator accepts it, as the API does: `previews_enabled` may be left out. */
