@@ -43,6 +43,61 @@ export interface CliStep {
   rateLimited: number;
   times: number[];
   problems: string[];
+  /** Size of the stack's checkpoint file after the step (what the engine rewrites after every resource step). */
+  snapshotBytes?: number;
+  /** After create: the bytes of state per resource, by type (`pulumi stack export`). */
+  state?: StateBytes[];
+  /** Run with PULUMI_SKIP_CHECKPOINTS=true (the profile's figure without snapshot writes). */
+  skipCheckpoints?: boolean;
+}
+
+/** Bytes of one resource's entry in `pulumi stack export` (compact JSON), averaged over the resources of a type. */
+export interface StateBytes {
+  type: string;
+  count: number;
+  /** The whole entry: urn, type, id, inputs, outputs, dependencies, property dependencies, … */
+  bytes: number;
+  /** Of which the serialized provider (`__provider`, in the inputs and again in the outputs). */
+  providerBytes: number;
+  inputBytes: number;
+  outputBytes: number;
+}
+
+interface ExportedResource {
+  type: string;
+  inputs?: Record<string, unknown>;
+  outputs?: Record<string, unknown>;
+}
+
+/** Bytes per resource by type in an exported deployment (the stack resource and default providers left out). */
+export function stateBytesByType(deployment: { resources?: ExportedResource[] }): StateBytes[] {
+  const byType = new Map<string, StateBytes>();
+  for (const resource of deployment.resources ?? []) {
+    if (!resource.type.startsWith("pulumi-nodejs:dynamic/")) continue;
+    const type = resource.type.split(":").pop()!;
+    const entry = byType.get(type) ?? { type, count: 0, bytes: 0, providerBytes: 0, inputBytes: 0, outputBytes: 0 };
+    entry.count++;
+    entry.bytes += JSON.stringify(resource).length;
+    entry.inputBytes += JSON.stringify(resource.inputs ?? {}).length;
+    entry.outputBytes += JSON.stringify(resource.outputs ?? {}).length;
+    for (const side of [resource.inputs, resource.outputs]) entry.providerBytes += JSON.stringify(side?.__provider ?? "").length;
+    byType.set(type, entry);
+  }
+  return [...byType.values()].map((e) => ({
+    ...e,
+    bytes: e.bytes / e.count,
+    providerBytes: e.providerBytes / e.count,
+    inputBytes: e.inputBytes / e.count,
+    outputBytes: e.outputBytes / e.count,
+  }));
+}
+
+/** The checkpoint file of the stack in a file backend (`.pulumi/stacks/<project>/<stack>.json`), in bytes. */
+function snapshotBytes(backendDir: string): number | undefined {
+  const stacks = path.join(backendDir, ".pulumi", "stacks");
+  if (!fs.existsSync(stacks)) return undefined;
+  const files = fs.readdirSync(stacks, { recursive: true, encoding: "utf8" }).filter((f) => /(^|\/)dev\.json(\.gz)?$/.test(f));
+  return files.length > 0 ? fs.statSync(path.join(stacks, files[0]!)).size : undefined;
 }
 
 export interface CliOptions {
@@ -53,15 +108,17 @@ export interface CliOptions {
   tokenFor: (index: number) => string;
   prefix?: string;
   log?: (line: string) => void;
+  /** PULUMI_SKIP_CHECKPOINTS=true: the engine writes no snapshot until the end (the profile's comparison). */
+  skipCheckpoints?: boolean;
 }
 
-function run(args: string[], cwd: string, env: NodeJS.ProcessEnv): Promise<{ code: number; output: string }> {
+function run(args: string[], cwd: string, env: NodeJS.ProcessEnv, keepAll = false): Promise<{ code: number; output: string }> {
   return new Promise((resolve) => {
     const child = spawn("pulumi", [...args, "--non-interactive", "--color", "never"], { cwd, env, stdio: ["ignore", "pipe", "pipe"] });
     let output = "";
     const collect = (chunk: Buffer) => (output = (output + chunk.toString("utf8")).slice(-6_000));
-    child.stdout.on("data", collect);
-    child.stderr.on("data", collect);
+    child.stdout.on("data", keepAll ? (chunk: Buffer) => (output += chunk.toString("utf8")) : collect);
+    if (!keepAll) child.stderr.on("data", collect);
     const timer = setTimeout(() => child.kill("SIGKILL"), 30 * 60_000);
     child.once("error", (error) => resolve({ code: -1, output: error.message }));
     child.once("close", (code) => {
@@ -75,7 +132,8 @@ function run(args: string[], cwd: string, env: NodeJS.ProcessEnv): Promise<{ cod
 export async function runCliFleet(options: CliOptions): Promise<CliStep[]> {
   const { emulator, n } = options;
   const log = options.log ?? (() => undefined);
-  const project = makeProjectDir({ project: "fleet" });
+  // The package laid out as a user's npm install has it (so the serialized providers are what users store).
+  const project = makeProjectDir({ project: "fleet", installed: true });
   const dir = project.dir;
   try {
     fs.writeFileSync(
@@ -100,6 +158,7 @@ export async function runCliFleet(options: CliOptions): Promise<CliStep[]> {
       CLOUDFLARE_API_BASE_URL: emulator.url,
       CLOUDFLARE_ACCOUNT_ID: options.accountId,
       CLOUDFLARE_WORKERS_LIMITER_STATE: "on",
+      ...(options.skipCheckpoints ? { PULUMI_SKIP_CHECKPOINTS: "true" } : {}),
     };
     const setup = async (args: string[]) => {
       const result = await run(args, dir, env);
@@ -116,9 +175,11 @@ export async function runCliFleet(options: CliOptions): Promise<CliStep[]> {
       const args =
         spec.kind === "up"
           ? ["up", "--yes", "--skip-preview"]
-          : spec.kind === "refresh"
-            ? ["refresh", "--yes", "--skip-preview"]
-            : ["destroy", "--yes", "--skip-preview"];
+          : spec.kind === "drift"
+            ? ["preview", "--refresh", "--expect-no-changes"]
+            : spec.kind === "refresh"
+              ? ["refresh", "--yes", "--skip-preview"]
+              : ["destroy", "--yes", "--skip-preview"];
       takeRequests(emulator);
       const started = performance.now();
       const result = await run(args, dir, { ...env, CLOUDFLARE_API_TOKEN: options.tokenFor(index) });
@@ -133,10 +194,18 @@ export async function runCliFleet(options: CliOptions): Promise<CliStep[]> {
         times: requests.map((r) => r.time),
         problems:
           result.code === 0 ? [] : [`pulumi ${args[0]} exited ${result.code}: ${result.output.trim().split("\n").slice(-4).join(" | ")}`],
+        snapshotBytes: snapshotBytes(path.join(dir, ".backend")),
+        ...(options.skipCheckpoints ? { skipCheckpoints: true } : {}),
       };
+      if (spec.name === "create" && result.code === 0) {
+        const exported = await run(["stack", "export"], dir, env, true);
+        if (exported.code === 0)
+          step.state = stateBytesByType((JSON.parse(exported.output) as { deployment: { resources?: ExportedResource[] } }).deployment);
+      }
       out.push(step);
       log(
-        `  cli   N=${n} ${spec.name}: ${step.calls.total} calls, ${(wallMs / 1000).toFixed(2)} s${step.problems.length ? ` — ${step.problems[0]}` : ""}`,
+        `  cli${options.skipCheckpoints ? "*" : " "}  N=${n} ${spec.name}: ${step.calls.total} calls, ${(wallMs / 1000).toFixed(2)} s` +
+          `${step.snapshotBytes ? `, snapshot ${(step.snapshotBytes / 1024).toFixed(0)} KiB` : ""}${step.problems.length ? ` — ${step.problems[0]}` : ""}`,
       );
       if (result.code !== 0 && spec.kind === "up") break;
     }

@@ -16,6 +16,7 @@
  *   WRANGLER_BIN            an installed wrangler instead of installing wrangler@4 into a temporary folder
  *   PULUMI_CLI_DIR          the folder of a `pulumi` to use
  */
+import { readFileSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, totalmem } from "node:os";
 import { startEmulator } from "../../emulator";
 import { DEFAULT_RATE_LIMIT, RATE_LIMIT_REQUESTS, RATE_LIMIT_WINDOW_MS } from "../../provider/cloudflare/limiter";
@@ -24,7 +25,19 @@ import { maxInWindow } from "./calls";
 import { findPulumiCli, runCliFleet, type CliStep } from "./cli";
 import { ownPeakRssMiB } from "./memory";
 import { runOurs, type OurRun } from "./ours";
-import { breakdown, memoryBySize, resultsTable, rows, verdicts } from "./report";
+import {
+  PREVIOUS_RELEASE_BYTES_PER_WORKER,
+  breakdown,
+  cliTable,
+  cliVerdicts,
+  memoryBySize,
+  profileTable,
+  resultsTable,
+  rows,
+  stateTable,
+  verdicts,
+  type ReportInput,
+} from "./report";
 import { STEPS, type StepName } from "./steps";
 import { installWrangler, runWranglerFleet, type WranglerInstall, type WranglerStep } from "./wrangler";
 
@@ -46,6 +59,10 @@ const load = () =>
 
 export async function runFleetBenchmark(): Promise<void> {
   const log = (line: string) => console.log(line);
+  if (process.env.BENCH_FLEET_REPORT) {
+    printFleetReport(JSON.parse(readFileSync(process.env.BENCH_FLEET_REPORT, "utf8")) as ReportInput, log);
+    return;
+  }
   const sizes = sizesFrom(process.env.BENCH_FLEET_SIZES, "10,100,300");
   const wranglerSizes = process.env.BENCH_WRANGLER === "0" ? [] : sizesFrom(process.env.BENCH_WRANGLER_SIZES, "10,100");
   const cliSizes = process.env.BENCH_CLI === "0" ? [] : sizesFrom(process.env.BENCH_CLI_SIZES, "10,100");
@@ -72,6 +89,7 @@ export async function runFleetBenchmark(): Promise<void> {
     for (const [i, spec] of STEPS.entries()) {
       token("ours", n, i);
       token("cli", n, i);
+      token("clinc", n, i);
       token("wrangler", n, spec.name);
     }
   }
@@ -101,6 +119,7 @@ export async function runFleetBenchmark(): Promise<void> {
   const ours: OurRun[] = [];
   const theirs: WranglerStep[] = [];
   const viaCli: CliStep[] = [];
+  const profileSizes = sizesFrom(process.env.BENCH_CLI_PROFILE_SIZES, "10,100").filter((n) => cliSizes.includes(n));
   try {
     for (const n of sizes) {
       log(`\nN = ${n} (load ${load()})`);
@@ -136,14 +155,67 @@ export async function runFleetBenchmark(): Promise<void> {
           log(`  CLI run failed: ${error instanceof Error ? error.message.split("\n")[0] : String(error)}`);
         }
       }
+      // The profile: the same steps with PULUMI_SKIP_CHECKPOINTS=true; the difference is the snapshot writes.
+      for (const n of profileSizes) {
+        log(`\nreal Pulumi CLI without snapshot writes (PULUMI_SKIP_CHECKPOINTS=true), N = ${n} (load ${load()})`);
+        try {
+          viaCli.push(
+            ...(await runCliFleet({
+              cliDir: cli.dir,
+              emulator,
+              accountId: CLI_ACCOUNT,
+              n,
+              tokenFor: (i) => `bench-clinc-${n}-${i}`,
+              log,
+              prefix: "cli-nockpt",
+              skipCheckpoints: true,
+            })),
+          );
+        } catch (error) {
+          log(`  CLI run failed: ${error instanceof Error ? error.message.split("\n")[0] : String(error)}`);
+        }
+      }
     }
   } finally {
     await emulator.close();
     wrangler?.cleanup();
   }
 
-  const input = { ours, wrangler: theirs, cli: viaCli, latencyMs: LATENCY_MS, parallel };
+  const input: ReportInput = { ours, wrangler: theirs, cli: viaCli, latencyMs: LATENCY_MS, parallel };
+  if (process.env.BENCH_FLEET_SAVE) writeFileSync(process.env.BENCH_FLEET_SAVE, JSON.stringify(input));
+  printFleetReport(input, log, [
+    ...(wranglerNote ? [wranglerNote] : []),
+    ...("dir" in cli ? [] : [`real Pulumi CLI: not run (${cli.skipped})`]),
+  ]);
+  log(`\nfleet benchmark took ${((performance.now() - startedAll) / 60_000).toFixed(1)} min; load average at the end ${load()}`);
+}
+
+/** Prints every table and verdict of a run (also from a run saved with BENCH_FLEET_SAVE: BENCH_FLEET_REPORT=<file>). */
+export function printFleetReport(input: ReportInput, log: (line: string) => void, notes: string[] = []): void {
+  const { ours, wrangler: theirs, parallel } = input;
   const table = rows(input);
+  log(`\n=== fleet through the real Pulumi CLI, the harness beside it (CLI÷harness: the CLI's overhead) ===`);
+  log(cliTable(input, table));
+  log(
+    `(harness = the same program through Pulumi's dynamic-provider host driven by tests/engine, no CLI, in the same run;` +
+      ` no snapshot writes = the CLI with PULUMI_SKIP_CHECKPOINTS=true (the profile, not a setting to use: a crash then loses the record of what was done);` +
+      ` snapshot = the stack's checkpoint file after the step; drift check = pulumi preview --refresh --expect-no-changes, on the harness a refresh then a preview (two host starts))`,
+  );
+  const state = stateTable(input);
+  log(`\n=== state per resource: pulumi stack export after create${state.n ? `, N = ${state.n}` : ""} ===`);
+  log(state.text);
+  if (state.perWorker !== undefined)
+    log(
+      `per Worker (4 resources): ${state.perWorker.toFixed(0)} bytes; release 0.1.0: ${PREVIOUS_RELEASE_BYTES_PER_WORKER} bytes` +
+        ` (the rest of each entry is the engine's: urn, parent, provider, property dependencies, dates, the registration's stack trace)`,
+    );
+  log(`\n=== where the CLI's time goes ===`);
+  log(profileTable(input, table));
+  log(
+    `(snapshot writes = CLI − the same step with PULUMI_SKIP_CHECKPOINTS=true; CLI processes over harness = the latter − the harness:` +
+      ` the CLI's start, its engine and language host, its provider host start; harness = our provider and the program)`,
+  );
+  log(`\n=== engine harness and wrangler: wall time and API calls per lifecycle step, with the limit that binds each figure ===`);
   log(`\n=== fleet: wall time and API calls per lifecycle step, with the limit that binds each figure ===`);
   log(resultsTable(table));
   log(
@@ -156,8 +228,7 @@ export async function runFleetBenchmark(): Promise<void> {
       ` (${parallel} for the engine, 1 for wrangler), rate limit = the least time the calls need in windows of ${DEFAULT_RATE_LIMIT} per 300 s (ours; wrangler never waits for it),` +
       ` when it accounts for half the time or more; CPU otherwise: process starts, the program, the engine and providers' own work)`,
   );
-  if (wranglerNote) log(wranglerNote);
-  if (!("dir" in cli)) log(`real Pulumi CLI: not run (${cli.skipped})`);
+  for (const note of notes) log(note);
   for (const failed of theirs.filter((w) => w.failures > 0))
     log(`wrangler ${failed.step} N=${failed.n}: ${failed.failures} failed: ${failed.firstFailure}`);
 
@@ -175,9 +246,10 @@ export async function runFleetBenchmark(): Promise<void> {
   log(`\n=== where our calls go (largest N) ===`);
   for (const s of ours.at(-1)?.steps ?? []) log(`${s.step.padEnd(16)} ${breakdown(s.calls) || "no calls"}`);
 
-  log(`\n=== targets of issue 16 ===`);
+  log(`\n=== targets of issue 22 (through the real CLI) ===`);
+  for (const v of cliVerdicts(input, table)) log(`${v.holds ? "HOLDS" : "FAILS"}  ${v.target}: ${v.measured}`);
+  log(`\n=== targets of issue 16 (engine harness) ===`);
   for (const v of verdicts(input, table)) log(`${v.holds ? "HOLDS" : "FAILS"}  ${v.target}: ${v.measured}`);
-  log(`\nfleet benchmark took ${((performance.now() - startedAll) / 60_000).toFixed(1)} min; load average at the end ${load()}`);
 }
 
 if (require.main === module) {

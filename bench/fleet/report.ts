@@ -4,7 +4,7 @@
  */
 import { DEFAULT_RATE_LIMIT, RATE_LIMIT_GUARD_MS, RATE_LIMIT_REQUESTS, RATE_LIMIT_WINDOW_MS } from "../../provider/cloudflare/limiter";
 import type { CallCount } from "./calls";
-import type { CliStep } from "./cli";
+import type { CliStep, StateBytes } from "./cli";
 import type { OurRun, OurStep } from "./ours";
 import { STEPS, type StepName } from "./steps";
 import type { WranglerStep } from "./wrangler";
@@ -108,7 +108,7 @@ export function rows(input: ReportInput): Row[] {
           failures: theirs.w.failures,
         };
       }
-      const cli = input.cli.find((c) => c.step === spec.name && c.n === n);
+      const cli = input.cli.find((c) => c.step === spec.name && c.n === n && !c.skipCheckpoints);
       if (cli) {
         const f = floors(
           cli.calls.total,
@@ -230,6 +230,152 @@ export function verdicts(input: ReportInput, all: Row[]): Verdict[] {
       memory.map((m) => `N=${m.n}: ${m.peakMiB.toFixed(0)} MiB`).join(", ") +
       (slopes.length ? `; ${slopes.map((s, i) => `${memory[i]!.n}→${memory[i + 1]!.n}: ${s.toFixed(2)} MiB per Worker`).join(", ")}` : "") +
       (memory.length < 3 ? " (needs three sizes)" : ""),
+  });
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// The real CLI first (issue 22)
+
+/**
+ * Bytes of state per Worker (its four resources, each its entry in `pulumi stack export`) that release 0.1.0
+ * stored: bench/fleet/program.ts with count 1, `pulumi up` then `pulumi stack export` at commit a226dee.
+ */
+export const PREVIOUS_RELEASE_BYTES_PER_WORKER = 32_527;
+
+/** The CLI's figures may exceed the harness's by this factor (issue 22's target at N = 100). */
+export const CLI_OVER_HARNESS_TARGET = 1.5;
+
+const noCheckpointsOf = (input: ReportInput, step: StepName, n: number) =>
+  input.cli.find((c) => c.step === step && c.n === n && c.skipCheckpoints);
+
+const times = (a: number, b: number) => `${(a / b).toFixed(1)}x`;
+
+/** The headline table: the CLI's time and calls per step, the harness beside it, the CLI's overhead, wrangler. */
+export function cliTable(input: ReportInput, all: Row[]): string {
+  const table = [
+    [
+      "step",
+      "N",
+      "CLI time",
+      "calls",
+      "harness",
+      "CLI÷harness",
+      "CLI−harness",
+      "no snapshot writes",
+      "wrangler",
+      "wrangler÷CLI",
+      "snapshot",
+    ],
+  ];
+  for (const r of all.filter((r) => r.cli)) {
+    const c = r.cli!;
+    const o = r.ours;
+    const w = r.wrangler;
+    const bare = noCheckpointsOf(input, r.step, r.n);
+    const snapshot = input.cli.find((s) => s.step === r.step && s.n === r.n && !s.skipCheckpoints)?.snapshotBytes;
+    const approx = w?.extrapolatedFrom ? "≈" : "";
+    table.push([
+      r.step,
+      String(r.n),
+      seconds(c.wallMs),
+      `${c.calls}${c.rateLimited ? ` (${c.rateLimited}×429)` : ""}${c.problems.length ? " !" : ""}`,
+      o ? seconds(o.wallMs) : "-",
+      o ? times(c.wallMs, o.wallMs) : "-",
+      o ? `${seconds(c.wallMs - o.wallMs)}` : "-",
+      bare ? seconds(bare.wallMs) : "-",
+      w ? `${approx}${seconds(w.wallMs)}` : "-",
+      w ? `${approx}${times(w.wallMs, c.wallMs)}` : "-",
+      snapshot ? `${(snapshot / 1024).toFixed(0)} KiB` : "-",
+    ]);
+  }
+  return pad(table);
+}
+
+/** The bytes of state by resource type, from the CLI's create at the largest N measured. */
+export function stateTable(input: ReportInput): { text: string; perWorker?: number; n?: number } {
+  const create = input.cli.filter((c) => c.step === "create" && c.state && !c.skipCheckpoints).sort((a, b) => b.n - a.n)[0];
+  if (!create?.state) return { text: "not measured (the CLI did not run)" };
+  const table = [["type", "resources", "bytes each", "__provider (inputs + outputs)", "inputs", "outputs"]];
+  for (const t of create.state)
+    table.push([
+      t.type,
+      String(t.count),
+      t.bytes.toFixed(0),
+      t.providerBytes.toFixed(0),
+      t.inputBytes.toFixed(0),
+      t.outputBytes.toFixed(0),
+    ]);
+  const perWorker = perWorkerBytes(create.state);
+  return { text: pad(table), perWorker, n: create.n };
+}
+
+/** One Worker's four resources. */
+export function perWorkerBytes(state: readonly StateBytes[]): number {
+  return state.reduce((sum, t) => sum + t.bytes, 0);
+}
+
+/** Where the CLI's time goes, per step: snapshot writes (CLI − CLI without them), the rest of the CLI over the harness. */
+export function profileTable(input: ReportInput, all: Row[]): string {
+  const table = [["step", "N", "CLI", "snapshot writes", "share", "CLI processes over harness", "harness (provider + program)"]];
+  for (const r of all.filter((r) => r.cli)) {
+    const bare = noCheckpointsOf(input, r.step, r.n);
+    if (!bare) continue;
+    const writes = Math.max(0, r.cli!.wallMs - bare.wallMs);
+    table.push([
+      r.step,
+      String(r.n),
+      seconds(r.cli!.wallMs),
+      seconds(writes),
+      `${((100 * writes) / r.cli!.wallMs).toFixed(0)} %`,
+      r.ours ? seconds(bare.wallMs - r.ours.wallMs) : "-",
+      r.ours ? seconds(r.ours.wallMs) : "-",
+    ]);
+  }
+  return table.length > 1 ? pad(table) : "not measured (BENCH_CLI_PROFILE_SIZES)";
+}
+
+export function cliVerdicts(input: ReportInput, all: Row[]): Verdict[] {
+  const out: Verdict[] = [];
+  const at100 = all.filter((r) => r.n === 100 && r.cli && r.ours);
+  const slow = at100.filter((r) => r.cli!.wallMs > CLI_OVER_HARNESS_TARGET * r.ours!.wallMs || r.cli!.problems.length > 0);
+  out.push({
+    target: `through the CLI at N = 100 every step within ${CLI_OVER_HARNESS_TARGET}x of the harness (same run)`,
+    holds: at100.length > 0 && slow.length === 0,
+    measured: at100.length ? at100.map((r) => `${r.step} ${times(r.cli!.wallMs, r.ours!.wallMs)}`).join(", ") : "not measured at N = 100",
+  });
+  const create = all.find((r) => r.step === "create" && r.n === 100);
+  out.push({
+    target: "through the CLI a 100-Worker create is at least 20x faster than wrangler Worker by Worker",
+    holds: !!create?.cli && !!create.wrangler && create.wrangler.wallMs >= 20 * create.cli.wallMs && create.cli.problems.length === 0,
+    measured:
+      create?.cli && create.wrangler
+        ? `${seconds(create.cli.wallMs)} vs ${create.wrangler.extrapolatedFrom ? `≈${seconds(create.wrangler.wallMs)} (extrapolated per Worker from N = ${create.wrangler.extrapolatedFrom})` : seconds(create.wrangler.wallMs)}: ${times(create.wrangler.wallMs, create.cli.wallMs)}`
+        : "not measured at N = 100",
+  });
+  const noops = input.cli.filter((c) => c.step === "no-op up" && !c.skipCheckpoints);
+  out.push({
+    target: "a no-op up through the CLI makes no call",
+    holds: noops.length > 0 && noops.every((s) => s.calls.total === 0 && s.problems.length === 0),
+    measured: noops.map((s) => `N=${s.n}: ${s.calls.total}`).join(", ") || "not run",
+  });
+  const drift = input.cli.filter((c) => c.step === "drift check" && !c.skipCheckpoints);
+  out.push({
+    target: "the drift check (pulumi preview --refresh --expect-no-changes) finds no change",
+    holds: drift.length > 0 && drift.every((s) => s.problems.length === 0),
+    measured:
+      drift
+        .map((s) => `N=${s.n}: ${seconds(s.wallMs)}, ${s.calls.total} calls${s.problems.length ? `, ${s.problems[0]}` : ""}`)
+        .join("; ") || "not run",
+  });
+  const state = stateTable(input);
+  out.push({
+    target: `state bytes per Worker (its four resources) at most half of the previous release's ${PREVIOUS_RELEASE_BYTES_PER_WORKER}`,
+    holds: state.perWorker !== undefined && state.perWorker * 2 <= PREVIOUS_RELEASE_BYTES_PER_WORKER,
+    measured:
+      state.perWorker === undefined
+        ? "not measured"
+        : `${state.perWorker.toFixed(0)} bytes at N = ${state.n} (${times(PREVIOUS_RELEASE_BYTES_PER_WORKER, state.perWorker)} smaller)`,
   });
   return out;
 }

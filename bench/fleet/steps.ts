@@ -3,11 +3,12 @@
  * deploys (cumulative: every step keeps the changes of the steps before it) and what a user expects the
  * engine to do to each kind of resource.
  */
-export type StepName = "create" | "no-op up" | "code change" | "secret rotation" | "refresh" | "destroy";
+export type StepName = "create" | "no-op up" | "code change" | "secret rotation" | "drift check" | "refresh" | "destroy";
 
 export interface StepSpec {
   name: StepName;
-  kind: "up" | "refresh" | "destroy";
+  /** "drift": the check users run in CI, `pulumi preview --refresh --expect-no-changes` (reads, no writes). */
+  kind: "up" | "drift" | "refresh" | "destroy";
   /** Program config for `up` steps (count and prefix are added by the runner). */
   config?: Record<string, string>;
   /** Expected engine operations per Worker for `up` steps. */
@@ -35,6 +36,8 @@ export const STEPS: readonly StepSpec[] = [
   { name: "no-op up", kind: "up", config: {}, expect: { same: RESOURCES_PER_WORKER }, depth: 0 },
   { name: "code change", kind: "up", config: CODE, expect: oneUpdate, updates: SCRIPT, depth: 1 },
   { name: "secret rotation", kind: "up", config: SECRET, expect: oneUpdate, updates: /-api-key$/, depth: 1 },
+  // every Read at once, then a preview that must find nothing to change
+  { name: "drift check", kind: "drift", config: SECRET, depth: 2 },
   // every Read at once; the script's: GET settings, then the account listing
   { name: "refresh", kind: "refresh", depth: 2 },
   // subdomain → secret → script

@@ -81,6 +81,7 @@ export const WRANGLER_STEPS: Record<
   "no-op up": { variant: {}, commands: ["deploy"] },
   "code change": { variant: { codeVersion: "2" }, commands: ["deploy"] },
   "secret rotation": { variant: { secretVersion: "2" }, commands: ["secret API_KEY"] },
+  "drift check": undefined,
   refresh: undefined,
   destroy: { variant: {}, commands: ["delete"] },
 };

@@ -36,6 +36,7 @@ describe("the fleet benchmark, quick mode", () => {
       ["no-op up", 0, 0, []],
       ["code change", N, 0, []],
       ["secret rotation", N, 0, []],
+      ["drift check", 2 + 3 * N, 0, []], // a refresh's reads, then a preview that finds nothing to change
       ["refresh", 2 + 3 * N, 0, []], // the listing (scripts' etags, script settings) and the account's workers.dev subdomain, then settings, secrets list, subdomain per Worker
       ["destroy", 4 * N, 0, []],
     ]);

@@ -1,7 +1,20 @@
 /** The fleet benchmark's report: the limit named for each figure, wrangler's extrapolations marked, and the targets' verdicts. */
 import { countCalls } from "../../bench/fleet/calls";
 import type { OurRun, OurStep } from "../../bench/fleet/ours";
-import { bindingLimit, floors, rateLimitFloorMs, resultsTable, rows, verdicts, type ReportInput } from "../../bench/fleet/report";
+import type { CliStep } from "../../bench/fleet/cli";
+import {
+  PREVIOUS_RELEASE_BYTES_PER_WORKER,
+  bindingLimit,
+  cliTable,
+  cliVerdicts,
+  floors,
+  profileTable,
+  rateLimitFloorMs,
+  resultsTable,
+  rows,
+  verdicts,
+  type ReportInput,
+} from "../../bench/fleet/report";
 import type { StepName } from "../../bench/fleet/steps";
 import type { WranglerStep } from "../../bench/fleet/wrangler";
 import type { RecordedRequest } from "../../emulator";
@@ -94,5 +107,46 @@ describe("the fleet benchmark's report", () => {
     expect(failed[1]).toMatch(/no-op up makes no call — .*N=300: 3 \(GET \/workers\/scripts\/\{script\} ×3\)/);
     expect(failed[2]).toMatch(/N=300 create: 1201 calls in 320 s, 11 answered 429/);
     expect(failed[3]).toMatch(/memory grows at most linearly .*100→300: 3\.75 MiB per Worker/);
+  });
+});
+
+describe("the CLI headline and issue 22's verdicts", () => {
+  const cliStep = (name: StepName, n: number, calls: number, wallMs: number, extra: Partial<CliStep> = {}): CliStep => ({
+    step: name,
+    n,
+    calls: countCalls(requests(calls)),
+    wallMs,
+    rateLimited: 0,
+    times: [],
+    problems: [],
+    ...extra,
+  });
+  const state = [
+    { type: "WorkerScript", count: 100, bytes: 3_400, providerBytes: 800, inputBytes: 1_000, outputBytes: 1_000 },
+    { type: "WorkerSecret", count: 100, bytes: 2_800, providerBytes: 800, inputBytes: 650, outputBytes: 650 },
+  ];
+  const harness = run(100, [step("create", 100, requests(500), 20_000), step("no-op up", 100, [], 10_000)]);
+  const cli = [
+    cliStep("create", 100, 500, 25_000, { state, snapshotBytes: 1_200_000 }),
+    cliStep("no-op up", 100, 0, 16_000),
+    cliStep("create", 100, 500, 21_000, { skipCheckpoints: true }),
+  ];
+  const ins: ReportInput = { ours: [harness], wrangler: [wranglerStep("create", 10, 120_000, 100)], cli, latencyMs: 50, parallel: 8 };
+
+  it("leads with the CLI's time beside the harness's, its overhead, the run without snapshot writes and wrangler", () => {
+    const table = cliTable(ins, rows(ins));
+    expect(table).toMatch(/^create\s+100\s+25\.00 s\s+500\s+20\.00 s\s+1\.3x\s+5\.00 s\s+21\.00 s\s+≈1200 s\s+≈48\.0x\s+1172 KiB$/m);
+    expect(profileTable(ins, rows(ins))).toMatch(/^create\s+100\s+25\.00 s\s+4\.00 s\s+16 %\s+1\.00 s\s+20\.00 s$/m);
+  });
+
+  it("says which targets hold: a step over 1.5x of the harness fails, bytes per Worker are summed over the types", () => {
+    const byTarget = cliVerdicts(ins, rows(ins)).map((v) => [v.holds, v.measured]);
+    expect(byTarget).toEqual([
+      [false, "create 1.3x, no-op up 1.6x"],
+      [true, "25.00 s vs ≈1200 s (extrapolated per Worker from N = 10): 48.0x"],
+      [true, "N=100: 0"],
+      [false, "not run"],
+      [true, `6200 bytes at N = 100 (${(PREVIOUS_RELEASE_BYTES_PER_WORKER / 6_200).toFixed(1)}x smaller)`],
+    ]);
   });
 });

@@ -54,6 +54,8 @@ export interface EngineOptions {
   /** Start a new host for every command, as each `pulumi` command does (default true). */
   hostPerCommand?: boolean;
   callTimeoutMs?: number;
+  /** How long a host may take to print its port (default the host's own; a loaded machine needs more). */
+  hostStartTimeoutMs?: number;
   programTimeoutMs?: number;
   /**
    * Resource operations run at once, as `pulumi up --parallel` (default, as the Pulumi CLI: 4 × the CPUs).
@@ -172,6 +174,7 @@ export class Engine {
       env: this.options.env,
       stackConfig: config,
       callTimeoutMs: this.options.callTimeoutMs,
+      startTimeoutMs: this.options.hostStartTimeoutMs,
     });
     if (this.closed) {
       // close() ran while this host was starting: it must not outlive the engine.
