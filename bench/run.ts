@@ -3,11 +3,13 @@
  * named: `tsx bench/run.ts assets`. A benchmark is a function that prints its own figures.
  */
 import { runAssetsBenchmark } from "./assets/assets-bench";
+import { runBundleBenchmark } from "./bundle/bundle-bench";
 import { runFleetBenchmark } from "./fleet/fleet-bench";
 import { runRuntimeBenchmark } from "./runtime/runtime-bench";
 
 const BENCHMARKS: Record<string, () => Promise<unknown>> = {
   assets: runAssetsBenchmark,
+  bundle: runBundleBenchmark,
   fleet: runFleetBenchmark,
   runtime: runRuntimeBenchmark,
 };

@@ -3,6 +3,7 @@
  * `pulumi-cloudflare-workers`: the command line. One command for now: `import`, which writes a Pulumi
  * program that adopts existing Workers. Exit codes: 0 done, 1 failed, 2 usage error.
  */
+import "../provider/node-version"; // first: refuses a Node.js older than the floor in one line, before undici loads
 import { parseCliArgs, USAGE, UsageError } from "./args";
 import { runImport, type ImportResult } from "./import";
 

@@ -9,6 +9,7 @@
  *   --zone <name>[=<id>]  a zone for routes and custom domains (repeatable; default example.com)
  *   --rate-limit <n>[/<seconds>]  enforce the API's rate limit: n requests per window (default 300 s), e.g. 1200/300
  */
+import "../provider/node-version"; // first: refuses a Node.js older than the floor in one line, before undici loads
 import { createHash } from "node:crypto";
 import { DEFAULT_ACCOUNT_ID, DEFAULT_EMULATOR_TOKEN, DEFAULT_ZONE, startEmulator, type EmulatorOptions, type ZoneOption } from "./index";
 

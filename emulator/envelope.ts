@@ -45,8 +45,8 @@ export const ERROR = {
   BINDING_NAME_IN_USE: 10053,
   /** chosen: a secret named in the path does not exist. */
   SECRET_NOT_FOUND: 10056,
-  /** chosen: a version named in the path or in a deployment does not exist (10220 is wrangler's rollback code). */
-  VERSION_NOT_FOUND: 10225,
+  /** A version named in the path or in a deployment does not exist (wrangler's containers deploy retries on 100146). */
+  VERSION_NOT_FOUND: 100146,
 } as const;
 
 export class ApiError extends Error {
@@ -126,4 +126,10 @@ export function rawReply(status: number, body: Buffer | string, contentType: str
 /** `result_info` for one page of `total` items. */
 export function pageInfo(page: number, perPage: number, count: number, total: number): ResultInfo {
   return { page, per_page: perPage, count, total_count: total, total_pages: Math.max(1, Math.ceil(total / perPage)) };
+}
+
+/** `result_info` without `total_pages`, as the recorded versions list answers it. */
+export function pageInfoWithoutPages(page: number, perPage: number, count: number, total: number): ResultInfo {
+  const { total_pages: _pages, ...info } = pageInfo(page, perPage, count, total);
+  return info;
 }

@@ -1,7 +1,7 @@
 /**
  * Fault injection: rules queued by tests answer the next matching requests with a chosen status, headers and
  * body, after a delay, or by dropping the connection; `applyFirst` runs the real handler before that (the
- * state changes, the answer is lost).
+ * state changes, the answer is lost), and `holdMs` holds that answer back for a while.
  */
 import { ERROR, failure, jsonReply, rawReply, type Reply } from "./envelope";
 
@@ -16,6 +16,12 @@ export interface FaultRule {
   dropConnection?: boolean;
   /** Run the real handler (state changes) THEN answer with the fault / drop the connection. */
   applyFirst?: boolean;
+  /**
+   * With `applyFirst`: hold the answer this long after the write is applied (then send it, or the fault), while
+   * the request log already shows it (`held: true`). The window in which a test kills a client whose write
+   * landed but whose answer never came back.
+   */
+  holdMs?: number;
   times: number;
 }
 
@@ -31,6 +37,8 @@ export class FaultQueue {
     if (!Number.isInteger(rule.times) || rule.times < 1) throw new Error("a fault rule needs times >= 1");
     if (!(rule.path instanceof RegExp) && typeof rule.path !== "string")
       throw new Error("a fault rule needs a path (RegExp or string prefix)");
+    if (rule.holdMs !== undefined && rule.applyFirst !== true)
+      throw new Error("holdMs holds an applied write's answer: it needs applyFirst");
     this.faults.push({ rule, remaining: rule.times });
   }
 
@@ -82,5 +90,6 @@ export function faultFromJson(value: unknown): FaultRule {
   if (typeof v.delayMs === "number") rule.delayMs = v.delayMs;
   if (typeof v.dropConnection === "boolean") rule.dropConnection = v.dropConnection;
   if (typeof v.applyFirst === "boolean") rule.applyFirst = v.applyFirst;
+  if (typeof v.holdMs === "number") rule.holdMs = v.holdMs;
   return rule;
 }

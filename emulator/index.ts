@@ -5,6 +5,7 @@
  * Cloudflare envelope, error codes and state semantics of the real API, plus a request log and fault
  * injection for tests (also over HTTP under `/__emulator`, on loopback hosts).
  */
+import "../provider/node-version"; // first: refuses a Node.js older than the floor in one line, before undici loads
 import type { AddressInfo } from "node:net";
 import { FaultQueue, type FaultRule } from "./faults";
 import { RateLimit, type RateLimitOptions } from "./rate-limit";

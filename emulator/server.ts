@@ -26,6 +26,11 @@ export interface RecordedRequest {
   durationMs: number;
   /** When the request arrived, ms since the epoch. */
   time: number;
+  /**
+   * Set when a fault holds the answer (`holdMs`): the request is logged as soon as it is applied, with the
+   * status it will answer, so a test can act (kill the client) while the answer has not left.
+   */
+  held?: boolean;
 }
 
 export interface ServerConfig {
@@ -205,9 +210,35 @@ async function handleApi(req: IncomingMessage, res: ServerResponse, url: URL, co
       reply = failure(500, [{ code: ERROR.UNKNOWN, message: "internal emulator error" }]);
     }
   }
+  if (fault !== undefined && fault.applyFirst === true && fault.holdMs !== undefined) {
+    record.held = true;
+    finish(fault.dropConnection === true ? 0 : (faultReply(fault)?.status ?? reply.status));
+    if (!(await holdAnswer(req, res, fault.holdMs))) return;
+    if (answerFault(req, res, fault, () => undefined)) return;
+    send(res, reply);
+    return;
+  }
   if (fault !== undefined && fault.applyFirst === true && answerFault(req, res, fault, finish)) return;
   send(res, reply);
   finish(reply.status);
+}
+
+/**
+ * Holds an applied request's answer for `ms`; false when the client went away meanwhile (nothing to send).
+ * The timer is dropped with the connection, so closing the emulator never waits for a held answer.
+ */
+function holdAnswer(req: IncomingMessage, res: ServerResponse, ms: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const gone = () => {
+      clearTimeout(timer);
+      resolve(false);
+    };
+    const timer = setTimeout(() => {
+      res.off("close", gone);
+      resolve(!res.destroyed && !req.socket.destroyed);
+    }, ms);
+    res.once("close", gone);
+  });
 }
 
 /** Answers with the fault (or drops the connection); false when the fault only delays. */

@@ -123,13 +123,44 @@ export interface StoredCustomDomain {
   zone_id: string;
   zone_name: string;
   cert_id: string;
+  /** Serving production traffic (default true) and previews (default false); workers-sdk#13222. */
+  enabled?: boolean;
+  previews_enabled?: boolean;
+}
+
+/** A Worker consumer of a queue (`/queues/{id}/consumers`). */
+export interface StoredQueueConsumer {
+  consumer_id: string;
+  script: string;
+  dead_letter_queue: string;
+  settings: Record<string, number | null>;
+  created_on: string;
+}
+
+/** A queue (`/accounts/{a}/queues`) and its consumers. */
+export interface StoredQueue {
+  queue_id: string;
+  queue_name: string;
+  created_on: string;
+  modified_on: string;
+  consumers: StoredQueueConsumer[];
+}
+
+/** A Workflow (`/accounts/{a}/workflows/{name}`). */
+export interface StoredWorkflow {
+  id: string;
+  name: string;
+  class_name: string;
+  script_name: string;
+  created_on: string;
+  modified_on: string;
 }
 
 export interface StoredAccount {
   id: string;
   scripts: Record<string, StoredScript>;
   namespaces: Record<string, StoredNamespace>;
-  /** The account's workers.dev subdomain. */
+  /** The account's workers.dev subdomain; "" when the account has none (after DELETE `/workers/subdomain`). */
   subdomain: string;
   /** Uploaded asset files by hash: base64 bytes and MIME type. */
   asset_blobs: Record<string, { data: string; content_type: string }>;
@@ -140,6 +171,13 @@ export interface StoredAccount {
   custom_domains?: Record<string, StoredCustomDomain>;
   /** Custom domains made so far (numbers the ids). */
   custom_domains_created?: number;
+  /** Queues by id (absent in state files written before they existed). */
+  queues?: Record<string, StoredQueue>;
+  /** Queues and consumers made so far (numbers the ids). */
+  queues_created?: number;
+  consumers_created?: number;
+  /** Workflows by name. */
+  workflows?: Record<string, StoredWorkflow>;
 }
 
 export interface EmulatorState {

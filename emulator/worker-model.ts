@@ -224,7 +224,9 @@ export function scriptObject(script: StoredScript): Record<string, unknown> {
     compatibility_flags: v.compatibility_flags,
   };
   if (v.compatibility_date !== undefined) out.compatibility_date = v.compatibility_date;
-  if (v.migration_tag !== undefined) out.migration_tag = v.migration_tag;
+  // A Worker never migrated is listed with `migration_tag: ""` (wrangler's mocks of the listing and of
+  // `/workers/services/{name}`).
+  out.migration_tag = v.migration_tag ?? "";
   if (script.observability !== undefined) out.observability = observabilityAnswer(script.observability);
   if (v.placement !== undefined) {
     out.placement = v.placement;
@@ -259,15 +261,24 @@ export function scriptLevelSettingsObject(script: StoredScript): Record<string, 
   return out;
 }
 
+/**
+ * Whether a version gets preview URLs: yes (the recorded answers carry `has_preview: true`), except for a
+ * Worker that implements a Durable Object (the preview URLs documentation: "Preview URLs are not generated
+ * for Workers that implement a Durable Object"), read here as a Durable Object binding to its own class.
+ */
+function hasPreview(v: StoredVersion): boolean {
+  return !v.bindings.some((b) => b.type === "durable_object_namespace" && (b as { script_name?: string }).script_name === undefined);
+}
+
+/** As recorded (`GET …/versions`, `…/versions/{id}`): no `modified_on`, no `hasPreview`. */
 export function versionMetadata(v: StoredVersion): Record<string, unknown> {
+  const preview = hasPreview(v);
   return {
-    author_email: "emulator@example.com",
-    author_id: "00000000000000000000000000000000",
     created_on: v.created_on,
-    modified_on: v.created_on,
-    hasPreview: false,
-    has_preview: false,
     source: v.source,
+    author_id: "00000000000000000000000000000000",
+    author_email: "emulator@example.com",
+    has_preview: preview,
   };
 }
 
@@ -294,11 +305,23 @@ export function versionDetail(script: StoredScript, v: StoredVersion): Record<st
     annotations: { ...(v.annotations ?? {}), "workers/triggered_by": v.triggered_by },
     resources: {
       bindings: publicBindings(v.bindings),
-      script: { etag: v.etag, handlers: v.handlers, named_handlers: v.named_handlers, last_deployed_from: script.last_deployed_from },
+      // An assets-only version has no handlers: `null` (wrangler's `ApiVersion` types `handlers: string[] | null`).
+      script: {
+        etag: v.etag,
+        handlers: v.modules.length === 0 ? null : v.handlers,
+        named_handlers: v.named_handlers,
+        last_deployed_from: script.last_deployed_from,
+      },
       script_runtime: runtime,
     },
   };
 }
+
+/** What a deployment made by an upload carries (recorded `GET …/deployments`). */
+export const AUTOMATIC_DEPLOYMENT_ANNOTATIONS = {
+  "workers/message": "Automatic deployment on upload.",
+  "workers/triggered_by": "upload",
+} as const;
 
 export function deploymentObject(d: StoredDeployment): Record<string, unknown> {
   return {
@@ -329,6 +352,7 @@ export function appendVersion(
       source: version.source,
       strategy: "percentage",
       versions: [{ version_id: stored.id, percentage: 100 }],
+      annotations: { ...AUTOMATIC_DEPLOYMENT_ANNOTATIONS },
     });
   }
   script.modified_on = now;

@@ -21,7 +21,7 @@ import {
   type Scope,
   type Script,
 } from "./cloudflare";
-import { accountIdSchema, dispatchNamespaceNameSchema, tagSchema } from "./cloudflare/schemas";
+import { accountIdSchema, dashedVersionId, dispatchNamespaceNameSchema, liveMigrationTag, tagSchema } from "./cloudflare/schemas";
 import { fromWire } from "./resources/case";
 
 /** A binding as the API reports it, camelCase: `{ type: "kv_namespace", name: "CACHE", namespaceId: "…" }`. */
@@ -123,7 +123,7 @@ export interface WorkerVersion {
 }
 
 export interface ListWorkersArgs {
-  /** Defaults to the stack config `cloudflare:accountId`, then CLOUDFLARE_ACCOUNT_ID. */
+  /** Defaults to the stack config `cloudflare-workers:accountId`, then CLOUDFLARE_ACCOUNT_ID. */
   accountId?: string;
   /**
    * Read these Workers inside a Workers for Platforms dispatch namespace. The API has no listing of a
@@ -204,7 +204,14 @@ function matchesTags(tags: readonly string[], filter: string | undefined): boole
 }
 
 function summaryOf(script: Script, dispatchNamespace?: string): WorkerSummary {
-  const { id, ...rest } = script;
+  const { id, migration_tag: _tag, deployment_id: deploymentId, ...wire } = script;
+  // A never-migrated Worker's `""` is no tag; a version id is shown dashed, as the versions endpoints spell it.
+  const tag = liveMigrationTag(script);
+  const rest = {
+    ...wire,
+    ...(tag === undefined ? {} : { migration_tag: tag }),
+    ...(typeof deploymentId === "string" ? { deployment_id: dashedVersionId(deploymentId) } : {}),
+  };
   const summary = fromWire<Omit<WorkerSummary, "scriptName">>(rest);
   return { scriptName: id ?? "", ...(dispatchNamespace === undefined ? {} : { dispatchNamespace }), ...summary };
 }
@@ -267,6 +274,7 @@ export async function getWorkerSettings(
 /** One version of a Worker: its bindings, script and runtime (seed 001). */
 export async function getWorkerVersion(args: GetWorkerVersionArgs, client: CloudflareClient = getDefaultClient()): Promise<WorkerVersion> {
   const scope: Scope = { accountId: accountOf(args.accountId) };
-  const version = await getVersion(client, scope, requireName("scriptName", args.scriptName), requireName("versionId", args.versionId));
+  const versionId = dashedVersionId(requireName("versionId", args.versionId));
+  const version = await getVersion(client, scope, requireName("scriptName", args.scriptName), versionId);
   return fromWire<WorkerVersion>(version);
 }

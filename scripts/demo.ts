@@ -11,6 +11,7 @@ import * as path from "node:path";
 import { DEFAULT_ACCOUNT_ID, DEFAULT_EMULATOR_TOKEN, startEmulator, type Emulator } from "../emulator";
 import { PulumiStack, runPulumiCliScript } from "../tests/cli/pulumi-cli";
 import { Engine, type StepReport } from "../tests/engine/harness";
+import { typescriptWorkerDemo } from "./demo-typescript-worker";
 
 const PROGRAM = path.join(__dirname, "../examples/worker-with-bindings/index.ts");
 const SYMBOL: Record<string, string> = { create: "+", update: "~", replace: "+-", delete: "-", same: " ", read: "~", gone: "-" };
@@ -74,6 +75,7 @@ async function cliDemo(cliDir: string, emulator: Emulator): Promise<void> {
     await stack.setConfig({}, { apiToken: "first-token" });
     console.log(`\n$ pulumi stack init dev && pulumi config set --secret apiToken first-token`);
     await step("1. pulumi up", ["up", "--yes", "--skip-preview"]);
+    await step("   where it answers: pulumi stack output url", ["stack", "output", "url"]);
     await curlWorker(emulator, "Ada");
     await step("2. nothing changed: pulumi preview --expect-no-changes", ["preview", "--expect-no-changes"]);
     await stack.setConfig({ greeting: "Bonjour" }, { apiToken: "rotated-token" });
@@ -150,8 +152,10 @@ async function main(): Promise<void> {
   const emulator = await startEmulator({ runWorkers: true }).catch(() => startEmulator());
   console.log(`Cloudflare Workers API emulator: ${emulator.url} (account ${DEFAULT_ACCOUNT_ID})`);
   try {
-    if ("dir" in cli) await cliDemo(cli.dir, emulator);
-    else {
+    if ("dir" in cli) {
+      await cliDemo(cli.dir, emulator);
+      await typescriptWorkerDemo(cli.dir, emulator);
+    } else {
       console.log(`No Pulumi CLI (${cli.skipped.replace(/^pulumi-cli: /, "")}): showing the engine harness instead.`);
       await harnessDemo(emulator);
     }

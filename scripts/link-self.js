@@ -1,4 +1,4 @@
-// `prepare` (runs after every `npm install` / `npm ci` in this repo): links node_modules/pulumi-cloudflare-workers
+// Run by scripts/prepare.js (`prepare`, after every `npm install` / `npm ci` in this repo): links node_modules/pulumi-cloudflare-workers
 // to the repo itself, as `npm install pulumi-cloudflare-workers` does in a user's project. A stack program run
 // in place (`cd examples/worker-with-bindings && pulumi up`) serializes providers that `require()` the package
 // by name from inside @pulumi/pulumi's dynamic-provider host, and that lookup only finds node_modules/.

@@ -8,7 +8,7 @@
  * ```
  *
  * They run in the program (in previews too) and only read. Credentials and the default account come from
- * the stack config (`cloudflare:apiToken`, `cloudflare:accountId`, …), then the CLOUDFLARE_* environment,
+ * the stack config (`cloudflare:apiToken`, `cloudflare-workers:accountId`, …), then the CLOUDFLARE_* environment,
  * as for the resources. The implementations live in the provider package; this file knows nothing of HTTP.
  */
 import * as pulumi from "@pulumi/pulumi";

@@ -16,6 +16,10 @@ export interface WorkerCustomDomainArgs {
   overrideExistingOrigin?: pulumi.Input<boolean>;
   /** At create: replace DNS records that already exist at the hostname. */
   overrideExistingDnsRecord?: pulumi.Input<boolean>;
+  /** Serve the Worker's production traffic on the hostname (default true); switched off outside the program, it shows as drift. */
+  enabled?: pulumi.Input<boolean>;
+  /** Serve the Worker's previews at `<preview>.<hostname>` (default false). */
+  previewsEnabled?: pulumi.Input<boolean>;
   /** Take over a custom domain of this hostname that exists already (moving it to this Worker if needed). */
   adopt?: pulumi.Input<boolean>;
 }
@@ -29,12 +33,14 @@ export class WorkerCustomDomain extends pulumi.dynamic.Resource {
   declare public readonly domainId: pulumi.Output<string>;
   declare public readonly zoneName: pulumi.Output<string>;
   declare public readonly certId: pulumi.Output<string | undefined>;
+  /** `https://<hostname>`: where the Worker answers. */
+  declare public readonly url: pulumi.Output<string>;
 
   constructor(name: string, args: WorkerCustomDomainArgs, opts?: pulumi.CustomResourceOptions) {
     super(
       lazyProvider("workerCustomDomainProvider"),
       name,
-      { domainId: undefined, zoneName: undefined, certId: undefined, ...args },
+      { domainId: undefined, zoneName: undefined, certId: undefined, url: undefined, ...args },
       opts,
       "cloudflare-workers",
       "WorkerCustomDomain",

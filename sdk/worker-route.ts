@@ -23,9 +23,18 @@ export class WorkerRoute extends pulumi.dynamic.Resource {
   declare public readonly scriptName: pulumi.Output<string>;
   /** The route's id on the zone. */
   declare public readonly routeId: pulumi.Output<string>;
+  /** The URL the pattern serves (`example.com/api/*` → `https://example.com/api/`); unset for a host wildcard. */
+  declare public readonly url: pulumi.Output<string | undefined>;
 
   constructor(name: string, args: WorkerRouteArgs, opts?: pulumi.CustomResourceOptions) {
-    super(lazyProvider("workerRouteProvider"), name, { routeId: undefined, ...args }, opts, "cloudflare-workers", "WorkerRoute");
+    super(
+      lazyProvider("workerRouteProvider"),
+      name,
+      { routeId: undefined, url: undefined, ...args },
+      opts,
+      "cloudflare-workers",
+      "WorkerRoute",
+    );
   }
 }
 

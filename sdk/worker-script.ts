@@ -10,9 +10,9 @@ export type WorkerModuleArgs = ArgsOf<ModuleInput>;
 
 /**
  * The inputs of a WorkerScript (derived from the provider's field table): `scriptName`, the code (`content`,
- * or `modules` plus `mainModule`), `bindings`, `compatibilityDate`/`compatibilityFlags`, `placement`,
+ * or `modules` plus `mainModule`, or `build`: TypeScript or JavaScript sources bundled with esbuild at check), `bindings`, `compatibilityDate`/`compatibilityFlags`, `placement`,
  * `limits`, `usageModel`, `migrations`, `annotations`, `keepBindings`, `adopt`, `force`, `trackVersion`,
- * `assets`; `accountId` defaults to the stack config `cloudflare:accountId`, then CLOUDFLARE_ACCOUNT_ID.
+ * `assets`; `accountId` defaults to the stack config `cloudflare-workers:accountId`, then CLOUDFLARE_ACCOUNT_ID.
  */
 export type WorkerScriptArgs = ArgsOf<WorkerScriptProgramInputs>;
 

@@ -12,8 +12,10 @@ export class WorkerSubdomain extends pulumi.dynamic.Resource {
   declare public readonly scriptName: pulumi.Output<string>;
   declare public readonly enabled: pulumi.Output<boolean>;
   declare public readonly previewsEnabled: pulumi.Output<boolean | undefined>;
+  /** `https://<script>.<account subdomain>.workers.dev` while enabled: export it, or feed it to a smoke test. */
+  declare public readonly url: pulumi.Output<string | undefined>;
 
   constructor(name: string, args: WorkerSubdomainArgs, opts?: pulumi.CustomResourceOptions) {
-    super(lazyProvider("workerSubdomainProvider"), name, { ...args }, opts, "cloudflare-workers", "WorkerSubdomain");
+    super(lazyProvider("workerSubdomainProvider"), name, { url: undefined, ...args }, opts, "cloudflare-workers", "WorkerSubdomain");
   }
 }

@@ -34,13 +34,26 @@ export class WorkerVersion extends pulumi.dynamic.Resource {
   /** The version's number on the Worker (1, 2, …). */
   declare public readonly versionNumber: pulumi.Output<number | undefined>;
   declare public readonly contentHash: pulumi.Output<string>;
+  /** Where this version answers before it is deployed (`https://<id prefix>-<script>.<subdomain>.workers.dev`), while preview URLs are on. */
+  declare public readonly previewUrl: pulumi.Output<string | undefined>;
+  /** Where `previewAlias` answers (`https://<alias>-<script>.<subdomain>.workers.dev`), while preview URLs are on. */
+  declare public readonly previewAliasUrl: pulumi.Output<string | undefined>;
 
   constructor(name: string, args: WorkerVersionArgs, opts?: pulumi.CustomResourceOptions) {
     const bindings =
       args.bindings === undefined
         ? undefined
         : pulumi.output(args.bindings as pulumi.Input<unknown[]>).apply((list) => (hasSecretBinding(list) ? pulumi.secret(list) : list));
-    const props = { ...args, bindings, versionId: undefined, versionNumber: undefined, contentHash: undefined, createdOn: undefined };
+    const props = {
+      ...args,
+      bindings,
+      versionId: undefined,
+      versionNumber: undefined,
+      contentHash: undefined,
+      createdOn: undefined,
+      previewUrl: undefined,
+      previewAliasUrl: undefined,
+    };
     super(lazyProvider("workerVersionProvider"), name, props, opts, "cloudflare-workers", "WorkerVersion");
   }
 }

@@ -115,8 +115,8 @@ export async function simulateRateLimitedFleet(options: { resources: number }): 
   limiterModule.getProcessLimiter = () => recording;
   const config: Record<string, string> = {
     "cloudflare:apiToken": DEFAULT_EMULATOR_TOKEN,
-    "cloudflare:accountId": account,
-    "cloudflare:apiBaseUrl": emulator.url,
+    "cloudflare-workers:accountId": account,
+    "cloudflare-workers:apiBaseUrl": emulator.url,
   };
   provider.configure({ get: (key) => config[key] });
   const errors: string[] = [];

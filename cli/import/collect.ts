@@ -5,10 +5,14 @@
  * Per Worker: GET …/settings (bindings, compatibility, placement, limits, usage model), GET …/secrets (names
  * and types; values never leave the API), GET …/content/v2 (the modules), and on the account also
  * GET …/script-settings, GET …/subdomain and GET …/schedules. Once per account import: GET /workers/domains
- * (every custom domain), GET /zones?account.id= and each zone's GET …/workers/routes.
+ * (every custom domain), GET /zones?account.id= and each zone's GET …/workers/routes, GET /queues (each
+ * queue with its consumers) and GET /workflows.
  */
 import {
   CloudflareApiError,
+  consumerScript,
+  listQueues,
+  listWorkflows,
   getSchedules,
   listAccountZones,
   listDomains,
@@ -87,10 +91,24 @@ export interface ImportedWorker {
   routes?: { zoneId: string; pattern: string }[];
   /** Custom domains served by this Worker, by hostname. */
   customDomains?: { hostname: string; zoneId?: string }[];
+  /** Queues this Worker consumes, by queue name: WorkerQueueConsumer inputs. */
+  queueConsumers?: ImportedQueueConsumer[];
+  /** Workflows whose class this Worker exports, by name. */
+  workflows?: { workflowName: string; className: string }[];
   /** Durable Object migration tag the API reports; migrations themselves cannot be read back. */
   migrationTag?: string;
   /** Things the user must look at: they are written into the program next to the Worker. */
   warnings: string[];
+}
+
+export interface ImportedQueueConsumer {
+  queueName: string;
+  deadLetterQueue?: string;
+  batchSize?: number;
+  maxRetries?: number;
+  maxWaitTimeMs?: number;
+  maxConcurrency?: number;
+  retryDelay?: number;
 }
 
 export interface ImportedAccount {
@@ -203,14 +221,62 @@ interface Attachments {
   domains: Map<string, { hostname: string; zoneId?: string }[]>;
   /** Why routes could not be read (a token without zone permissions), when so. */
   routesUnreadable?: string;
+  consumers: Map<string, ImportedQueueConsumer[]>;
+  workflows: Map<string, { workflowName: string; className: string }[]>;
+  /** Why queues or Workflows could not be read (a token without their Read permissions), when so. */
+  triggersUnreadable: string[];
 }
 
 function push<T>(map: Map<string, T[]>, key: string, value: T): void {
   map.set(key, [...(map.get(key) ?? []), value]);
 }
 
+/** A setting as WorkerQueueConsumer takes it: absent when the API has none (null: Cloudflare's automatic choice). */
+const settingOf = (value: number | null | undefined): number | undefined => (typeof value === "number" ? value : undefined);
+
+/** The queue consumers and Workflows of the account, by Worker; a token that may not read them gets a warning. */
+async function readQueuesAndWorkflows(client: CloudflareClient, accountId: string, out: Attachments): Promise<void> {
+  const unreadable = (what: string) => (error: unknown) => {
+    if (!(error instanceof CloudflareApiError && error.code === "CF_AUTH")) throw error;
+    out.triggersUnreadable.push(
+      `the API token cannot read the account's ${what}, so they are not imported; give it ${what} Read to import them`,
+    );
+  };
+  try {
+    for (const queue of await listQueues(client, accountId)) {
+      for (const c of queue.consumers ?? []) {
+        const script = consumerScript({ consumer_id: "", ...c });
+        if ((c.type ?? "worker") !== "worker" || script === undefined) continue;
+        const s = c.settings ?? {};
+        push(out.consumers, script, {
+          queueName: queue.queue_name,
+          deadLetterQueue: c.dead_letter_queue ? c.dead_letter_queue : undefined,
+          batchSize: settingOf(s.batch_size),
+          maxRetries: settingOf(s.max_retries),
+          maxWaitTimeMs: settingOf(s.max_wait_time_ms),
+          maxConcurrency: settingOf(s.max_concurrency),
+          retryDelay: settingOf(s.retry_delay),
+        });
+      }
+    }
+  } catch (error) {
+    unreadable("Queues")(error);
+  }
+  try {
+    for (const w of await listWorkflows(client, accountId)) {
+      if (w.script_deleted === true) continue;
+      push(out.workflows, w.script_name, { workflowName: w.name, className: w.class_name });
+    }
+  } catch (error) {
+    unreadable("Workflows")(error);
+  }
+  for (const list of out.consumers.values()) list.sort((a, b) => a.queueName.localeCompare(b.queueName));
+  for (const list of out.workflows.values()) list.sort((a, b) => a.workflowName.localeCompare(b.workflowName));
+}
+
 async function readAttachments(client: CloudflareClient, accountId: string): Promise<Attachments> {
-  const out: Attachments = { routes: new Map(), domains: new Map() };
+  const out: Attachments = { routes: new Map(), domains: new Map(), consumers: new Map(), workflows: new Map(), triggersUnreadable: [] };
+  await readQueuesAndWorkflows(client, accountId, out);
   for (const d of await listDomains(client, accountId))
     push(out.domains, d.service, { hostname: d.hostname, ...(d.zone_id ? { zoneId: d.zone_id } : {}) });
   try {
@@ -247,6 +313,7 @@ async function readWorker(
     onAccount ? getSchedules(client, accountId, name) : undefined,
   ]);
   if (onAccount && attachments?.routesUnreadable) warnings.push(attachments.routesUnreadable);
+  if (onAccount) warnings.push(...(attachments?.triggersUnreadable ?? []));
 
   const modules: ImportedModule[] = [];
   for (const module of content.modules) {
@@ -290,6 +357,8 @@ async function readWorker(
     crons: schedules && schedules.schedules.length > 0 ? schedules.schedules.map((s) => s.cron) : undefined,
     routes: onAccount ? attachments?.routes.get(name) : undefined,
     customDomains: onAccount ? attachments?.domains.get(name) : undefined,
+    queueConsumers: onAccount ? attachments?.consumers.get(name) : undefined,
+    workflows: onAccount ? attachments?.workflows.get(name) : undefined,
     migrationTag: summary.migrationTag,
     warnings,
   };

@@ -11,6 +11,8 @@
  * - WorkerScriptSettings and WorkerSubdomain (account Workers): the live values.
  * - WorkerCronTrigger, WorkerRoute (one per pattern) and WorkerCustomDomain (one per hostname): what the
  *   account's schedules, zone routes and custom domains hold for the Worker.
+ * - WorkerQueueConsumer (one per queue the Worker consumes, by queue name, with the live settings) and
+ *   Workflow (one per Workflow whose class the Worker exports).
  * - DispatchNamespace (namespace imports): adopted and protected, since deleting it deletes its Workers.
  */
 import * as path from "node:path";
@@ -159,6 +161,18 @@ function workerBlock(
       `new WorkerCustomDomain(${JSON.stringify(resourceNames.take(`${baseName}-${domain.hostname}`, "-"))}, ${argsLiteral({ hostname: domain.hostname, scriptName: raw(scriptRef), zoneId: domain.zoneId, adopt: true }, namespaceVar)});`,
     );
   }
+  for (const { queueName, ...settings } of worker.queueConsumers ?? []) {
+    lines.push("");
+    lines.push(
+      `new WorkerQueueConsumer(${JSON.stringify(resourceNames.take(`${baseName}-consumes-${queueName}`, "-"))}, ${argsLiteral({ queueName, scriptName: raw(scriptRef), ...settings, adopt: true }, undefined)});`,
+    );
+  }
+  for (const workflow of worker.workflows ?? []) {
+    lines.push("");
+    lines.push(
+      `new Workflow(${JSON.stringify(resourceNames.take(`${baseName}-workflow-${workflow.workflowName}`, "-"))}, ${argsLiteral({ workflowName: workflow.workflowName, scriptName: raw(scriptRef), className: workflow.className, adopt: true }, undefined)});`,
+    );
+  }
   return lines.join("\n");
 }
 
@@ -218,6 +232,8 @@ function indexSource(account: ImportedAccount, options: RenderOptions): { source
     if (worker.crons && worker.crons.length > 0) imports.add("WorkerCronTrigger");
     if (worker.routes && worker.routes.length > 0) imports.add("WorkerRoute");
     if (worker.customDomains && worker.customDomains.length > 0) imports.add("WorkerCustomDomain");
+    if (worker.queueConsumers && worker.queueConsumers.length > 0) imports.add("WorkerQueueConsumer");
+    if (worker.workflows && worker.workflows.length > 0) imports.add("Workflow");
   }
 
   let namespaceVar: string | undefined;
@@ -241,11 +257,13 @@ function indexSource(account: ImportedAccount, options: RenderOptions): { source
     "DispatchNamespace",
     "WorkerCronTrigger",
     "WorkerCustomDomain",
+    "WorkerQueueConsumer",
     "WorkerRoute",
     "WorkerScript",
     "WorkerScriptSettings",
     "WorkerSecret",
     "WorkerSubdomain",
+    "Workflow",
     "type WorkerSecretKeyArgs",
   ];
   const importList = order.filter((name) => imports.has(name)).join(", ");

@@ -33,6 +33,8 @@ function domainObject(d: StoredCustomDomain): Record<string, unknown> {
     service: d.service,
     environment: d.environment,
     cert_id: d.cert_id,
+    enabled: d.enabled ?? true,
+    previews_enabled: d.previews_enabled ?? false,
   };
 }
 
@@ -76,7 +78,8 @@ function getDomain(ctx: RouteContext): Reply {
 function deleteDomain(ctx: RouteContext): Reply {
   const domain = findDomain(ctx);
   delete customDomains(ctx.account)[domain.id];
-  return ok(null);
+  // 200 with an empty body and no content type, as terraform-provider-cloudflare meets it.
+  return { status: 200, headers: {}, body: Buffer.alloc(0) };
 }
 
 /** The zone the hostname goes in: the one named (by id or name), else the account's zone holding it. */
@@ -151,6 +154,9 @@ function putDomain(ctx: RouteContext): Reply {
       existing.service = input.service;
       existing.environment = environment;
     }
+    // A PUT that leaves them out keeps them (no evidence either way; the stricter reading for a client).
+    if (input.enabled !== undefined) existing.enabled = input.enabled;
+    if (input.previews_enabled !== undefined) existing.previews_enabled = input.previews_enabled;
     return ok(domainObject(existing));
   }
   if (zone.dns_records.includes(input.hostname)) {
@@ -172,6 +178,8 @@ function putDomain(ctx: RouteContext): Reply {
     zone_id: zone.id,
     zone_name: zone.name,
     cert_id: ids.certId,
+    enabled: input.enabled ?? true,
+    previews_enabled: input.previews_enabled ?? false,
   };
   domains[domain.id] = domain;
   return ok(domainObject(domain));

@@ -3,6 +3,7 @@ import { Router } from "../router";
 import { assetRoutes } from "./assets";
 import { domainRoutes } from "./domains";
 import { namespaceRoutes } from "./namespaces";
+import { queueRoutes } from "./queues";
 import { scheduleRoutes } from "./schedules";
 import { scriptRoutes } from "./scripts";
 import { secretRoutes } from "./secrets";
@@ -10,6 +11,7 @@ import { settingsRoutes } from "./settings";
 import { subdomainRoutes } from "./subdomain";
 import { tagRoutes } from "./tags";
 import { versionRoutes } from "./versions";
+import { workflowRoutes } from "./workflows";
 import { wranglerRoutes } from "./wrangler";
 import { zoneRoutes } from "./zones";
 
@@ -27,5 +29,6 @@ export function buildRouter(): Router {
     ...tagRoutes,
   );
   router.add(...scheduleRoutes, ...zoneRoutes, ...domainRoutes);
+  router.add(...queueRoutes, ...workflowRoutes);
   return router;
 }

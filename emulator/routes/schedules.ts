@@ -13,19 +13,22 @@ import { ApiError, ok, type Reply } from "../envelope";
 import { SCRIPT_SCOPES, type Route, type RouteContext } from "../router";
 import { existingScript } from "../scope";
 import { readJson, schemaError } from "../upload-form";
+import { requireAccountSubdomain } from "./subdomain";
 
 export const CRON_LIMIT_CODE = 10072;
 export const DEFAULT_CRON_TRIGGER_LIMIT = 250;
 
 function getSchedules(ctx: RouteContext): Reply {
   const { script } = existingScript(ctx);
-  return ok({ schedules: script.schedules ?? [] });
+  return ok({ schedules: (script.schedules ?? []).map(scheduleAnswer) });
 }
 
 function putSchedules(ctx: RouteContext): Reply {
   const { script } = existingScript(ctx);
   const parsed = schedulesInputSchema.safeParse(readJson(ctx.body));
   if (!parsed.success) throw schemaError(parsed.error, "schedules must be an array of {cron}");
+  // Clearing the list needs no workers.dev subdomain (no evidence either way; the lenient choice).
+  if (parsed.data.length > 0) requireAccountSubdomain(ctx);
   const seen = new Map<string, string>();
   for (const { cron } of parsed.data) {
     const problem = cronProblem(cron);
@@ -54,7 +57,12 @@ function putSchedules(ctx: RouteContext): Reply {
     created_on: before.get(cron)?.created_on ?? now,
     modified_on: before.get(cron)?.modified_on ?? now,
   }));
-  return ok({ schedules: script.schedules });
+  return ok({ schedules: script.schedules.map(scheduleAnswer) });
+}
+
+/** A cron as answered: without `modified_on`, which the SDK types optional (the stricter reading for a client). */
+function scheduleAnswer(schedule: { cron: string; created_on: string }): Record<string, unknown> {
+  return { cron: schedule.cron, created_on: schedule.created_on };
 }
 
 export const scheduleRoutes: Route[] = [

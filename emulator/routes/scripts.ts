@@ -37,7 +37,8 @@ function upload(ctx: RouteContext): Reply {
     ...scriptObject(script),
     startup_time_ms: startupTimeMs(version),
     entry_point: version.main_module,
-    deployment_id: version.id,
+    // The new version's id without dashes (a recorded PUT …/content answer).
+    deployment_id: version.id.replaceAll("-", ""),
   });
 }
 

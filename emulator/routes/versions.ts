@@ -5,13 +5,22 @@
  */
 import { z } from "zod";
 import { DEPLOYMENT_MAX_VERSIONS } from "../../provider/cloudflare/schemas";
-import { ApiError, ERROR, ok, pageInfo, validation, type Reply } from "../envelope";
+import { ApiError, ERROR, ok, pageInfoWithoutPages, validation, type Reply } from "../envelope";
 import { applyUpload } from "../apply-upload";
 import { inBothScopes, type RouteContext, type Route } from "../router";
 import { checkNewScriptName, existingScript, scopeOf } from "../scope";
 import { readJson, parseUploadForm, schemaError } from "../upload-form";
 import type { StoredVersion } from "../state";
-import { deploymentObject, isSecretBinding, latestVersion, newVersionId, nowIso, versionDetail, versionSummary } from "../worker-model";
+import {
+  AUTOMATIC_DEPLOYMENT_ANNOTATIONS,
+  deploymentObject,
+  isSecretBinding,
+  latestVersion,
+  newVersionId,
+  nowIso,
+  versionDetail,
+  versionSummary,
+} from "../worker-model";
 import { paging } from "../paging";
 
 export const VERSIONS_DEFAULT_PER_PAGE = 10;
@@ -22,7 +31,7 @@ function listVersions(ctx: RouteContext): Reply {
   const { page, perPage } = paging(ctx, VERSIONS_DEFAULT_PER_PAGE, VERSIONS_MAX_PER_PAGE);
   const newestFirst = [...script.versions].reverse();
   const items = newestFirst.slice((page - 1) * perPage, page * perPage).map(versionSummary);
-  return ok({ items }, { resultInfo: pageInfo(page, perPage, items.length, newestFirst.length), nullLists: true });
+  return ok({ items }, { resultInfo: pageInfoWithoutPages(page, perPage, items.length, newestFirst.length), nullLists: true });
 }
 
 function getVersion(ctx: RouteContext): Reply {
@@ -48,6 +57,7 @@ function postVersion(ctx: RouteContext): Reply {
       source: ctx.source,
       strategy: "percentage",
       versions: [{ version_id: version.id, percentage: 100 }],
+      annotations: { ...AUTOMATIC_DEPLOYMENT_ANNOTATIONS },
     });
   }
   return ok({ ...versionDetail(script, version), startup_time_ms: 1 });
@@ -115,11 +125,12 @@ function postDeployment(ctx: RouteContext): Reply {
     source: ctx.source,
     strategy: "percentage",
     versions: parsed.data.versions.map((v) => ({ version_id: v.version_id, percentage: v.percentage })),
-    ...(parsed.data.annotations === undefined ? {} : { annotations: parsed.data.annotations }),
+    annotations: { ...parsed.data.annotations, "workers/triggered_by": "deployment" },
   };
   script.deployments.push(deployment);
   script.modified_on = deployment.created_on;
-  return ok(deploymentObject(deployment));
+  // The recorded answer carries only the new deployment's id; the list shows the rest.
+  return ok({ id: deployment.id });
 }
 
 export const versionRoutes: Route[] = [

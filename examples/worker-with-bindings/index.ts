@@ -51,7 +51,11 @@ new WorkerScriptSettings("api-settings", {
   observability: { enabled: true, headSamplingRate: 1 },
 });
 
-new WorkerSubdomain("api-subdomain", { scriptName: worker.scriptName, enabled: true, previewsEnabled: false }, { dependsOn: [token] });
+const site = new WorkerSubdomain(
+  "api-subdomain",
+  { scriptName: worker.scriptName, enabled: true, previewsEnabled: false },
+  { dependsOn: [token] },
+);
 
 new WorkerCronTrigger("api-crons", { scriptName: worker.scriptName, crons: config.getObject<string[]>("crons") ?? ["*/30 * * * *"] });
 
@@ -65,3 +69,7 @@ const route = new WorkerRoute("api-route", {
 export const workerName = worker.scriptName;
 export const routePattern = route.pattern;
 export const etag = worker.etag;
+/** Where the Worker answers on workers.dev: for the next stack, or a smoke test (`curl $(pulumi stack output url)`). */
+export const url = site.url;
+/** Where the route serves it. */
+export const routeUrl = route.url;

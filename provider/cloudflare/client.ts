@@ -29,6 +29,7 @@ import {
 } from "./error-messages";
 import { CloudflareApiError, classifyStatus, type CloudflareErrorCode } from "./errors";
 import { getProcessLimiter } from "./limiter";
+import { formatDuration, notice, noticeEnabled } from "./notices";
 import {
   isRetrySafe,
   isRetryableStatus,
@@ -307,7 +308,13 @@ export class CloudflareClient {
         error: failure.code,
       });
       if (!mayRepeat || attempt >= prepared.maxAttempts) throw failure;
-      await sleep(retryDelay(attempt, retryAfterMs, random));
+      const delay = retryDelay(attempt, retryAfterMs, random);
+      notice(
+        "info",
+        `${prepared.method} ${prepared.path}: ${whatFailed(failure)}; retrying in ${formatDuration(delay)}` +
+          `${retryAfterMs === undefined ? "" : " (the server's Retry-After)"}, attempt ${attempt + 1} of ${prepared.maxAttempts}.`,
+      );
+      await sleep(delay);
     }
   }
 
@@ -445,6 +452,7 @@ export class CloudflareClient {
       retrySafe: prepared.retrySafe,
       timeoutMs: prepared.timeoutMs,
       origin: prepared.origin,
+      ...(dispatcherFor(prepared.origin).proxy === undefined ? {} : { proxy: dispatcherFor(prepared.origin).proxy }),
       ...(prepared.credentials === undefined ? {} : { credentials: prepared.credentials }),
       ...(init.retryAfterMs === undefined ? {} : { retryAfterMs: init.retryAfterMs }),
       ...(init.detail === undefined ? {} : { detail: clean(init.detail) }),
@@ -463,6 +471,10 @@ export class CloudflareClient {
   }
 
   #emit(event: RequestEvent): void {
+    if (noticeEnabled("debug")) {
+      const answer = event.status === undefined ? (event.error ?? "no answer") : `HTTP ${event.status}`;
+      notice("debug", `${event.method} ${event.path} -> ${answer} in ${formatDuration(event.durationMs)} (attempt ${event.attempt})`);
+    }
     const hook = this.#options.onRequest;
     if (hook === undefined) return;
     try {
@@ -471,6 +483,17 @@ export class CloudflareClient {
       // An observer must never break a request.
     }
   }
+}
+
+/** A failed attempt in a few words, for a retry line: "HTTP 429 (rate limited)", "timed out after 60000 ms". */
+function whatFailed(failure: CloudflareApiError): string {
+  if (failure.status === 0) {
+    if (failure.code === "CF_TIMEOUT") return "no complete answer in time";
+    const code = networkErrorCode(failure.cause);
+    return `the connection failed${code === undefined ? "" : ` (${code})`}`;
+  }
+  const why = failure.status === 429 ? " (rate limited)" : failure.status >= 500 ? " (Cloudflare failed on its side)" : "";
+  return `HTTP ${failure.status}${why}`;
 }
 
 let defaultClient: CloudflareClient | undefined;

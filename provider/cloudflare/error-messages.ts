@@ -3,7 +3,7 @@
  * (HTTP status, Cloudflare's codes and messages) and what to do about it. Pure functions, tested without
  * a network. Secrets are removed by `redact` before anything leaves the client.
  */
-import { HOW_TO_SET_CREDENTIALS, describeCredentials, type Credentials } from "./config";
+import { ENV_VARS, HOW_TO_SET_CREDENTIALS, HOW_TO_SET_TIMEOUT, STACK_CONFIG_KEYS, describeCredentials, type Credentials } from "./config";
 import { ROUTING_CODES, type CloudflareErrorCode } from "./errors";
 import { RATE_LIMIT_REQUESTS } from "./limiter";
 import type { CfMessage } from "./schemas";
@@ -84,6 +84,17 @@ export interface FailureContext {
   detail?: string;
   timeoutMs?: number;
   origin?: string;
+  /** The proxy requests went through (scheme://host:port, never user info), when one was configured. */
+  proxy?: string;
+}
+
+/** Where the base URL is set, for messages. */
+const BASE_URL_SETTING = `${STACK_CONFIG_KEYS.baseUrl} / ${ENV_VARS.baseUrl}`;
+
+function viaProxy(ctx: FailureContext): string {
+  return ctx.proxy === undefined
+    ? "No proxy is in use (HTTPS_PROXY, HTTP_PROXY unset or bypassed by NO_PROXY)."
+    : `Requests go through the proxy ${ctx.proxy} (from HTTPS_PROXY / HTTP_PROXY; NO_PROXY lists hosts reached directly).`;
 }
 
 /** For a request that is not safe to repeat and whose answer was lost: it may have taken effect. */
@@ -141,14 +152,14 @@ function hint(ctx: FailureContext): string {
       }
       return "Cloudflare refused the request as it was sent: fix what its messages above point out.";
     case "CF_NETWORK":
-      return `Could not reach ${ctx.origin ?? "the API"}: ${ctx.detail ?? "network error"}. Check the network connection, proxy settings, or CLOUDFLARE_API_BASE_URL.${mayHaveApplied(ctx)}`;
+      return `Could not reach ${ctx.origin ?? "the API"}: ${ctx.detail ?? "network error"}. ${viaProxy(ctx)} Check the network connection and the base URL (${BASE_URL_SETTING}).${mayHaveApplied(ctx)}`;
     case "CF_TIMEOUT":
-      return `No complete answer within ${ctx.timeoutMs ?? "?"} ms. Cloudflare may be slow or unreachable; run the operation again, or raise timeoutMs.${mayHaveApplied(ctx)}`;
+      return `No complete answer within ${ctx.timeoutMs ?? "?"} ms. Cloudflare may be slow or unreachable; run the operation again, or raise the limit per attempt with ${HOW_TO_SET_TIMEOUT}. ${viaProxy(ctx)}${mayHaveApplied(ctx)}`;
     case "CF_UNEXPECTED_RESPONSE":
       if (ctx.status === 404 && ctx.errors.length === 0) {
         return (
           `This 404 was not Cloudflare's: ${ctx.detail ?? "an empty body"}, without Cloudflare's JSON error envelope, so it ` +
-          `says nothing about whether the resource exists (a proxy or a wrong CLOUDFLARE_API_BASE_URL? requests go to ` +
+          `says nothing about whether the resource exists (a proxy or a wrong ${BASE_URL_SETTING}? requests go to ` +
           `${ctx.origin ?? "the configured base URL"}). Nothing was concluded from it: run the operation again once the API answers.`
         );
       }

@@ -37,3 +37,6 @@ export * from "./endpoints/schedules";
 export * from "./endpoints/routes";
 export * from "./endpoints/domains";
 export * from "./endpoints/zones";
+export * from "./endpoints/queues";
+export * from "./endpoints/workflows";
+export { formatDuration, notice, noticeEnabled, NOTICE_PREFIX, setNoticeSink, type NoticeLevel } from "./notices";

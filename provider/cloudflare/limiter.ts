@@ -18,8 +18,9 @@ import { closeSync, mkdirSync, openSync, readFileSync, renameSync, statSync, unl
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { z } from "zod";
-import { configuredSetting, isLoopbackHost, resolveBaseUrl, resolveCredentials } from "./config";
+import { configuredSetting, isLoopbackHost, resolveBaseUrl, resolveCredentials, STACK_CONFIG_KEYS } from "./config";
 import { CloudflareConfigError } from "./errors";
+import { formatDuration, notice } from "./notices";
 
 /** Cloudflare's global limit: requests per window, per user (https://developers.cloudflare.com/fundamentals/api/reference/limits/). */
 export const RATE_LIMIT_REQUESTS = 1_200;
@@ -95,7 +96,25 @@ export interface SlidingWindowOptions {
   clock?: LimiterClock;
   /** Default: this process's memory. */
   store?: LimiterStore;
+  /** Told when requests are held back for at least HOLD_NOTICE_MIN_MS (at most once per HOLD_NOTICE_EVERY_MS). */
+  onHold?: (hold: LimiterHold) => void;
 }
+
+/** Why and how long the limiter holds requests back. */
+export interface LimiterHold {
+  reason: "window" | "retry-after";
+  /** Until the next request may go. */
+  ms: number;
+  /** Requests waiting in this process. */
+  waiting: number;
+  /** The limit per window in force. */
+  limit: number;
+}
+
+/** Shorter holds are not worth a line. */
+export const HOLD_NOTICE_MIN_MS = 1_000;
+/** A long run of holds (a fleet spending its whole budget) gets one line per this much time, not one per grant. */
+export const HOLD_NOTICE_EVERY_MS = 30_000;
 
 /** Retry delay when another process holds the shared log. */
 const STORE_BUSY_RETRY_MS = 5;
@@ -116,14 +135,14 @@ export function grantFromLog(
   limit: number,
   windowMs: number,
   guardMs: number,
-): { granted: number; nextAt: number } {
+): { granted: number; nextAt: number; paused?: true } {
   const horizon = now - windowMs - guardMs;
   // Entries that left the window go; so does anything absurd a shared file might hold (far future, not numbers).
   let times = log.times.filter((t) => Number.isFinite(t) && t > horizon && t <= now + windowMs).sort((a, b) => a - b);
   if (times.length > MAX_LOGGED_REQUESTS) times = times.slice(-MAX_LOGGED_REQUESTS);
   log.times = times;
   if (!Number.isFinite(log.pausedUntil) || log.pausedUntil > now + 24 * 3_600_000) log.pausedUntil = -Infinity;
-  if (log.pausedUntil > now) return { granted: 0, nextAt: log.pausedUntil };
+  if (log.pausedUntil > now) return { granted: 0, nextAt: log.pausedUntil, paused: true };
   const granted = Math.max(0, Math.min(wanted, limit - times.length));
   for (let i = 0; i < granted; i++) times.push(now);
   if (granted === wanted) return { granted, nextAt: Infinity };
@@ -145,6 +164,8 @@ export class SlidingWindowLimiter implements RequestLimiter {
   #pumpQueued = false;
   /** When a timer will run the next grant (Infinity: none set). */
   #wakeAt = Infinity;
+  readonly #onHold: ((hold: LimiterHold) => void) | undefined;
+  #lastHoldNotice = -Infinity;
 
   constructor(options: SlidingWindowOptions) {
     const limit = options.limit;
@@ -156,6 +177,7 @@ export class SlidingWindowLimiter implements RequestLimiter {
     this.#guardMs = options.guardMs ?? RATE_LIMIT_GUARD_MS;
     this.#clock = options.clock ?? realClock;
     this.#store = options.store ?? memoryLimiterStore();
+    this.#onHold = options.onHold;
   }
 
   acquire(): Promise<void> {
@@ -183,7 +205,10 @@ export class SlidingWindowLimiter implements RequestLimiter {
     this.#pumpQueued = false;
     if (this.#waiting.length === 0) return;
     const now = this.#clock.now();
-    if (this.#pausedUntil > now) return this.#wakeIn(this.#pausedUntil - now);
+    if (this.#pausedUntil > now) {
+      this.#announce("retry-after", this.#pausedUntil - now, undefined);
+      return this.#wakeIn(this.#pausedUntil - now);
+    }
     let limit: number;
     try {
       limit = this.#limit();
@@ -192,12 +217,35 @@ export class SlidingWindowLimiter implements RequestLimiter {
       for (const waiter of this.#waiting.splice(0)) waiter.reject(error);
       return;
     }
-    let outcome = { granted: 0, nextAt: now + STORE_BUSY_RETRY_MS };
+    let outcome: ReturnType<typeof grantFromLog> = { granted: 0, nextAt: now + STORE_BUSY_RETRY_MS };
     const done = this.#store.update((log) => {
       outcome = grantFromLog(log, now, this.#waiting.length, limit, this.#windowMs, this.#guardMs);
     });
     for (const waiter of this.#waiting.splice(0, done ? outcome.granted : 0)) waiter.resolve();
-    if (this.#waiting.length > 0) this.#wakeIn(outcome.nextAt - now);
+    if (this.#waiting.length > 0) {
+      if (done) this.#announce(outcome.paused ? "retry-after" : "window", outcome.nextAt - now, limit);
+      this.#wakeIn(outcome.nextAt - now);
+    }
+  }
+
+  #announce(reason: LimiterHold["reason"], ms: number, limit: number | undefined): void {
+    if (this.#onHold === undefined || ms < HOLD_NOTICE_MIN_MS) return;
+    const now = this.#clock.now();
+    if (now - this.#lastHoldNotice < HOLD_NOTICE_EVERY_MS) return;
+    this.#lastHoldNotice = now;
+    let resolved = limit;
+    if (resolved === undefined) {
+      try {
+        resolved = this.#limit();
+      } catch {
+        resolved = 0;
+      }
+    }
+    try {
+      this.#onHold({ reason, ms, waiting: this.#waiting.length, limit: resolved });
+    } catch {
+      // An observer must never break the limiter.
+    }
   }
 
   #wakeIn(ms: number): void {
@@ -232,11 +280,27 @@ export interface CloudflareLimiterOptions {
   limit?: number | (() => number);
 }
 
+/** The line `pulumi up` shows while the limiter holds requests back. */
+export function describeHold(hold: LimiterHold): string {
+  const requests = `${hold.waiting} API request${hold.waiting === 1 ? "" : "s"}`;
+  if (hold.reason === "retry-after") {
+    return (
+      `holding ${requests} back for ${formatDuration(hold.ms)}: Cloudflare answered 429 (rate limited) with Retry-After, ` +
+      `which holds every request made with these credentials.`
+    );
+  }
+  return (
+    `holding ${requests} back for ${formatDuration(hold.ms)}: ${hold.limit} were sent in the last 5 minutes, the most this ` +
+    `stack may spend (${STACK_CONFIG_KEYS.rateLimit}; Cloudflare allows ${RATE_LIMIT_REQUESTS} per user, dashboard included).`
+  );
+}
+
 /** A limiter keeping under Cloudflare's 1,200 requests in any 300 s (by default at most 1,140). */
 export function createCloudflareLimiter(options: CloudflareLimiterOptions = {}): SlidingWindowLimiter {
   return new SlidingWindowLimiter({
     limit: options.limit ?? resolveRateLimit,
     windowMs: RATE_LIMIT_WINDOW_MS,
+    onHold: (hold) => notice("info", describeHold(hold)),
     ...(options.clock === undefined ? {} : { clock: options.clock }),
     ...(options.store === undefined ? {} : { store: options.store }),
   });
@@ -319,6 +383,12 @@ export function fileLimiterStore(file: string): LimiterStore {
   };
 }
 
+/** The file sharing the log of one API origin and credential (a token, or email + NUL + key), named by a hash of both. */
+export function limiterStateFile(origin: string, identity: string): string {
+  const key = createHash("sha256").update(`${origin}\0${identity}`).digest("hex").slice(0, 16);
+  return join(LIMITER_STATE_DIR, `limiter-${key}.json`);
+}
+
 let processLimiter: SlidingWindowLimiter | undefined;
 
 /**
@@ -334,8 +404,7 @@ function defaultStore(): LimiterStore | undefined {
     if (isLoopbackHost(url.hostname) && mode !== "on") return undefined;
     const credentials = resolveCredentials();
     const identity = credentials.kind === "token" ? credentials.token : `${credentials.email}\0${credentials.apiKey}`;
-    const key = createHash("sha256").update(`${url.origin}\0${identity}`).digest("hex").slice(0, 16);
-    return fileLimiterStore(join(LIMITER_STATE_DIR, `limiter-${key}.json`));
+    return fileLimiterStore(limiterStateFile(url.origin, identity));
   } catch (error) {
     if (error instanceof CloudflareConfigError) return undefined; // the request itself will say what is missing
     throw error;

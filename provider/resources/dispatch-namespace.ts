@@ -33,14 +33,16 @@ import {
   defineFields,
   diffTable,
   diffWith,
+  outputsAfterUpdate,
   type ClientSource,
   type InputsOf,
   type ProgramInputsOf,
   type ProviderOf,
 } from "./fields";
+import { journaled, mayBeOurs, RECOVER_ENV, settle, type JournalKey } from "./journal";
 
 export const DISPATCH_NAMESPACE_FIELDS = defineFields({
-  /** Defaults to the stack config `cloudflare:accountId`, then CLOUDFLARE_ACCOUNT_ID. */
+  /** Defaults to the stack config `cloudflare-workers:accountId`, then CLOUDFLARE_ACCOUNT_ID. */
   accountId: ACCOUNT_FIELD,
   /** The namespace's name (a-z, 0-9, '-' and '_'). Changing it replaces the namespace. */
   name: { schema: dispatchNamespaceNameSchema, diff: "replace", quote: true },
@@ -96,14 +98,19 @@ export function makeDispatchNamespaceProvider(
     async create(inputs) {
       const { accountId, name } = inputs;
       // The one read before the write: an existing namespace (and the Workers in it) is never taken by surprise.
-      let live = await liveNamespace(clientOf(client), accountId, name);
-      if (live && !inputs.adopt) {
+      const api = clientOf(client);
+      const key: JournalKey = { kind: "namespace", scope: { accountId }, names: [name] };
+      let live = await liveNamespace(api, accountId, name);
+      // Our own POST whose answer never came (this process or one that died) made it: it is ours.
+      if (live && !inputs.adopt && !mayBeOurs(api, key)) {
         throw new Error(
           `Dispatch namespace "${name}" already exists in account ${accountId}. To manage it from this stack, set adopt: true ` +
-            `(nothing is changed; note that deleting the resource later deletes the namespace and every Worker in it); otherwise choose another name.`,
+            `(nothing is changed; note that deleting the resource later deletes the namespace and every Worker in it); otherwise choose another name. ` +
+            `If an earlier \`pulumi up\` of this stack was interrupted while creating it, run \`${RECOVER_ENV}=1 pulumi up\` once instead.`,
         );
       }
-      live ??= await createNamespace(clientOf(client), accountId, { name });
+      if (live) settle(api, key);
+      live ??= await journaled(api, key, () => createNamespace(api, accountId, { name }));
       return { id: dispatchNamespaceId(accountId, name), outs: namespaceOutputs(inputs, live) };
     },
 
@@ -116,7 +123,7 @@ export function makeDispatchNamespaceProvider(
 
     async update(_id, olds, news) {
       // Name and account replace; adopt only matters at create.
-      return { outs: compact({ ...olds, ...news }) };
+      return { outs: outputsAfterUpdate(FIELDS, olds, news) };
     },
 
     /** Deletes the namespace AND every Worker in it. */

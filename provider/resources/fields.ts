@@ -82,6 +82,12 @@ export interface Field {
    * value stays), "own" (the resource maps it itself).
    */
   read?: "live" | "whenSet" | "never" | "own";
+  /**
+   * Kept in the inputs only, never echoed in the outputs: a large value that neither diff nor read needs
+   * because a computed field stands for it (the module text, for contentHash). The engine rewrites the whole
+   * snapshot after every step, so each byte of state is paid per step. Only for fields with `diff: "ignore"`.
+   */
+  inputOnly?: boolean;
 }
 
 export type Fields = Record<string, Field>;
@@ -91,6 +97,10 @@ export type RawInputs = Record<string, unknown>;
 
 /** The table, typed as written (literal diff kinds and shapes kept). */
 export function defineFields<const F extends Fields>(fields: F): F {
+  for (const [key, field] of Object.entries(fields)) {
+    // Diff compares the stored outputs with the new inputs: a field missing from the outputs must not be compared.
+    if (field.inputOnly && field.diff !== "ignore") throw new Error(`field ${key}: inputOnly needs diff: "ignore"`);
+  }
   return fields;
 }
 
@@ -349,6 +359,26 @@ export function sameWire<F extends Fields>(fields: F, inputs: object, live: obje
   const keys = wireKeys(fields);
   const asLive = { ...inputs, ...inputsFromWire(fields, live, { stored: inputs }) };
   return changedFields(fields, asLive, inputs).changed.every((key) => !keys.includes(key));
+}
+
+/**
+ * The outputs a create or update stores: without the fields kept in the inputs only, and without `undefined`
+ * members. Outputs written by an earlier release that still hold them are read as they are.
+ */
+export function storedOutputs<T extends object>(fields: Fields, outs: T): T {
+  const out = compactObject(outs as RawInputs);
+  for (const [key, field] of Object.entries(fields)) if (field.inputOnly) delete out[key];
+  return out as T;
+}
+
+/**
+ * The outputs of an update: every input as the new inputs have it (one the program removed is gone, never
+ * kept from the old state, or the next diff would show it again), and from the old outputs only what the API
+ * measured (the keys that are not fields of the table: an etag, an id, a date).
+ */
+export function outputsAfterUpdate<F extends Fields, O extends object>(fields: F, olds: O, news: InputsOf<F>): O {
+  const measured = Object.entries(olds).filter(([key]) => !Object.prototype.hasOwnProperty.call(fields, key));
+  return compactObject({ ...Object.fromEntries(measured), ...(news as RawInputs) }) as O;
 }
 
 /** Drops `undefined` members (Pulumi state cannot hold them). */

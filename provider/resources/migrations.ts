@@ -11,7 +11,9 @@
  * Evidence for the rule: wrangler's publish (workers-sdk) reads `migration_tag` from `GET /workers/scripts`,
  * finds it in `[[migrations]]` and sends `{old_tag, new_tag, steps: <the steps after it>}`.
  */
-import { migrationListInputSchema, migrationsInputSchema, type TaggedMigrationStep } from "../cloudflare/schemas";
+import { liveMigrationTag, migrationListInputSchema, migrationsInputSchema, type TaggedMigrationStep } from "../cloudflare/schemas";
+
+export { liveMigrationTag };
 import { fromWire, toWire } from "./case";
 import { failuresFrom, type CheckFailure } from "./common";
 

@@ -28,7 +28,9 @@ import {
   type ClientSource,
   type InputsOf,
 } from "./fields";
+import { journaled, mayBeOurs, RECOVER_ENV, settle, type JournalKey } from "./journal";
 import { cloudflareSays, refusalCode, ResourceInputError } from "./refusals";
+import { explainNoWorkersDev } from "./urls";
 
 /** Cloudflare's codes for a refused schedule list: unparsable or duplicate (10100), plan limit (10072). */
 const CRON_REFUSALS = [10100, 10072] as const;
@@ -101,7 +103,7 @@ async function write(client: ClientSource, inputs: WorkerCronTriggerInputs, cron
     await putSchedules(clientOf(client), inputs.accountId, inputs.scriptName, crons);
   } catch (error) {
     const code = refusalCode(error, CRON_REFUSALS);
-    if (code === undefined) throw error;
+    if (code === undefined) explainNoWorkersDev(error, `WorkerCronTrigger of Worker '${inputs.scriptName}':`, "crons", inputs.accountId);
     const fix =
       code === 10072
         ? "remove cron triggers (here or on other Workers of the account), or upgrade the plan (5 per account on Workers Free, 250 on Paid)"
@@ -120,15 +122,20 @@ export function makeWorkerCronTriggerProvider(client: ClientSource = getDefaultC
     diff: diffWith(FIELDS),
 
     async create(inputs) {
-      const live = liveCrons(await getSchedules(clientOf(client), inputs.accountId, inputs.scriptName));
+      const api = clientOf(client);
+      const live = liveCrons(await getSchedules(api, inputs.accountId, inputs.scriptName));
       const same = sameSet(live, inputs.crons);
-      if (!inputs.adopt && live.length > 0 && !same) {
+      // Crons our own earlier PUT set (its answer lost, its process perhaps gone) are ours to replace.
+      const key: JournalKey = { kind: "schedules", scope: { accountId: inputs.accountId }, names: [inputs.scriptName] };
+      if (!inputs.adopt && live.length > 0 && !same && !mayBeOurs(api, key)) {
         throw new ResourceInputError(
           "crons",
-          `WorkerCronTrigger: Worker '${inputs.scriptName}' already has cron triggers ${JSON.stringify(live)} set outside this program; set adopt: true to replace them with ${JSON.stringify(inputs.crons)}, or list them in crons`,
+          `WorkerCronTrigger: Worker '${inputs.scriptName}' already has cron triggers ${JSON.stringify(live)} set outside this program; set adopt: true to replace them with ${JSON.stringify(inputs.crons)}, or list them in crons ` +
+            `(if an earlier \`pulumi up\` of this stack was interrupted while setting them, run \`${RECOVER_ENV}=1 pulumi up\` once instead)`,
         );
       }
-      if (!same) await write(client, inputs, inputs.crons);
+      if (same) settle(api, key);
+      else await journaled(api, key, () => write(client, inputs, inputs.crons));
       return { id: scriptResourceId({ accountId: inputs.accountId }, inputs.scriptName, "schedules"), outs: compact({ ...inputs }) };
     },
 

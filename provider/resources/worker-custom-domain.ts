@@ -5,7 +5,8 @@
  *   create   PUT /accounts/{a}/workers/domains {hostname, service, zone_id?, environment?, override_…?};
  *            with adopt, GET …/domains?hostname= first and write only when it runs another Worker
  *   read     GET …/domains/{domain_id}
- *   update   PUT …/domains with override_existing_origin (the hostname is ours: moving it to another Worker)
+ *   update   PUT …/domains with override_existing_origin (the hostname is ours: moving it to another Worker),
+ *            `enabled` and `previews_enabled` always (a domain switched off outside the program is switched back on)
  *   delete   DELETE …/domains/{domain_id}
  *   a hostname, zone or environment change replaces the resource.
  *
@@ -13,6 +14,7 @@
  * (100116, unless overrideExistingOrigin) or by DNS records (100117, unless overrideExistingDnsRecord).
  */
 import type * as dynamic from "@pulumi/pulumi/dynamic";
+import { isIP } from "node:net";
 import { z } from "zod";
 import {
   deleteDomain,
@@ -34,6 +36,8 @@ import {
   SCRIPT_SCOPE_FIELDS,
   booleanSchema,
   checkWith,
+  flag,
+  sameWire,
   clientOf,
   defineFields,
   diffWith,
@@ -44,12 +48,23 @@ import {
   type InputsOf,
 } from "./fields";
 import { cloudflareSays, refusalCode, ResourceInputError } from "./refusals";
+import { customDomainUrl } from "./urls";
 
 /** A DNS-compliant hostname (what Cloudflare refuses with 100113, refused here first). */
 export const hostnameSchema = z.string({ error: "expected a hostname such as app.example.com" }).superRefine((hostname, ctx) => {
-  const problem = hostnameProblem(hostname);
+  const problem = ipAddressProblem(hostname) ?? hostnameProblem(hostname);
   if (problem !== undefined) ctx.addIssue({ code: "custom", message: problem });
 });
+
+/**
+ * A custom domain is a hostname inside a zone of the account, which Cloudflare gives a DNS record and a
+ * certificate (https://developers.cloudflare.com/workers/configuration/routing/custom-domains/); an IP
+ * address is in no zone, so the API can only refuse it after a request.
+ */
+function ipAddressProblem(hostname: string): string | undefined {
+  if (isIP(hostname.replace(/^\[(.*)\]$/, "$1")) === 0) return undefined;
+  return "is an IP address, which no zone can hold: a custom domain is a hostname in one of the account's zones, e.g. app.example.com";
+}
 
 export const WORKER_CUSTOM_DOMAIN_FIELDS = defineFields({
   accountId: ACCOUNT_FIELD,
@@ -65,12 +80,21 @@ export const WORKER_CUSTOM_DOMAIN_FIELDS = defineFields({
   overrideExistingOrigin: { schema: booleanSchema.optional(), diff: "ignore", wire: "override_existing_origin" },
   /** At create: replace DNS records already at the hostname. */
   overrideExistingDnsRecord: { schema: booleanSchema.optional(), diff: "ignore", wire: "override_existing_dns_record" },
+  /**
+   * Serve the Worker's production traffic on the hostname (the API's default: true; workers-sdk#13222). A
+   * domain switched off outside the program shows as drift. Answers without the field read as true.
+   */
+  enabled: { schema: booleanSchema.optional(), diff: "update", wire: "enabled", cleared: true, normalise: (v) => v !== false },
+  /** Serve the Worker's previews at `<preview>.<hostname>` (the API's default: false). */
+  previewsEnabled: { schema: booleanSchema.optional(), diff: "update", wire: "previews_enabled", cleared: false, normalise: flag },
   /** Take over a custom domain of this hostname that exists already (moving it to this Worker if needed). */
   adopt: ADOPT_FIELD,
   // Outputs: what the API measures.
   domainId: { schema: z.string().optional(), diff: "ignore", computed: true },
   zoneName: { schema: z.string().optional(), diff: "ignore", computed: true },
   certId: { schema: z.string().optional(), diff: "ignore", computed: true },
+  /** Output: the URL the hostname serves, https://<hostname>. */
+  url: { schema: z.string().optional(), diff: "ignore", computed: true },
 });
 const FIELDS = WORKER_CUSTOM_DOMAIN_FIELDS;
 
@@ -79,9 +103,23 @@ export type WorkerCustomDomainOutputs = WorkerCustomDomainInputs & { domainId: s
 
 const DOMAIN_REFUSALS = [10007, 100112, 100113, 100116, 100117, 7003] as const;
 
-function body(inputs: WorkerCustomDomainInputs, overrides: Partial<CustomDomainInput> = {}): CustomDomainInput {
+/**
+ * The PUT body. A create sends `enabled`/`previews_enabled` only when set (the API defaults them); an update
+ * sends them always (`cleared`), so a domain switched off outside the program is switched back on.
+ */
+function body(inputs: WorkerCustomDomainInputs, overrides: Partial<CustomDomainInput> = {}, cleared = false): CustomDomainInput {
   const wire = wireOf(FIELDS, inputs, {
-    keys: ["hostname", "scriptName", "zoneId", "environment", "overrideExistingOrigin", "overrideExistingDnsRecord"],
+    keys: [
+      "hostname",
+      "scriptName",
+      "zoneId",
+      "environment",
+      "overrideExistingOrigin",
+      "overrideExistingDnsRecord",
+      "enabled",
+      "previewsEnabled",
+    ],
+    cleared,
   });
   return { ...(wire as unknown as CustomDomainInput), ...overrides };
 }
@@ -92,6 +130,7 @@ function outputs(inputs: WorkerCustomDomainInputs, live: CustomDomainWire): Work
     domainId: live.id,
     zoneName: live.zone_name ?? undefined,
     certId: live.cert_id ?? undefined,
+    url: customDomainUrl(inputs.hostname),
   }) as WorkerCustomDomainOutputs;
 }
 
@@ -148,7 +187,12 @@ export function makeWorkerCustomDomainProvider(client: ClientSource = getDefault
         if (inputs.adopt) {
           const live = (await listDomains(c, inputs.accountId, { hostname: inputs.hostname }))[0];
           // Taking over a domain already as wanted: nothing to write.
-          if (live !== undefined && live.service === inputs.scriptName && (inputs.zoneId === undefined || live.zone_id === inputs.zoneId)) {
+          if (
+            live !== undefined &&
+            live.service === inputs.scriptName &&
+            (inputs.zoneId === undefined || live.zone_id === inputs.zoneId) &&
+            sameWire(FIELDS, inputs, live)
+          ) {
             return { id: `${inputs.accountId}/${live.id}`, outs: outputs(inputs, live) };
           }
           const domain = await putDomain(c, inputs.accountId, body(inputs, live === undefined ? {} : { override_existing_origin: true }));
@@ -166,8 +210,8 @@ export function makeWorkerCustomDomainProvider(client: ClientSource = getDefault
       try {
         const live = await getDomain(clientOf(client), props.accountId, props.domainId ?? id.split("/").pop()!);
         // What the API reports back: the hostname, its Worker, and the zone and environment when the program sets them.
-        const keys = (["hostname", "scriptName", "zoneId", "environment"] as const).filter(
-          (key) => key === "hostname" || key === "scriptName" || props[key] !== undefined,
+        const keys = (["hostname", "scriptName", "zoneId", "environment", "enabled", "previewsEnabled"] as const).filter(
+          (key) => (key !== "zoneId" && key !== "environment") || props[key] !== undefined,
         );
         const fresh = { ...outputs(props, live), ...inputsFromWire(FIELDS, live, { stored: props, keys }) };
         return { id, props: keepStoredWhenSame(FIELDS, props, compact(fresh) as WorkerCustomDomainOutputs) };
@@ -181,7 +225,7 @@ export function makeWorkerCustomDomainProvider(client: ClientSource = getDefault
       const c = clientOf(client);
       try {
         // The hostname is this resource's: moving it to another Worker overrides the old origin, ours.
-        const domain = await putDomain(c, news.accountId, body(news, { override_existing_origin: true }));
+        const domain = await putDomain(c, news.accountId, body(news, { override_existing_origin: true }, true));
         return { outs: outputs(news, domain) };
       } catch (error) {
         return explain(c, error, news);

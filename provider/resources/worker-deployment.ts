@@ -25,8 +25,8 @@ import {
   type Deployment,
   type Scope,
 } from "../cloudflare";
-import { DEPLOYMENT_MAX_VERSIONS, DEPLOYMENT_MESSAGE_MAX_BYTES } from "../cloudflare/schemas";
-import { compact, scopeOf, scriptResourceId } from "./common";
+import { DEPLOYMENT_MAX_VERSIONS, DEPLOYMENT_MESSAGE_MAX_BYTES, dashedVersionId } from "../cloudflare/schemas";
+import { compact, printable, scopeOf, scriptResourceId } from "./common";
 import {
   SCRIPT_SCOPE_FIELDS,
   booleanSchema,
@@ -44,10 +44,22 @@ import {
 /** The API's "versions secret edit" annotation: versions made by PUT/DELETE …/secrets. */
 const SECRET_TRIGGER = "secret";
 
+/**
+ * A version id is a UUID (https://developers.cloudflare.com/api/resources/workers/subresources/scripts/subresources/versions/),
+ * written with or without dashes. Pulumi's placeholder for a value unknown at preview is a UUID too, so a
+ * `versionId` taken from a WorkerVersion being created passes.
+ */
+export const VERSION_ID_PATTERN = /^(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|[0-9a-f]{32})$/i;
+const VERSION_ID_RULE =
+  "not a version id (a UUID such as 0b5ad1c2-53e8-4c4e-9a4b-5d2e8a1c7f3e): pass a WorkerVersion's versionId output, or the id `wrangler versions list` shows";
+
 export const deploymentVersionsSchema = z
   .array(
     z.strictObject({
-      versionId: z.string().min(1, "a versionId cannot be empty"),
+      versionId: z.string().superRefine((id, ctx) => {
+        if (!VERSION_ID_PATTERN.test(id))
+          ctx.addIssue({ code: "custom", message: `${JSON.stringify(printable(id))} is ${VERSION_ID_RULE}` });
+      }),
       percentage: z.number().min(0, "a percentage is 0 to 100").max(100, "a percentage is 0 to 100"),
     }),
   )
@@ -61,11 +73,16 @@ export const deploymentVersionsSchema = z
       ctx.addIssue({ code: "custom", message: "a version is named twice; name each version once" });
   });
 
-/** Percentages by version id, order-insensitive. */
+/** A version id as a string in its dashed form (an upload's `deployment_id` spells it without dashes). */
+function dashed(id: unknown): unknown {
+  return typeof id === "string" ? dashedVersionId(id) : id;
+}
+
+/** Percentages by version id, order-insensitive; either spelling of an id is the same version. */
 function normaliseVersions(value: unknown): unknown {
   if (!Array.isArray(value)) return value;
   return [...(value as DeploymentVersionInput[])]
-    .map((v) => ({ versionId: v.versionId, percentage: v.percentage }))
+    .map((v) => ({ versionId: dashed(v.versionId) as string, percentage: v.percentage }))
     .sort((a, b) => (a.versionId < b.versionId ? -1 : a.versionId > b.versionId ? 1 : 0));
 }
 
@@ -117,7 +134,7 @@ function deploymentOutputs(d: Deployment): Partial<WorkerDeploymentOutputs> {
 
 /** The live deployment's versions, in the program's spelling. */
 function liveVersions(d: Deployment): DeploymentVersionInput[] {
-  return (d.versions ?? []).map((v) => ({ versionId: v.version_id, percentage: v.percentage }));
+  return (d.versions ?? []).map((v) => ({ versionId: dashedVersionId(v.version_id), percentage: v.percentage }));
 }
 
 /** Errors of a deployment the API refused, with what to do. */
@@ -161,8 +178,8 @@ async function onlySecretEditsSince(
 ): Promise<boolean> {
   if (ours.length !== 1 || live.length !== 1 || live[0]!.percentage !== 100) return false;
   const { items } = await listVersions(client, scope, name, { page: 1, perPage: 10 });
-  const liveItem = items.find((v) => v.id === live[0]!.versionId) as (typeof items)[number] & { annotations?: Record<string, unknown> };
-  const ourItem = items.find((v) => v.id === ours[0]!.versionId);
+  const liveItem = items.find((v) => typeof v.id === "string" && dashedVersionId(v.id) === dashedVersionId(live[0]!.versionId));
+  const ourItem = items.find((v) => typeof v.id === "string" && dashedVersionId(v.id) === dashedVersionId(ours[0]!.versionId));
   if (liveItem === undefined) return false;
   const bySecret = liveItem.annotations?.["workers/triggered_by"] === SECRET_TRIGGER;
   // Our version is older than the ten newest when absent here: the live one is newer.

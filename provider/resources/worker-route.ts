@@ -27,7 +27,7 @@ import {
   type CloudflareClient,
   type WorkerRouteWire,
 } from "../cloudflare";
-import { parseRoutePattern, routePatternKey, scriptNameSchema, zoneIdSchema } from "../cloudflare/schemas";
+import { parseRoutePattern, routePatternKey, routeScript, scriptNameSchema, zoneIdSchema } from "../cloudflare/schemas";
 import { compact } from "./common";
 import {
   ADOPT_FIELD,
@@ -41,6 +41,7 @@ import {
   type InputsOf,
 } from "./fields";
 import { cloudflareSays, refusalCode, ResourceInputError } from "./refusals";
+import { routeUrl } from "./urls";
 
 /** A pattern Cloudflare could accept on some zone (rules of the routes documentation, "Validity"). */
 export const routePatternSchema = z.string({ error: "expected a route pattern such as example.com/*" }).superRefine((pattern, ctx) => {
@@ -64,6 +65,8 @@ export const WORKER_ROUTE_FIELDS = defineFields({
   adopt: ADOPT_FIELD,
   /** The route's id, set by create (an output). */
   routeId: { schema: z.string().optional(), diff: "ignore", computed: true },
+  /** Output: the URL the pattern serves (`example.com/api/*` → https://example.com/api/); unset for a host wildcard. */
+  url: { schema: z.string().optional(), diff: "ignore", computed: true },
 });
 const FIELDS = WORKER_ROUTE_FIELDS;
 
@@ -83,7 +86,7 @@ function routeIdOf(id: string, props: Partial<WorkerRouteOutputs>): string {
 /** The route of the zone holding the same pattern, if any. */
 async function holderOf(client: CloudflareClient, zoneId: string, pattern: string): Promise<WorkerRouteWire | undefined> {
   const key = routePatternKey(pattern);
-  return (await listRoutes(client, zoneId)).find((r) => routePatternKey(r.pattern) === key);
+  return (await listRoutes(client, zoneId)).find((r) => typeof r.pattern === "string" && routePatternKey(r.pattern) === key);
 }
 
 /** Rethrows a refused route write as an error naming the property, the pattern, the zone or the other Worker. */
@@ -100,7 +103,8 @@ async function explain(client: CloudflareClient, error: unknown, inputs: WorkerR
   }
   if (code === 10020) {
     const holder = await holderOf(client, inputs.zoneId, inputs.pattern).catch(() => undefined);
-    const who = holder?.script ? `Worker '${holder.script}' (route ${holder.id})` : "another route";
+    const script = holder === undefined ? undefined : routeScript(holder);
+    const who = holder !== undefined && script !== undefined ? `Worker '${script}' (route ${holder.id})` : "another route";
     throw new ResourceInputError(
       "pattern",
       `WorkerRoute pattern ${JSON.stringify(inputs.pattern)}: already routed to ${who} on zone ${inputs.zoneId}; remove that route, use another pattern, or set adopt: true to take it over`,
@@ -116,7 +120,7 @@ async function explain(client: CloudflareClient, error: unknown, inputs: WorkerR
 }
 
 function outputs(inputs: WorkerRouteInputs, route: WorkerRouteWire): WorkerRouteOutputs {
-  return compact({ ...inputs, routeId: route.id }) as WorkerRouteOutputs;
+  return compact({ ...inputs, routeId: route.id, url: routeUrl(inputs.pattern) }) as WorkerRouteOutputs;
 }
 
 export function makeWorkerRouteProvider(client: ClientSource = getDefaultClient) {
@@ -132,14 +136,14 @@ export function makeWorkerRouteProvider(client: ClientSource = getDefaultClient)
         if (held === undefined) route = await createRoute(c, inputs.zoneId, body(inputs));
         else
           route =
-            held.script === inputs.scriptName && held.pattern === inputs.pattern
+            routeScript(held) === inputs.scriptName && held.pattern === inputs.pattern
               ? held
               : await updateRoute(c, inputs.zoneId, held.id, body(inputs));
       } catch (error) {
         // Our own route whose answer was lost (same pattern, same Worker): it is the route we asked for.
         if (refusalCode(error, [10020]) !== undefined) {
           const held = await holderOf(c, inputs.zoneId, inputs.pattern);
-          if (held !== undefined && held.script === inputs.scriptName && held.pattern === inputs.pattern) {
+          if (held !== undefined && routeScript(held) === inputs.scriptName && held.pattern === inputs.pattern) {
             return { id: `${inputs.zoneId}/${held.id}`, outs: outputs(inputs, held) };
           }
         }
@@ -151,9 +155,12 @@ export function makeWorkerRouteProvider(client: ClientSource = getDefaultClient)
     async read(id, props) {
       if (!props) return {};
       try {
-        const live = await getRoute(clientOf(client), props.zoneId, routeIdOf(id, props));
+        const answer = await getRoute(clientOf(client), props.zoneId, routeIdOf(id, props));
+        // An answer without the pattern says nothing about it; a route without a Worker (null, "") is drift.
+        const live = { ...answer, pattern: answer.pattern ?? props.pattern, script: routeScript(answer) };
         const fresh = compact({ ...props, scriptName: undefined, ...inputsFromWire(FIELDS, live) }) as WorkerRouteOutputs;
-        return { id, props: keepStoredWhenSame(FIELDS, props, fresh) };
+        const kept = keepStoredWhenSame(FIELDS, props, fresh);
+        return { id, props: compact({ ...kept, url: routeUrl(kept.pattern) }) };
       } catch (error) {
         if (isNotFound(error)) return {};
         throw error;
@@ -168,7 +175,7 @@ export function makeWorkerRouteProvider(client: ClientSource = getDefaultClient)
       } catch (error) {
         return explain(c, error, news);
       }
-      return { outs: compact({ ...news, routeId }) as WorkerRouteOutputs };
+      return { outs: compact({ ...news, routeId, url: routeUrl(news.pattern) }) as WorkerRouteOutputs };
     },
 
     async delete(id, props) {

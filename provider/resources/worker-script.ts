@@ -41,8 +41,10 @@ import {
 } from "../cloudflare";
 import {
   BINDING_TYPES,
+  PART_BINDING_TYPES,
   SECRET_BINDING_TYPES,
   compatibilityDateSchema,
+  dashedVersionId,
   migrationListInputSchema,
   migrationsInputSchema,
   placementSchema,
@@ -52,7 +54,7 @@ import {
   type BindingType,
 } from "../cloudflare/schemas";
 import { annotationsToWire, fromWire } from "./case";
-import { compact, scopeOf, scriptResourceId, type CheckFailure } from "./common";
+import { compact, printable, scopeOf, scriptResourceId, type CheckFailure } from "./common";
 import {
   ADOPT_FIELD,
   SCRIPT_SCOPE_FIELDS,
@@ -66,6 +68,8 @@ import {
   flag,
   inputsFromWire,
   keepStoredWhenSame,
+  storedOutputs,
+  outputsAfterUpdate,
   wireKeys,
   wireNormalised,
   wireOf,
@@ -76,7 +80,8 @@ import {
   type InputsOf,
   type ProgramInputsOf,
 } from "./fields";
-import { contentHash, loadModules, moduleInputSchema, type CodeInputs } from "./modules";
+import { contentHash, moduleInputSchema } from "./modules";
+import { buildInputSchema, loadWorkerCode } from "./bundle";
 import {
   DEFAULT_USAGE_MODEL,
   bindingInProgramForm,
@@ -88,9 +93,10 @@ import {
   normaliseUsageModel,
 } from "./normalise";
 import { forgetScript, freshScript, listedScript, markCreatedHere, rememberScript } from "./script-cache";
-import { checkMigrations, migrationsAsLive, migrationsToSend, type WireMigrations } from "./migrations";
+import { checkMigrations, liveMigrationTag, migrationsAsLive, migrationsToSend, type WireMigrations } from "./migrations";
 import { isLatestNotDeployed, latestNotDeployedError, rolloutState } from "./rollout";
 import { scriptWrite } from "./script-writes";
+import { journaled, mayBeOurs, RECOVER_ENV, settle, type JournalKey } from "./journal";
 import {
   assetsAfterRead,
   assetsChange,
@@ -130,10 +136,12 @@ const placementInputSchema = placementSchema.omit({ last_analyzed_at: true, stat
 export const WORKER_SCRIPT_FIELDS = defineFields({
   ...SCRIPT_SCOPE_FIELDS,
   /** The Worker as a single ES module (uploaded as `worker.js`, or as `mainModule` when given). */
-  content: { schema: z.string().optional(), diff: "ignore", ownCheck: true },
+  content: { schema: z.string().optional(), diff: "ignore", ownCheck: true, inputOnly: true },
   /** The Worker as several modules, keyed by module name; `mainModule` names the entry point. */
-  modules: { schema: z.record(z.string(), moduleInputSchema).optional(), diff: "ignore", ownCheck: true },
+  modules: { schema: z.record(z.string(), moduleInputSchema).optional(), diff: "ignore", ownCheck: true, inputOnly: true },
   mainModule: { schema: z.string().optional(), diff: "ignore", ownCheck: true },
+  /** The Worker as its sources, bundled with esbuild at check (bundle/): exclusive with content and modules. */
+  build: { schema: buildInputSchema.optional(), diff: "ignore", ownCheck: true },
   /** Set by check: the hash of the code (modules and main module), so the diff sees a change in a module file. */
   contentHash: { schema: z.string().optional(), diff: "update", computed: true },
   /** Bindings; secret values here are stored as Pulumi secrets, but prefer WorkerSecret for secrets. */
@@ -257,9 +265,11 @@ function wireBindings(inputs: Pick<WorkerScriptInputs, "bindings">): WireBinding
 
 /** The rules that span fields: the code, inherit bindings (ours to manage), the assets and their change. */
 export async function checkCode(inputs: WorkerScriptInputs, { olds, news, failures }: CheckContext<typeof FIELDS>): Promise<void> {
-  const assetsOnly = news.assets !== undefined && news.content === undefined && news.modules === undefined;
-  const code: ReturnType<typeof loadModules> = assetsOnly ? { failures: [] } : loadModules(news as CodeInputs);
+  const assetsOnly = news.assets !== undefined && news.content === undefined && news.modules === undefined && news.build === undefined;
+  const code = assetsOnly ? { failures: [] } : await loadWorkerCode(news);
   failures.push(...code.failures);
+  const moduleNames = assetsOnly ? [] : code.modules?.map((m) => m.name);
+  if (moduleNames !== undefined) failures.push(...bindingPartFailures(news.bindings, moduleNames));
   failures.push(...checkMigrations(news.migrations));
   if (Array.isArray(news.bindings)) {
     news.bindings.forEach((b, i) => {
@@ -281,6 +291,27 @@ export async function checkCode(inputs: WorkerScriptInputs, { olds, news, failur
       inputs.assetsChanges = describeAssetsChange(assetsChange(olds.assetsState, inputs.assetsState), inputs.assetsState);
     }
   }
+}
+
+/**
+ * A wasm_module, text_blob or data_blob binding carries one module of the upload, named by `part`; the API
+ * refuses an upload whose binding names a part it does not hold (10021, a validation error on the metadata). Pure.
+ */
+export function bindingPartFailures(bindings: unknown, moduleNames: readonly string[]): CheckFailure[] {
+  if (!Array.isArray(bindings)) return [];
+  const failures: CheckFailure[] = [];
+  bindings.forEach((binding: unknown, i) => {
+    if (typeof binding !== "object" || binding === null) return;
+    const { type, part } = binding as { type?: unknown; part?: unknown };
+    if (!PART_BINDING_TYPES.includes(type as BindingType) || typeof part !== "string" || moduleNames.includes(part)) return;
+    const held =
+      moduleNames.length > 0 ? `the modules are ${moduleNames.map((n) => JSON.stringify(n)).join(", ")}` : "this Worker has no modules";
+    failures.push({
+      property: "bindings",
+      reason: `bindings[${i}].part "${printable(part)}": not a module of this Worker (${held}); add the file to modules under that name, or name one of them`,
+    });
+  });
+  return failures;
 }
 
 /**
@@ -336,7 +367,7 @@ function scriptOutputs(script: Partial<Script> | null | undefined): Partial<Work
     handlers: script.handlers,
     createdOn: script.created_on,
     modifiedOn: script.modified_on,
-    versionId: script.deployment_id,
+    versionId: typeof script.deployment_id === "string" ? dashedVersionId(script.deployment_id) : undefined,
   });
 }
 
@@ -348,15 +379,18 @@ function alreadyExists(scope: Scope, name: string): Error {
   return new Error(
     `${describeWorker(scope, name)} already exists. This program would replace its code and configuration. ` +
       `To take it over, set adopt: true (its secrets and script-level settings such as logpush and tail consumers are kept); ` +
-      `otherwise choose another scriptName.`,
+      `otherwise choose another scriptName. If an earlier \`pulumi up\` of this stack was interrupted while uploading it, ` +
+      `run \`${RECOVER_ENV}=1 pulumi up\` once instead.`,
   );
 }
 
-function codeOf(inputs: WorkerScriptInputs): { modules: WorkerModule[]; mainModule: string | undefined; hash: string | undefined } {
-  if (inputs.assets !== undefined && inputs.content === undefined && inputs.modules === undefined) {
+async function codeOf(
+  inputs: WorkerScriptInputs,
+): Promise<{ modules: WorkerModule[]; mainModule: string | undefined; hash: string | undefined }> {
+  if (inputs.assets !== undefined && inputs.content === undefined && inputs.modules === undefined && inputs.build === undefined) {
     return { modules: [], mainModule: undefined, hash: undefined };
   }
-  const code = loadModules(inputs);
+  const code = await loadWorkerCode(inputs);
   if (!code.modules) throw new Error(`WorkerScript ${inputs.scriptName}: ${code.failures.map((f) => f.reason).join("; ")}`);
   const hash = contentHash(code.modules, code.mainModule);
   if (inputs.contentHash !== undefined && hash !== inputs.contentHash) {
@@ -391,7 +425,7 @@ export function makeWorkerScriptProvider(client: ClientSource = getDefaultClient
   async function latestVersion(scope: Scope, inputs: WorkerScriptInputs): Promise<Partial<WorkerScriptOutputs>> {
     if (!inputs.trackVersion || scope.dispatchNamespace !== undefined) return {};
     const newest = await getNewestVersion(clientOf(client), scope, inputs.scriptName);
-    return newest ? compact({ versionId: newest.id, versionNumber: newest.number }) : {};
+    return newest ? compact({ versionId: dashedVersionId(newest.id), versionNumber: newest.number ?? undefined }) : {};
   }
 
   /** The live Worker (etag, handlers, dates), or undefined when it does not exist. */
@@ -445,11 +479,11 @@ export function makeWorkerScriptProvider(client: ClientSource = getDefaultClient
       case "none":
         return undefined;
       case "upload": {
-        const { modules, mainModule } = codeOf(inputs);
+        const { modules, mainModule } = await codeOf(inputs);
         return fullUpload(scope, inputs, mainModule, modules, true, migrations);
       }
       case "content": {
-        const { modules, mainModule } = codeOf(inputs);
+        const { modules, mainModule } = await codeOf(inputs);
         // Without an etag in the answer the old one is stale: leave it unknown and let the next read take the live one.
         return { etag: undefined, ...((await putScriptContent(api, scope, name, { mainModule, modules })) ?? {}) };
       }
@@ -474,7 +508,7 @@ export function makeWorkerScriptProvider(client: ClientSource = getDefaultClient
   /** The migrations to send to the live Worker: the steps after its tag (read from the account listing). */
   async function migrationsFor(scope: Scope, inputs: WorkerScriptInputs, liveTag?: string | null): Promise<WireMigrations | undefined> {
     if (inputs.migrations === undefined) return undefined;
-    const tag = liveTag !== undefined ? liveTag : (await liveScript(scope, inputs.scriptName))?.migration_tag;
+    const tag = liveTag !== undefined ? liveTag : liveMigrationTag(await liveScript(scope, inputs.scriptName));
     return migrationsToSend(inputs.migrations, tag ?? undefined, `WorkerScript "${inputs.scriptName}"`);
   }
 
@@ -515,11 +549,14 @@ export function makeWorkerScriptProvider(client: ClientSource = getDefaultClient
     async create(inputs) {
       const scope = scopeOf(inputs);
       const name = inputs.scriptName;
-      const { modules, mainModule, hash } = codeOf(inputs);
+      const { modules, mainModule, hash } = await codeOf(inputs);
       // The one read before the write: nobody's Worker is overwritten by surprise. It also gives the migration tag.
       const before = await liveScriptBeforeCreate(scope, name);
       const existing = before?.script;
-      const migrations = await migrationsFor(scope, inputs, existing?.migration_tag ?? null);
+      // Our own upload whose answer never came (this process or one that died) may have made it: take it as adopt does.
+      const key: JournalKey = { kind: "script", scope, names: [name] };
+      const adopt = inputs.adopt === true || (existing !== undefined && mayBeOurs(clientOf(client), key));
+      const migrations = await migrationsFor(scope, inputs, liveMigrationTag(existing) ?? null);
       let script: Partial<Script>;
       if (existing && inputs.assets === undefined) {
         // Compare with the live Worker: adopting writes only what differs; without adopt, a Worker identical to this
@@ -530,7 +567,7 @@ export function makeWorkerScriptProvider(client: ClientSource = getDefaultClient
         const asLive = liveOutputs({ ...inputs, etag: existing.etag }, settings, existing);
         const { changed } = changedFields(FIELDS, asLive, inputs);
         const fields = changed.filter(isConfigField).filter((f) => f === "bindings" || inputs[f] !== undefined);
-        if (!inputs.adopt && !(sameCode && fields.length === 0)) throw alreadyExists(scope, name);
+        if (!adopt && !(sameCode && fields.length === 0)) throw alreadyExists(scope, name);
         const change = {
           codeChanged: !sameCode,
           fields: migrations === undefined ? fields.filter((f) => f !== "migrations") : fields,
@@ -538,15 +575,18 @@ export function makeWorkerScriptProvider(client: ClientSource = getDefaultClient
           hasAssets: false,
         };
         script = { ...existing, ...(await writeChange(scope, inputs, change, migrations, settings)) };
-      } else if (existing && !inputs.adopt) {
+      } else if (existing && !adopt) {
         throw alreadyExists(scope, name);
       } else {
-        script = await fullUpload(scope, inputs, mainModule, modules, existing !== undefined, migrations);
+        script = await journaled(clientOf(client), key, () =>
+          fullUpload(scope, inputs, mainModule, modules, existing !== undefined, migrations),
+        );
         if (!existing) markCreatedHere(scope.accountId, scope.dispatchNamespace, name);
       }
+      settle(clientOf(client), key);
       await remember(scope, name, script);
       const outs: WorkerScriptOutputs = { ...inputs, contentHash: hash, ...scriptOutputs(script), ...(await latestVersion(scope, inputs)) };
-      return { id: scriptResourceId(scope, name), outs: compact(outs) };
+      return { id: scriptResourceId(scope, name), outs: storedOutputs(FIELDS, outs) };
     },
 
     async read(id, props) {
@@ -588,9 +628,9 @@ export function makeWorkerScriptProvider(client: ClientSource = getDefaultClient
       const migrations = fields.includes("migrations") || fullUploadComing ? await migrationsFor(scope, news) : undefined;
       if (migrations === undefined) fields = fields.filter((f) => f !== "migrations");
       const script = await writeChange(scope, news, { codeChanged, fields, assetsChanged, hasAssets }, migrations);
-      if (script === undefined) return { outs: { ...olds, ...news } };
+      if (script === undefined) return { outs: storedOutputs(FIELDS, outputsAfterUpdate(FIELDS, olds, news)) };
       await remember(scope, news.scriptName, script);
-      const code = codeChanged || assetsChanged ? codeOf(news) : undefined;
+      const code = codeChanged || assetsChanged ? await codeOf(news) : undefined;
       const hash = code ? code.hash : news.contentHash;
       const carried = {
         etag: codeChanged ? undefined : olds.etag,
@@ -605,7 +645,7 @@ export function makeWorkerScriptProvider(client: ClientSource = getDefaultClient
         ...scriptOutputs(script),
         ...(await latestVersion(scope, news)),
       };
-      return { outs: compact(outs) };
+      return { outs: storedOutputs(FIELDS, outs) };
     },
 
     async delete(_id, props) {
@@ -657,7 +697,7 @@ export function liveOutputs(props: WorkerScriptOutputs, settings: ScriptSettings
     ...(props.etag === undefined || script.etag !== props.etag ? scriptOutputs(script) : {}),
   };
   if (props.migrations !== undefined)
-    out.migrations = migrationsAsLive(props.migrations, script.migration_tag ?? undefined) as WorkerScriptInputs["migrations"];
+    out.migrations = migrationsAsLive(props.migrations, liveMigrationTag(script)) as WorkerScriptInputs["migrations"];
   const assets = assetsAfterRead(props.assetsState, script.has_assets);
   if (assets !== undefined) out.assetsState = assets;
   if (props.etag !== undefined && script.etag !== undefined && script.etag !== props.etag) {

@@ -15,16 +15,7 @@
  */
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 import { z } from "zod";
-import {
-  CloudflareApiError,
-  deleteSecret,
-  getDefaultClient,
-  isNotFound,
-  putSecret,
-  type CloudflareClient,
-  type Scope,
-  type SecretInput,
-} from "../cloudflare";
+import { deleteSecret, getDefaultClient, isNotFound, putSecret, type CloudflareClient, type Scope, type SecretInput } from "../cloudflare";
 import { explainingRollout, SECRET_ROLLOUT_ADVICE } from "./rollout";
 import { secretKeySchema } from "../cloudflare/schemas";
 import { toWire } from "./case";
@@ -43,6 +34,7 @@ import {
   type ProgramInputsOf,
   type ProviderOf,
 } from "./fields";
+import { journaled, mayBeOurs, mayHaveApplied, RECOVER_ENV, settle, type JournalKey } from "./journal";
 import { wasCreatedHere } from "./script-cache";
 import { forgetSecret, listedSecret, rememberSecret } from "./secret-cache";
 
@@ -127,21 +119,29 @@ export function makeWorkerSecretProvider(client: ClientSource = getDefaultClient
             isNotFound(error) ? undefined : Promise.reject(error),
           );
       const id = scriptResourceId(scope, inputs.scriptName, "secrets", inputs.name);
-      if (live && !inputs.adopt && !unacknowledged.has(id)) {
+      const key = journalKey(inputs);
+      // An earlier PUT of this secret that got no answer (this process or one that died) may have set it: it is ours,
+      // and is set again below, so whichever way that PUT went the program's value is what is deployed.
+      if (live && !inputs.adopt && !mayBeOurs(api, key)) {
         throw new Error(
           `Secret "${inputs.name}" of Worker "${inputs.scriptName}" already exists. Set adopt: true to take it over as it is ` +
-            `(the API never shows a secret's value, so the deployed value is kept until this program's value changes), or choose another name.`,
+            `(the API never shows a secret's value, so the deployed value is kept until this program's value changes), or choose another name. ` +
+            `If an earlier \`pulumi up\` of this stack was interrupted while setting it, run \`${RECOVER_ENV}=1 pulumi up\` once instead: it sets this program's value.`,
         );
       }
       // Adopting a secret of the same type keeps its value: the API cannot show it, so it is taken to be the program's.
-      if (live && inputs.adopt && live.type === secretBody(inputs).type) return { id, outs: outputsOf(inputs) };
+      if (live && inputs.adopt && live.type === secretBody(inputs).type) {
+        settle(api, key);
+        return { id, outs: outputsOf(inputs) };
+      }
       try {
-        await versionAware(api, scope, inputs, () => putSecret(api, scope, inputs.scriptName, secretBody(inputs)));
+        await journaled(api, key, () =>
+          versionAware(api, scope, inputs, () => putSecret(api, scope, inputs.scriptName, secretBody(inputs))),
+        );
       } catch (error) {
         throw mayHaveApplied(error) ? unacknowledgedPut(id, inputs, error as Error) : error;
       }
       await rememberSecret(scope, inputs.scriptName, { name: inputs.name, type: secretBody(inputs).type });
-      unacknowledged.delete(id);
       return { id, outs: outputsOf(inputs) };
     },
 
@@ -167,6 +167,7 @@ export function makeWorkerSecretProvider(client: ClientSource = getDefaultClient
         const api = clientOf(client);
         await versionAware(api, scopeOf(news), news, () => putSecret(api, scopeOf(news), news.scriptName, secretBody(news)));
         await rememberSecret(scopeOf(news), news.scriptName, { name: news.name, type: secretBody(news).type });
+        settle(api, journalKey(news));
       }
       return { outs: outputsOf(news) };
     },
@@ -176,6 +177,7 @@ export function makeWorkerSecretProvider(client: ClientSource = getDefaultClient
         const api = clientOf(client);
         await versionAware(api, scopeOf(props), props, () => deleteSecret(api, scopeOf(props), props.scriptName, props.name));
         await forgetSecret(scopeOf(props), props.scriptName, props.name);
+        settle(api, journalKey(props));
       } catch (error) {
         if (!isNotFound(error)) throw error;
       }
@@ -202,12 +204,9 @@ function versionAware<T>(client: CloudflareClient, scope: Scope, inputs: WorkerS
   );
 }
 
-/** Secrets whose PUT this process sent without learning whether it was applied: an existing one is ours. */
-const unacknowledged = new Set<string>();
-
-/** A failure after which the request may still have been applied: no answer, a timeout, or a server error. */
-function mayHaveApplied(error: unknown): boolean {
-  return error instanceof CloudflareApiError && (error.status === 0 || error.status >= 500);
+/** Where a secret's create notes its PUT until the answer arrives (journal.ts). */
+function journalKey(inputs: WorkerSecretInputs): JournalKey {
+  return { kind: "secret", scope: scopeOf(inputs), names: [inputs.scriptName, inputs.name] };
 }
 
 /**
@@ -216,7 +215,6 @@ function mayHaveApplied(error: unknown): boolean {
  * Nothing is orphaned, whichever way the lost request went.
  */
 function unacknowledgedPut(id: string, inputs: WorkerSecretInputs, cause: Error): Error {
-  unacknowledged.add(id);
   const error = new Error(`${cause.message} (the secret may or may not have been set; the next update sets it again)`) as Error & {
     id: string;
     properties: Record<string, unknown>;

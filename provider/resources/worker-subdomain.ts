@@ -5,11 +5,15 @@
  *   create / update  POST …/subdomain {enabled, previews_enabled}
  *   read             GET …/subdomain
  *   delete           DELETE …/subdomain (disables the workers.dev subdomain)
+ *
+ * Outputs `url`, `https://<script>.<account subdomain>.workers.dev` while enabled (the account subdomain read
+ * once per run, urls.ts). An account without a workers.dev subdomain (10063) is an error saying how to make one.
  */
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 import { z } from "zod";
 import { deleteSubdomain, getDefaultClient, getSubdomain, isNotFound, setSubdomain } from "../cloudflare";
 import { compact, scopeOf, scriptResourceId } from "./common";
+import { accountSubdomain, explainNoWorkersDev, workersDevUrl } from "./urls";
 import {
   ADOPT_FIELD,
   SCRIPT_SCOPE_FIELDS,
@@ -47,6 +51,8 @@ export const WORKER_SUBDOMAIN_FIELDS = defineFields({
   previewsEnabled: { schema: booleanSchema.optional(), diff: "update", wire: "previews_enabled", cleared: false, normalise: flag },
   /** Read the live state first and write only if it differs (nothing for a Worker taken over as it is). */
   adopt: ADOPT_FIELD,
+  /** Output: where the Worker answers on workers.dev while `enabled`. */
+  url: { schema: z.string().optional(), diff: "ignore", computed: true },
 });
 const FIELDS = WORKER_SUBDOMAIN_FIELDS;
 
@@ -54,6 +60,26 @@ export type WorkerSubdomainInputs = InputsOf<typeof FIELDS>;
 /** What a program writes (the sdk derives its Args from it). */
 export type WorkerSubdomainProgramInputs = ProgramInputsOf<typeof FIELDS>;
 export type WorkerSubdomainOutputs = WorkerSubdomainInputs;
+
+/** The inputs with `url` as the live state has it: set while enabled and the account has a workers.dev subdomain. */
+async function withUrl(client: ClientSource, outs: WorkerSubdomainOutputs): Promise<WorkerSubdomainOutputs> {
+  const subdomain = outs.enabled ? await accountSubdomain(clientOf(client), outs.accountId) : undefined;
+  return compact({ ...outs, url: subdomain === undefined ? undefined : workersDevUrl(outs.scriptName, subdomain) });
+}
+
+/** POST the wanted state; an account without a workers.dev subdomain is an error saying how to make one. */
+async function write(client: ClientSource, inputs: WorkerSubdomainInputs): Promise<void> {
+  try {
+    await setSubdomain(
+      clientOf(client),
+      scopeOf(inputs),
+      inputs.scriptName,
+      wireOf(FIELDS, inputs, { cleared: true }) as { enabled: boolean; previews_enabled: boolean },
+    );
+  } catch (error) {
+    explainNoWorkersDev(error, `WorkerSubdomain of Worker '${inputs.scriptName}':`, "enabled", inputs.accountId);
+  }
+}
 
 export function makeWorkerSubdomainProvider(
   client: ClientSource = getDefaultClient,
@@ -66,14 +92,8 @@ export function makeWorkerSubdomainProvider(
       const scope = scopeOf(inputs);
       // Taking over a subdomain already as wanted: nothing to write.
       const same = inputs.adopt === true && sameWire(FIELDS, inputs, await getSubdomain(clientOf(client), scope, inputs.scriptName));
-      if (!same)
-        await setSubdomain(
-          clientOf(client),
-          scope,
-          inputs.scriptName,
-          wireOf(FIELDS, inputs, { cleared: true }) as { enabled: boolean; previews_enabled: boolean },
-        );
-      return { id: scriptResourceId(scope, inputs.scriptName, "subdomain"), outs: compact({ ...inputs }) };
+      if (!same) await write(client, inputs);
+      return { id: scriptResourceId(scope, inputs.scriptName, "subdomain"), outs: await withUrl(client, inputs) };
     },
 
     async read(id, props) {
@@ -81,7 +101,8 @@ export function makeWorkerSubdomainProvider(
       try {
         const live = await getSubdomain(clientOf(client), scopeOf(props), props.scriptName);
         // Unset means off (see previewsEnabled): a live value the same as the stored one keeps its stored form.
-        return { id, props: keepStoredWhenSame(FIELDS, props, compact({ ...props, ...inputsFromWire(FIELDS, live, { stored: props }) })) };
+        const fresh = keepStoredWhenSame(FIELDS, props, compact({ ...props, ...inputsFromWire(FIELDS, live, { stored: props }) }));
+        return { id, props: await withUrl(client, fresh) };
       } catch (error) {
         if (isNotFound(error)) return {};
         throw error;
@@ -89,13 +110,8 @@ export function makeWorkerSubdomainProvider(
     },
 
     async update(_id, _olds, news) {
-      await setSubdomain(
-        clientOf(client),
-        scopeOf(news),
-        news.scriptName,
-        wireOf(FIELDS, news, { cleared: true }) as { enabled: boolean; previews_enabled: boolean },
-      );
-      return { outs: compact({ ...news }) };
+      await write(client, news);
+      return { outs: await withUrl(client, news) };
     },
 
     async delete(_id, props) {

@@ -5,18 +5,38 @@
  * Lifecycle → endpoints:
  *   create  POST …/versions (the full upload form; `keep_bindings` carries the secrets of the latest version,
  *           `keep_assets` its static assets). The Worker must exist: it is looked up in the account listing
- *           (shared by every resource of the run), so a version never creates a Worker by accident
+ *           (shared by every resource of the run), so a version never creates a Worker by accident.
+ *           The upload carries `workers/tag` = a digest of what it uploads (unless the program sets its own
+ *           tag); GET …/versions first, and when the Worker's newest version carries that tag it is this
+ *           create's own upload whose answer was lost (a failure after the write): it is taken, not uploaded again
  *   read    GET …/versions/{id}: detects a version that is gone; a version never changes
  *   update  none: every input replaces (a new version is uploaded, the old one stays in the Worker's history)
  *   delete  nothing: the API keeps every version; deleting the resource forgets it
+ *
+ * Outputs `previewUrl` (https://<first 8 of the id>-<script>.<account subdomain>.workers.dev) when the
+ * version has a preview and the Worker's preview URLs are on, as wrangler prints them (GET …/subdomain, then the
+ * account subdomain, once per run); `previewAlias` names the version's alias (annotation `workers/alias`, as
+ * wrangler's `--preview-alias` sends it), served at `previewAliasUrl`.
  *
  * The fields are WorkerScript's versioned ones (the same entries of its table, each replacing). Not here:
  * `migrations` (a migration applies with a deployment at 100%, so it belongs to WorkerScript's full upload),
  * `assets` (kept from the latest version), script-level settings (WorkerScriptSettings).
  */
+import { createHash } from "node:crypto";
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 import { z } from "zod";
-import { getDefaultClient, getVersion, isNotFound, uploadVersion, type CloudflareClient, type Scope } from "../cloudflare";
+import {
+  getDefaultClient,
+  getNewestVersion,
+  getSubdomain,
+  getVersion,
+  isNotFound,
+  uploadVersion,
+  type CloudflareClient,
+  type Scope,
+  type UploadMetadata,
+} from "../cloudflare";
+import { dashedVersionId, SECRET_BINDING_TYPES } from "../cloudflare/schemas";
 import { compact, scopeOf, scriptResourceId } from "./common";
 import {
   checkWith,
@@ -28,10 +48,24 @@ import {
   type Field,
   type InputsOf,
   type ProgramInputsOf,
+  storedOutputs,
 } from "./fields";
-import { contentHash, loadModules } from "./modules";
+import { contentHash } from "./modules";
+import { loadWorkerCode } from "./bundle";
 import { listedScript, wasCreatedHere } from "./script-cache";
+import { accountSubdomain, previewUrl, versionPreviewLabel } from "./urls";
 import { checkCode, uploadMetadata, WORKER_SCRIPT_FIELDS, type WorkerScriptInputs } from "./worker-script";
+
+/**
+ * A preview alias: a DNS label starting with a letter, of letters, digits and '-' (wrangler's
+ * `ALIAS_VALIDATION_REGEX`, deploy-helpers `preview-alias.ts`); with the script name and a '-' it must fit the
+ * 63 characters of a label, which check verifies.
+ */
+export const PREVIEW_ALIAS_PATTERN = /^[a-z](?:[a-z0-9-]*[a-z0-9])?$/;
+const MAX_DNS_LABEL_LENGTH = 63;
+const previewAliasSchema = z
+  .string()
+  .regex(PREVIEW_ALIAS_PATTERN, "a preview alias is lower-case letters, digits and '-', starting with a letter and not ending with '-'");
 
 /** A WorkerScript field as a version's: the same schema and normaliser, and any change uploads a new version. */
 function replacing<F extends Field>(field: F): Omit<F, "diff"> & { diff: "replace" } {
@@ -52,6 +86,7 @@ export const WORKER_VERSION_FIELDS = defineFields({
   content: S.content,
   modules: S.modules,
   mainModule: S.mainModule,
+  build: S.build,
   contentHash: replacing(S.contentHash),
   bindings: replacing(S.bindings),
   compatibilityDate: replacing(S.compatibilityDate),
@@ -71,6 +106,11 @@ export const WORKER_VERSION_FIELDS = defineFields({
   versionId: { schema: z.string().optional(), diff: "ignore", computed: true },
   versionNumber: { schema: z.number().optional(), diff: "ignore", computed: true },
   createdOn: { schema: z.string().optional(), diff: "ignore", computed: true },
+  /** A stable preview URL for this version, https://<alias>-<script>.<account subdomain>.workers.dev (e.g. a branch name). */
+  previewAlias: { schema: previewAliasSchema.optional(), diff: "replace", quote: true },
+  /** Outputs: where this version answers before it is deployed, while the Worker's preview URLs are on. */
+  previewUrl: { schema: z.string().optional(), diff: "ignore", computed: true },
+  previewAliasUrl: { schema: z.string().optional(), diff: "ignore", computed: true },
 });
 const FIELDS = WORKER_VERSION_FIELDS;
 
@@ -83,23 +123,68 @@ function describe(scope: Scope, name: string): string {
   return `WorkerVersion of Worker "${name}" in account ${scope.accountId}`;
 }
 
+/** The version's preview URLs, when it has a preview and the Worker's preview URLs are on (wrangler's rule). */
+async function previewUrls(
+  client: CloudflareClient,
+  scope: Scope,
+  name: string,
+  versionId: string,
+  alias: string | undefined,
+): Promise<{ previewUrl?: string; previewAliasUrl?: string }> {
+  const { previews_enabled } = await getSubdomain(client, scope, name);
+  if (previews_enabled !== true) return {};
+  const subdomain = await accountSubdomain(client, scope.accountId);
+  if (subdomain === undefined) return {};
+  return {
+    previewUrl: previewUrl(versionPreviewLabel(versionId), name, subdomain),
+    previewAliasUrl: alias === undefined ? undefined : previewUrl(alias, name, subdomain),
+  };
+}
+
 async function workerExists(client: CloudflareClient, scope: Scope, name: string): Promise<boolean> {
   return wasCreatedHere(scope.accountId, undefined, name) || (await listedScript(client, scope.accountId, name)) !== undefined;
+}
+
+/** The prefix and 18 hex digits of the digest: 25 characters, within what WorkerScript's `annotations` allow a tag. */
+const UPLOAD_TAG_PREFIX = "pulumi-";
+const UPLOAD_TAG_DIGITS = 18;
+
+/**
+ * The tag that names this upload: a digest of the code and the metadata, or undefined when it cannot name it.
+ * Not when the program sets its own `workers/tag`, and not when the bindings declare secret values: a digest
+ * over them would let anyone who can list the versions test guesses of a secret, and one without them would
+ * take an older version for this one when only a secret value changed. Pure.
+ */
+export function uploadTag(metadata: UploadMetadata, contentHash: string): string | undefined {
+  if (metadata.annotations?.["workers/tag"] !== undefined) return undefined;
+  if ((metadata.bindings ?? []).some((b) => (SECRET_BINDING_TYPES as readonly string[]).includes(b.type))) return undefined;
+  const digest = createHash("sha256")
+    .update(JSON.stringify([contentHash, metadata]))
+    .digest("hex");
+  return `${UPLOAD_TAG_PREFIX}${digest.slice(0, UPLOAD_TAG_DIGITS)}`;
 }
 
 export function makeWorkerVersionProvider(source: ClientSource = getDefaultClient) {
   const client = () => clientOf(source);
   return {
     // WorkerScript's rules for the code and the bindings: one declaration of each.
-    check: checkWith("WorkerVersion", FIELDS, (inputs, context) =>
-      checkCode(inputs as WorkerScriptInputs, context as unknown as CheckContext<typeof WORKER_SCRIPT_FIELDS>),
-    ),
+    check: checkWith("WorkerVersion", FIELDS, async (inputs, context) => {
+      await checkCode(inputs as WorkerScriptInputs, context as unknown as CheckContext<typeof WORKER_SCRIPT_FIELDS>);
+      const alias = context.news.previewAlias;
+      const name = context.news.scriptName;
+      if (typeof alias === "string" && typeof name === "string" && alias.length + 1 + name.length > MAX_DNS_LABEL_LENGTH) {
+        context.failures.push({
+          property: "previewAlias",
+          reason: `previewAlias "${alias}": "${alias}-${name}" is longer than the ${MAX_DNS_LABEL_LENGTH} characters of a DNS label; use at most ${Math.max(0, MAX_DNS_LABEL_LENGTH - 1 - name.length)} characters`,
+        });
+      }
+    }),
     diff: diffWith(FIELDS),
 
     async create(inputs: WorkerVersionInputs): Promise<dynamic.CreateResult<WorkerVersionOutputs>> {
       const scope = scopeOf(inputs);
       const name = inputs.scriptName;
-      const code = loadModules(inputs);
+      const code = await loadWorkerCode(inputs);
       if (!code.modules) throw new Error(`${describe(scope, name)}: ${code.failures.map((f) => f.reason).join("; ")}`);
       const hash = contentHash(code.modules, code.mainModule);
       if (inputs.contentHash !== undefined && hash !== inputs.contentHash) {
@@ -111,23 +196,58 @@ export function makeWorkerVersionProvider(source: ClientSource = getDefaultClien
             `resource's scriptName output here, so the Worker exists before its versions.`,
         );
       }
-      const metadata = { ...uploadMetadata(inputs as WorkerScriptInputs, code.mainModule!), keep_assets: true };
-      const version = await uploadVersion(client(), scope, name, { metadata, modules: code.modules });
-      const outs: WorkerVersionOutputs = compact({
+      const base = uploadMetadata(inputs as WorkerScriptInputs, code.mainModule!);
+      const metadata: UploadMetadata = {
+        ...base,
+        keep_assets: true,
+        ...(inputs.previewAlias === undefined ? {} : { annotations: { ...base.annotations, "workers/alias": inputs.previewAlias } }),
+      };
+      const tag = uploadTag(metadata, hash);
+      // 1. Our own upload, made by an earlier attempt whose answer was lost, is the newest version: take it.
+      const ours = (v: { annotations?: { "workers/tag"?: string | null } | null } | undefined) =>
+        v !== undefined && v.annotations?.["workers/tag"] === tag;
+      const newest = tag === undefined ? undefined : await getNewestVersion(client(), scope, name);
+      let version: {
+        id?: string | null;
+        number?: number | null;
+        metadata?: { created_on?: string | null; has_preview?: boolean | null; hasPreview?: boolean | null } | null;
+      } =
+        newest !== undefined && ours(newest)
+          ? newest
+          : // 2. Otherwise upload, naming the upload with its tag.
+            await uploadVersion(client(), scope, name, {
+              metadata: tag === undefined ? metadata : { ...metadata, annotations: { ...metadata.annotations, "workers/tag": tag } },
+              modules: code.modules,
+            });
+      if (typeof version.id !== "string") {
+        // 3. An answer without the id (the SDK types it optional): the upload happened, so find it rather than fail.
+        const uploaded = await getNewestVersion(client(), scope, name);
+        if (uploaded === undefined || (tag !== undefined && !ours(uploaded))) {
+          throw new Error(
+            `${describe(scope, name)}: the version was uploaded but the API's answer did not name it; run the update again (it finds the version instead of uploading another)`,
+          );
+        }
+        version = uploaded;
+      }
+      const versionId = dashedVersionId(version.id!);
+      const hasPreview = version.metadata?.has_preview ?? version.metadata?.hasPreview;
+      const urls = hasPreview === true ? await previewUrls(client(), scope, name, versionId, inputs.previewAlias) : {};
+      const outs: WorkerVersionOutputs = storedOutputs(FIELDS, {
         ...inputs,
         contentHash: hash,
-        versionId: version.id,
+        versionId,
         versionNumber: version.number ?? undefined,
         createdOn: version.metadata?.created_on ?? undefined,
+        ...urls,
       });
-      return { id: scriptResourceId(scope, name, "versions", version.id), outs };
+      return { id: scriptResourceId(scope, name, "versions", versionId), outs };
     },
 
     async read(id: string, props?: WorkerVersionOutputs): Promise<dynamic.ReadResult<WorkerVersionOutputs>> {
       if (!props?.versionId) return {};
       try {
         const live = await getVersion(client(), scopeOf(props), props.scriptName, props.versionId);
-        return { id, props: compact({ ...props, versionNumber: live.number }) };
+        return { id, props: compact({ ...props, versionNumber: live.number ?? props.versionNumber }) };
       } catch (error) {
         if (isNotFound(error)) return {};
         throw error;
@@ -137,12 +257,14 @@ export function makeWorkerVersionProvider(source: ClientSource = getDefaultClien
     async update(_id: string, olds: WorkerVersionOutputs, news: WorkerVersionInputs): Promise<dynamic.UpdateResult<WorkerVersionOutputs>> {
       // Every compared field replaces; an update only ever carries what no field compares.
       return {
-        outs: compact({
+        outs: storedOutputs(FIELDS, {
           ...news,
           versionId: olds.versionId,
           versionNumber: olds.versionNumber,
           createdOn: olds.createdOn,
           contentHash: olds.contentHash,
+          previewUrl: olds.previewUrl,
+          previewAliasUrl: olds.previewAliasUrl,
         }),
       };
     },

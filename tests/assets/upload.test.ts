@@ -11,6 +11,7 @@ import {
 } from "../../provider/resources/assets";
 import { numberedFiles, tempTree, type TempTree } from "./fixtures";
 import { ACCOUNT } from "../support/account";
+import { captureNotices } from "../client/helpers/notices";
 
 const scope: Scope = { accountId: ACCOUNT };
 const SESSION = `POST /accounts/${ACCOUNT}/workers/scripts/site/assets-upload-session`;
@@ -166,6 +167,18 @@ describe("deployAssets: only what the API lacks goes on the wire", () => {
     ]);
     expect(progress.at(-1)).toBe("25/25");
     expect(progress).toHaveLength(3);
+  });
+
+  it("prints a progress line per accepted bucket in pulumi up's output", async () => {
+    tree = tempTree(numberedFiles(25));
+    const notices = captureNotices();
+    try {
+      await deployAssets(scope, "site", await assetsOf(tree.dir), options);
+    } finally {
+      notices.restore();
+    }
+    expect(notices.lines).toHaveLength(3);
+    expect(notices.lines.at(-1)).toMatch(/^cloudflare-workers: Worker "site" assets: 25 of 25 files uploaded \(\d+ bytes so far\)\.$/);
   });
 
   it("keeps at most 3 buckets in flight", async () => {

@@ -32,11 +32,11 @@ describe("the fleet benchmark, quick mode", () => {
       prefix: "quick",
     });
     expect(run.steps.map((s) => [s.step, s.calls.total, s.rateLimited, s.problems])).toEqual([
-      ["create", 5 * N, 0, []], // per Worker a fresh existence check (never a cached listing), then one write per resource
+      ["create", 5 * N + 1, 0, []], // per Worker a fresh existence check (never a cached listing), then one write per resource; the account's workers.dev subdomain once (the url outputs)
       ["no-op up", 0, 0, []],
       ["code change", N, 0, []],
       ["secret rotation", N, 0, []],
-      ["refresh", 1 + 3 * N, 0, []], // the listing (scripts' etags, script settings), then settings, secrets list, subdomain per Worker
+      ["refresh", 2 + 3 * N, 0, []], // the listing (scripts' etags, script settings) and the account's workers.dev subdomain, then settings, secrets list, subdomain per Worker
       ["destroy", 4 * N, 0, []],
     ]);
     const table = resultsTable(rows({ ours: [run], wrangler: [], cli: [], latencyMs: 5, parallel: 8 }));

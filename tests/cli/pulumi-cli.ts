@@ -117,6 +117,8 @@ export interface RunOptions {
   events?: boolean;
   /** Also copy the command's output to this process's stdout/stderr as it comes (the demo). */
   echo?: boolean;
+  /** Environment for this command only, over the stack's (a one-off setting a user types before the command). */
+  env?: NodeJS.ProcessEnv;
 }
 
 export interface StackOptions {
@@ -184,7 +186,11 @@ export class PulumiStack {
     const eventLog = options.events ? path.join(this.projectDir, `.events-${++this.eventLogs}.jsonl`) : undefined;
     const fullArgs = [...args, "--non-interactive", "--color", "never", ...(eventLog ? ["--event-log", eventLog] : [])];
     const start = Date.now();
-    const child = spawn("pulumi", fullArgs, { cwd: this.projectDir, env: this.env, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn("pulumi", fullArgs, {
+      cwd: this.projectDir,
+      env: { ...this.env, ...options.env },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (chunk: Buffer) => {
@@ -202,6 +208,39 @@ export class PulumiStack {
     }).finally(() => clearTimeout(timer));
     const events = eventLog && fs.existsSync(eventLog) ? parseEvents(fs.readFileSync(eventLog, "utf8")) : [];
     return { command: `pulumi ${args.join(" ")}`, code, stdout, stderr, events, durationMs: Date.now() - start };
+  }
+
+  /**
+   * Runs `pulumi <args>` in its own process group and, once `killWhen` resolves, SIGKILLs the whole group (the
+   * CLI, the language host, the program and the provider host), as a CI runner cancelling a job does.
+   * Resolves with what the command printed before it died; rejects if it ended before `killWhen`.
+   */
+  async runKilledWhen(args: string[], killWhen: () => Promise<void>): Promise<CommandResult> {
+    const fullArgs = [...args, "--non-interactive", "--color", "never"];
+    const start = Date.now();
+    const child = spawn("pulumi", fullArgs, { cwd: this.projectDir, env: this.env, stdio: ["ignore", "pipe", "pipe"], detached: true });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+    const ended = new Promise<number>((resolve, reject) => {
+      child.on("error", reject);
+      child.on("close", (exit) => resolve(exit ?? -1));
+    });
+    const outcome = await Promise.race([killWhen().then(() => "kill" as const), ended.then(() => "ended" as const)]);
+    if (outcome === "ended") {
+      throw new Error(`\`pulumi ${args.join(" ")}\` ended before it was killed\n--- stdout\n${stdout}\n--- stderr\n${stderr}`);
+    }
+    // Plugins run in process groups of their own (Pulumi's cmdutil.RegisterProcessGroup): kill every descendant.
+    for (const pid of [child.pid!, ...descendantsOf(child.pid!)]) {
+      try {
+        process.kill(pid, "SIGKILL");
+      } catch {
+        // Already gone.
+      }
+    }
+    const code = await ended;
+    return { command: `pulumi ${args.join(" ")}`, code, stdout, stderr, events: [], durationMs: Date.now() - start };
   }
 
   /** Runs a command and fails with its whole output unless it exits 0. */
@@ -271,6 +310,31 @@ export interface Deployment {
     dependencies?: string[];
     provider?: string;
   }>;
+}
+
+/** Every process below `pid` (Linux /proc), children first found first. */
+function descendantsOf(pid: number): number[] {
+  const parents = new Map<number, number[]>();
+  for (const entry of fs.readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      // The fields after the command (which may hold spaces) start after the last ")": state, then ppid.
+      const stat = fs.readFileSync(`/proc/${entry}/stat`, "utf8");
+      const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+      parents.set(ppid, [...(parents.get(ppid) ?? []), Number(entry)]);
+    } catch {
+      // Ended while listing.
+    }
+  }
+  const out: number[] = [];
+  const walk = (parent: number): void => {
+    for (const child of parents.get(parent) ?? []) {
+      out.push(child);
+      walk(child);
+    }
+  };
+  walk(pid);
+  return out;
 }
 
 function readMaybeGzip(file: string): string {

@@ -219,10 +219,10 @@ describe("base URL and account id", () => {
   });
 
   test("account id: explicit > stack config > CLOUDFLARE_ACCOUNT_ID, else an error naming both ways", () => {
-    expect(() => resolveAccountId()).toThrow(/cloudflare:accountId[\s\S]*CLOUDFLARE_ACCOUNT_ID/);
+    expect(() => resolveAccountId()).toThrow(/cloudflare-workers:accountId[\s\S]*CLOUDFLARE_ACCOUNT_ID/);
     process.env.CLOUDFLARE_ACCOUNT_ID = "env-account";
     expect(resolveAccountId()).toBe("env-account");
-    setStackConfig({ "cloudflare:accountId": "stack-account" });
+    setStackConfig({ "cloudflare-workers:accountId": "stack-account" });
     expect(resolveAccountId()).toBe("stack-account");
     expect(resolveAccountId("explicit-account")).toBe("explicit-account");
     expect(new CloudflareClient({ accountId: "option-account" }).resolveAccountId()).toBe("option-account");

@@ -8,6 +8,7 @@ import {
   CloudflareClient,
   closeDispatchers,
   createDeployment,
+  dashedVersionId,
   listDeployments,
   listVersions,
   uploadScript,
@@ -48,19 +49,22 @@ describe("against the emulator", () => {
     expect(v2).toMatchObject({ number: 2 });
     const split = await createDeployment(client, scope, "w", {
       versions: [
-        { versionId: v2.id, percentage: 10 },
+        { versionId: v2.id!, percentage: 10 },
         { versionId: first.deployment_id!, percentage: 90 },
       ],
       message: "canary at 10%",
     });
-    expect(split.versions).toEqual([
-      { version_id: v2.id, percentage: 10 },
-      { version_id: first.deployment_id, percentage: 90 },
-    ]);
-    await createDeployment(client, scope, "w", { versions: [{ versionId: v2.id, percentage: 100 }] });
+    // The answer carries only the id (recorded); the upload's undashed deployment_id went out dashed.
+    expect(split).toEqual({ id: expect.any(String) });
+    await createDeployment(client, scope, "w", { versions: [{ versionId: v2.id!, percentage: 100 }] });
     const deployments = await listDeployments(client, scope, "w");
     expect(deployments.map((d) => d.versions?.map((v) => v.percentage))).toEqual([[100], [10, 90], [100]]);
     expect(deployments[1]!.annotations?.["workers/message"]).toBe("canary at 10%");
+    expect(deployments[1]!.versions).toEqual([
+      { version_id: v2.id, percentage: 10 },
+      { version_id: dashedVersionId(first.deployment_id!), percentage: 90 },
+    ]);
+    expect(first.deployment_id).toMatch(/^[0-9a-f]{32}$/);
     expect(emulator.requests.map((r) => `${r.method} ${r.path}`)).toEqual([
       `POST /accounts/${ACCOUNT}/workers/scripts/w/versions`,
       `POST /accounts/${ACCOUNT}/workers/scripts/w/deployments`,

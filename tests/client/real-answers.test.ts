@@ -7,7 +7,12 @@
 import {
   CloudflareClient,
   closeDispatchers,
+  createDeployment,
+  createRoute,
+  deleteDomain,
   getDispatchScript,
+  getDomain,
+  getSchedules,
   getNamespace,
   getNewestVersion,
   getScriptContent,
@@ -17,13 +22,17 @@ import {
   getSubdomain,
   getVersion,
   isNotFound,
+  listDomains,
+  listRoutes,
   listScripts,
   listSecrets,
   listVersions,
   newestVersion,
   patchScriptSettings,
+  putSchedules,
   putScriptContent,
   readScriptLevelSettings,
+  routeScript,
   setSubdomain,
   uploadScript,
   writeScriptLevelSettings,
@@ -33,6 +42,7 @@ import { recordingSleep } from "./helpers/clocks";
 import { sendJson, startTestServer, type TestServer } from "./helpers/test-server";
 
 const ACCOUNT = "0123456789abcdef0123456789abcdef";
+const ZONE = "5f1e0d9c8b7a69584736251403f2e1d0";
 const scope: Scope = { accountId: ACCOUNT };
 const unlimited = { acquire: () => Promise.resolve(), pauseFor: () => undefined };
 
@@ -335,5 +345,113 @@ describe("what we send where the real API differs from our first guess", () => {
       `GET ${base}/settings`,
     ]);
     expect(JSON.parse(server.requests[0]!.body.toString("utf8"))).toEqual(["a"]);
+  });
+});
+
+describe("the newer endpoints' answers as the real API gives them", () => {
+  test("a versions list whose rows carry nulls, and one odd row, reads without failing; the newest is still found", async () => {
+    const rows = [
+      {
+        id: "aaaaaaaa-0000-0000-0000-000000000002",
+        number: 2,
+        metadata: { created_on: null, source: null, has_preview: true },
+        annotations: null,
+      },
+      {
+        id: "aaaaaaaa-0000-0000-0000-000000000001",
+        number: 1,
+        metadata: null,
+        annotations: { "workers/triggered_by": "upload", "workers/tag": null },
+      },
+      { id: 7, number: "three" },
+    ];
+    server.handle((_req, res) =>
+      sendJson(res, 200, recorded({ items: rows }, { result_info: { page: 1, per_page: 100, count: 3, total_count: 3 } })),
+    );
+    const { items } = await listVersions(client, scope, "w");
+    expect(items.slice(0, 2)).toEqual(rows.slice(0, 2));
+    expect((await getNewestVersion(client, scope, "w"))?.id).toBe(rows[0]!.id);
+  });
+
+  test("a version whose metadata, annotations and resources carry nulls (an assets-only version: handlers null)", async () => {
+    const answer = {
+      id: "aaaaaaaa-0000-0000-0000-000000000001",
+      number: null,
+      metadata: { created_on: null, modified_on: null, author_id: null, author_email: null, source: null, has_preview: null },
+      annotations: { "workers/triggered_by": null },
+      resources: {
+        bindings: null,
+        script: { etag: null, handlers: null, named_handlers: null },
+        script_runtime: { limits: null, migration_tag: null },
+      },
+    };
+    server.handle((_req, res) => sendJson(res, 200, recorded(answer)));
+    expect(await getVersion(client, scope, "w", answer.id)).toEqual(answer);
+  });
+
+  test("POST …/deployments answering only {id}, with the version ids sent dashed", async () => {
+    server.handle((_req, res) => sendJson(res, 200, recorded({ id: "dddddddd-0000-0000-0000-000000000001" })));
+    const made = await createDeployment(client, scope, "w", {
+      versions: [{ versionId: "00112233445566778899aabbccddeeff", percentage: 100 }],
+    });
+    expect(made).toEqual({ id: "dddddddd-0000-0000-0000-000000000001" });
+    expect(JSON.parse(server.requests[0]!.body.toString("utf8")).versions).toEqual([
+      { version_id: "00112233-4455-6677-8899-aabbccddeeff", percentage: 100 },
+    ]);
+  });
+
+  test('a route create answering only {id}; routes whose script is null or "" read as without a Worker', async () => {
+    server.handle((req, res) =>
+      sendJson(
+        res,
+        200,
+        recorded(
+          req.method === "POST"
+            ? { id: "r1" }
+            : [
+                { id: "r1", pattern: "example.com/*", script: null },
+                { id: "r2", pattern: "example.com/a/*", script: "" },
+              ],
+        ),
+      ),
+    );
+    expect(await createRoute(client, ZONE, { pattern: "example.com/*", script: "w" })).toEqual({ id: "r1" });
+    expect((await listRoutes(client, ZONE)).map(routeScript)).toEqual([undefined, undefined]);
+  });
+
+  test("a custom domain DELETE answering 200 with an empty body and no content type is a success", async () => {
+    server.handle((_req, res) => {
+      res.writeHead(200, { "content-length": "0" });
+      res.end();
+    });
+    await expect(deleteDomain(client, ACCOUNT, "d1")).resolves.toBeUndefined();
+  });
+
+  test("a custom domain with enabled/previews_enabled, or without them (older answers), and schedules null or without dates", async () => {
+    const domain = {
+      id: "d1",
+      hostname: "a.example.com",
+      service: "w",
+      zone_id: ZONE,
+      zone_name: "example.com",
+      environment: "production",
+    };
+    server.handle((req, res) =>
+      sendJson(
+        res,
+        200,
+        recorded(
+          req.path.endsWith("/schedules")
+            ? { schedules: req.method === "GET" ? null : [{ cron: "0 3 * * *" }] }
+            : req.path.endsWith("/d1")
+              ? domain
+              : [{ ...domain, enabled: false, previews_enabled: true }],
+        ),
+      ),
+    );
+    expect(await getDomain(client, ACCOUNT, "d1")).toEqual(domain);
+    expect((await listDomains(client, ACCOUNT))[0]).toMatchObject({ enabled: false, previews_enabled: true });
+    expect(await getSchedules(client, ACCOUNT, "w")).toEqual({ schedules: [] });
+    expect(await putSchedules(client, ACCOUNT, "w", ["0 3 * * *"])).toEqual({ schedules: [{ cron: "0 3 * * *" }] });
   });
 });

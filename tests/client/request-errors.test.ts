@@ -252,7 +252,7 @@ describe("error mapping", () => {
     expect(error.message).toContain("HTTP 404");
     expect(error.message).toContain("This 404 was not Cloudflare's");
     expect(error.message).toContain('an HTML page instead of JSON: "404 Not Found" (content-type: text/html; charset=utf-8)');
-    expect(error.message).toContain("a proxy or a wrong CLOUDFLARE_API_BASE_URL?");
+    expect(error.message).toContain("a proxy or a wrong cloudflare-workers:apiBaseUrl / CLOUDFLARE_API_BASE_URL?");
     expect(error.message).not.toContain("does not exist");
   });
 

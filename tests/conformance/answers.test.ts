@@ -4,10 +4,23 @@
  * absent and ours does not breaks the typecheck. A deliberate difference carries its reason beside it.
  */
 import type * as Scripts from "cloudflare/resources/workers/scripts/index";
+import type * as Routes from "cloudflare/resources/workers/routes";
+import type * as Domains from "cloudflare/resources/workers/domains";
+import type * as Zones from "cloudflare/resources/zones/zones";
 import type * as Dispatch from "cloudflare/resources/workers-for-platforms/dispatch/namespaces/index";
 import type * as DispatchScripts from "cloudflare/resources/workers-for-platforms/dispatch/namespaces/scripts/index";
 import {
   assetsUploadSessionSchema,
+  customDomainDeleteSchema,
+  customDomainSchema,
+  deploymentListSchema,
+  deploymentSchema,
+  schedulesResultSchema,
+  versionListItemSchema,
+  versionUploadResultSchema,
+  workerRouteDeleteSchema,
+  workerRouteSchema,
+  zoneSchema,
   dispatchNamespaceSchema,
   dispatchScriptSchema,
   scriptLevelSettingsSchema,
@@ -17,12 +30,9 @@ import {
   secretSchema,
   subdomainSchema,
   versionDetailSchema,
-  versionListSchema,
   wireBindingSchema,
 } from "../../provider/cloudflare/schemas";
 import type { BindingsFit, Equal, Expect, Fits, Replace, UnknownKinds } from "./sdk-types";
-
-type VersionListItem = (typeof versionListSchema)["shape"]["items"]["element"];
 
 /** Each entry must be `true`; a mismatch shows as a type error naming the SDK type and our schema's input. */
 type Answers = [
@@ -44,8 +54,30 @@ type Answers = [
   Expect<Fits<Scripts.SubdomainGetResponse, typeof subdomainSchema>>,
   Expect<Fits<Scripts.SubdomainCreateResponse, typeof subdomainSchema>>,
   Expect<Fits<Scripts.SubdomainDeleteResponse, typeof subdomainSchema>>,
-  // versions
-  Expect<Fits<Scripts.VersionListResponse, VersionListItem>>,
+  // versions: a row of the list, and POST …/versions
+  Expect<Fits<Scripts.VersionListResponse, typeof versionListItemSchema>>,
+  Expect<Fits<Scripts.VersionCreateResponse, typeof versionUploadResultSchema>>,
+  // deployments: POST …/deployments (recorded answering only its id, which the schema reads too) and the list
+  Expect<Fits<Scripts.Deployment, typeof deploymentSchema>>,
+  Expect<Fits<{ id: string }, typeof deploymentSchema>>,
+  Expect<Fits<Scripts.DeploymentListResponse, typeof deploymentListSchema>>,
+  // cron triggers: GET and PUT …/schedules
+  Expect<Fits<Scripts.ScheduleGetResponse, typeof schedulesResultSchema>>,
+  Expect<Fits<Scripts.ScheduleUpdateResponse, typeof schedulesResultSchema>>,
+  // zone routes: create (older answers carry only the id), update, list row, get, delete
+  Expect<Fits<Routes.RouteCreateResponse, typeof workerRouteSchema>>,
+  Expect<Fits<{ id: string }, typeof workerRouteSchema>>,
+  Expect<Fits<Routes.RouteUpdateResponse, typeof workerRouteSchema>>,
+  Expect<Fits<Routes.RouteListResponse, typeof workerRouteSchema>>,
+  Expect<Fits<Routes.RouteGetResponse, typeof workerRouteSchema>>,
+  Expect<Fits<Routes.RouteDeleteResponse, typeof workerRouteDeleteSchema>>,
+  // custom domains: PUT, list row, get, delete (an envelope, or an empty body)
+  Expect<Fits<Domains.DomainUpdateResponse, typeof customDomainSchema>>,
+  Expect<Fits<Domains.DomainListResponse, typeof customDomainSchema>>,
+  Expect<Fits<Domains.DomainGetResponse, typeof customDomainSchema>>,
+  Expect<Fits<Domains.DomainDeleteResponse, typeof customDomainDeleteSchema>>,
+  // zones (the zone of a route or a custom domain)
+  Expect<Fits<Zones.Zone, typeof zoneSchema>>,
   // Deliberate: the SDK types `resources.bindings` as an empty object (`interface Bindings {}`), a generator
   // artefact; the API answers an array (seed 001, recorded answers), which is what we read.
   Expect<

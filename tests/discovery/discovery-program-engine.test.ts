@@ -32,7 +32,7 @@ beforeAll(async () => {
   // No CLOUDFLARE_ACCOUNT_ID: the program must take the account from the stack config.
   engine = await Engine.start({
     env: { CLOUDFLARE_API_BASE_URL: emulator.url, CLOUDFLARE_API_TOKEN: DEFAULT_EMULATOR_TOKEN, CLOUDFLARE_ACCOUNT_ID: "" },
-    stackConfig: { "cloudflare:accountId": ACCOUNT },
+    stackConfig: { "cloudflare-workers:accountId": ACCOUNT },
   });
   emulator.clearRequests();
 }, 60_000);
@@ -42,7 +42,7 @@ afterAll(async () => {
 });
 
 it("manages the settings of exactly the Workers the program discovers, reading with GETs in the program", async () => {
-  const report = await engine.up(PROGRAM, { config: { "cloudflare:accountId": ACCOUNT } });
+  const report = await engine.up(PROGRAM, { config: { "cloudflare-workers:accountId": ACCOUNT } });
   expect(report.programErrors).toEqual([]);
   expect(report.outcomes.map((o) => `${o.name}:${o.op}`).sort()).toEqual(["edge-a-settings:create", "edge-b-settings:create"]);
   const calls = emulator.requests.map(

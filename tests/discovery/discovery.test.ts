@@ -173,7 +173,7 @@ describe("getWorkerSettings and getWorkerVersion", () => {
 });
 
 describe("the sdk functions a stack program calls", () => {
-  afterEach(() => pulumi.runtime.setConfig("cloudflare:accountId", ""));
+  afterEach(() => pulumi.runtime.setConfig("cloudflare-workers:accountId", ""));
 
   it("call the provider implementations and return the same results", async () => {
     await deploy("alpha", { tags: ["edge"] });
@@ -188,9 +188,9 @@ describe("the sdk functions a stack program calls", () => {
     ]);
   });
 
-  it("take the account from the stack config cloudflare:accountId before CLOUDFLARE_ACCOUNT_ID", async () => {
+  it("take the account from the stack config cloudflare-workers:accountId before CLOUDFLARE_ACCOUNT_ID", async () => {
     const other = "fedcba9876543210fedcba9876543210";
-    pulumi.runtime.setConfig("cloudflare:accountId", other);
+    pulumi.runtime.setConfig("cloudflare-workers:accountId", other);
     await sdk.listWorkers();
     expect(emulator.requests.map((r) => r.path)).toEqual([`/accounts/${other}/workers/scripts`]);
   });

@@ -95,6 +95,10 @@ describe("static assets", () => {
     const up = await api.call("PUT", "/workers/scripts/static-only", { form });
     expect(up.status).toBe(200);
     expect(up.json.result).toMatchObject({ has_assets: true, has_modules: false, handlers: [] });
+    // Its version has no handlers at all: null, as wrangler's ApiVersion types it.
+    const [version] = (await api.call("GET", "/workers/scripts/static-only/versions")).json.result.items;
+    const detail = await api.call("GET", `/workers/scripts/static-only/versions/${version.id}`);
+    expect(detail.json.result.resources.script.handlers).toBeNull();
   });
 
   it("refuses bucket uploads without a valid session JWT (the API token is not enough) with 401", async () => {

@@ -46,10 +46,17 @@ describe("deployments by percentage", () => {
       [v1, 90],
     ]);
     expect(split.status).toBe(200);
-    expect(split.json.result.versions).toEqual([
-      { version_id: v2, percentage: 10 },
-      { version_id: v1, percentage: 90 },
-    ]);
+    // The recorded answer: the new deployment's id only; the list has the rest, annotated as an explicit deployment.
+    expect(split.json.result).toEqual({ id: expect.stringMatching(/^[0-9a-f-]{36}$/) });
+    const [latest] = (await api.call("GET", "/workers/scripts/r/deployments")).json.result.deployments;
+    expect(latest).toMatchObject({
+      id: split.json.result.id,
+      versions: [
+        { version_id: v2, percentage: 10 },
+        { version_id: v1, percentage: 90 },
+      ],
+      annotations: { "workers/triggered_by": "deployment" },
+    });
     expect((await api.call("GET", "/workers/scripts/r/content/v2")).raw.toString()).toContain("// v1");
     expect((await api.call("GET", `/workers/scripts/r/content/v2?version=${v2}`)).raw.toString()).toContain("// v2");
     const full = await deployVersions("r", [[v2, 100]]);
@@ -81,7 +88,7 @@ describe("deployments by percentage", () => {
     ]);
     expect([twice.status, twice.json.errors[0].code]).toEqual([400, 10021]);
     const unknown = await deployVersions("r", [["00000000-0000-0000-0000-000000000000", 100]]);
-    expect([unknown.status, unknown.json.errors[0].code]).toEqual([404, 10225]);
+    expect([unknown.status, unknown.json.errors[0].code]).toEqual([404, 100146]);
   });
 
   it("refuses a rollback to a version whose secrets changed since (10220, naming them) unless force=true", async () => {

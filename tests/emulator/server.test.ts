@@ -164,6 +164,19 @@ describe("request log and faults", () => {
     expect((await api.call("GET", "/workers/scripts/lost/secrets")).json.result).toEqual([{ name: "S", type: "secret_text" }]);
   });
 
+  it("with holdMs applies the write, lists it as held, and answers only after the hold", async () => {
+    emulator.injectFault({ method: "PUT", path: /\/secrets$/, applyFirst: true, holdMs: 400, times: 1 });
+    await deploy(api, "held");
+    const started = Date.now();
+    const answer = api.call("PUT", "/workers/scripts/held/secrets", { json: { name: "S", text: "1", type: "secret_text" } });
+    while (!emulator.requests.some((r) => r.held)) await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(emulator.requests.find((r) => r.held)).toMatchObject({ method: "PUT", status: 200, held: true });
+    expect((await api.call("GET", "/workers/scripts/held/secrets")).json.result).toEqual([{ name: "S", type: "secret_text" }]);
+    expect((await answer).status).toBe(200);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(390);
+    expect(() => emulator.injectFault({ path: "/", holdMs: 1, times: 1 })).toThrow(/needs applyFirst/);
+  });
+
   it("reset empties state, requests and pending faults", async () => {
     await deploy(api, "w");
     emulator.injectFault({ path: "/", status: 500, times: 5 });

@@ -60,11 +60,12 @@ describe("zone routes", () => {
     const created = await api.call("POST", routes(), { json: { pattern: "example.com/api/*", script: "api" } });
     expect(created.status).toBe(200);
     const { id } = created.json.result;
-    expect(created.json.result).toEqual({ id: expect.stringMatching(/^[0-9a-f]{32}$/), pattern: "example.com/api/*", script: "api" });
-    expect((await api.call("GET", `${routes()}/${id}`)).json.result).toEqual(created.json.result);
-    expect((await api.call("GET", routes())).json.result).toEqual([created.json.result]);
+    expect(created.json.result).toEqual({ id: expect.stringMatching(/^[0-9a-f]{32}$/) });
+    const route = { id, pattern: "example.com/api/*", script: "api" };
+    expect((await api.call("GET", `${routes()}/${id}`)).json.result).toEqual(route);
+    expect((await api.call("GET", routes())).json.result).toEqual([route]);
     const listed = await api.call("GET", "/workers/scripts");
-    expect(listed.json.result.find((s: { id: string }) => s.id === "api").routes).toEqual([created.json.result]);
+    expect(listed.json.result.find((s: { id: string }) => s.id === "api").routes).toEqual([route]);
 
     const updated = await api.call("PUT", `${routes()}/${id}`, { json: { pattern: "www.example.com/*", script: "other" } });
     expect(updated.json.result).toEqual({ id, pattern: "www.example.com/*", script: "other" });
@@ -88,7 +89,7 @@ describe("zone routes", () => {
     const res = await api.call("POST", routes(), { json: { pattern: "example.com/*", script: "ghost" } });
     expect([res.status, res.json.errors[0].code]).toEqual([400, 10019]);
     const bare = await api.call("POST", routes(), { json: { pattern: "example.com/static/*" } });
-    expect(bare.json.result).toEqual({ id: expect.any(String), pattern: "example.com/static/*" });
+    expect(bare.json.result).toEqual({ id: expect.any(String) });
   });
 
   it("refuses a pattern another route holds with 409/10020 naming its Worker; hosts compare case-insensitively, paths not", async () => {
@@ -136,13 +137,16 @@ describe("custom domains", () => {
       zone_id: DEFAULT_ZONE.id,
       zone_name: "example.com",
       cert_id: expect.any(String),
+      enabled: true,
+      previews_enabled: false,
     });
     expect((await api.call("PUT", domains, { json: { hostname: "app.example.com", service: "site" } })).json.result.id).toBe(domain.id);
     expect((await api.call("GET", `${domains}?hostname=app.example.com`)).json.result).toEqual([domain]);
     expect((await api.call("GET", `${domains}?service=nobody`)).json.result).toEqual([]);
     expect((await api.call("GET", `${domains}/${domain.id}`)).json.result).toEqual(domain);
     const del = await api.call("DELETE", `${domains}/${domain.id}`);
-    expect(del.json).toMatchObject({ success: true, result: null });
+    // 200 with an empty body and no content type, as terraform-provider-cloudflare meets it.
+    expect([del.status, del.raw.length, del.headers["content-type"]]).toEqual([200, 0, undefined]);
     const gone = await api.call("GET", `${domains}/${domain.id}`);
     expect([gone.status, gone.json.errors[0].code]).toEqual([404, 100114]);
     expect((await api.call("DELETE", `${domains}/${domain.id}`)).json.errors[0].code).toBe(100114);
@@ -201,8 +205,8 @@ describe("cron triggers", () => {
     const created = first.json.result.schedules[0].created_on;
     const second = await api.call("PUT", schedules, { json: [{ cron: "*/5 * * * *" }, { cron: "0 18 * * 6L" }] });
     expect(second.json.result.schedules).toEqual([
-      { cron: "*/5 * * * *", created_on: created, modified_on: expect.any(String) },
-      { cron: "0 18 * * 6L", created_on: expect.any(String), modified_on: expect.any(String) },
+      { cron: "*/5 * * * *", created_on: created },
+      { cron: "0 18 * * 6L", created_on: expect.any(String) },
     ]);
     expect((await api.call("PUT", schedules, { json: [] })).json.result).toEqual({ schedules: [] });
   });

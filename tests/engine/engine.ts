@@ -41,7 +41,7 @@ export interface EngineOptions {
   /** Environment added for the host and the programs (credentials, CLOUDFLARE_API_BASE_URL, …). */
   env?: NodeJS.ProcessEnv;
   /**
-   * Stack config with namespaced keys, e.g. { "cloudflare:accountId": "…" }: sent with Configure (together
+   * Stack config with namespaced keys, e.g. { "cloudflare-workers:accountId": "…" }: sent with Configure (together
    * with each program's config) and visible to programs as plain config.
    */
   stackConfig?: Record<string, string>;

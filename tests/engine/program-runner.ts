@@ -11,7 +11,7 @@ export interface ProgramOptions {
   config?: Record<string, string>;
   /** Secret stack config (read with `config.requireSecret`); same key rules as `config`. */
   secretConfig?: Record<string, string>;
-  /** More plain config with full keys ("cloudflare:accountId"), e.g. the engine's provider config. */
+  /** More plain config with full keys ("cloudflare-workers:accountId"), e.g. the engine's provider config. */
   stackConfig?: Record<string, string>;
   project?: string;
   stack?: string;

@@ -18,6 +18,13 @@ export interface ProjectDirOptions {
   requireBuild?: boolean;
   /** Project name written to Pulumi.yaml (default "engine-test"). */
   project?: string;
+  /**
+   * Install the package as `npm install` does: its package.json and dist/ copied into node_modules (its
+   * dependencies linked beside it), so its files live under node_modules as in a user's project. Pulumi's
+   * closure serialization looks at that path: a module under node_modules is written as a `require`, any
+   * other by value (sdk/lazy-methods.ts). Default: a symlink to the package root.
+   */
+  installed?: boolean;
 }
 
 /**
@@ -45,7 +52,8 @@ export function makeProjectDir(options: ProjectDirOptions = {}): ProjectDir {
       JSON.stringify({ name: project, private: true, dependencies: { [PACKAGE_NAME]: "*", "@pulumi/pulumi": "*" } }, null, 2),
     );
     fs.mkdirSync(path.join(dir, "node_modules", "@pulumi"), { recursive: true });
-    fs.symlinkSync(packageRoot, path.join(dir, "node_modules", PACKAGE_NAME), "dir");
+    if (options.installed) installCopy(packageRoot, path.join(dir, "node_modules"));
+    else fs.symlinkSync(packageRoot, path.join(dir, "node_modules", PACKAGE_NAME), "dir");
     fs.symlinkSync(pulumiPackageDir(packageRoot), path.join(dir, "node_modules", "@pulumi", "pulumi"), "dir");
   } catch (error) {
     remove();
@@ -59,4 +67,19 @@ export function makeProjectDir(options: ProjectDirOptions = {}): ProjectDir {
       unregister();
     },
   };
+}
+
+/** The package as a user's `npm install` lays it out: package.json and dist/ copied, dependencies linked. */
+function installCopy(packageRoot: string, nodeModules: string): void {
+  const target = path.join(nodeModules, PACKAGE_NAME);
+  fs.mkdirSync(target, { recursive: true });
+  fs.copyFileSync(path.join(packageRoot, "package.json"), path.join(target, "package.json"));
+  fs.cpSync(path.join(packageRoot, "dist"), path.join(target, "dist"), { recursive: true });
+  const manifest = JSON.parse(fs.readFileSync(path.join(packageRoot, "package.json"), "utf8")) as { dependencies?: Record<string, string> };
+  for (const name of Object.keys(manifest.dependencies ?? {})) {
+    const link = path.join(nodeModules, name);
+    if (fs.existsSync(link)) continue;
+    fs.mkdirSync(path.dirname(link), { recursive: true });
+    fs.symlinkSync(path.join(packageRoot, "node_modules", name), link, "dir");
+  }
 }

@@ -79,13 +79,15 @@ describe("examples/worker-with-bindings through the engine", () => {
     expect(report.ok).toBe(true);
     expect(report.outcomes.filter((o) => o.changedKeys?.length)).toEqual([]);
     // One account-wide listing answers every Worker's etag and script-level settings, one list per Worker its
-    // secrets; the script reads its settings (bindings), the subdomain its own.
+    // secrets; the script reads its settings (bindings), the subdomain its own, and the account's workers.dev
+    // subdomain once (its url).
     expect(calls().sort()).toEqual([
       "GET /workers/scripts",
       "GET /workers/scripts/hello-api/schedules",
       "GET /workers/scripts/hello-api/secrets",
       "GET /workers/scripts/hello-api/settings",
       "GET /workers/scripts/hello-api/subdomain",
+      "GET /workers/subdomain",
       `GET ${ROUTES}/{id}`,
     ]);
   }, 120_000);

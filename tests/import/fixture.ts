@@ -1,13 +1,17 @@
 /**
  * Workers deployed "by hand" through the API, as a team would have them before adopting Pulumi: modules of
  * several types, many binding types, secrets of both kinds, script settings, a workers.dev subdomain, cron
- * triggers, a zone route, a custom domain, and a Worker inside a dispatch namespace.
+ * triggers, a zone route, a custom domain, a queue it consumes, a Workflow it defines, and a Worker inside a
+ * dispatch namespace.
  */
 import { DEFAULT_ZONE } from "../../emulator";
 import {
   createNamespace,
+  createQueueConsumer,
   createRoute,
   putDomain,
+  putWorkflow,
+  queueSchema,
   putSchedules,
   patchScriptSettings,
   putSecret,
@@ -37,7 +41,7 @@ export const GATEWAY_MODULES = [
   part(
     "index.js",
     "application/javascript+module",
-    `import { route } from "./lib/router.js";\nimport page from "./templates/page.html";\nexport default { async fetch(request, env) { return route(request, env, page); } };\n`,
+    `import { route } from "./lib/router.js";\nimport page from "./templates/page.html";\nexport default { async fetch(request, env) { return route(request, env, page); }, async queue(batch) {} };\nexport class GatewaySync {}\n`,
   ),
   part(
     "lib/router.js",
@@ -105,6 +109,19 @@ export async function deployFleet(client: CloudflareClient, accountId: string): 
   await putSchedules(client, accountId, "api-gateway", ["*/15 * * * *", "0 3 * * MON"]);
   await createRoute(client, DEFAULT_ZONE.id, { pattern: "api.example.com/*", script: "api-gateway" });
   await putDomain(client, accountId, { hostname: "gateway.example.com", service: "api-gateway" });
+  // It consumes a queue (made as the dashboard makes one) and defines a Workflow.
+  const queue = await client.request({
+    method: "POST",
+    path: `/accounts/${accountId}/queues`,
+    json: { queue_name: "gateway-jobs" },
+    schema: queueSchema,
+  });
+  await createQueueConsumer(client, accountId, queue.queue_id, {
+    type: "worker",
+    script_name: "api-gateway",
+    settings: { batch_size: 20 },
+  });
+  await putWorkflow(client, accountId, "gateway-sync", { script_name: "api-gateway", class_name: "GatewaySync" });
 
   // "customer-acme" inside a dispatch namespace.
   await createNamespace(client, accountId, { name: NAMESPACE });

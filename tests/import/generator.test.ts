@@ -96,11 +96,12 @@ describe("command-line arguments", () => {
 });
 
 describe("what the generator reads", () => {
-  it("reads each Worker with GETs only: settings, secrets, content/v2, script-settings, subdomain, schedules; custom domains and routes once", async () => {
+  it("reads each Worker with GETs only: settings, secrets, content/v2, script-settings, subdomain, schedules; custom domains, routes, queues and Workflows once", async () => {
     await deploy("alpha");
     takeCalls(emulator);
     await collectAccount(client(), { accountId: ACCOUNT });
     expect(takeCalls(emulator).sort()).toEqual([
+      "GET /queues",
       "GET /workers/domains",
       "GET /workers/scripts",
       "GET /workers/scripts/alpha/content/v2",
@@ -109,6 +110,7 @@ describe("what the generator reads", () => {
       "GET /workers/scripts/alpha/secrets",
       "GET /workers/scripts/alpha/settings",
       "GET /workers/scripts/alpha/subdomain",
+      "GET /workflows?page=1&per_page=100",
       `GET /zones/${DEFAULT_ZONE.id}/workers/routes`,
       `GET /zones?account.id=${ACCOUNT}&page=1&per_page=50`,
     ]);

@@ -140,8 +140,10 @@ describe("import of the account's Workers, run through the engine", () => {
     expect(fs.readFileSync(path.join(dir, "Pulumi.yaml"), "utf8")).toMatch(/^name: adopted\n/);
     const source = fs.readFileSync(program, "utf8");
     // Every resource adopts: two WorkerScripts, three WorkerSecrets, two WorkerScriptSettings, two WorkerSubdomains,
-    // and the gateway's WorkerCronTrigger, WorkerRoute and WorkerCustomDomain.
-    expect(source.match(/^ {2}adopt: true,$/gm)).toHaveLength(2 + 3 + 2 + 2 + 3);
+    // and the gateway's WorkerCronTrigger, WorkerRoute, WorkerCustomDomain, WorkerQueueConsumer and Workflow.
+    expect(source.match(/^ {2}adopt: true,$/gm)).toHaveLength(2 + 3 + 2 + 2 + 5);
+    expect(source).toContain(`queueName: "gateway-jobs"`);
+    expect(source).toContain(`className: "GatewaySync"`);
     expect(source).toContain(`crons: ["*/15 * * * *", "0 3 * * MON"]`);
     expect(source).toContain(`pattern: "api.example.com/*"`);
     expect(source).toContain(`hostname: "gateway.example.com"`);
@@ -168,11 +170,13 @@ describe("import of the account's Workers, run through the engine", () => {
     expect(ops(report)).toEqual([
       "api-gateway-API_KEY:create",
       "api-gateway-SIGNING_KEY:create",
+      "api-gateway-consumes-gateway-jobs:create",
       "api-gateway-crons:create",
       "api-gateway-gateway.example.com:create",
       "api-gateway-route-1:create",
       "api-gateway-settings:create",
       "api-gateway-subdomain:create",
+      "api-gateway-workflow-gateway-sync:create",
       "api-gateway:create",
       "auth-AUTH_SECRET:create",
       "auth-settings:create",

@@ -1,9 +1,11 @@
-/** The import generator writes the cron triggers, routes and custom domains of the Workers it imports. */
+/** The import generator writes the cron triggers, routes, custom domains, queue consumers and Workflows of the Workers it imports. */
 import { renderProgram } from "../../cli/import/render";
 import type { ImportedAccount } from "../../cli/import/collect";
 import { workerCronTriggerProvider } from "../../provider/resources/worker-cron-trigger";
 import { workerCustomDomainProvider } from "../../provider/resources/worker-custom-domain";
 import { workerRouteProvider } from "../../provider/resources/worker-route";
+import { workerQueueConsumerProvider } from "../../provider/resources/worker-queue-consumer";
+import { workflowProvider } from "../../provider/resources/workflow";
 
 const ACCOUNT = "0123456789abcdef0123456789abcdef";
 const ZONE = "5f1e0d9c8b7a69584736251403f2e1d0";
@@ -78,5 +80,62 @@ describe("the import of what runs a Worker", () => {
       },
     ]);
     expect((await workerCustomDomainProvider.check({}, domains[0]!.args)).failures).toBeUndefined();
+  });
+});
+
+describe("the import of queue consumers and Workflows", () => {
+  const withTriggers: ImportedAccount = {
+    accountId: ACCOUNT,
+    workers: [
+      {
+        ...account.workers[0]!,
+        crons: undefined,
+        routes: undefined,
+        customDomains: undefined,
+        queueConsumers: [
+          { queueName: "orders", deadLetterQueue: "orders-dlq", batchSize: 50, maxRetries: 3, maxWaitTimeMs: 5000, retryDelay: 0 },
+        ],
+        workflows: [{ workflowName: "fulfil", className: "FulfilWorkflow" }],
+      },
+    ],
+  };
+  const program = String(
+    renderProgram(withTriggers, { project: "p", packageVersion: "*" }).files.find((f) => f.path === "index.ts")!.content,
+  );
+
+  it("imports both classes from the package", () => {
+    expect(program).toContain(`import { WorkerQueueConsumer, WorkerScript, Workflow } from "pulumi-cloudflare-workers";`);
+  });
+
+  it("writes one WorkerQueueConsumer per queue with its live settings, and one Workflow per name, each adopting and passing check", async () => {
+    expect(program).toContain(`new WorkerQueueConsumer("edge-consumes-orders", {
+  accountId,
+  queueName: "orders",
+  scriptName: edge.scriptName,
+  deadLetterQueue: "orders-dlq",
+  batchSize: 50,
+  maxRetries: 3,
+  maxWaitTimeMs: 5000,
+  retryDelay: 0,
+  adopt: true,
+});`);
+    expect(program).toContain(`new Workflow("edge-workflow-fulfil", {
+  accountId,
+  workflowName: "fulfil",
+  scriptName: edge.scriptName,
+  className: "FulfilWorkflow",
+  adopt: true,
+});`);
+    const consumer = {
+      accountId: ACCOUNT,
+      queueName: "orders",
+      scriptName: "edge",
+      deadLetterQueue: "orders-dlq",
+      batchSize: 50,
+      adopt: true,
+    };
+    expect((await workerQueueConsumerProvider.check({}, consumer)).failures).toBeUndefined();
+    const workflow = { accountId: ACCOUNT, workflowName: "fulfil", scriptName: "edge", className: "FulfilWorkflow", adopt: true };
+    expect((await workflowProvider.check({}, workflow)).failures).toBeUndefined();
   });
 });

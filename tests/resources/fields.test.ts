@@ -11,6 +11,7 @@ import {
   inputsFromWire,
   keepStoredWhenSame,
   sameWire,
+  storedOutputs,
   wireOf,
   type InputsOf,
 } from "../../provider/resources/fields";
@@ -138,5 +139,24 @@ describe("wire mapping and reads", () => {
     const stored = { ...base, tags: ["b", "a"] };
     expect(keepStoredWhenSame(FIELDS, stored, { ...base, tags: ["a", "b"] })).toEqual(stored);
     expect(keepStoredWhenSame(FIELDS, stored, { ...base, tags: ["a"] })).toEqual({ ...base, tags: ["a"] });
+  });
+});
+
+describe("storedOutputs", () => {
+  const CODE_FIELDS = defineFields({
+    ...SCRIPT_SCOPE_FIELDS,
+    code: { schema: z.string(), diff: "ignore", inputOnly: true },
+    codeHash: { schema: z.string().optional(), diff: "update", computed: true },
+  });
+
+  it("leaves out the fields kept in the inputs only, and undefined members", () => {
+    const outs = { accountId: ACCOUNT, scriptName: "api", code: "x".repeat(10_000), codeHash: "abc", etag: undefined };
+    expect(storedOutputs(CODE_FIELDS, outs)).toEqual({ accountId: ACCOUNT, scriptName: "api", codeHash: "abc" });
+  });
+
+  it("is refused where the table is written for a field the diff compares (the diff reads the outputs)", () => {
+    expect(() => defineFields({ code: { schema: z.string(), diff: "update", inputOnly: true } })).toThrow(
+      'field code: inputOnly needs diff: "ignore"',
+    );
   });
 });

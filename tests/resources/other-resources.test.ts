@@ -221,7 +221,7 @@ describe("WorkerSubdomain against the emulator", () => {
 
   it("creates and updates with POST, reads with GET, and disables with DELETE", async () => {
     const { id, outs } = await workerSubdomainProvider.create(base);
-    expect(takeCalls(emulator)).toEqual(["POST /workers/scripts/api/subdomain"]);
+    expect(takeCalls(emulator)).toEqual(["POST /workers/scripts/api/subdomain", "GET /workers/subdomain"]);
     expect(await getSubdomain(client(), scope, "api")).toEqual({ enabled: true, previews_enabled: false });
     takeCalls(emulator);
 
@@ -249,6 +249,6 @@ describe("WorkerSubdomain against the emulator", () => {
     const seen: string[] = [];
     const own = new CloudflareClient({ onRequest: (event) => seen.push(`${event.method} ${event.path}`) });
     await makeWorkerSubdomainProvider(own).create(base);
-    expect(seen).toEqual([`POST /accounts/${ACCOUNT}/workers/scripts/api/subdomain`]);
+    expect(seen).toEqual([`POST /accounts/${ACCOUNT}/workers/scripts/api/subdomain`, `GET /accounts/${ACCOUNT}/workers/subdomain`]);
   });
 });

@@ -193,7 +193,7 @@ describe("WorkerRoute", () => {
     expect(takeCalls(emulator)).toEqual([`POST ${routesPath}`]);
     const routeId = outs!.routeId;
     expect(id).toBe(`${ZONE}/${routeId}`);
-    expect(outs).toEqual({ ...base, routeId });
+    expect(outs).toEqual({ ...base, routeId, url: "https://example.com/api/" });
 
     const read = await workerRouteProvider.read(id, outs);
     expect(takeCalls(emulator)).toEqual([`GET ${routesPath}/${routeId}`]);
@@ -207,7 +207,7 @@ describe("WorkerRoute", () => {
     expect(await workerRouteProvider.diff(id, outs!, { ...inputs, zoneId: ORG_ZONE.id })).toMatchObject({ replaces: ["zoneId"] });
     const updated = await workerRouteProvider.update(id, outs!, moved);
     expect(takeCalls(emulator)).toEqual([`PUT ${routesPath}/${routeId}`]);
-    expect(updated.outs).toEqual({ ...moved, routeId });
+    expect(updated.outs).toEqual({ ...moved, routeId, url: "https://www.example.com/" });
 
     await updateRoute(client(), ZONE, routeId, { pattern: "www.example.com/*", script: "other" }); // the dashboard
     takeCalls(emulator);
@@ -259,12 +259,16 @@ describe("WorkerRoute", () => {
 describe("WorkerCustomDomain", () => {
   const base = { accountId: ACCOUNT, hostname: "app.example.com", scriptName: "api" } satisfies WorkerCustomDomainInputs;
 
-  it("refuses at check a hostname with a space, upper case or a wildcard, naming hostname", async () => {
+  it("refuses at check a hostname with a space, upper case, a wildcard or an IP address, naming hostname", async () => {
     for (const [hostname, reason] of [
       ["app example.com", "contains white space"],
       ["App.example.com", "has upper-case letters: write it in lower case"],
       ["*.example.com", "contains `*`: a custom domain is one exact hostname (use a WorkerRoute for wildcards)"],
       ["https://app.example.com", "is a URL, not a hostname: write only the host, e.g. app.example.com"],
+      ...["192.0.2.10", "2001:db8::10", "[2001:db8::10]", "::ffff:192.0.2.10"].map((ip) => [
+        ip,
+        "is an IP address, which no zone can hold: a custom domain is a hostname in one of the account's zones, e.g. app.example.com",
+      ]),
     ]) {
       const result = await workerCustomDomainProvider.check({}, { ...base, hostname });
       expect(result.failures).toEqual([{ property: "hostname", reason: `hostname ${JSON.stringify(hostname)}: ${reason}` }]);
@@ -281,7 +285,7 @@ describe("WorkerCustomDomain", () => {
     expect(takeCalls(emulator)).toEqual(["PUT /workers/domains"]);
     const domainId = outs!.domainId;
     expect(id).toBe(`${ACCOUNT}/${domainId}`);
-    expect(outs).toEqual({ ...base, domainId, zoneName: "example.com", certId: expect.any(String) });
+    expect(outs).toEqual({ ...base, domainId, zoneName: "example.com", certId: expect.any(String), url: `https://${base.hostname}` });
 
     const read = await workerCustomDomainProvider.read(id, outs);
     expect(takeCalls(emulator)).toEqual([`GET /workers/domains/${domainId}`]);

@@ -20,6 +20,20 @@ const base: WorkerScriptInputs = {
   compatibilityDate: "2025-01-01",
 };
 
+/** A Worker holding the modules that the blob and wasm bindings of EVERY_BINDING name as their part. */
+const withParts: WorkerScriptInputs = {
+  accountId: ACCOUNT,
+  scriptName: "api",
+  modules: {
+    "index.js": { content: "export default { fetch() { return new Response('ok') } }" },
+    "data.bin": { content: "data" },
+    "blob.txt": { content: "blob" },
+    "module.wasm": { content: "\u0000asm\u0001\u0000\u0000\u0000" },
+  },
+  mainModule: "index.js",
+  compatibilityDate: "2025-01-01",
+};
+
 async function checked(inputs: WorkerScriptInputs) {
   const result = await workerScriptProvider.check({}, inputs);
   expect(result.failures ?? []).toEqual([]);
@@ -67,7 +81,7 @@ const liveScript: Script = {
 
 describe("WorkerScript check", () => {
   it("accepts every binding type and adds the content hash", async () => {
-    const inputs = await checked({ ...base, bindings: EVERY_BINDING.map((b) => ({ ...b })) });
+    const inputs = await checked({ ...withParts, bindings: EVERY_BINDING.map((b) => ({ ...b })) });
     expect(inputs.contentHash).toMatch(/^[0-9a-f]{64}$/);
   });
 
@@ -101,6 +115,13 @@ describe("WorkerScript check", () => {
     [{ annotations: { workersTag: "x".repeat(26) } }, "annotations", "annotations.workersTag"],
     [{ placement: { mode: "smart", status: "SUCCESS" } }, "placement", "unknown field status"],
     [{ adopt: "yes" }, "adopt", "adopt"],
+    [
+      { bindings: [{ type: "wasm_module", name: "WASM", part: "module.wasm" }] },
+      "bindings",
+      'bindings[0].part "module.wasm": not a module of this Worker (the modules are "worker.js"); add the file to modules under that name, or name one of them',
+    ],
+    [{ bindings: [{ type: "text_blob", name: "T", part: "missing.txt" }] }, "bindings", 'bindings[0].part "missing.txt": not a module'],
+    [{ bindings: [{ type: "data_blob", name: "D", part: "missing.bin" }] }, "bindings", 'bindings[0].part "missing.bin": not a module'],
     [{ scriptNme: "typo" }, "scriptNme", "not an input of WorkerScript"],
   ])("refuses %j, naming %s", async (change, property, reason) => {
     const found = await failures({ ...base, ...change });
@@ -123,7 +144,7 @@ describe("WorkerScript check", () => {
 describe("WorkerScript diff", () => {
   it("finds no change after a read of an unchanged Worker, for every binding type and normalised field", async () => {
     const inputs = await checked({
-      ...base,
+      ...withParts,
       bindings: EVERY_BINDING.map((b) => ({ ...b })),
       compatibilityFlags: ["nodejs_compat", "url_standard"],
       placement: { mode: "smart" },

@@ -52,7 +52,7 @@ async function deployedVersions(): Promise<number> {
 }
 
 async function liveTag(): Promise<string | undefined> {
-  return (await listScripts(client(), ACCOUNT)).find((s) => s.id === "api")?.migration_tag;
+  return (await listScripts(client(), ACCOUNT)).find((s) => s.id === "api")?.migration_tag ?? undefined;
 }
 
 const base = {

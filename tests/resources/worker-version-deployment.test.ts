@@ -24,6 +24,13 @@ beforeEach(() => {
   newRun();
 });
 
+/** Version ids as the API gives them (UUIDs). */
+const A = "0b5ad1c2-53e8-4c4e-9a4b-5d2e8a1c7f3e";
+const B = "5f1e2d3c-4b5a-4968-8776-a5b4c3d2e1f0";
+const C = "9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d";
+/** What the Pulumi SDK passes to check for a value unknown at preview (`unknownValue` in @pulumi/pulumi/runtime/rpc). */
+const PULUMI_UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+
 const code = (n: number) => `export default { async fetch() { return new Response('v${n}') } }`;
 
 async function served(): Promise<string> {
@@ -56,7 +63,7 @@ async function checkedDeployment(inputs: Partial<WorkerDeploymentInputs>): Promi
 }
 
 describe("WorkerVersion", () => {
-  it("uploads a version that is not deployed, keeping the Worker's secrets, in one POST", async () => {
+  it("uploads a version that is not deployed, keeping the Worker's secrets, in one POST after a look at the newest version (and a GET of whether previews are on)", async () => {
     await script();
     await putSecret(client(), scope, "api", { name: "TOKEN", type: "secret_text", text: "t0ken" });
     takeCalls(emulator);
@@ -64,7 +71,11 @@ describe("WorkerVersion", () => {
       bindings: [{ type: "plain_text", name: "MODE", text: "canary" }],
       annotations: { workersMessage: "canary" },
     });
-    expect(takeCalls(emulator)).toEqual(["POST /workers/scripts/api/versions"]);
+    expect(takeCalls(emulator)).toEqual([
+      "GET /workers/scripts/api/versions?page=1&per_page=100",
+      "POST /workers/scripts/api/versions",
+      "GET /workers/scripts/api/subdomain",
+    ]);
     expect(v).toMatchObject({ versionNumber: 3, versionId: expect.any(String), contentHash: expect.stringMatching(/^[0-9a-f]{64}$/) });
     expect(await served()).toContain("v1");
     const live = await getVersion(client(), scope, "api", v.versionId!);
@@ -197,36 +208,49 @@ describe("WorkerDeployment", () => {
     [
       "percentages that do not add up to 100",
       [
-        { versionId: "a", percentage: 10 },
-        { versionId: "b", percentage: 80 },
+        { versionId: A, percentage: 10 },
+        { versionId: B, percentage: 80 },
       ],
       "add up to 90; they must add up to 100",
     ],
     [
       "three versions",
       [
-        { versionId: "a", percentage: 50 },
-        { versionId: "b", percentage: 25 },
-        { versionId: "c", percentage: 25 },
+        { versionId: A, percentage: 50 },
+        { versionId: B, percentage: 25 },
+        { versionId: C, percentage: 25 },
       ],
       "at most two versions",
     ],
     [
       "a version named twice",
       [
-        { versionId: "a", percentage: 50 },
-        { versionId: "a", percentage: 50 },
+        { versionId: A, percentage: 50 },
+        { versionId: A, percentage: 50 },
       ],
       "named twice",
     ],
-    ["a percentage over 100", [{ versionId: "a", percentage: 110 }], "0 to 100"],
+    ["a percentage over 100", [{ versionId: A, percentage: 110 }], "0 to 100"],
     ["no version", [], "give one version at 100"],
+    ["a versionId that is a word", [{ versionId: "latest", percentage: 100 }], 'versions[0].versionId: "latest" is not a version id'],
+    ["a versionId that is a version number", [{ versionId: "3", percentage: 100 }], 'versions[0].versionId: "3" is not a version id'],
+    ["a versionId that is a UUID cut short", [{ versionId: A.slice(0, 35), percentage: 100 }], "is not a version id (a UUID"],
   ])("check refuses %s, naming versions, with no request", async (_label, versions, reason) => {
     takeCalls(emulator);
     const result = await workerDeploymentProvider.check({}, { accountId: ACCOUNT, scriptName: "api", versions });
     expect(result.failures?.map((f) => f.property)).toContain("versions");
     expect(result.failures?.map((f) => f.reason).join("\n")).toContain(reason);
     expect(takeCalls(emulator)).toEqual([]);
+  });
+
+  it("check takes a version id with or without dashes, and Pulumi's placeholder for a value unknown at preview", async () => {
+    for (const versionId of [A, A.replaceAll("-", ""), A.toUpperCase(), PULUMI_UNKNOWN]) {
+      const result = await workerDeploymentProvider.check(
+        {},
+        { accountId: ACCOUNT, scriptName: "api", versions: [{ versionId, percentage: 100 }] },
+      );
+      expect(result.failures ?? []).toEqual([]);
+    }
   });
 });
 

@@ -5,16 +5,47 @@
  */
 import { DEFAULT_EMULATOR_TOKEN, startEmulator, type Emulator, type EmulatorOptions } from "../../emulator";
 import { getDefaultClient } from "../../provider/cloudflare";
+import { clearBundleCache } from "../../provider/resources/bundle";
 import { clearScriptCache } from "../../provider/resources/script-cache";
 import { clearSecretCache } from "../../provider/resources/secret-cache";
+import { clearAccountSubdomainCache } from "../../provider/resources/urls";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { JOURNAL_DIR_ENV } from "../../provider/resources/journal";
+import { registerCleanup } from "../engine/cleanup-registry";
 import { ACCOUNT } from "./account";
 
-const ENV_KEYS = ["CLOUDFLARE_API_BASE_URL", "CLOUDFLARE_API_TOKEN", "CLOUDFLARE_ACCOUNT_ID"] as const;
+const ENV_KEYS = ["CLOUDFLARE_API_BASE_URL", "CLOUDFLARE_API_TOKEN", "CLOUDFLARE_ACCOUNT_ID", JOURNAL_DIR_ENV] as const;
+
+/**
+ * The journal of unanswered writes (provider/resources/journal.ts) of this test process: its own folder, so a
+ * note about one emulator never meets another emulator that reuses the port. Emptied with the emulator.
+ */
+function useTestJournal(): void {
+  process.env[JOURNAL_DIR_ENV] ??= tempJournalDir();
+}
+
+let journalDir: string | undefined;
+function tempJournalDir(): string {
+  if (journalDir === undefined) {
+    journalDir = fs.mkdtempSync(path.join(os.tmpdir(), "cfw-journal-"));
+    registerCleanup(clearTestJournal);
+  }
+  return journalDir;
+}
+
+/** Empties the test journal: notes about an emulator's state go with that state. */
+export function clearTestJournal(): void {
+  if (journalDir !== undefined) fs.rmSync(journalDir, { recursive: true, force: true });
+}
 
 /** A new Pulumi operation starts a new provider process: nothing cached survives. */
 export function newRun(): void {
   clearScriptCache();
   clearSecretCache();
+  clearBundleCache();
+  clearAccountSubdomainCache();
 }
 
 /** The client the resources use by default (configured from the environment useEmulator sets). */
@@ -30,9 +61,11 @@ export function useEmulator(options: EmulatorOptions = {}): Emulator {
     process.env.CLOUDFLARE_API_BASE_URL = current.url;
     process.env.CLOUDFLARE_API_TOKEN = DEFAULT_EMULATOR_TOKEN;
     process.env.CLOUDFLARE_ACCOUNT_ID = ACCOUNT;
+    useTestJournal();
   });
   beforeEach(() => {
     current?.reset();
+    clearTestJournal();
     newRun();
   });
   afterAll(async () => {
@@ -61,5 +94,6 @@ export async function startTestEmulator(options: EmulatorOptions = {}): Promise<
   process.env.CLOUDFLARE_API_BASE_URL = emulator.url;
   process.env.CLOUDFLARE_API_TOKEN = DEFAULT_EMULATOR_TOKEN;
   process.env.CLOUDFLARE_ACCOUNT_ID = ACCOUNT;
+  useTestJournal();
   return emulator;
 }

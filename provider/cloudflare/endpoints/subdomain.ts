@@ -1,7 +1,7 @@
 /** The Worker's workers.dev subdomain (and preview URLs). */
 import type { CloudflareClient } from "../client";
-import { scriptPath, type Scope } from "../paths";
-import { subdomainInputSchema, subdomainSchema, type Subdomain } from "../schemas";
+import { path, scriptPath, type Scope } from "../paths";
+import { accountSubdomainSchema, subdomainInputSchema, subdomainSchema, type Subdomain } from "../schemas";
 
 /** GET `…/subdomain`. */
 export async function getSubdomain(client: CloudflareClient, scope: Scope, scriptName: string): Promise<Subdomain> {
@@ -39,4 +39,18 @@ export async function setSubdomain(
 /** DELETE `…/subdomain`: turns off the workers.dev subdomain and preview URLs. */
 export async function deleteSubdomain(client: CloudflareClient, scope: Scope, scriptName: string): Promise<Subdomain> {
   return client.request({ method: "DELETE", path: `${scriptPath(scope, scriptName)}/subdomain`, schema: subdomainSchema });
+}
+
+/**
+ * GET `/accounts/{a}/workers/subdomain`: the account's workers.dev subdomain (`{subdomain}`; wrangler's
+ * `getWorkersDevSubdomain` notes the API names it `subdomain`, not the documented `name`). An account without
+ * one answers 10007 (the same function's "not found" branch).
+ */
+export async function getAccountSubdomain(client: CloudflareClient, accountId: string): Promise<string> {
+  const result = await client.request({
+    method: "GET",
+    path: path`/accounts/${accountId}/workers/subdomain`,
+    schema: accountSubdomainSchema,
+  });
+  return result.subdomain;
 }

@@ -8,6 +8,7 @@ import { path, scriptPath, type Scope } from "../paths";
 import { buildUploadForm, type WorkerModule } from "../multipart";
 import { bindingSecretValues } from "../secret-values";
 import {
+  dashedVersionId,
   deploymentInputSchema,
   deploymentListSchema,
   deploymentSchema,
@@ -135,7 +136,10 @@ export interface CreateDeploymentInput {
   force?: boolean;
 }
 
-/** POST `…/deployments`: one or two versions by percentage (`strategy: "percentage"`). */
+/**
+ * POST `…/deployments`: one or two versions by percentage (`strategy: "percentage"`), each id sent in its dashed
+ * form (an upload's `deployment_id` spells it without dashes). The answer may carry only the new `id`.
+ */
 export async function createDeployment(
   client: CloudflareClient,
   scope: Scope,
@@ -144,7 +148,7 @@ export async function createDeployment(
 ): Promise<Deployment> {
   const body = deploymentInputSchema.parse({
     strategy: "percentage",
-    versions: input.versions.map((v) => ({ version_id: v.versionId, percentage: v.percentage })),
+    versions: input.versions.map((v) => ({ version_id: dashedVersionId(v.versionId), percentage: v.percentage })),
     ...(input.message === undefined ? {} : { annotations: { "workers/message": input.message } }),
   });
   return client.request({

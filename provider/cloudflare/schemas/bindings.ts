@@ -132,6 +132,8 @@ export const BINDING_FIELDS = {
 
 export type BindingType = keyof typeof BINDING_FIELDS;
 export const BINDING_TYPES = Object.keys(BINDING_FIELDS) as BindingType[];
+/** Binding types whose `part` names a module of the same upload (wasm_module, text_blob, data_blob). */
+export const PART_BINDING_TYPES: readonly BindingType[] = BINDING_TYPES.filter((type) => "part" in BINDING_FIELDS[type]);
 
 export function isKnownBindingType(type: string): type is BindingType {
   return Object.prototype.hasOwnProperty.call(BINDING_FIELDS, type);

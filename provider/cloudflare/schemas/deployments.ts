@@ -4,15 +4,30 @@
  * Source: the official SDK's `resources/workers/scripts/deployments.ts` and `versions.ts`.
  */
 import { z } from "zod";
-import { versionMetadataSchema } from "./script";
+import { versionAnnotationsSchema, versionMetadataSchema } from "./script";
 
 /** "A deployment can consist of one or two versions of a Worker." */
 export const DEPLOYMENT_MAX_VERSIONS = 2;
 /** `workers/message`: "Truncated to 100 bytes." */
 export const DEPLOYMENT_MESSAGE_MAX_BYTES = 100;
 
+const UNDASHED_UUID = /^([0-9a-f]{8})([0-9a-f]{4})([0-9a-f]{4})([0-9a-f]{4})([0-9a-f]{12})$/i;
+const DASHED_UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * A version id in the one form users see and pass: the dashed, lower-case UUID of the versions and deployments
+ * endpoints. An upload answers the same id as `deployment_id` without dashes (a recorded `PUT …/content`);
+ * anything that is not a UUID in either spelling is returned as it is. Pure.
+ */
+export function dashedVersionId(id: string): string {
+  const m = UNDASHED_UUID.exec(id);
+  if (m !== null) return m.slice(1).join("-").toLowerCase();
+  return DASHED_UUID.test(id) ? id.toLowerCase() : id;
+}
+
 export const deploymentVersionSchema = z.looseObject({ version_id: z.string(), percentage: z.number() });
 
+/** A deployment; POST `…/deployments` answers only `{"id": …}` (recorded), though the SDK types all of it. */
 export const deploymentSchema = z.looseObject({
   id: z.string().nullish(),
   created_on: z.string().nullish(),
@@ -38,12 +53,13 @@ export const deploymentInputSchema = z.strictObject({
 });
 export type DeploymentInput = z.infer<typeof deploymentInputSchema>;
 
-/** POST `…/versions`: the new version (id and number), its metadata and resources, or less. */
+/** POST `…/versions`: the new version (id and number), its metadata and resources, or less (the SDK types `id?`). */
 export const versionUploadResultSchema = z.looseObject({
-  id: z.string(),
+  id: z.string().nullish(),
   number: z.number().nullish(),
   metadata: versionMetadataSchema.nullish(),
-  annotations: z.record(z.string(), z.unknown()).nullish(),
+  annotations: versionAnnotationsSchema.nullish(),
+  resources: z.unknown().optional(),
   startup_time_ms: z.number().nullish(),
 });
 export type VersionUploadResult = z.infer<typeof versionUploadResultSchema>;

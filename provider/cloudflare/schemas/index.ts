@@ -7,3 +7,5 @@ export * from "./triggers";
 export * from "./cron";
 export * from "./deployments";
 export * from "./modules";
+export * from "./queues";
+export * from "./workflows";

@@ -185,6 +185,8 @@ export const migrationListInputSchema = z.array(taggedMigrationStepInputSchema);
 export const annotationsSchema = z.looseObject({
   "workers/message": z.string().max(100).optional(),
   "workers/tag": z.string().max(25).optional(),
+  /** A version's preview alias (wrangler's `versions upload --preview-alias`, deploy-helpers `versions-upload.ts`). */
+  "workers/alias": z.string().optional(),
   "workers/triggered_by": z.string().optional(),
 });
 
@@ -260,7 +262,7 @@ export const scriptLevelSettingsSchema = z.looseObject({
 export type ScriptLevelSettings = z.infer<typeof scriptLevelSettingsSchema>;
 
 const namedHandlerSchema = z.looseObject({ name: z.string().optional(), handlers: z.array(z.string()).optional() });
-const routeSchema = z.looseObject({ id: z.string(), pattern: z.string(), script: z.string().optional() });
+const routeSchema = z.looseObject({ id: z.string(), pattern: z.string().nullish(), script: z.string().nullish() });
 
 /** The Script object (seed 002, seed 004 upload result): list rows, upload and content results. */
 export const scriptSchema = z.looseObject({
@@ -277,7 +279,8 @@ export const scriptSchema = z.looseObject({
   has_modules: z.boolean().optional(),
   last_deployed_from: z.string().optional(),
   logpush: z.boolean().optional(),
-  migration_tag: z.string().optional(),
+  /** `""` for a Worker never migrated (wrangler's mocks of the listing); `liveMigrationTag` reads it. */
+  migration_tag: z.string().nullish(),
   observability: observabilitySchema.nullable().optional(),
   placement: placementSchema.nullable().optional(),
   placement_mode: z.string().optional(),
@@ -288,9 +291,20 @@ export const scriptSchema = z.looseObject({
   usage_model: z.string().optional(),
   startup_time_ms: z.number().optional(),
   entry_point: z.string().optional(),
-  deployment_id: z.string().optional(),
+  /** The new version's id, answered without dashes by an upload (recorded); `dashedVersionId` reads it. */
+  deployment_id: z.string().nullish(),
 });
 export type Script = z.infer<typeof scriptSchema>;
+
+/**
+ * The migration tag of a live Worker, or undefined when it has none. A Worker never migrated is listed with
+ * `migration_tag: ""` (wrangler's mocks of `GET /workers/scripts` and `/workers/services/{name}`; wrangler has
+ * tested the tag by truthiness since its first Durable Object support): `""` is no tag. Pure.
+ */
+export function liveMigrationTag(script: { migration_tag?: string | null } | undefined): string | undefined {
+  const tag = script?.migration_tag;
+  return typeof tag === "string" && tag !== "" ? tag : undefined;
+}
 /** The account listing: one odd row is read field by field, never failing the listing (see lenient.ts). */
 export const scriptListSchema = lenientList(scriptSchema);
 
@@ -321,6 +335,8 @@ export const secretListSchema = z.array(secretSchema);
 
 export const subdomainSchema = z.looseObject({ enabled: z.boolean(), previews_enabled: z.boolean().optional() });
 export type Subdomain = z.infer<typeof subdomainSchema>;
+/** The account's workers.dev subdomain (`GET /accounts/{a}/workers/subdomain`). */
+export const accountSubdomainSchema = z.looseObject({ subdomain: z.string().min(1) });
 /** POST `…/subdomain` as we send it: both fields, always (see endpoints/subdomain.ts). */
 export const subdomainInputSchema = z.strictObject({ enabled: z.boolean(), previews_enabled: z.boolean() });
 /** POST `…/subdomain` as the emulator accepts it, as the API does: `previews_enabled` may be left out. */
@@ -344,45 +360,64 @@ export const scriptSearchRowSchema = z.looseObject({
 export const scriptSearchResultSchema = z.array(scriptSearchRowSchema);
 export type ScriptSearchRow = z.infer<typeof scriptSearchRowSchema>;
 
+/**
+ * Version metadata. Every field may be `null` or absent: the SDK types them optional (`modified_on` is absent
+ * from the recorded answers), and an optional field is read as absent when it comes back `null`, as the
+ * recorded observability echoes show the API doing.
+ */
 export const versionMetadataSchema = z.looseObject({
-  author_email: z.string().optional(),
-  author_id: z.string().optional(),
-  created_on: z.string().optional(),
-  modified_on: z.string().optional(),
-  hasPreview: z.boolean().optional(),
-  has_preview: z.boolean().optional(),
-  source: z.string().optional(),
+  author_email: z.string().nullish(),
+  author_id: z.string().nullish(),
+  created_on: z.string().nullish(),
+  modified_on: z.string().nullish(),
+  hasPreview: z.boolean().nullish(),
+  has_preview: z.boolean().nullish(),
+  source: z.string().nullish(),
 });
 
-/** GET `…/versions`: `{items: [...]}` plus `result_info` in the envelope. */
-export const versionListSchema = z.looseObject({
-  items: z.array(z.looseObject({ id: z.string().optional(), number: z.number().optional(), metadata: versionMetadataSchema.optional() })),
+/** A version's annotations as answered: `workers/triggered_by` set by the server, the others as uploaded. */
+export const versionAnnotationsSchema = z.looseObject({
+  "workers/message": z.string().nullish(),
+  "workers/tag": z.string().nullish(),
+  "workers/triggered_by": z.string().nullish(),
 });
 
-/** GET `…/versions/{version_id}` (seed 001). */
+/** A row of GET `…/versions`. */
+export const versionListItemSchema = z.looseObject({
+  id: z.string().nullish(),
+  number: z.number().nullish(),
+  metadata: versionMetadataSchema.nullish(),
+  annotations: versionAnnotationsSchema.nullish(),
+});
+
+/** GET `…/versions`: `{items: [...]}` plus `result_info` in the envelope (without `total_pages`, as recorded). */
+export const versionListSchema = z.looseObject({ items: lenientList(versionListItemSchema) });
+
+/** GET `…/versions/{version_id}` (seed 001). An assets-only version answers `handlers: null` (wrangler's types). */
 export const versionDetailSchema = z.looseObject({
-  id: z.string().optional(),
-  number: z.number().optional(),
-  metadata: versionMetadataSchema.optional(),
+  id: z.string().nullish(),
+  number: z.number().nullish(),
+  metadata: versionMetadataSchema.nullish(),
+  annotations: versionAnnotationsSchema.nullish(),
   resources: z.looseObject({
-    bindings: wireBindingListSchema.optional(),
+    bindings: wireBindingListSchema.nullish(),
     script: z
       .looseObject({
-        etag: z.string().optional(),
-        handlers: z.array(z.string()).optional(),
-        last_deployed_from: z.string().optional(),
-        named_handlers: z.array(namedHandlerSchema).optional(),
+        etag: z.string().nullish(),
+        handlers: z.array(z.string()).nullish(),
+        last_deployed_from: z.string().nullish(),
+        named_handlers: z.array(namedHandlerSchema).nullish(),
       })
-      .optional(),
+      .nullish(),
     script_runtime: z
       .looseObject({
-        compatibility_date: z.string().optional(),
-        compatibility_flags: z.array(z.string()).optional(),
-        limits: limitsSchema.optional(),
-        migration_tag: z.string().optional(),
-        usage_model: z.string().optional(),
+        compatibility_date: z.string().nullish(),
+        compatibility_flags: z.array(z.string()).nullish(),
+        limits: limitsSchema.nullish(),
+        migration_tag: z.string().nullish(),
+        usage_model: z.string().nullish(),
       })
-      .optional(),
+      .nullish(),
   }),
 });
 export type VersionDetail = z.infer<typeof versionDetailSchema>;

@@ -12,19 +12,34 @@ import { z } from "zod";
 
 // ---- cron triggers ---------------------------------------------------------------------------------------
 
+/** A cron trigger: `modified_on` (and `created_on`) may be absent (the SDK types both optional). */
 export const scheduleSchema = z.looseObject({ cron: z.string(), created_on: z.string().nullish(), modified_on: z.string().nullish() });
-export const schedulesResultSchema = z.looseObject({ schedules: z.array(scheduleSchema) });
+export const schedulesResultSchema = z.looseObject({
+  schedules: z
+    .array(scheduleSchema)
+    .nullish()
+    .transform((list) => list ?? []),
+});
 export type SchedulesResult = z.infer<typeof schedulesResultSchema>;
 /** PUT `…/schedules` body: the whole list (`[]` clears it). */
 export const schedulesInputSchema = z.array(z.strictObject({ cron: z.string().min(1) }));
 
 // ---- zone routes -----------------------------------------------------------------------------------------
 
-/** A route: `script` is optional (a route without a Worker disables Workers on that pattern). */
-export const workerRouteSchema = z.looseObject({ id: z.string(), pattern: z.string(), script: z.string().nullish() });
+/**
+ * A route. A create may answer only `{id}` (older clients' fixtures; the SDK types `{id, pattern, script?}`),
+ * so `pattern` may be absent; a route without a Worker (it turns Workers off for the pattern) answers
+ * `script: null`, older answers `""`: `routeScript` reads both as no Worker.
+ */
+export const workerRouteSchema = z.looseObject({ id: z.string(), pattern: z.string().nullish(), script: z.string().nullish() });
 export type WorkerRouteWire = z.infer<typeof workerRouteSchema>;
 export const workerRouteListSchema = z.array(workerRouteSchema);
 export const workerRouteInputSchema = z.strictObject({ pattern: z.string(), script: z.string().optional() });
+
+/** The Worker a route runs, or undefined for a route without one (`null`, `""` or absent). Pure. */
+export function routeScript(route: { script?: string | null }): string | undefined {
+  return route.script === null || route.script === undefined || route.script === "" ? undefined : route.script;
+}
 /** DELETE answers `{id}` (the SDK types it optional). */
 export const workerRouteDeleteSchema = z.looseObject({ id: z.string().nullish() }).nullish();
 
@@ -39,6 +54,10 @@ export const customDomainSchema = z.looseObject({
   /** Deprecated by Cloudflare; "production" when present. */
   environment: z.string().nullish(),
   cert_id: z.string().nullish(),
+  /** Whether the hostname serves the Worker's production traffic; absent in older answers: true (workers-sdk#13222). */
+  enabled: z.boolean().nullish(),
+  /** Whether `<preview>.<hostname>` serves the Worker's previews; absent in older answers: false (workers-sdk#13222). */
+  previews_enabled: z.boolean().nullish(),
 });
 export type CustomDomainWire = z.infer<typeof customDomainSchema>;
 export const customDomainListSchema = z.array(customDomainSchema);
@@ -52,9 +71,13 @@ export const customDomainInputSchema = z.strictObject({
   override_existing_origin: z.boolean().optional(),
   /** Replace DNS records already at the hostname (else 100117). */
   override_existing_dns_record: z.boolean().optional(),
+  /** Serve production traffic on the hostname (default true; wrangler's `publishCustomDomains`, workers-sdk#13222). */
+  enabled: z.boolean().optional(),
+  /** Serve previews on subdomains of the hostname (default false). */
+  previews_enabled: z.boolean().optional(),
 });
 export type CustomDomainInput = z.infer<typeof customDomainInputSchema>;
-/** DELETE answers the envelope without a result (or, terraform notes, an empty body). */
+/** DELETE answers 200 with an empty body and no content type (terraform-provider-cloudflare), or an envelope. */
 export const customDomainDeleteSchema = z.unknown();
 
 // ---- zones -----------------------------------------------------------------------------------------------

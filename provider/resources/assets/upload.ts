@@ -24,6 +24,7 @@ import {
   type ClientOptions,
   type Scope,
 } from "../../cloudflare";
+import { notice } from "../../cloudflare/notices";
 import { contentTypeOf } from "./content-type";
 import { assetHash } from "./hash";
 import type { WireAssetsConfig } from "./inputs";
@@ -198,6 +199,7 @@ export async function deployAssets(
       report.bytes += bytes;
       uploadedFiles += files;
       options.onProgress?.({ uploadedFiles, filesToUpload });
+      notice("info", `Worker "${scriptName}" assets: ${uploadedFiles} of ${filesToUpload} files uploaded (${report.bytes} bytes so far).`);
     });
 
     // 3.

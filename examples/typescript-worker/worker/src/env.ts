@@ -1,0 +1,4 @@
+/** The bindings the Worker receives (declared in ../../index.ts). */
+export interface Env {
+  GREETING: string;
+}
