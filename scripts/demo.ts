@@ -42,6 +42,15 @@ async function dashboardChange(emulator: Emulator): Promise<void> {
   console.log("\n(someone turns logpush off and changes the cron trigger in the dashboard)");
 }
 
+/** With the emulator running the Workers it deploys: what `curl` gets from the Worker (a new name each time: it caches greetings). */
+async function curlWorker(emulator: Emulator, name: string): Promise<void> {
+  if (emulator.workers === undefined) return;
+  const url = `${new URL(emulator.url).origin}/__workers/hello-api/hello/?name=${name}`;
+  console.log(`\n$ curl ${url}`);
+  const res = await fetch(url);
+  console.log(`   ${res.status} ${await res.text()}`);
+}
+
 const SECRETS = ["first-token", "rotated-token", DEFAULT_EMULATOR_TOKEN];
 
 /** The real CLI, in a copy of the example with its own file backend; each command's output as it comes. */
@@ -67,10 +76,12 @@ async function cliDemo(cliDir: string, emulator: Emulator): Promise<void> {
     console.log(`\n$ pulumi stack init dev && pulumi config set --secret apiToken first-token`);
     await step("1. pulumi up", ["up", "--yes", "--skip-preview"]);
     await step("   where it answers: pulumi stack output url", ["stack", "output", "url"]);
+    await curlWorker(emulator, "Ada");
     await step("2. nothing changed: pulumi preview --expect-no-changes", ["preview", "--expect-no-changes"]);
     await stack.setConfig({ greeting: "Bonjour" }, { apiToken: "rotated-token" });
     console.log(`\n$ pulumi config set greeting Bonjour && pulumi config set --secret apiToken rotated-token`);
     await step("3. pulumi up: greeting changed, apiToken rotated", ["up", "--yes", "--skip-preview"]);
+    await curlWorker(emulator, "Grace");
     await dashboardChange(emulator);
     await step(
       "4. the drift check fails: pulumi preview --refresh --expect-no-changes",
@@ -137,7 +148,8 @@ async function harnessDemo(emulator: Emulator): Promise<void> {
 
 async function main(): Promise<void> {
   const cli = runPulumiCliScript({ noBuild: true });
-  const emulator = await startEmulator();
+  // The deployed Worker runs too when the optional miniflare is installed (README "Running the deployed Workers locally").
+  const emulator = await startEmulator({ runWorkers: true }).catch(() => startEmulator());
   console.log(`Cloudflare Workers API emulator: ${emulator.url} (account ${DEFAULT_ACCOUNT_ID})`);
   try {
     if ("dir" in cli) {
