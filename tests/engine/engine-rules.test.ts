@@ -86,7 +86,11 @@ describe("deletion order", () => {
 
 describe("program config", () => {
   it("is passed as Pulumi passes it: PULUMI_CONFIG with project-qualified keys, secret keys listed apart", () => {
-    const env = programConfigEnv({ project: "demo", config: { name: "w", "cloudflare-workers:accountId": "acc" }, secretConfig: { token: "s" } });
+    const env = programConfigEnv({
+      project: "demo",
+      config: { name: "w", "cloudflare-workers:accountId": "acc" },
+      secretConfig: { token: "s" },
+    });
     expect(JSON.parse(env.PULUMI_CONFIG!)).toEqual({ "demo:name": "w", "cloudflare-workers:accountId": "acc", "demo:token": "s" });
     expect(JSON.parse(env.PULUMI_CONFIG_SECRET_KEYS!)).toEqual(["demo:token"]);
   });
