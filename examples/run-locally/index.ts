@@ -10,7 +10,9 @@
  *
  * Config: `greeting` (default "Hello"), `apiToken` (secret, required), `zoneId` (default the emulator's
  * example.com), `accountSubdomain` (the account's workers.dev subdomain, default the emulator's for its
- * suggested account). Against a real account the same program deploys the same Workers.
+ * suggested account), `kvNamespaceId` (default an id the emulator accepts; on a real account the id of a KV
+ * namespace: Storage & Databases > KV in the dashboard, or a `cloudflare.WorkersKvNamespace`'s id). Against a
+ * real account the same program deploys the same Workers.
  */
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
@@ -19,7 +21,7 @@ import { WorkerCronTrigger, WorkerCustomDomain, WorkerRoute, WorkerScript, Worke
 const config = new pulumi.Config();
 const zoneId = config.get("zoneId") ?? "5f1e0d9c8b7a69584736251403f2e1d0";
 const accountSubdomain = config.get("accountSubdomain") ?? "emulator-01234567";
-const sharedKv = "5e1f0c3a9b8d4e7f6a5b4c3d2e1f0a9b";
+const sharedKv = config.get("kvNamespaceId") ?? "5e1f0c3a9b8d4e7f6a5b4c3d2e1f0a9b";
 
 const counter = new WorkerScript("counter", {
   scriptName: "run-locally-counter",

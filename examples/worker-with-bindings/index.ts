@@ -5,7 +5,10 @@
  *
  * Config: `greeting` (plain text binding, default "Hello"), `apiToken` (secret, required),
  * `scriptName` (default "hello-api"), `logpush` (default true), `crons` (JSON list, default every 30 minutes),
- * `zoneId` and `routePattern` (default: the bundled emulator's zone example.com, `example.com/hello/*`).
+ * `zoneId` and `routePattern` (default: the bundled emulator's zone example.com, `example.com/hello/*`),
+ * `kvNamespaceId` (default an id the emulator accepts). Against a real account, set `zoneId` (the zone's
+ * Overview page in the dashboard, or `cloudflare.Zone`'s id) and `kvNamespaceId` (Storage & Databases > KV in
+ * the dashboard, or the id of a `cloudflare.WorkersKvNamespace` in the same stack, passed instead of config).
  */
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
@@ -32,7 +35,7 @@ const worker = new WorkerScript("api", {
   compatibilityFlags: ["nodejs_compat"],
   bindings: [
     { type: "plain_text", name: "GREETING", text: config.get("greeting") ?? "Hello" },
-    { type: "kv_namespace", name: "CACHE", namespaceId: "a1b2c3d4e5f60718293a4b5c6d7e8f90" },
+    { type: "kv_namespace", name: "CACHE", namespaceId: config.get("kvNamespaceId") ?? "a1b2c3d4e5f60718293a4b5c6d7e8f90" },
     { type: "json", name: "CONFIG", json: { punctuation: "!" } },
     { type: "version_metadata", name: "VERSION" },
   ],
