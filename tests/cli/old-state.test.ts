@@ -56,14 +56,19 @@ describeWithCli("a stack written by release 0.1.0", (cliDir) => {
   });
 
   it(
-    "passes the drift check users run in CI, then refreshes with no change",
+    "passes the drift check users run in CI, then refreshes with no change but the outputs this release adds",
     async () => {
       await stack.ok(["preview", "--refresh", "--expect-no-changes"]);
       const before = await plainState();
       await stack.ok(["refresh", "--yes", "--skip-preview"]);
       const after = await plainState();
-      for (const type of ["WorkerScript", "WorkerSecret", "WorkerScriptSettings", "WorkerSubdomain"])
+      for (const type of ["WorkerScript", "WorkerSecret", "WorkerScriptSettings"])
         expect(resource(after, type).outputs).toEqual(resource(before, type).outputs);
+      // A refresh fills in `url`, an output 0.1.0 did not have; everything 0.1.0 stored stays as it was.
+      expect(resource(after, "WorkerSubdomain").outputs).toEqual({
+        ...resource(before, "WorkerSubdomain").outputs,
+        url: expect.stringMatching(/^https:\/\/old-0\.[a-z0-9-]+\.workers\.dev$/),
+      });
     },
     TIMEOUT,
   );
