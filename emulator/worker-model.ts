@@ -121,6 +121,18 @@ export function latestVersion(script: StoredScript): StoredVersion {
   return script.versions[script.versions.length - 1]!;
 }
 
+/**
+ * Whether the latest version serves all traffic. Secret edits (10215) and settings PATCHes (10214) need it: the
+ * API's answer asks that "the latest version of your Worker is fully deployed" (workers-sdk#10585), so a split
+ * deployment that includes the latest version does not count, whichever order its versions were made in.
+ */
+export function latestFullyDeployed(script: StoredScript): boolean {
+  const latest = latestVersion(script);
+  const deployment = script.deployments[script.deployments.length - 1];
+  if (deployment === undefined) return true;
+  return deployment.versions.some((v) => v.version_id === latest.id && v.percentage === 100);
+}
+
 export function findVersion(script: StoredScript, id: string): StoredVersion | undefined {
   if (id === "latest") return latestVersion(script);
   return script.versions.find((v) => v.id === id);

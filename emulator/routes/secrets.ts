@@ -8,7 +8,7 @@ import { inBothScopes, type RouteContext, type Route } from "../router";
 import { existingScript } from "../scope";
 import type { StoredScript } from "../state";
 import { readJson, schemaError } from "../upload-form";
-import { appendVersion, currentVersion, isSecretBinding, latestVersion, versionBody } from "../worker-model";
+import { appendVersion, currentVersion, isSecretBinding, latestFullyDeployed, versionBody } from "../worker-model";
 
 function secretsOf(script: StoredScript): { name: string; type: string }[] {
   return currentVersion(script)
@@ -16,9 +16,9 @@ function secretsOf(script: StoredScript): { name: string; type: string }[] {
     .map((b) => ({ name: b.name, type: b.type }));
 }
 
-/** The API refuses to edit secrets while the latest version is not the deployed one (10215). */
+/** The API refuses to edit secrets while the latest version is not fully deployed (10215). */
 function checkLatestDeployed(script: StoredScript): void {
-  if (latestVersion(script).id !== currentVersion(script).id) {
+  if (!latestFullyDeployed(script)) {
     throw new ApiError(
       400,
       ERROR.SECRET_EDIT_UNDEPLOYED,

@@ -15,7 +15,7 @@ import { checkTags, parseJsonPart, readJson, readMultipart, schemaError } from "
 import {
   appendVersion,
   currentVersion,
-  latestVersion,
+  latestFullyDeployed,
   resolveBindings,
   scriptLevelSettingsObject,
   settingsObject,
@@ -41,7 +41,7 @@ function applyScriptLevel(script: StoredScript, patch: ScriptLevelSettings): voi
  * the deployed one: wrangler-action#374 quotes the answer, workers-sdk#10585 the same through curl.
  */
 function checkLatestDeployedForSettings(script: StoredScript): void {
-  if (latestVersion(script).id !== currentVersion(script).id) {
+  if (!latestFullyDeployed(script)) {
     throw new ApiError(
       400,
       ERROR.SETTINGS_EDIT_UNDEPLOYED,

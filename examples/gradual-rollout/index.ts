@@ -28,6 +28,8 @@ const worker = new WorkerScript("api", {
 const token = new WorkerSecret("token", { scriptName: worker.scriptName, name: "TOKEN", text: config.requireSecret("token") });
 
 // dependsOn the secret: a version copies the secrets of the Worker's latest version when it is uploaded.
+// The canary also waits for the stable version, so it is always the latest one: Cloudflare lets secrets and
+// settings change again only once the latest version is deployed at 100%, which promoting the canary does.
 const stable = new WorkerVersion(
   "stable",
   { scriptName: worker.scriptName, content: code(config.get("stable") ?? "v1"), compatibilityDate },
@@ -36,7 +38,7 @@ const stable = new WorkerVersion(
 const canary = new WorkerVersion(
   "canary",
   { scriptName: worker.scriptName, content: code(config.get("canary") ?? "v2"), compatibilityDate },
-  { dependsOn: [token] },
+  { dependsOn: [token, stable] },
 );
 
 const percent = config.getNumber("canaryPercent") ?? 10;

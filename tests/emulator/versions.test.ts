@@ -120,6 +120,34 @@ describe("POST versions and deployments", () => {
     });
   });
 
+  it("refuses secret and settings edits during a split, even when the latest version holds the larger share", async () => {
+    await deploy(api, "split");
+    const first = (await api.call("GET", "/workers/scripts/split/versions")).json.result.items[0].id;
+    const up = await api.call("POST", "/workers/scripts/split/versions", { form: uploadForm({ compatibility_date: "2025-01-01" }) });
+    const latest = up.json.result.id;
+    const split = await api.call("POST", "/workers/scripts/split/deployments", {
+      json: {
+        strategy: "percentage",
+        versions: [
+          { version_id: latest, percentage: 90 },
+          { version_id: first, percentage: 10 },
+        ],
+      },
+    });
+    expect(split.status).toBe(200);
+    const secret = await api.call("PUT", "/workers/scripts/split/secrets", { json: { name: "S", text: "x", type: "secret_text" } });
+    expect([secret.status, secret.json.errors[0].code]).toEqual([400, 10215]);
+    const settings = await api.call("PATCH", "/workers/scripts/split/settings", {
+      form: settingsForm({ compatibility_date: "2025-02-01" }),
+    });
+    expect([settings.status, settings.json.errors[0].code]).toEqual([400, 10214]);
+    await api.call("POST", "/workers/scripts/split/deployments", {
+      json: { strategy: "percentage", versions: [{ version_id: latest, percentage: 100 }] },
+    });
+    const after = await api.call("PUT", "/workers/scripts/split/secrets", { json: { name: "S", text: "x", type: "secret_text" } });
+    expect(after.status).toBe(200);
+  });
+
   it("refuses deployments whose percentages do not add up to 100 or that name an unknown version", async () => {
     const up = await deploy(api, "d");
     const versions = await api.call("GET", "/workers/scripts/d/versions");
