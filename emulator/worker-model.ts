@@ -1,6 +1,6 @@
 /**
  * Pure functions over stored Workers: what the API measures (etag, handlers), how a stored Worker is shown
- * (the Script object of seed 002, the settings of seed 000, the version detail of seed 001) and how bindings
+ * (the Script object of List Workers, the answer of Get Settings and of Get Version Detail in the API reference) and how bindings
  * carry over between versions (`inherit`, `keep_bindings`). No I/O, no HTTP.
  */
 import { createHash, randomBytes, randomUUID } from "node:crypto";
@@ -214,7 +214,7 @@ export function observabilityAnswer(stored: Record<string, unknown>): Record<str
   return out;
 }
 
-/** The Script object (seed 002 list row; upload and content results add fields to it). */
+/** The Script object (a row of List Workers, https://developers.cloudflare.com/api/resources/workers/subresources/scripts/methods/list/; upload and content results add fields to it). */
 export function scriptObject(script: StoredScript): Record<string, unknown> {
   const v = currentVersion(script);
   const out: Record<string, unknown> = {
@@ -231,7 +231,7 @@ export function scriptObject(script: StoredScript): Record<string, unknown> {
     logpush: script.logpush,
     usage_model: v.usage_model,
     tags: script.tags,
-    // A recorded PUT …/content answered `"tail_consumers": null` for a Worker without any (seed 002 says null too).
+    // A recorded PUT …/content answered `"tail_consumers": null` for a Worker without any (List Workers documents it as nullable too).
     tail_consumers: script.tail_consumers.length > 0 ? script.tail_consumers : null,
     compatibility_flags: v.compatibility_flags,
   };
@@ -247,7 +247,7 @@ export function scriptObject(script: StoredScript): Record<string, unknown> {
   return out;
 }
 
-/** GET `…/settings` (seed 000). */
+/** GET `…/settings` (https://developers.cloudflare.com/api/resources/workers/subresources/scripts/subresources/script_and_version_settings/methods/get/). */
 export function settingsObject(script: StoredScript): Record<string, unknown> {
   const v = currentVersion(script);
   const out: Record<string, unknown> = {
@@ -304,7 +304,7 @@ export function versionSummary(v: StoredVersion): Record<string, unknown> {
   };
 }
 
-/** GET `…/versions/{id}` (seed 001). */
+/** GET `…/versions/{id}` (https://developers.cloudflare.com/api/resources/workers/subresources/scripts/subresources/versions/methods/get/). */
 export function versionDetail(script: StoredScript, v: StoredVersion): Record<string, unknown> {
   const runtime: Record<string, unknown> = { compatibility_flags: v.compatibility_flags, usage_model: v.usage_model };
   if (v.compatibility_date !== undefined) runtime.compatibility_date = v.compatibility_date;

@@ -1,6 +1,6 @@
 /**
  * Workers for Platforms: dispatch namespaces (list, create, get, delete) and the namespace-only script
- * endpoint `…/bindings` (seed 003). The other script endpoints of a namespace are registered with the
+ * endpoint `…/bindings` (https://developers.cloudflare.com/api/resources/workers_for_platforms/subresources/dispatch/subresources/namespaces/subresources/scripts/subresources/bindings/methods/get/). The other script endpoints of a namespace are registered with the
  * account ones (see `inBothScopes`); an unknown namespace answers 404 with code 100119.
  */
 import { z } from "zod";

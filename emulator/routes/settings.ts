@@ -1,5 +1,5 @@
 /**
- * Configuration endpoints: `settings` (versioned, seed 000; PATCH is multipart with one `settings` part),
+ * Configuration endpoints: `settings` (versioned, https://developers.cloudflare.com/api/resources/workers/subresources/scripts/subresources/script_and_version_settings/methods/get/; PATCH is multipart with one `settings` part),
  * `script-settings` (script-level, JSON, not versioned) and `usage-model`.
  * PATCHes change only the fields they carry.
  */

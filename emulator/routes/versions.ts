@@ -1,5 +1,5 @@
 /**
- * Versions and deployments: GET `…/versions` (paged `{items}`), GET `…/versions/{id}` (seed 001),
+ * Versions and deployments: GET `…/versions` (paged `{items}`), GET `…/versions/{id}` (https://developers.cloudflare.com/api/resources/workers/subresources/scripts/subresources/versions/methods/get/),
  * POST `…/versions` (an upload that is not deployed; wrangler's `versions upload` and newer `deploy`),
  * GET/POST `…/deployments` (which versions serve, by percentage).
  */
