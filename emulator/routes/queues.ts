@@ -2,10 +2,11 @@
  * Queues (`/accounts/{a}/queues`) and their Worker consumers (`…/queues/{queue_id}/consumers`).
  *
  * Codes (emulator/README.md, "Queue consumers and Workflows"): 10104 for a queue that does not exist and 10107
- * for a malformed queue id (Queues error-code reference); 10207 for a body that does not match the schema,
- * settings out of the documented limits included (same reference, "JSONRequestBodyInvalid"); 10007 for a
- * consumer Worker that does not exist; the codes for a second Worker consumer on a queue, a queue name taken and
- * an unknown consumer id are not documented and chosen (QUEUE_ERROR).
+ * for a malformed queue id (https://developers.cloudflare.com/queues/reference/error-codes/); 10207 for a body
+ * that does not match the schema, settings out of the documented limits included (same reference,
+ * "JSONRequestBodyInvalid"); 10007 for a consumer Worker that does not exist; 11001 "queue handler is missing"
+ * and 11004 "consumer_exists" as clients that run against the live API read them; 11009 for a queue name taken;
+ * the code of an unknown consumer id is chosen (QUEUE_ERROR).
  */
 import { z } from "zod";
 import { CONSUMER_LIMITS, QUEUE_ID_PATTERN, QUEUE_NAME_PATTERN, queueCreateInputSchema } from "../../provider/cloudflare/schemas";
@@ -14,17 +15,19 @@ import { ACCOUNT_PREFIX, type Route, type RouteContext } from "../router";
 import { hasOwn } from "../scope";
 import { nameMap, type StoredAccount, type StoredQueue, type StoredQueueConsumer } from "../state";
 import { readJson } from "../upload-form";
-import { nowIso } from "../worker-model";
+import { currentVersion, nowIso } from "../worker-model";
 import { serialId } from "../zone-model";
 
 export const QUEUE_ERROR = {
   QUEUE_NOT_FOUND: 10104,
   QUEUE_ID_MALFORMED: 10107,
   BODY_INVALID: 10207,
-  /** chosen: a queue of that name exists already. */
-  QUEUE_NAME_TAKEN: 11001,
-  /** chosen: the queue already has a Worker consumer (Cloudflare allows one per queue). */
-  CONSUMER_EXISTS: 11002,
+  /** The consumer Worker's deployed version has no `queue` handler (alchemy-run/distilled#273: 11001, HTTP 400). */
+  QUEUE_HANDLER_MISSING: 11001,
+  /** The queue already has a Worker consumer (workers-sdk#5347 shows 11004 "workers.api.error.consumer_exists"). */
+  CONSUMER_EXISTS: 11004,
+  /** A queue of that name exists already (Trailgenic/workers#59 treats 11009 "already taken" as that). */
+  QUEUE_NAME_TAKEN: 11009,
   /** chosen: the consumer id in the path is not a consumer of the queue. */
   CONSUMER_NOT_FOUND: 11003,
 } as const;
@@ -104,7 +107,7 @@ function createQueue(ctx: RouteContext): Reply {
   }
   const name = parsed.data.queue_name;
   if (Object.values(queuesOf(ctx.account)).some((q) => q.queue_name === name)) {
-    throw new ApiError(409, QUEUE_ERROR.QUEUE_NAME_TAKEN, `A queue with name '${name}' already exists`);
+    throw new ApiError(409, QUEUE_ERROR.QUEUE_NAME_TAKEN, `A queue with name '${name}' is already taken`);
   }
   return ok(queueObject(addQueue(ctx.account, name)));
 }
@@ -154,6 +157,17 @@ function consumerInput(ctx: RouteContext): z.infer<typeof consumerRequestSchema>
   }
   if (!hasOwn(ctx.account.scripts, parsed.data.script_name))
     throw notFound(`Worker '${parsed.data.script_name}' does not exist on your account.`);
+  // Refused only when the handlers were read from the source and `queue` is not among them: the emulator's
+  // handler detection reads source text, and a Worker it cannot read (a bundle's `export { x as default }`) is
+  // given the benefit of the doubt rather than a refusal the real API would not give.
+  const handlers = currentVersion(ctx.account.scripts[parsed.data.script_name]!).handlers;
+  if (handlers.length > 0 && !handlers.includes("queue")) {
+    throw new ApiError(
+      400,
+      QUEUE_ERROR.QUEUE_HANDLER_MISSING,
+      `queue handler is missing: Worker '${parsed.data.script_name}' does not export a queue handler`,
+    );
+  }
   return parsed.data;
 }
 
@@ -181,7 +195,7 @@ function createConsumer(ctx: RouteContext): Reply {
     throw new ApiError(
       409,
       QUEUE_ERROR.CONSUMER_EXISTS,
-      `Queue '${queue.queue_name}' already has a consumer (Worker '${holder.script}'); a queue can have only one Worker consumer. Delete it first, or update it.`,
+      `workers.api.error.consumer_exists: queue '${queue.queue_name}' already has a consumer (Worker '${holder.script}')`,
     );
   }
   ctx.account.consumers_created = (ctx.account.consumers_created ?? 0) + 1;

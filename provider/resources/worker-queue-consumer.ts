@@ -185,6 +185,13 @@ function explain(error: unknown, inputs: WorkerQueueConsumerInputs): never {
       { cause: error },
     );
   }
+  if (error.codes.includes(11001)) {
+    throw new ResourceInputError(
+      "scriptName",
+      `WorkerQueueConsumer ${describe(inputs)}: Worker '${inputs.scriptName}' has no queue handler (${says}); export \`async queue(batch, env, ctx)\` from its default export, then run up again`,
+      { cause: error },
+    );
+  }
   if (error.status === 409) {
     throw new ResourceInputError(
       "scriptName",

@@ -24,6 +24,9 @@ const failure = (status: number, code: number, message: RegExp | string) => ({
   },
 });
 
+/** A Worker with a `queue` handler: the API refuses a consumer Worker without one (11001). */
+const QUEUE_WORKER = [{ name: "index.js", content: "export default {\n  async fetch() {},\n  async queue(batch, env) {}\n};\n" }];
+
 async function queue(name: string): Promise<string> {
   const res = await api.call("POST", "/queues", { json: { queue_name: name } });
   expect(res.status).toBe(200);
@@ -39,7 +42,7 @@ describe("queues and their consumers", () => {
       expect.objectContaining({ queue_id: id, queue_name: "orders", consumers: [], consumers_total_count: 0 }),
     ]);
     expect((await api.call("GET", "/queues?name=other")).json.result).toEqual([]);
-    expect(await api.call("POST", "/queues", { json: { queue_name: "orders" } })).toMatchObject(failure(409, 11001, /already exists/));
+    expect(await api.call("POST", "/queues", { json: { queue_name: "orders" } })).toMatchObject(failure(409, 11009, /already taken/));
   });
 
   it("answers 10104 for a queue that does not exist and 10107 for a malformed queue id", async () => {
@@ -48,7 +51,7 @@ describe("queues and their consumers", () => {
   });
 
   it("adds a Worker consumer with the default settings, answers it with `script`, updates it with PUT and deletes it", async () => {
-    await deploy(api, "consumer");
+    await deploy(api, "consumer", {}, QUEUE_WORKER);
     const id = await queue("orders");
     const created = await api.call("POST", `/queues/${id}/consumers`, {
       json: { type: "worker", script_name: "consumer", settings: { batch_size: 50 } },
@@ -75,12 +78,12 @@ describe("queues and their consumers", () => {
   });
 
   it("refuses a second consumer on a queue (409), settings out of the documented limits (10207) and a Worker that does not exist (10007)", async () => {
-    await deploy(api, "a");
-    await deploy(api, "b");
+    await deploy(api, "a", {}, QUEUE_WORKER);
+    await deploy(api, "b", {}, QUEUE_WORKER);
     const id = await queue("orders");
     await api.call("POST", `/queues/${id}/consumers`, { json: { type: "worker", script_name: "a" } });
     expect(await api.call("POST", `/queues/${id}/consumers`, { json: { type: "worker", script_name: "b" } })).toMatchObject(
-      failure(409, 11002, /already has a consumer \(Worker 'a'\)/),
+      failure(409, 11004, /consumer_exists: queue '.+' already has a consumer \(Worker 'a'\)/),
     );
     const other = await queue("payments");
     for (const settings of [
@@ -96,6 +99,20 @@ describe("queues and their consumers", () => {
     }
     expect(await api.call("POST", `/queues/${other}/consumers`, { json: { type: "worker", script_name: "ghost" } })).toMatchObject(
       failure(404, 10007, /Worker 'ghost' does not exist/),
+    );
+  });
+  it("refuses a consumer Worker that exports no queue handler (400, 11001), on create and on update", async () => {
+    await deploy(api, "web"); // fetch and scheduled only
+    await deploy(api, "worker", {}, QUEUE_WORKER);
+    const id = await queue("orders");
+    expect(await api.call("POST", `/queues/${id}/consumers`, { json: { type: "worker", script_name: "web" } })).toMatchObject(
+      failure(400, 11001, /^queue handler is missing/),
+    );
+    const created = await api.call("POST", `/queues/${id}/consumers`, { json: { type: "worker", script_name: "worker" } });
+    expect(created.status).toBe(200);
+    const path = `/queues/${id}/consumers/${created.json.result.consumer_id}`;
+    expect(await api.call("PUT", path, { json: { type: "worker", script_name: "web" } })).toMatchObject(
+      failure(400, 11001, /^queue handler is missing/),
     );
   });
 });

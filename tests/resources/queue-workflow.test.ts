@@ -220,6 +220,15 @@ describe("WorkerQueueConsumer", () => {
     expect(error).toMatchObject({ property: "scriptName" });
     expect(error.message).toMatch(/scriptName 'ghost': no such Worker on account .*deploy it first/);
   });
+
+  it("names scriptName and the missing handler when the consuming Worker exports no queue handler", async () => {
+    await deployWorker("web", "export default { async fetch() { return new Response('ok'); } }");
+    takeCalls(emulator);
+    const error = await rejection(workerQueueConsumerProvider.create({ ...base, scriptName: "web" }));
+    expect(error).toMatchObject({ property: "scriptName" });
+    expect(error.message).toMatch(/Worker 'web' has no queue handler \(.*11001.*\); export `async queue\(batch, env, ctx\)`/);
+    expect(takeCalls(emulator)).toEqual(["GET /queues?name=orders", `GET ${consumers()}`, `POST ${consumers()}`]);
+  });
 });
 
 describe("Workflow", () => {
