@@ -11,11 +11,15 @@ import * as path from "node:path";
 import { DEFAULT_ACCOUNT_ID, DEFAULT_EMULATOR_TOKEN, startEmulator, type Emulator } from "../../emulator";
 import {
   CloudflareClient,
+  findQueuesByName,
   getSchedules,
   getScriptSettings,
   getSubdomain,
   listScripts,
+  listQueueConsumers,
   listSecrets,
+  queueSchema,
+  updateQueueConsumer,
   uploadScript,
   type Scope,
 } from "../../provider/cloudflare";
@@ -35,7 +39,7 @@ interface ExampleSpec {
   /** A change made outside Pulumi, the resource a refresh must report, and how to see it was repaired. */
   drift: {
     resource: string;
-    make: (api: Api) => Promise<void>;
+    make: (api: Api, client: CloudflareClient) => Promise<void>;
     repaired: (client: CloudflareClient) => Promise<void>;
     /** Also check that a second `pulumi preview --refresh --expect-no-changes` is clean (one example: ~8 s each). */
     thenClean?: boolean;
@@ -125,6 +129,36 @@ const SPECS: ExampleSpec[] = [
     },
     update: { config: { nightly: "30 2 * * *" }, ops: ["site-legacy:same", "site-nightly:update", "site-www:same", "site:same"] },
   },
+  {
+    example: "queue-workflow",
+    secretConfig: {},
+    // The queue is made outside the stack, as the example says (a cloudflare.Queue or `wrangler queues create`).
+    before: async (client) => {
+      await client.request({ method: "POST", path: `/accounts/${ACCOUNT}/queues`, json: { queue_name: "jobs" }, schema: queueSchema });
+    },
+    created: ["consumer:create", "fulfil:create", "jobs-consumer:create", "producer-workers-dev:create", "producer:create"],
+    drift: {
+      resource: "jobs-consumer",
+      make: async (_api, client) => {
+        const [queue] = await findQueuesByName(client, ACCOUNT, "jobs");
+        const [consumer] = await listQueueConsumers(client, ACCOUNT, queue!.queue_id!);
+        await updateQueueConsumer(client, ACCOUNT, queue!.queue_id!, consumer!.consumer_id!, {
+          type: "worker",
+          script_name: "orders-consumer",
+          settings: { batch_size: 99 },
+        });
+      },
+      repaired: async (client) => {
+        const [queue] = await findQueuesByName(client, ACCOUNT, "jobs");
+        const [consumer] = await listQueueConsumers(client, ACCOUNT, queue!.queue_id!);
+        expect(consumer!.settings).toMatchObject({ batch_size: 10, max_retries: 3, max_wait_time_ms: 2000, retry_delay: 30 });
+      },
+    },
+    update: {
+      config: { deadLetterQueue: "jobs-dlq" },
+      ops: ["consumer:same", "fulfil:same", "jobs-consumer:update", "producer-workers-dev:same", "producer:same"],
+    },
+  },
 ];
 
 async function scriptNames(client: CloudflareClient): Promise<string[]> {
@@ -187,7 +221,7 @@ describeWithCli("examples through the real Pulumi CLI", (cliDir) => {
     it(
       "a change made through the API fails pulumi preview --refresh --expect-no-changes; pulumi up --refresh repairs it",
       async () => {
-        await spec.drift.make(api);
+        await spec.drift.make(api, client);
         const check = await stack.run(["preview", "--refresh", "--expect-no-changes"], { events: true });
         expect(check.code).not.toBe(0);
         expect(check.stdout + check.stderr).toMatch(/no changes were expected .*but changes were proposed/);
