@@ -7,6 +7,7 @@
  *
  * Skipped, saying why, when `npm run -s pulumi-cli` finds no CLI and cannot build one.
  */
+import * as fs from "node:fs";
 import * as path from "node:path";
 import { DEFAULT_ACCOUNT_ID, DEFAULT_EMULATOR_TOKEN, startEmulator, type Emulator } from "../../emulator";
 import {
@@ -33,6 +34,8 @@ const STEP_TIMEOUT = 180_000;
 interface ExampleSpec {
   example: string;
   secretConfig: Record<string, string>;
+  /** What the user adds to the project folder after copying the example (e.g. `npm install zod`). */
+  inProject?: (projectDir: string) => void;
   /** What exists before the stack (e.g. a Worker wrangler deployed). */
   before?: (client: CloudflareClient) => Promise<void>;
   created: string[];
@@ -159,6 +162,21 @@ const SPECS: ExampleSpec[] = [
       ops: ["consumer:same", "fulfil:same", "jobs-consumer:update", "producer-workers-dev:same", "producer:same"],
     },
   },
+  {
+    // Bundled from TypeScript by the provider at check, inside the real CLI's provider host.
+    example: "typescript-worker",
+    secretConfig: {},
+    // The Worker's npm dependency, installed in the project as `npm install zod` would.
+    inProject: (projectDir) =>
+      fs.symlinkSync(path.dirname(require.resolve("zod/package.json")), path.join(projectDir, "node_modules", "zod"), "dir"),
+    created: ["greeter-subdomain:create", "greeter:create"],
+    drift: {
+      resource: "greeter-subdomain",
+      make: (api) => api("POST", "/workers/scripts/ts-greeter/subdomain", { enabled: false }),
+      repaired: async (client) => expect((await getSubdomain(client, scope, "ts-greeter")).enabled).toBe(true),
+    },
+    update: { config: { greeting: "Bonjour" }, ops: ["greeter-subdomain:same", "greeter:update"] },
+  },
 ];
 
 async function scriptNames(client: CloudflareClient): Promise<string[]> {
@@ -200,6 +218,7 @@ describeWithCli("examples through the real Pulumi CLI", (cliDir) => {
         example: path.join(EXAMPLES, spec.example),
         env: { CLOUDFLARE_API_BASE_URL: emulator.url, CLOUDFLARE_API_TOKEN: DEFAULT_EMULATOR_TOKEN, CLOUDFLARE_ACCOUNT_ID: ACCOUNT },
       });
+      spec.inProject?.(stack.projectDir);
       await stack.init({}, spec.secretConfig);
     }, STEP_TIMEOUT);
     afterAll(() => stack?.cleanup());
