@@ -23,15 +23,13 @@ import {
   listSecrets,
   type Scope,
 } from "../../provider/cloudflare";
-import { describeWithCli, PulumiStack, tempDir, type CommandResult } from "./pulumi-cli";
+import { recover as recoverWithReadme, upKilledAfter as killedAfter, type Held } from "./kill";
+import { describeWithCli, PulumiStack, tempDir } from "./pulumi-cli";
 
 const FIXTURE = path.join(__dirname, "fixtures", "crash-recovery");
 const ACCOUNT = DEFAULT_ACCOUNT_ID;
 const scope: Scope = { accountId: ACCOUNT };
 const STEP_TIMEOUT = 240_000;
-/** Longer than any step: the answer of a held write never arrives before the kill. */
-const HOLD_MS = 10 * 60_000;
-
 /** The writes held at each kill point: method and path (after /client/v4) of the request. */
 const CREATES_FIRST = [
   ["POST", /^\/accounts\/[0-9a-f]+\/workers\/dispatch\/namespaces$/],
@@ -50,8 +48,6 @@ const UPDATES = [
   ["PUT", /\/workers\/scripts\/crash-api\/secrets$/],
   ["PUT", /\/workers\/scripts\/crash-api\/schedules$/],
 ] as const;
-
-type Held = readonly (readonly [string, RegExp])[];
 
 describeWithCli("a pulumi up killed mid-write recovers with the documented commands (real Pulumi CLI)", (cliDir) => {
   let emulator: Emulator;
@@ -86,38 +82,8 @@ describeWithCli("a pulumi up killed mid-write recovers with the documented comma
     await emulator?.close();
   });
 
-  /** Holds the answers of `held` (each applied first) and kills `pulumi up` once all of them are applied. */
-  async function upKilledAfter(held: Held): Promise<CommandResult> {
-    emulator.clearRequests();
-    for (const [method, pattern] of held) emulator.injectFault({ method, path: pattern, applyFirst: true, holdMs: HOLD_MS, times: 1 });
-    const allHeld = async () => {
-      while (!held.every(([method, pattern]) => emulator.requests.some((r) => r.held && r.method === method && pattern.test(r.path)))) {
-        await new Promise((resolve) => setTimeout(resolve, 100));
-      }
-      // Lets the CLI finish writing the checkpoint of the steps that did complete: a kill in the middle of that
-      // write leaves the file backend's state unreadable ("failed to load checkpoint"), a hazard of the backend.
-      await new Promise((resolve) => setTimeout(resolve, 1500));
-    };
-    const killed = await stack.runKilledWhen(["up", "--yes", "--skip-preview"], allHeld);
-    for (const [method, pattern] of held) {
-      const requests = emulator.requests.filter((r) => r.method === method && pattern.test(r.path));
-      expect(requests.map((r) => `${r.method} ${r.path} ${r.status}${r.held ? " held" : ""}`)).toEqual([
-        expect.stringMatching(/ 200 held$/),
-      ]);
-    }
-    return killed;
-  }
-
-  /** What the user types after the crash (README, "After a crash"), then the drift check. */
-  async function recover(): Promise<CommandResult> {
-    await stack.run(["cancel", "--yes"]);
-    emulator.clearRequests();
-    const up = await stack.ok(["up", "--yes", "--skip-preview"]);
-    await stack.ok(["preview", "--refresh", "--expect-no-changes"]);
-    // The engine keeps its record of the interrupted creates (and warns of it) until told they are settled.
-    await stack.ok(["refresh", "--clear-pending-creates", "--yes", "--skip-preview"]);
-    return up;
-  }
+  const upKilledAfter = (held: Held) => killedAfter(stack, emulator, held);
+  const recover = () => recoverWithReadme(stack, emulator);
 
   async function expectStackMatchesProgram(expected: { code: string; crons: string[] }): Promise<void> {
     const scripts = (await listScripts(client, ACCOUNT)).map((s) => s.id);
