@@ -34,6 +34,7 @@ import { buildInputSchema, loadWorkerCode } from "./bundle";
 import { annotationsToWire, fromWire } from "./case";
 import { printable, type CheckFailure } from "./common";
 import {
+  booleanSchema,
   defineFields,
   programFromWire,
   wireKeys,
@@ -51,6 +52,7 @@ import { contentHash, moduleInputSchema } from "./modules";
 import {
   DEFAULT_USAGE_MODEL,
   normaliseBindings,
+  normaliseOffByDefault,
   normaliseOptionalObject,
   normalisePlacement,
   normaliseStringSet,
@@ -72,6 +74,8 @@ const flagsSchema = z.array(
     .regex(/^[A-Za-z0-9_]+$/, "a compatibility flag uses letters, digits and '_'"),
 );
 const keepBindingsSchema = z.array(z.enum(BINDING_TYPES as [BindingType, ...BindingType[]]));
+/** The Worker's cache configuration as a program writes it (the wire's `cache_options`, camelCase). */
+const cacheOptionsInputSchema = z.strictObject({ enabled: booleanSchema, crossVersionCache: booleanSchema.optional() });
 /** Placement as a program writes it: what the server measures (`last_analyzed_at`, `status`) is not an input. */
 const placementInputSchema = placementSchema.omit({ last_analyzed_at: true, status: true }).strict();
 
@@ -136,6 +140,18 @@ export const WORKER_CONFIG_FIELDS = defineFields(
       wire: "usage_model",
       cleared: DEFAULT_USAGE_MODEL,
       normalise: normaliseUsageModel,
+    },
+    /**
+     * The Worker's cache (`cache_options`): `enabled` turns caching on, `crossVersionCache` shares cached
+     * responses across version uploads. Both default to false, so `{ enabled: false }` equals leaving it unset
+     * (https://developers.cloudflare.com/api/resources/workers/subresources/scripts/methods/update/).
+     */
+    cacheOptions: {
+      schema: cacheOptionsInputSchema.optional(),
+      diff: "update",
+      wire: "cache_options",
+      cleared: { enabled: false, cross_version_cache: false },
+      normalise: wireNormalised(normaliseOffByDefault),
     },
     /**
      * Durable Object migrations: the ordered list of tagged steps (`[{ tag, newClasses?, … }]`), or a single

@@ -100,6 +100,7 @@ describe("WorkerScript check", () => {
     [{ compatibilityFlags: ["nodejs_compat", "bad flag"] }, "compatibilityFlags", "compatibilityFlags[1]"],
     [{ usageModel: "premium" }, "usageModel", "usageModel"],
     [{ limits: { cpuMs: -1 } }, "limits", "limits.cpuMs"],
+    [{ cacheOptions: { enabled: "yes" } }, "cacheOptions", "cacheOptions.enabled: expected true or false"],
     [{ bindings: [{ type: "kv_namespace", name: "A" }] }, "bindings", "bindings[0].namespaceId"],
     [{ bindings: [{ type: "kv_namespce", name: "A", namespaceId: "x" }] }, "bindings", "unknown type; expected one of: ai"],
     [{ bindings: [{ type: "kv_namespace", name: "A", namespaceID: "x" }] }, "bindings", "unknown field namespaceID"],
@@ -165,6 +166,7 @@ const CHANGES = {
   placement: { change: { placement: { mode: "smart" } }, replaces: false },
   limits: { change: { limits: { cpuMs: 10 } }, replaces: false },
   usageModel: { change: { usageModel: "unbound" }, replaces: false },
+  cacheOptions: { change: { cacheOptions: { enabled: true } }, replaces: false },
   migrations: { change: { migrations: { newTag: "v1", newClasses: ["Counter"] } }, replaces: false },
   annotations: { change: { annotations: { workersMessage: "hi" } }, replaces: false },
   keepBindings: { change: { keepBindings: [] }, replaces: false },
@@ -251,6 +253,7 @@ describe("WorkerScript request builders", () => {
       compatibilityFlags: ["nodejs_compat"],
       limits: { cpuMs: 50 },
       usageModel: "standard",
+      cacheOptions: { enabled: true, crossVersionCache: false },
       annotations: { workersMessage: "first" },
     });
     expect(uploadMetadata(inputs, "worker.js")).toEqual({
@@ -261,16 +264,18 @@ describe("WorkerScript request builders", () => {
       keep_bindings: ["secret_text", "secret_key"],
       limits: { cpu_ms: 50 },
       usage_model: "standard",
+      cache_options: { enabled: true, cross_version_cache: false },
       annotations: { "workers/message": "first" },
     });
   });
 
   it("patches only the changed fields, restoring API defaults for removed ones", async () => {
     const inputs = await checked({ ...base, compatibilityFlags: ["nodejs_compat"] });
-    expect(settingsPatch(inputs, ["compatibilityFlags", "placement", "usageModel"])).toEqual({
+    expect(settingsPatch(inputs, ["compatibilityFlags", "placement", "usageModel", "cacheOptions"])).toEqual({
       compatibility_flags: ["nodejs_compat"],
       placement: {},
       usage_model: "standard",
+      cache_options: { enabled: false, cross_version_cache: false },
     });
   });
 
