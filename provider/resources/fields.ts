@@ -424,7 +424,7 @@ export function sameWire<F extends Fields>(fields: F, inputs: object, live: obje
 
 /**
  * The outputs a create or update stores: without the fields kept in the inputs only, and without `undefined`
- * members. Outputs written by an earlier release that still hold them are read as they are.
+ * members. Stored outputs that still hold such a field (state written before it was input-only) are read as they are.
  */
 export function storedOutputs<T extends object>(fields: Fields, outs: T): T {
   const out = compactObject(outs as RawInputs);
