@@ -36,6 +36,7 @@ import { printable, type CheckFailure } from "./common";
 import {
   booleanSchema,
   defineFields,
+  isWireKey,
   programFromWire,
   wireKeys,
   wireNormalised,
@@ -191,7 +192,7 @@ export type WorkerConfigInputs = InputsOf<typeof CONFIG>;
 /** A versioned configuration field: one that travels on the wire. */
 export type ConfigKey = WireKeysOf<typeof CONFIG>;
 export const CONFIG_KEYS: readonly ConfigKey[] = wireKeys(CONFIG);
-export const isConfigKey = (key: string): key is ConfigKey => (CONFIG_KEYS as readonly string[]).includes(key);
+export const isConfigKey = (key: string): key is ConfigKey => isWireKey(CONFIG, key);
 
 /** Each field of a table as a version's: the same schema and normaliser, and any change makes a new version. */
 export function replacing<F extends Fields>(fields: F): { [K in keyof F]: Omit<F[K], "diff"> & { diff: "replace" } } {
