@@ -74,12 +74,18 @@ export interface Field {
   computed?: boolean;
   /** Checked by the resource's own rules (the code, the assets): the schema gives the type only. */
   ownCheck?: boolean;
-  /** Left to the API while unset: not compared, and not read back, until the program sets it. */
+  /**
+   * Left to the API while unset: not compared, and not read back, until the program sets it; a program that
+   * stops setting it leaves the live value as it is (a queue consumer's batch size). Compare `read: "whenSet"`,
+   * which also keeps an unset field unread but restores `cleared` when the program removes it; defineFields
+   * refuses the two together, and `cleared` here (it would never be sent).
+   */
   unmanagedWhenUnset?: boolean;
   /**
-   * How a read takes the field back from the live wire object: "live" (default), "whenSet" (only when the
-   * program sets it; else the API's choice stays unreported), "never" (the API cannot report it: the stored
-   * value stays), "own" (the resource maps it itself).
+   * How a read takes the field back from the live wire object: "live" (default: a value set outside the
+   * program shows as drift), "whenSet" (only when the program sets it; else the API's choice stays unreported,
+   * such as the compatibility date it picks), "never" (the API cannot report it: the stored value stays),
+   * "own" (the resource maps it itself). Needs a wire name.
    */
   read?: "live" | "whenSet" | "never" | "own";
   /**
