@@ -96,6 +96,7 @@ export function applyUpload(
       ...(metadata.compatibility_date === undefined ? {} : { compatibility_date: metadata.compatibility_date }),
       ...(metadata.limits === undefined ? {} : { limits: metadata.limits }),
       ...(metadata.placement === undefined ? {} : { placement: metadata.placement }),
+      ...(metadata.cache_options === undefined ? {} : { cache_options: metadata.cache_options }),
       ...(migrationTag === undefined ? {} : { migration_tag: migrationTag }),
       ...(metadata.annotations === undefined ? {} : { annotations: metadata.annotations }),
       ...(assets === undefined ? {} : { assets }),

@@ -42,6 +42,7 @@ export interface StoredVersion {
   user_limits?: Record<string, unknown>;
   limits?: Record<string, unknown>;
   placement?: Record<string, unknown>;
+  cache_options?: Record<string, unknown>;
   migration_tag?: string;
   annotations?: Record<string, unknown>;
   /** Static assets attached to this version: asset path → hash. */

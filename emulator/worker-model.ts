@@ -262,6 +262,7 @@ export function settingsObject(script: StoredScript): Record<string, unknown> {
   if (v.compatibility_date !== undefined) out.compatibility_date = v.compatibility_date;
   if (v.limits !== undefined) out.limits = v.limits;
   if (v.placement !== undefined) out.placement = v.placement;
+  if (v.cache_options !== undefined) out.cache_options = v.cache_options;
   if (script.observability !== undefined) out.observability = observabilityAnswer(script.observability);
   return out;
 }

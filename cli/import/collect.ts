@@ -2,7 +2,8 @@
  * Step 1 of the import: read the Workers to adopt, everything the resources manage, through the API client.
  * Nothing here writes to the API.
  *
- * Per Worker: GET …/settings (bindings, compatibility, placement, limits, usage model), GET …/secrets (names
+ * Per Worker: GET …/settings (bindings and the versioned configuration, read through WorkerScript's own table
+ * in worker-config.ts), GET …/secrets (names
  * and types; values never leave the API), GET …/content/v2 (the modules), and on the account also
  * GET …/script-settings, GET …/subdomain and GET …/schedules. Once per account import: GET /workers/domains
  * (every custom domain), GET /zones?account.id= and each zone's GET …/workers/routes, GET /queues (each
@@ -28,19 +29,16 @@ import {
   type ScriptSettings,
   type WorkerModule,
 } from "../../provider/cloudflare";
-import {
-  bindingInputSchema,
-  observabilityInputSchema,
-  OPAQUE_BINDING_MARKER,
-  SECRET_BINDING_TYPES,
-  tagSchema,
-  tailConsumerSchema,
-} from "../../provider/cloudflare/schemas";
-import { z } from "zod";
+import { bindingInputSchema, OPAQUE_BINDING_MARKER, SECRET_BINDING_TYPES } from "../../provider/cloudflare/schemas";
 import { listWorkers, searchWorkers, type WorkerSummary } from "../../provider/discovery";
 import { fromWire } from "../../provider/resources/case";
 import { moduleTypeOf as moduleTypeOfPart, type ModuleType } from "../../provider/cloudflare/schemas/modules";
-import { normaliseOptionalObject, normalisePlacement, normaliseUsageModel, withoutNulls } from "../../provider/resources/normalise";
+import { withoutNulls } from "../../provider/resources/normalise";
+import { checkField, wireKeys } from "../../provider/resources/fields";
+import { configurationOf, type WorkerConfigInputs } from "../../provider/resources/worker-config";
+import { WORKER_SCRIPT_SETTINGS_FIELDS } from "../../provider/resources/worker-script-settings";
+
+export { configurationOf };
 
 type Json = Record<string, unknown>;
 
@@ -75,11 +73,8 @@ export interface ImportedWorker {
   modules: ImportedModule[];
   /** Every binding but secrets, camelCase, as WorkerScript takes them. */
   bindings: Json[];
-  compatibilityDate?: string;
-  compatibilityFlags?: string[];
-  placement?: Json;
-  limits?: Json;
-  usageModel?: string;
+  /** The rest of the versioned configuration as WorkerScript takes it (`configurationOf`): what differs from the API's defaults. */
+  configuration: Partial<WorkerConfigInputs>;
   secrets: ImportedSecret[];
   /** Script-level settings (account Workers only): the fields the program will manage. */
   scriptSettings?: { logpush?: boolean; observability?: Json; tags?: string[]; tailConsumers?: Json[] };
@@ -173,37 +168,17 @@ export function declaredBindings(settings: ScriptSettings, warnings: string[]): 
   return out;
 }
 
-/** The versioned configuration as WorkerScript inputs: only what differs from what the API assumes when unset. */
-export function configurationOf(
-  settings: ScriptSettings,
-): Pick<ImportedWorker, "compatibilityDate" | "compatibilityFlags" | "placement" | "limits" | "usageModel"> {
-  const placement = normalisePlacement(settings.placement);
-  const limits = normaliseOptionalObject(settings.limits);
-  return {
-    compatibilityDate: settings.compatibility_date,
-    compatibilityFlags: (settings.compatibility_flags ?? []).length > 0 ? settings.compatibility_flags : undefined,
-    placement: placement === undefined ? undefined : fromWire<Json>(placement),
-    limits: limits === undefined ? undefined : fromWire<Json>(limits),
-    usageModel: normaliseUsageModel(settings.usage_model) === undefined ? undefined : settings.usage_model,
-  };
-}
-
-/** What WorkerScriptSettings' check accepts, field by field (wire form). */
-const SCRIPT_SETTINGS_INPUT = {
-  observability: observabilityInputSchema,
-  tags: z.array(tagSchema),
-  tail_consumers: z.array(tailConsumerSchema.strict()),
-} as const;
-
 /** Script-level settings to manage: logpush always (explicit), the others when set. */
 export function scriptSettingsOf(live: ScriptLevelSettings, warnings: string[] = []): NonNullable<ImportedWorker["scriptSettings"]> {
-  for (const [field, schema] of Object.entries(SCRIPT_SETTINGS_INPUT)) {
-    const value = withoutNulls((live as Record<string, unknown>)[field]);
+  // Checked as WorkerScriptSettings' check will see the program's value (its own table, in the program's form).
+  for (const key of wireKeys(WORKER_SCRIPT_SETTINGS_FIELDS)) {
+    const field = WORKER_SCRIPT_SETTINGS_FIELDS[key];
+    const value = withoutNulls((live as Record<string, unknown>)[field.wire]);
     if (value === undefined || value === null) continue;
-    const parsed = schema.safeParse(value);
-    if (!parsed.success) {
+    const failures = checkField(key, field, fromWire(value));
+    if (failures.length > 0) {
       warnings.push(
-        `script setting ${field} is not accepted by WorkerScriptSettings as the API reports it (${parsed.error.issues.map((i) => `${i.path.join(".") || field}: ${i.message}`).join("; ")}); fix or remove it before \`pulumi up\``,
+        `script setting ${field.wire} is not accepted by WorkerScriptSettings as the API reports it (${failures.map((f) => f.reason).join("; ")}); fix or remove it before \`pulumi up\``,
       );
     }
   }
@@ -350,7 +325,7 @@ async function readWorker(
     mainModule: content.mainModule,
     modules,
     bindings: declaredBindings(settings, warnings),
-    ...configurationOf(settings),
+    configuration: configurationOf(settings),
     secrets: secrets.map((s) => ({ name: s.name, type: s.type })).sort((a, b) => a.name.localeCompare(b.name)),
     scriptSettings: scriptLevel === undefined ? undefined : scriptSettingsOf(scriptLevel, warnings),
     subdomain: subdomain === undefined ? undefined : { enabled: subdomain.enabled, previewsEnabled: subdomain.previews_enabled },

@@ -5,8 +5,9 @@
  * The program's inputs are exactly what the resources' reads report for the live Workers, so its first
  * `pulumi up` adopts them as they are and the next diff is empty:
  * - WorkerScript: modules by `path` (the files written beside the program, with their type), every binding
- *   but secrets, compatibility date and flags, placement, limits and usage model when the API reports them
- *   set; secrets are left out of the bindings (WorkerSecret owns them and keepBindings carries them over).
+ *   but secrets, and the versioned configuration where it differs from the API's defaults (read through
+ *   WorkerScript's own table, worker-config.ts); secrets are left out of the bindings (WorkerSecret owns them
+ *   and keepBindings carries them over).
  * - WorkerSecret: one per secret; values come from config secrets, because the API never returns them.
  * - WorkerScriptSettings and WorkerSubdomain (account Workers): the live values.
  * - WorkerCronTrigger, WorkerRoute (one per pattern) and WorkerCustomDomain (one per hostname): what the
@@ -91,11 +92,7 @@ function workerBlock(
     mainModule: worker.mainModule ?? worker.modules[0]?.name,
     modules,
     bindings: worker.bindings.length > 0 ? worker.bindings : undefined,
-    compatibilityDate: worker.compatibilityDate,
-    compatibilityFlags: worker.compatibilityFlags,
-    placement: worker.placement,
-    limits: worker.limits,
-    usageModel: worker.usageModel,
+    ...worker.configuration,
     adopt: true,
   };
   lines.push(`const ${variable} = new WorkerScript(${JSON.stringify(baseName)}, ${argsLiteral(scriptArgs, namespaceVar)});`);

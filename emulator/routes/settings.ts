@@ -73,6 +73,8 @@ function patchSettings(ctx: RouteContext): Reply {
   if (patch.usage_model !== undefined) body.usage_model = patch.usage_model;
   if (patch.placement === null) delete body.placement;
   else if (patch.placement !== undefined) body.placement = patch.placement;
+  if (patch.cache_options === null) delete body.cache_options;
+  else if (patch.cache_options !== undefined) body.cache_options = patch.cache_options;
   const tag = migrationTagAfter(patch.migrations, body.migration_tag);
   if (tag !== undefined) body.migration_tag = tag;
   applyScriptLevel(script, patch);

@@ -74,12 +74,18 @@ export interface Field {
   computed?: boolean;
   /** Checked by the resource's own rules (the code, the assets): the schema gives the type only. */
   ownCheck?: boolean;
-  /** Left to the API while unset: not compared, and not read back, until the program sets it. */
+  /**
+   * Left to the API while unset: not compared, and not read back, until the program sets it; a program that
+   * stops setting it leaves the live value as it is (a queue consumer's batch size). Compare `read: "whenSet"`,
+   * which also keeps an unset field unread but restores `cleared` when the program removes it; defineFields
+   * refuses the two together, and `cleared` here (it would never be sent).
+   */
   unmanagedWhenUnset?: boolean;
   /**
-   * How a read takes the field back from the live wire object: "live" (default), "whenSet" (only when the
-   * program sets it; else the API's choice stays unreported), "never" (the API cannot report it: the stored
-   * value stays), "own" (the resource maps it itself).
+   * How a read takes the field back from the live wire object: "live" (default: a value set outside the
+   * program shows as drift), "whenSet" (only when the program sets it; else the API's choice stays unreported,
+   * such as the compatibility date it picks), "never" (the API cannot report it: the stored value stays),
+   * "own" (the resource maps it itself). Needs a wire name.
    */
   read?: "live" | "whenSet" | "never" | "own";
   /**
@@ -95,11 +101,38 @@ export type Fields = Record<string, Field>;
 /** What check receives: anything a program (or an older state) sent. */
 export type RawInputs = Record<string, unknown>;
 
-/** The table, typed as written (literal diff kinds and shapes kept). */
-export function defineFields<const F extends Fields>(fields: F): F {
+/**
+ * The table, typed as written (literal diff kinds and shapes kept). A contradiction in it is refused here,
+ * when the module loads, naming the table and the field (terraform-plugin-framework's
+ * `ValidateImplementation` runs on every attribute before any plan, for the same reason): a knob that only
+ * means something on the wire without a wire name, a field left to the API that also says how to clear or
+ * read it, a field kept in the inputs only that the diff would compare.
+ */
+export function defineFields<const F extends Fields>(fields: F, table = "field table"): F {
   for (const [key, field] of Object.entries(fields)) {
+    const refuse = (why: string): never => {
+      throw new Error(`${table}: field ${key}: ${why}`);
+    };
     // Diff compares the stored outputs with the new inputs: a field missing from the outputs must not be compared.
-    if (field.inputOnly && field.diff !== "ignore") throw new Error(`field ${key}: inputOnly needs diff: "ignore"`);
+    if (field.inputOnly && field.diff !== "ignore") refuse('inputOnly needs diff: "ignore"');
+    if (field.wire === undefined) {
+      for (const knob of ["cleared", "read", "toWire", "fromWire"] as const) {
+        if (field[knob] !== undefined) refuse(`${knob} needs a wire name (wire: "…"); without one it does nothing`);
+      }
+    }
+    if (field.unmanagedWhenUnset) {
+      // Left to the API while unset: a removed field is never compared, so never patched with `cleared`; and it is
+      // already not read while unset, which is all `read: "whenSet"` adds.
+      if (field.cleared !== undefined)
+        refuse("unmanagedWhenUnset never sends cleared (a field the program removes is left to the API); remove one");
+      if (field.read !== undefined && field.read !== "live")
+        refuse(
+          `unmanagedWhenUnset with read: "${field.read}": choose one (unmanagedWhenUnset leaves a removed field as it is; read: "whenSet" restores its cleared value)`,
+        );
+      if (field.diff === "ignore") refuse('unmanagedWhenUnset needs a compared field (diff "update" or "replace")');
+    }
+    if (field.read === "whenSet" && field.diff === "ignore") refuse('read: "whenSet" needs a compared field (diff "update" or "replace")');
+    if (field.computed && field.wire !== undefined) refuse("a computed field is set by check or the lifecycle and never sent: remove wire");
   }
   return fields;
 }
@@ -112,6 +145,9 @@ type Simplify<T> = { [K in keyof T]: T[K] } & {};
 export type InputsOf<F extends Fields> = Simplify<
   { [K in Exclude<keyof F, OptionalKeys<F>>]: ValueOf<F[K]> } & { [K in OptionalKeys<F>]?: ValueOf<F[K]> }
 >;
+
+/** The fields a diff compares (every field but those with `diff: "ignore"`): what a diff test table must cover. */
+export type DiffKeysOf<F extends Fields> = { [K in keyof F & string]: F[K] extends { diff: "ignore" } ? never : K }[keyof F & string];
 
 type ComputedKeys<F extends Fields> = { [K in keyof F]: F[K] extends { computed: true } ? K : never }[keyof F];
 type FilledKeys<F extends Fields> = { [K in keyof F]: F[K] extends { fill: () => unknown } ? K : never }[keyof F];
@@ -299,9 +335,20 @@ export function keepStoredWhenSame<T extends object>(fields: Fields, stored: T, 
 // ---------------------------------------------------------------------------------------------------------
 // Wire mapping
 
+/** The keys of the fields that travel on the wire, typed from the table. */
+export type WireKeysOf<F extends Fields> = { [K in keyof F & string]: F[K] extends { wire: string } ? K : never }[keyof F & string];
+
+/** The wire names of a table's fields, typed from the table: `{ usageModel: "usage_model", … }`. */
+export type WireNamesOf<F extends Fields> = { [K in WireKeysOf<F>]: F[K] extends { wire: infer W extends string } ? W : never };
+
 /** The keys of the fields that travel on the wire. */
-export function wireKeys<F extends Fields>(fields: F): (keyof F & string)[] {
-  return Object.keys(fields).filter((key) => fields[key]!.wire !== undefined);
+export function wireKeys<F extends Fields>(fields: F): WireKeysOf<F>[] {
+  return Object.keys(fields).filter((key) => fields[key]!.wire !== undefined) as WireKeysOf<F>[];
+}
+
+/** Whether `key` names a field of the table that travels on the wire. */
+export function isWireKey<F extends Fields>(fields: F, key: string): key is WireKeysOf<F> {
+  return Object.prototype.hasOwnProperty.call(fields, key) && fields[key]!.wire !== undefined;
 }
 
 /** One field's wire value; a field the program left unset is `cleared` when asked for, else absent. */
@@ -317,7 +364,7 @@ export function wireValue(field: Field, value: unknown, cleared = false): unknow
 export function wireOf<F extends Fields>(
   fields: F,
   inputs: object,
-  options: { keys?: readonly (keyof F & string)[]; cleared?: boolean } = {},
+  options: { keys?: readonly WireKeysOf<F>[]; cleared?: boolean } = {},
 ): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const key of options.keys ?? wireKeys(fields)) {
@@ -337,11 +384,11 @@ export function wireOf<F extends Fields>(
 export function inputsFromWire<F extends Fields>(
   fields: F,
   live: object,
-  options: { stored?: object; keys?: readonly (keyof F & string)[] } = {},
+  options: { stored?: object; keys?: readonly WireKeysOf<F>[] } = {},
 ): Partial<InputsOf<F>> {
   const out: RawInputs = {};
   const stored = options.stored as RawInputs | undefined;
-  const keys = options.keys ?? wireKeys(fields).filter((key) => fields[key]!.read !== "never" && fields[key]!.read !== "own");
+  const keys = options.keys ?? readKeys(fields);
   for (const key of keys) {
     const field = fields[key]!;
     const unset = stored !== undefined && stored[key] === undefined;
@@ -354,16 +401,36 @@ export function inputsFromWire<F extends Fields>(
   return out as Partial<InputsOf<F>>;
 }
 
+/** The wire fields a read takes back from the live wire object (not those the API cannot report, nor the resource's own). */
+function readKeys<F extends Fields>(fields: F): WireKeysOf<F>[] {
+  return wireKeys(fields).filter((key) => fields[key]!.read !== "never" && fields[key]!.read !== "own");
+}
+
+/**
+ * A live wire object as a program would write it (the import generator): every field a read takes back, in the
+ * program's form, left out where it is (canonically) what the API assumes when the program leaves it unset.
+ */
+export function programFromWire<F extends Fields>(fields: F, live: object): Partial<InputsOf<F>> {
+  const out: RawInputs = {};
+  for (const key of readKeys(fields)) {
+    const field = fields[key]!;
+    const value = (live as RawInputs)[field.wire!] ?? field.cleared;
+    const mapped = (field.fromWire ?? fromWire)(value ?? undefined);
+    if (canonical(field, mapped) !== undefined) out[key] = mapped;
+  }
+  return out as Partial<InputsOf<F>>;
+}
+
 /** Whether a live wire object already holds what `inputs` ask for, in every wire field they manage. */
 export function sameWire<F extends Fields>(fields: F, inputs: object, live: object): boolean {
   const keys = wireKeys(fields);
   const asLive = { ...inputs, ...inputsFromWire(fields, live, { stored: inputs }) };
-  return changedFields(fields, asLive, inputs).changed.every((key) => !keys.includes(key));
+  return changedFields(fields, asLive, inputs).changed.every((key) => !(keys as string[]).includes(key));
 }
 
 /**
  * The outputs a create or update stores: without the fields kept in the inputs only, and without `undefined`
- * members. Outputs written by an earlier release that still hold them are read as they are.
+ * members. Stored outputs that still hold such a field (state written before it was input-only) are read as they are.
  */
 export function storedOutputs<T extends object>(fields: Fields, outs: T): T {
   const out = compactObject(outs as RawInputs);

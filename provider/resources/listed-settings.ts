@@ -1,9 +1,10 @@
 /**
  * The account listing that script-cache.ts shares (GET /workers/scripts, one per provider process) carries
- * each Worker's script-level settings too: `logpush`, `observability`, `tags`, `tail_consumers` (seed 002,
- * "List Workers"). So a refresh of N WorkerScriptSettings reads them from that one listing instead of one
- * GET …/script-settings per Worker, whenever the listed row holds every field (and every observability key)
- * the resource manages; otherwise, and inside a dispatch namespace, it asks …/script-settings as before.
+ * each Worker's script-level settings too: `logpush`, `observability`, `tags`, `tail_consumers` ("List Workers",
+ * https://developers.cloudflare.com/api/resources/workers/subresources/scripts/methods/list/). So a refresh
+ * of N WorkerScriptSettings reads them from that one listing instead of one GET …/script-settings per Worker,
+ * whenever the listed row holds every field (and every observability key)
+ * the resource manages; otherwise, and inside a dispatch namespace, it asks GET …/script-settings.
  * Our own PATCHes go through here so that the listing this process holds stays true.
  */
 import {

@@ -4,8 +4,8 @@
  * it, from `old_tag` = the live tag to `new_tag` = the last tag, and nothing when the live tag is the last one.
  * A live tag that the list does not contain is an error, never a silent overwrite.
  *
- * The single-object form of earlier releases (`{ newTag, oldTag?, newClasses?, …, steps? }`) keeps working
- * as a history of one step ending at `newTag`; without `newTag` it cannot be tracked and check shows the list.
+ * The single-object form (`{ newTag, oldTag?, newClasses?, …, steps? }`, the shape of the upload metadata) is
+ * read as a history of one step ending at `newTag`; without `newTag` it cannot be tracked and check shows the list.
  *
  * Pure functions; inputs in the program's camelCase, results in wire snake_case.
  * Evidence for the rule: wrangler's publish (workers-sdk) reads `migration_tag` from `GET /workers/scripts`,

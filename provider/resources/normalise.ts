@@ -75,6 +75,13 @@ export function normaliseOptionalObject(value: unknown): unknown {
   return isEmpty(value) ? undefined : value;
 }
 
+/** An object of switches that default to off (`cache_options`): members that are false or null dropped, `{}` ≡ absent. */
+export function normaliseOffByDefault(value: unknown): Json | undefined {
+  if (!isRecord(value)) return undefined;
+  const on = Object.fromEntries(Object.entries(value).filter(([, v]) => v !== false && v !== null && v !== undefined));
+  return Object.keys(on).length === 0 ? undefined : on;
+}
+
 /** The usage model the API reports for a Worker that never set one. */
 export const DEFAULT_USAGE_MODEL = "standard";
 

@@ -78,7 +78,6 @@ export const WORKER_CRON_TRIGGER_FIELDS = defineFields({
     wire: "schedules",
     normalise: sortedCrons,
     required: 'required: a list of cron expressions, e.g. ["*/5 * * * *"]',
-    toWire: (value) => (value as string[]).map((cron) => ({ cron })),
     fromWire: (value) => (Array.isArray(value) ? (value as { cron: string }[]).map((s) => s.cron) : undefined),
   },
   /** Take over cron triggers already on the Worker (set by wrangler or the dashboard) instead of failing. */

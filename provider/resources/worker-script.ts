@@ -36,25 +36,11 @@ import {
   type Script,
   type ScriptSettings,
   type UploadMetadata,
-  type WireBinding,
   type WorkerModule,
 } from "../cloudflare";
-import {
-  BINDING_TYPES,
-  PART_BINDING_TYPES,
-  SECRET_BINDING_TYPES,
-  compatibilityDateSchema,
-  dashedVersionId,
-  migrationListInputSchema,
-  migrationsInputSchema,
-  placementSchema,
-  programBindingListSchema,
-  usageModelSchema,
-  withoutOpaqueMarker,
-  type BindingType,
-} from "../cloudflare/schemas";
-import { annotationsToWire, fromWire } from "./case";
-import { compact, printable, scopeOf, scriptResourceId, type CheckFailure } from "./common";
+import { dashedVersionId } from "../cloudflare/schemas";
+import { fromWire } from "./case";
+import { compact, scopeOf, scriptResourceId } from "./common";
 import {
   ADOPT_FIELD,
   SCRIPT_SCOPE_FIELDS,
@@ -70,166 +56,61 @@ import {
   keepStoredWhenSame,
   storedOutputs,
   outputsAfterUpdate,
-  wireKeys,
-  wireNormalised,
-  wireOf,
-  wireValue,
-  type CheckContext,
   type ClientSource,
   type ProviderOf,
   type InputsOf,
   type ProgramInputsOf,
 } from "./fields";
-import { contentHash, moduleInputSchema } from "./modules";
-import { buildInputSchema, loadWorkerCode } from "./bundle";
-import {
-  DEFAULT_USAGE_MODEL,
-  bindingInProgramForm,
-  isSecretBinding,
-  normaliseBindings,
-  normaliseOptionalObject,
-  normalisePlacement,
-  normaliseStringSet,
-  normaliseUsageModel,
-} from "./normalise";
+import { contentHash } from "./modules";
+import { loadWorkerCode } from "./bundle";
+import { bindingInProgramForm, isSecretBinding } from "./normalise";
 import { forgetScript, freshScript, listedScript, markCreatedHere, rememberScript } from "./script-cache";
-import { checkMigrations, liveMigrationTag, migrationsAsLive, migrationsToSend, type WireMigrations } from "./migrations";
+import { liveMigrationTag, migrationsAsLive, migrationsToSend, type WireMigrations } from "./migrations";
 import { isLatestNotDeployed, latestNotDeployedError, rolloutState } from "./rollout";
 import { scriptWrite } from "./script-writes";
 import { journaled, mayBeOurs, RECOVER_ENV, settle, type JournalKey } from "./journal";
+import { assetsAfterRead, assetsDiffKey, assetsInputSchema, deployAssets, loadAssets, type AssetsState } from "./assets";
 import {
-  assetsAfterRead,
-  assetsChange,
-  assetsDiffKey,
-  assetsInputSchema,
-  assetsState,
-  checkAssets,
-  deployAssets,
-  describeAssetsChange,
-  loadAssets,
-  type AssetsState,
-} from "./assets";
-
-/** By default, secrets set through the secrets endpoints (WorkerSecret, `wrangler secret put`) survive code changes. */
-export const DEFAULT_KEEP_BINDINGS: readonly string[] = SECRET_BINDING_TYPES;
-
-const limitsInputSchema = z.strictObject({ cpuMs: z.number().int().positive().optional() });
-const annotationsInputSchema = z.strictObject({
-  workersMessage: z.string().max(100).optional(),
-  workersTag: z.string().max(25).optional(),
-});
-const flagsSchema = z.array(
-  z
-    .string()
-    .min(1)
-    .regex(/^[A-Za-z0-9_]+$/, "a compatibility flag uses letters, digits and '_'"),
-);
-const keepBindingsSchema = z.array(z.enum(BINDING_TYPES as [BindingType, ...BindingType[]]));
-/** Placement as a program writes it: what the server measures (`last_analyzed_at`, `status`) is not an input. */
-const placementInputSchema = placementSchema.omit({ last_analyzed_at: true, status: true }).strict();
+  WORKER_CODE_FIELDS,
+  WORKER_CONFIG_FIELDS,
+  checkCode,
+  isConfigKey,
+  keepTypes,
+  settingsPatch,
+  uploadMetadata,
+  wireBindings,
+  type ConfigKey,
+} from "./worker-config";
 
 /**
- * Every input of WorkerScript, once. The fields with a wire name are the versioned configuration: sent in a
- * full upload, patched one by one through …/settings (`cleared` restores the API default of a removed one),
- * and read back from …/settings.
+ * Every input of WorkerScript, once: where the Worker lives, its code and versioned configuration
+ * (worker-config.ts, shared with WorkerVersion), and what only this resource does.
  */
-export const WORKER_SCRIPT_FIELDS = defineFields({
-  ...SCRIPT_SCOPE_FIELDS,
-  /** The Worker as a single ES module (uploaded as `worker.js`, or as `mainModule` when given). */
-  content: { schema: z.string().optional(), diff: "ignore", ownCheck: true, inputOnly: true },
-  /** The Worker as several modules, keyed by module name; `mainModule` names the entry point. */
-  modules: { schema: z.record(z.string(), moduleInputSchema).optional(), diff: "ignore", ownCheck: true, inputOnly: true },
-  mainModule: { schema: z.string().optional(), diff: "ignore", ownCheck: true },
-  /** The Worker as its sources, bundled with esbuild at check (bundle/): exclusive with content and modules. */
-  build: { schema: buildInputSchema.optional(), diff: "ignore", ownCheck: true },
-  /** Set by check: the hash of the code (modules and main module), so the diff sees a change in a module file. */
-  contentHash: { schema: z.string().optional(), diff: "update", computed: true },
-  /** Bindings; secret values here are stored as Pulumi secrets, but prefer WorkerSecret for secrets. */
-  bindings: {
-    schema: programBindingListSchema.optional(),
-    shape: "wire",
-    diff: "update",
-    wire: "bindings",
-    cleared: [],
-    normalise: wireNormalised(normaliseBindings),
-    read: "own",
+export const WORKER_SCRIPT_FIELDS = defineFields(
+  {
+    ...SCRIPT_SCOPE_FIELDS,
+    ...WORKER_CODE_FIELDS,
+    ...WORKER_CONFIG_FIELDS,
+    /** Take over a Worker that already exists instead of failing. Its secrets and script-level settings are kept. */
+    adopt: ADOPT_FIELD,
+    /** Delete even when other Workers still bind to this one. */
+    force: { schema: booleanSchema.optional(), diff: "update", normalise: flag },
+    /** Read the newest version after each write to report versionNumber (one more API call per change). */
+    trackVersion: { schema: booleanSchema.optional(), diff: "update", normalise: flag },
+    /**
+     * Create the Worker and its first version only: later versions belong to WorkerVersion and what serves to
+     * WorkerDeployment, so code and configuration are neither written again nor read back as drift.
+     */
+    firstVersionOnly: { schema: booleanSchema.optional(), diff: "update", normalise: flag },
+    /** Static assets: a directory uploaded beside (or instead of) the code. */
+    assets: { schema: assetsInputSchema.optional(), diff: "ignore", ownCheck: true },
+    /** Set by check: the assets' hash and per-file map (the diff decides on the hash). */
+    assetsState: { schema: z.custom<AssetsState>().optional(), diff: "update", computed: true, normalise: assetsDiffKey },
+    /** Set by check: "2 added, 1 changed, 0 removed (…)" against the previous deployment, for the preview. */
+    assetsChanges: { schema: z.string().optional(), diff: "ignore", computed: true },
   },
-  compatibilityDate: { schema: compatibilityDateSchema.optional(), diff: "update", wire: "compatibility_date", read: "whenSet" },
-  compatibilityFlags: {
-    schema: flagsSchema.optional(),
-    diff: "update",
-    wire: "compatibility_flags",
-    cleared: [],
-    normalise: normaliseStringSet,
-  },
-  placement: {
-    schema: placementInputSchema.optional(),
-    shape: "wire",
-    diff: "update",
-    wire: "placement",
-    cleared: {},
-    normalise: wireNormalised(normalisePlacement),
-    fromWire: (value) => fromWire(normalisePlacement(value) ?? {}),
-  },
-  limits: {
-    schema: limitsInputSchema.optional(),
-    diff: "update",
-    wire: "limits",
-    cleared: {},
-    normalise: wireNormalised(normaliseOptionalObject),
-    fromWire: (value) => fromWire(value ?? {}),
-    read: "whenSet",
-  },
-  usageModel: {
-    schema: usageModelSchema.optional(),
-    diff: "update",
-    wire: "usage_model",
-    cleared: DEFAULT_USAGE_MODEL,
-    normalise: normaliseUsageModel,
-  },
-  /**
-   * Durable Object migrations: the ordered list of tagged steps (`[{ tag, newClasses?, … }]`), or the single
-   * object of earlier releases. Only the steps after the live tag are sent (migrations.ts), so the wire value is
-   * computed per write; a refresh shows the steps the live Worker has applied.
-   */
-  migrations: {
-    schema: z.union([migrationListInputSchema, migrationsInputSchema]).optional(),
-    shape: "wire",
-    diff: "update",
-    wire: "migrations",
-    normalise: wireNormalised(normaliseOptionalObject),
-    ownCheck: true,
-    read: "own",
-  },
-  /** Annotations of the versions this resource creates (`workers/message`, `workers/tag`). */
-  annotations: {
-    schema: annotationsInputSchema.optional(),
-    diff: "update",
-    wire: "annotations",
-    toWire: annotationsToWire,
-    normalise: (v) => normaliseOptionalObject(annotationsToWire(v)),
-    read: "never",
-  },
-  /** Binding types carried over from the previous version on every change. Default: the secret types, so WorkerSecrets survive code changes. */
-  keepBindings: { schema: keepBindingsSchema.optional(), diff: "update", normalise: (v) => normaliseStringSet(v ?? DEFAULT_KEEP_BINDINGS) },
-  /** Take over a Worker that already exists instead of failing. Its secrets and script-level settings are kept. */
-  adopt: ADOPT_FIELD,
-  /** Delete even when other Workers still bind to this one. */
-  force: { schema: booleanSchema.optional(), diff: "update", normalise: flag },
-  /** Read the newest version after each write to report versionNumber (one more API call per change). */
-  trackVersion: { schema: booleanSchema.optional(), diff: "update", normalise: flag },
-  /**
-   * Create the Worker and its first version only: later versions belong to WorkerVersion and what serves to
-   * WorkerDeployment, so code and configuration are neither written again nor read back as drift.
-   */
-  firstVersionOnly: { schema: booleanSchema.optional(), diff: "update", normalise: flag },
-  /** Static assets: a directory uploaded beside (or instead of) the code. */
-  assets: { schema: assetsInputSchema.optional(), diff: "ignore", ownCheck: true },
-  /** Set by check: the assets' hash and per-file map (the diff decides on the hash). */
-  assetsState: { schema: z.custom<AssetsState>().optional(), diff: "update", computed: true, normalise: assetsDiffKey },
-  /** Set by check: "2 added, 1 changed, 0 removed (…)" against the previous deployment, for the preview. */
-  assetsChanges: { schema: z.string().optional(), diff: "ignore", computed: true },
-});
+  "WorkerScript",
+);
 const FIELDS = WORKER_SCRIPT_FIELDS;
 
 export type WorkerScriptInputs = InputsOf<typeof FIELDS>;
@@ -245,120 +126,8 @@ export interface WorkerScriptOutputs extends WorkerScriptInputs {
   modifiedOn?: string;
 }
 
-/** The versioned configuration fields: those with a wire name. */
-type ConfigField =
-  "bindings" | "compatibilityDate" | "compatibilityFlags" | "placement" | "limits" | "usageModel" | "migrations" | "annotations";
-const CONFIG_FIELDS = wireKeys(FIELDS) as ConfigField[];
-const isConfigField = (field: string): field is ConfigField => (CONFIG_FIELDS as string[]).includes(field);
-
 /** What each input does to the resource when it changes, derived from the field table. */
 export const WORKER_SCRIPT_DIFF = diffTable(FIELDS);
-
-function keepTypes(inputs: Pick<WorkerScriptInputs, "keepBindings">): readonly string[] {
-  return inputs.keepBindings ?? DEFAULT_KEEP_BINDINGS;
-}
-
-/** The program's bindings on the wire: snake_case, the `opaque` marker removed. */
-function wireBindings(inputs: Pick<WorkerScriptInputs, "bindings">): WireBinding[] {
-  return (wireValue(FIELDS.bindings, inputs.bindings ?? []) as WireBinding[]).map(withoutOpaqueMarker);
-}
-
-/** The rules that span fields: the code, inherit bindings (ours to manage), the assets and their change. */
-export async function checkCode(inputs: WorkerScriptInputs, { olds, news, failures }: CheckContext<typeof FIELDS>): Promise<void> {
-  const assetsOnly = news.assets !== undefined && news.content === undefined && news.modules === undefined && news.build === undefined;
-  const code = assetsOnly ? { failures: [] } : await loadWorkerCode(news);
-  failures.push(...code.failures);
-  const moduleNames = assetsOnly ? [] : code.modules?.map((m) => m.name);
-  if (moduleNames !== undefined) failures.push(...bindingPartFailures(news.bindings, moduleNames));
-  failures.push(...checkMigrations(news.migrations));
-  if (Array.isArray(news.bindings)) {
-    news.bindings.forEach((b, i) => {
-      if (b && typeof b === "object" && "type" in b && b.type === "inherit") {
-        failures.push({
-          property: "bindings",
-          reason: `bindings[${i}]: inherit bindings are managed by this provider (see keepBindings); declare the binding itself`,
-        });
-      }
-    });
-  }
-  failures.push(...namespaceScopeFailures(news));
-  if (code.modules) inputs.contentHash = contentHash(code.modules, code.mainModule);
-  if (news.assets !== undefined) {
-    const checked = await checkAssets(news.assets, "assets");
-    failures.push(...checked.failures);
-    if (checked.assets) {
-      inputs.assetsState = assetsState(checked.assets);
-      inputs.assetsChanges = describeAssetsChange(assetsChange(olds.assetsState, inputs.assetsState), inputs.assetsState);
-    }
-  }
-}
-
-/**
- * A wasm_module, text_blob or data_blob binding carries one module of the upload, named by `part`; the API
- * refuses an upload whose binding names a part it does not hold (10021, a validation error on the metadata). Pure.
- */
-export function bindingPartFailures(bindings: unknown, moduleNames: readonly string[]): CheckFailure[] {
-  if (!Array.isArray(bindings)) return [];
-  const failures: CheckFailure[] = [];
-  bindings.forEach((binding: unknown, i) => {
-    if (typeof binding !== "object" || binding === null) return;
-    const { type, part } = binding as { type?: unknown; part?: unknown };
-    if (!PART_BINDING_TYPES.includes(type as BindingType) || typeof part !== "string" || moduleNames.includes(part)) return;
-    const held =
-      moduleNames.length > 0 ? `the modules are ${moduleNames.map((n) => JSON.stringify(n)).join(", ")}` : "this Worker has no modules";
-    failures.push({
-      property: "bindings",
-      reason: `bindings[${i}].part "${printable(part)}": not a module of this Worker (${held}); add the file to modules under that name, or name one of them`,
-    });
-  });
-  return failures;
-}
-
-/**
- * The upload metadata for a full PUT: every configuration field of the inputs, and `migrations` only as given
- * (the steps after the live tag, from migrationsToSend). Pure.
- */
-export function uploadMetadata(
-  inputs: Omit<WorkerScriptInputs, "migrations">,
-  mainModule: string,
-  migrations?: WireMigrations,
-): UploadMetadata {
-  const { migrations: _all, ...config } = wireOf(FIELDS, inputs);
-  return {
-    main_module: mainModule,
-    ...config,
-    bindings: wireBindings(inputs),
-    keep_bindings: [...keepTypes(inputs)],
-    ...(migrations === undefined ? {} : { migrations }),
-  };
-}
-
-/**
- * The body of a settings PATCH carrying `fields`: given values, or the API default for a removed one.
- * Bindings replace the whole list on the server, so bindings of the kept types that this program does not
- * declare (secrets managed by WorkerSecret or wrangler) are carried over with `inherit`. Pure.
- */
-export function settingsPatch(
-  inputs: Partial<WorkerScriptInputs>,
-  fields: ConfigField[],
-  live?: ScriptSettings,
-  migrations?: WireMigrations,
-): Partial<ScriptSettings> {
-  const patch: Partial<ScriptSettings> = wireOf(FIELDS, inputs, {
-    keys: fields.filter((f) => f !== "bindings" && f !== "migrations"),
-    cleared: true,
-  });
-  if (fields.includes("migrations") && migrations !== undefined) patch.migrations = migrations;
-  if (fields.includes("bindings")) {
-    const declared = wireBindings(inputs);
-    const names = new Set(declared.map((b) => b.name));
-    const kept = (live?.bindings ?? [])
-      .filter((b) => keepTypes(inputs).includes(b.type) && !names.has(b.name))
-      .map((b) => ({ type: "inherit" as const, name: b.name }));
-    patch.bindings = [...declared, ...kept];
-  }
-  return patch;
-}
 
 function scriptOutputs(script: Partial<Script> | null | undefined): Partial<WorkerScriptOutputs> {
   if (!script) return {};
@@ -397,19 +166,6 @@ async function codeOf(
     throw new Error(`WorkerScript ${inputs.scriptName}: a module file changed between preview and deployment; run the update again`);
   }
   return { modules: code.modules, mainModule: code.mainModule!, hash };
-}
-
-/** What WorkerScript cannot do for a Worker in a dispatch namespace, as check failures. Pure. */
-export function namespaceScopeFailures(news: { dispatchNamespace?: unknown; annotations?: unknown }): CheckFailure[] {
-  if (news.dispatchNamespace === undefined) return [];
-  const failures: CheckFailure[] = [];
-  if (news.annotations !== undefined) {
-    failures.push({
-      property: "annotations",
-      reason: "annotations: not supported for Workers in a dispatch namespace (dispatchNamespace is set); remove annotations",
-    });
-  }
-  return failures;
 }
 
 async function remember(scope: Scope, name: string, script: Partial<Script>): Promise<void> {
@@ -463,7 +219,7 @@ export function makeWorkerScriptProvider(client: ClientSource = getDefaultClient
   async function writeChange(
     scope: Scope,
     inputs: WorkerScriptInputs,
-    change: { codeChanged: boolean; fields: ConfigField[]; assetsChanged: boolean; hasAssets: boolean },
+    change: { codeChanged: boolean; fields: ConfigKey[]; assetsChanged: boolean; hasAssets: boolean },
     migrations: WireMigrations | undefined,
     knownSettings?: ScriptSettings,
   ): Promise<Partial<Script> | undefined> {
@@ -566,7 +322,7 @@ export function makeWorkerScriptProvider(client: ClientSource = getDefaultClient
         const sameCode = contentHash(live.modules, live.mainModule) === hash;
         const asLive = liveOutputs({ ...inputs, etag: existing.etag }, settings, existing);
         const { changed } = changedFields(FIELDS, asLive, inputs);
-        const fields = changed.filter(isConfigField).filter((f) => f === "bindings" || inputs[f] !== undefined);
+        const fields = changed.filter(isConfigKey).filter((f) => f === "bindings" || inputs[f] !== undefined);
         if (!adopt && !(sameCode && fields.length === 0)) throw alreadyExists(scope, name);
         const change = {
           codeChanged: !sameCode,
@@ -613,7 +369,7 @@ export function makeWorkerScriptProvider(client: ClientSource = getDefaultClient
       const { changed } = changedFields(FIELDS, olds, news);
       // The content hash covers the modules and the main module: any code change shows there.
       const codeChanged = changed.includes("contentHash");
-      let fields = changed.filter(isConfigField);
+      let fields = changed.filter(isConfigKey);
       const assetsChanged = changed.includes("assetsState");
       if (news.firstVersionOnly && (codeChanged || fields.length > 0 || assetsChanged)) {
         throw new Error(

@@ -18,9 +18,10 @@
  * account subdomain, once per run); `previewAlias` names the version's alias (annotation `workers/alias`, as
  * wrangler's `--preview-alias` sends it), served at `previewAliasUrl`.
  *
- * The fields are WorkerScript's versioned ones (the same entries of its table, each replacing). Not here:
- * `migrations` (a migration applies with a deployment at 100%, so it belongs to WorkerScript's full upload),
- * `assets` (kept from the latest version), script-level settings (WorkerScriptSettings).
+ * The fields are a Worker's code and versioned configuration (worker-config.ts, the entries WorkerScript
+ * spreads too, each replacing here). Not here: `migrations` (a migration applies with a deployment at 100%, so
+ * it belongs to WorkerScript's full upload), `assets` (kept from the latest version), script-level settings
+ * (WorkerScriptSettings).
  */
 import { createHash } from "node:crypto";
 import type * as dynamic from "@pulumi/pulumi/dynamic";
@@ -39,13 +40,12 @@ import {
 import { dashedVersionId, SECRET_BINDING_TYPES } from "../cloudflare/schemas";
 import { compact, scopeOf, scriptResourceId } from "./common";
 import {
+  SCRIPT_SCOPE_FIELDS,
   checkWith,
   clientOf,
   defineFields,
   diffWith,
-  type CheckContext,
   type ClientSource,
-  type Field,
   type InputsOf,
   type ProgramInputsOf,
   storedOutputs,
@@ -54,7 +54,7 @@ import { contentHash } from "./modules";
 import { loadWorkerCode } from "./bundle";
 import { listedScript, wasCreatedHere } from "./script-cache";
 import { accountSubdomain, previewUrl, versionPreviewLabel } from "./urls";
-import { checkCode, uploadMetadata, WORKER_SCRIPT_FIELDS, type WorkerScriptInputs } from "./worker-script";
+import { WORKER_CODE_FIELDS, WORKER_CONFIG_FIELDS, checkCode, replacing, uploadMetadata } from "./worker-config";
 
 /**
  * A preview alias: a DNS label starting with a letter, of letters, digits and '-' (wrangler's
@@ -67,51 +67,37 @@ const previewAliasSchema = z
   .string()
   .regex(PREVIEW_ALIAS_PATTERN, "a preview alias is lower-case letters, digits and '-', starting with a letter and not ending with '-'");
 
-/** A WorkerScript field as a version's: the same schema and normaliser, and any change uploads a new version. */
-function replacing<F extends Field>(field: F): Omit<F, "diff"> & { diff: "replace" } {
-  return { ...field, diff: "replace" };
-}
-
 /** An input of WorkerScript that a version does not take, refused with where it belongs. */
 function notForAVersion(reason: string) {
   return { schema: z.undefined(), diff: "ignore", reason } as const;
 }
 
-const S = WORKER_SCRIPT_FIELDS;
-
-export const WORKER_VERSION_FIELDS = defineFields({
-  accountId: S.accountId,
-  dispatchNamespace: notForAVersion("versions and deployments exist for Workers of the account only; remove it"),
-  scriptName: S.scriptName,
-  content: S.content,
-  modules: S.modules,
-  mainModule: S.mainModule,
-  build: S.build,
-  contentHash: replacing(S.contentHash),
-  bindings: replacing(S.bindings),
-  compatibilityDate: replacing(S.compatibilityDate),
-  compatibilityFlags: replacing(S.compatibilityFlags),
-  placement: replacing(S.placement),
-  limits: replacing(S.limits),
-  usageModel: replacing(S.usageModel),
-  annotations: replacing(S.annotations),
-  keepBindings: replacing(S.keepBindings),
-  migrations: notForAVersion(
-    "migrations apply with a deployment at 100%: keep them on the WorkerScript, whose full upload sends only the steps not yet applied",
-  ),
-  assets: notForAVersion("a version keeps the Worker's current static assets; change assets on the WorkerScript"),
-  adopt: notForAVersion("a version is always new; remove it"),
-  trackVersion: notForAVersion("a WorkerVersion always reports versionId and versionNumber; remove it"),
-  /** Set by create: the version's id and number, what WorkerDeployment's versions take. */
-  versionId: { schema: z.string().optional(), diff: "ignore", computed: true },
-  versionNumber: { schema: z.number().optional(), diff: "ignore", computed: true },
-  createdOn: { schema: z.string().optional(), diff: "ignore", computed: true },
-  /** A stable preview URL for this version, https://<alias>-<script>.<account subdomain>.workers.dev (e.g. a branch name). */
-  previewAlias: { schema: previewAliasSchema.optional(), diff: "replace", quote: true },
-  /** Outputs: where this version answers before it is deployed, while the Worker's preview URLs are on. */
-  previewUrl: { schema: z.string().optional(), diff: "ignore", computed: true },
-  previewAliasUrl: { schema: z.string().optional(), diff: "ignore", computed: true },
-});
+export const WORKER_VERSION_FIELDS = defineFields(
+  {
+    accountId: SCRIPT_SCOPE_FIELDS.accountId,
+    dispatchNamespace: notForAVersion("versions and deployments exist for Workers of the account only; remove it"),
+    scriptName: SCRIPT_SCOPE_FIELDS.scriptName,
+    ...WORKER_CODE_FIELDS,
+    contentHash: replacing(WORKER_CODE_FIELDS).contentHash,
+    ...replacing(WORKER_CONFIG_FIELDS),
+    migrations: notForAVersion(
+      "migrations apply with a deployment at 100%: keep them on the WorkerScript, whose full upload sends only the steps not yet applied",
+    ),
+    assets: notForAVersion("a version keeps the Worker's current static assets; change assets on the WorkerScript"),
+    adopt: notForAVersion("a version is always new; remove it"),
+    trackVersion: notForAVersion("a WorkerVersion always reports versionId and versionNumber; remove it"),
+    /** Set by create: the version's id and number, what WorkerDeployment's versions take. */
+    versionId: { schema: z.string().optional(), diff: "ignore", computed: true },
+    versionNumber: { schema: z.number().optional(), diff: "ignore", computed: true },
+    createdOn: { schema: z.string().optional(), diff: "ignore", computed: true },
+    /** A stable preview URL for this version, https://<alias>-<script>.<account subdomain>.workers.dev (e.g. a branch name). */
+    previewAlias: { schema: previewAliasSchema.optional(), diff: "replace", quote: true },
+    /** Outputs: where this version answers before it is deployed, while the Worker's preview URLs are on. */
+    previewUrl: { schema: z.string().optional(), diff: "ignore", computed: true },
+    previewAliasUrl: { schema: z.string().optional(), diff: "ignore", computed: true },
+  },
+  "WorkerVersion",
+);
 const FIELDS = WORKER_VERSION_FIELDS;
 
 export type WorkerVersionInputs = InputsOf<typeof FIELDS>;
@@ -167,9 +153,9 @@ export function uploadTag(metadata: UploadMetadata, contentHash: string): string
 export function makeWorkerVersionProvider(source: ClientSource = getDefaultClient) {
   const client = () => clientOf(source);
   return {
-    // WorkerScript's rules for the code and the bindings: one declaration of each.
+    // The rules of a Worker's code and bindings, as WorkerScript checks them (worker-config.ts).
     check: checkWith("WorkerVersion", FIELDS, async (inputs, context) => {
-      await checkCode(inputs as WorkerScriptInputs, context as unknown as CheckContext<typeof WORKER_SCRIPT_FIELDS>);
+      await checkCode(inputs, context);
       const alias = context.news.previewAlias;
       const name = context.news.scriptName;
       if (typeof alias === "string" && typeof name === "string" && alias.length + 1 + name.length > MAX_DNS_LABEL_LENGTH) {
@@ -196,7 +182,7 @@ export function makeWorkerVersionProvider(source: ClientSource = getDefaultClien
             `resource's scriptName output here, so the Worker exists before its versions.`,
         );
       }
-      const base = uploadMetadata(inputs as WorkerScriptInputs, code.mainModule!);
+      const base = uploadMetadata(inputs, code.mainModule!);
       const metadata: UploadMetadata = {
         ...base,
         keep_assets: true,

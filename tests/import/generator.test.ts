@@ -159,7 +159,7 @@ describe("what the generator reads", () => {
       tailConsumers: [{ service: "log" }],
     });
     expect(warnings).toEqual([
-      expect.stringMatching(/^script setting observability is not accepted by WorkerScriptSettings .*sampling_mode/),
+      "script setting observability is not accepted by WorkerScriptSettings as the API reports it (observability: unknown field samplingMode: remove or correct the spelling); fix or remove it before `pulumi up`",
     ]);
   });
 
@@ -171,13 +171,7 @@ describe("what the generator reads", () => {
         placement: { last_analyzed_at: "x", status: "SUCCESS" },
         limits: {},
       }),
-    ).toEqual({
-      compatibilityDate: undefined,
-      compatibilityFlags: undefined,
-      placement: undefined,
-      limits: undefined,
-      usageModel: undefined,
-    });
+    ).toEqual({});
     expect(
       configurationOf({ usage_model: "unbound", placement: { mode: "smart", status: "SUCCESS" }, limits: { cpu_ms: 30 } }),
     ).toMatchObject({
@@ -208,6 +202,7 @@ describe("the rendered program", () => {
         scriptName: "class",
         modules: [{ name: "index.js", type: "esm", content: Buffer.from("x") }],
         mainModule: "index.js",
+        configuration: {},
         bindings: [{ type: "plain_text", name: "EVIL", text: `"); require("child_process").exec("rm -rf /"); //\n*/ \u2028` }],
         secrets: [{ name: "TOKEN", type: "secret_text" }],
         warnings: ["line one\n} injected();"],
@@ -217,6 +212,7 @@ describe("the rendered program", () => {
         scriptName: "Class",
         modules: [{ name: "w.js", type: "esm", content: Buffer.from("y") }],
         mainModule: "w.js",
+        configuration: {},
         bindings: [],
         secrets: [],
         warnings: [],
@@ -290,9 +286,7 @@ describe("the rendered program", () => {
         mainModule: worker.mainModule,
         modules: Object.fromEntries(worker.modules.map((m) => [m.name, { path: `workers/alpha/${m.name}`, type: m.type }])),
         bindings: worker.bindings,
-        compatibilityDate: worker.compatibilityDate,
-        compatibilityFlags: worker.compatibilityFlags,
-        placement: worker.placement,
+        ...worker.configuration,
         adopt: true,
       };
       const checked = await workerScriptProvider.check({}, inputs as never);

@@ -17,6 +17,7 @@ const account: ImportedAccount = {
       scriptName: "edge",
       modules: [{ name: "index.js", type: "esm", content: Buffer.from("export default { fetch() {}, scheduled() {} }") }],
       mainModule: "index.js",
+      configuration: {},
       bindings: [],
       secrets: [],
       warnings: [],

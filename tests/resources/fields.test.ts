@@ -16,6 +16,9 @@ import {
   type InputsOf,
 } from "../../provider/resources/fields";
 import { normaliseStringSet } from "../../provider/resources/normalise";
+import { WORKER_CONFIG_FIELDS } from "../../provider/resources/worker-config";
+import { WORKER_CRON_TRIGGER_FIELDS } from "../../provider/resources/worker-cron-trigger";
+import { WORKER_VERSION_FIELDS } from "../../provider/resources/worker-version";
 import { ACCOUNT } from "../support/account";
 
 const FIELDS = defineFields({
@@ -155,8 +158,62 @@ describe("storedOutputs", () => {
   });
 
   it("is refused where the table is written for a field the diff compares (the diff reads the outputs)", () => {
-    expect(() => defineFields({ code: { schema: z.string(), diff: "update", inputOnly: true } })).toThrow(
-      'field code: inputOnly needs diff: "ignore"',
+    expect(() => defineFields({ code: { schema: z.string(), diff: "update", inputOnly: true } }, "Thing")).toThrow(
+      'Thing: field code: inputOnly needs diff: "ignore"',
     );
+  });
+});
+
+describe("defineFields refuses a contradiction where the table is written, naming the table and the field", () => {
+  const optionalFlag = booleanSchema.optional();
+
+  it.each([
+    ["cleared", { cleared: false }],
+    ["read", { read: "whenSet" }],
+    ["toWire", { toWire: (v: unknown) => v }],
+    ["fromWire", { fromWire: (v: unknown) => v }],
+  ] as const)("%s without a wire name (it would do nothing)", (knob, extra) => {
+    expect(() => defineFields({ enabled: { schema: optionalFlag, diff: "update", ...extra } }, "Thing")).toThrow(
+      `Thing: field enabled: ${knob} needs a wire name (wire: "…"); without one it does nothing`,
+    );
+  });
+
+  it("unmanagedWhenUnset with read: whenSet (one leaves a removed field as it is, the other restores its default)", () => {
+    expect(() =>
+      defineFields(
+        { previews: { schema: optionalFlag, diff: "update", wire: "previews_enabled", unmanagedWhenUnset: true, read: "whenSet" } },
+        "Thing",
+      ),
+    ).toThrow(/^Thing: field previews: unmanagedWhenUnset with read: "whenSet": choose one/);
+  });
+
+  it("unmanagedWhenUnset with a cleared value that would never be sent", () => {
+    expect(() =>
+      defineFields(
+        { previews: { schema: optionalFlag, diff: "update", wire: "previews_enabled", unmanagedWhenUnset: true, cleared: false } },
+        "Thing",
+      ),
+    ).toThrow("Thing: field previews: unmanagedWhenUnset never sends cleared");
+  });
+
+  it("unmanagedWhenUnset or read: whenSet on a field the diff never compares", () => {
+    expect(() =>
+      defineFields({ previews: { schema: optionalFlag, diff: "ignore", wire: "previews_enabled", unmanagedWhenUnset: true } }, "Thing"),
+    ).toThrow('Thing: field previews: unmanagedWhenUnset needs a compared field (diff "update" or "replace")');
+    expect(() => defineFields({ date: { schema: z.string().optional(), diff: "ignore", wire: "date", read: "whenSet" } }, "Thing")).toThrow(
+      'Thing: field date: read: "whenSet" needs a compared field',
+    );
+  });
+
+  it("a computed field with a wire name (set by check, never sent)", () => {
+    expect(() => defineFields({ hash: { schema: z.string().optional(), diff: "update", computed: true, wire: "hash" } }, "Thing")).toThrow(
+      "Thing: field hash: a computed field is set by check or the lifecycle and never sent: remove wire",
+    );
+  });
+
+  it("accepts the Worker's tables (the module loads)", () => {
+    expect(Object.keys(WORKER_CONFIG_FIELDS)).toContain("usageModel");
+    expect(Object.keys(WORKER_VERSION_FIELDS)).toContain("usageModel");
+    expect(Object.keys(WORKER_CRON_TRIGGER_FIELDS)).toEqual(["accountId", "dispatchNamespace", "scriptName", "crons", "adopt"]);
   });
 });

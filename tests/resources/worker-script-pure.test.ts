@@ -1,11 +1,15 @@
 /** WorkerScript's check, diff table and the pure builders, without a network. */
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
 import { toWire } from "../../provider/resources/case";
+import type { DiffKeysOf } from "../../provider/resources/fields";
+import { settingsPatch, uploadMetadata } from "../../provider/resources/worker-config";
 import {
   liveOutputs,
-  settingsPatch,
-  uploadMetadata,
   workerScriptProvider,
   WORKER_SCRIPT_DIFF,
+  WORKER_SCRIPT_FIELDS,
   type WorkerScriptInputs,
   type WorkerScriptOutputs,
 } from "../../provider/resources/worker-script";
@@ -96,6 +100,7 @@ describe("WorkerScript check", () => {
     [{ compatibilityFlags: ["nodejs_compat", "bad flag"] }, "compatibilityFlags", "compatibilityFlags[1]"],
     [{ usageModel: "premium" }, "usageModel", "usageModel"],
     [{ limits: { cpuMs: -1 } }, "limits", "limits.cpuMs"],
+    [{ cacheOptions: { enabled: "yes" } }, "cacheOptions", "cacheOptions.enabled: expected true or false"],
     [{ bindings: [{ type: "kv_namespace", name: "A" }] }, "bindings", "bindings[0].namespaceId"],
     [{ bindings: [{ type: "kv_namespce", name: "A", namespaceId: "x" }] }, "bindings", "unknown type; expected one of: ai"],
     [{ bindings: [{ type: "kv_namespace", name: "A", namespaceID: "x" }] }, "bindings", "unknown field namespaceID"],
@@ -141,6 +146,37 @@ describe("WorkerScript check", () => {
   });
 });
 
+/** A folder of static assets, for the row of assetsState. */
+const assetsDir = fs.mkdtempSync(path.join(os.tmpdir(), "pcw-diff-assets-"));
+fs.writeFileSync(path.join(assetsDir, "index.html"), "<p>hi</p>");
+afterAll(() => fs.rmSync(assetsDir, { recursive: true, force: true }));
+
+/**
+ * One row per field the diff compares, typed against the table: a field added to WORKER_SCRIPT_FIELDS (or to
+ * worker-config.ts) without a row here does not compile.
+ */
+const CHANGES = {
+  accountId: { change: { accountId: "f".repeat(32) }, replaces: true },
+  dispatchNamespace: { change: { dispatchNamespace: "customers" }, replaces: true },
+  scriptName: { change: { scriptName: "api-2" }, replaces: true },
+  contentHash: { change: { content: "export default {}" }, replaces: false },
+  bindings: { change: { bindings: [{ type: "plain_text", name: "A", text: "1" }] }, replaces: false },
+  compatibilityDate: { change: { compatibilityDate: "2025-02-02" }, replaces: false },
+  compatibilityFlags: { change: { compatibilityFlags: ["nodejs_compat"] }, replaces: false },
+  placement: { change: { placement: { mode: "smart" } }, replaces: false },
+  limits: { change: { limits: { cpuMs: 10 } }, replaces: false },
+  usageModel: { change: { usageModel: "unbound" }, replaces: false },
+  cacheOptions: { change: { cacheOptions: { enabled: true } }, replaces: false },
+  migrations: { change: { migrations: { newTag: "v1", newClasses: ["Counter"] } }, replaces: false },
+  annotations: { change: { annotations: { workersMessage: "hi" } }, replaces: false },
+  keepBindings: { change: { keepBindings: [] }, replaces: false },
+  adopt: { change: { adopt: true }, replaces: false },
+  force: { change: { force: true }, replaces: false },
+  trackVersion: { change: { trackVersion: true }, replaces: false },
+  firstVersionOnly: { change: { firstVersionOnly: true }, replaces: false },
+  assetsState: { change: { assets: { directory: assetsDir } }, replaces: false },
+} satisfies Record<DiffKeysOf<typeof WORKER_SCRIPT_FIELDS>, { change: Partial<WorkerScriptInputs>; replaces: boolean }>;
+
 describe("WorkerScript diff", () => {
   it("finds no change after a read of an unchanged Worker, for every binding type and normalised field", async () => {
     const inputs = await checked({
@@ -170,33 +206,20 @@ describe("WorkerScript diff", () => {
     });
   });
 
-  it.each([
-    ["scriptName", { scriptName: "api-2" }, true],
-    ["accountId", { accountId: "f".repeat(32) }, true],
-    ["dispatchNamespace", { dispatchNamespace: "customers" }, true],
-    ["contentHash", { content: "export default {}" }, false],
-    ["mainModule", { content: undefined, modules: { "a.js": { content: "1" }, "b.js": { content: "2" } }, mainModule: "b.js" }, false],
-    ["bindings", { bindings: [{ type: "plain_text", name: "A", text: "1" }] }, false],
-    ["compatibilityDate", { compatibilityDate: "2025-02-02" }, false],
-    ["compatibilityFlags", { compatibilityFlags: ["nodejs_compat"] }, false],
-    ["placement", { placement: { mode: "smart" } }, false],
-    ["limits", { limits: { cpuMs: 10 } }, false],
-    ["usageModel", { usageModel: "unbound" }, false],
-    ["migrations", { migrations: { newTag: "v1", newClasses: ["Counter"] } }, false],
-    ["annotations", { annotations: { workersMessage: "hi" } }, false],
-    ["keepBindings", { keepBindings: [] }, false],
-    ["adopt", { adopt: true }, false],
-    ["force", { force: true }, false],
-    ["trackVersion", { trackVersion: true }, false],
-  ])("shows a change of %s on that property%s", async (field, change, replaces) => {
+  it.each(Object.entries(CHANGES))("shows a change of %s on that property", async (field, { change, replaces }) => {
     const olds = await checked(base);
-    const news = await checked({ ...base, ...(change as WorkerScriptInputs) });
+    const news = await checked({ ...base, ...change });
     const diff = await workerScriptProvider.diff("id", olds, news);
     expect(diff.changes).toBe(true);
     expect(diff.replaces).toEqual(replaces ? [field] : []);
-    if (field !== "mainModule") {
-      expect(Object.keys(WORKER_SCRIPT_DIFF)).toContain(field);
-    }
+    expect(Object.keys(WORKER_SCRIPT_DIFF)).toContain(field);
+  });
+
+  it("shows a change of the main module as a change of the code", async () => {
+    const modules = { "a.js": { content: "1" }, "b.js": { content: "2" } };
+    const olds = await checked({ ...base, content: undefined, modules, mainModule: "a.js" });
+    const news = await checked({ ...base, content: undefined, modules, mainModule: "b.js" });
+    expect(await workerScriptProvider.diff("id", olds, news)).toEqual({ changes: true, replaces: [] });
   });
 
   it("shows code changed outside Pulumi as a changed contentHash", async () => {
@@ -230,6 +253,7 @@ describe("WorkerScript request builders", () => {
       compatibilityFlags: ["nodejs_compat"],
       limits: { cpuMs: 50 },
       usageModel: "standard",
+      cacheOptions: { enabled: true, crossVersionCache: false },
       annotations: { workersMessage: "first" },
     });
     expect(uploadMetadata(inputs, "worker.js")).toEqual({
@@ -240,16 +264,18 @@ describe("WorkerScript request builders", () => {
       keep_bindings: ["secret_text", "secret_key"],
       limits: { cpu_ms: 50 },
       usage_model: "standard",
+      cache_options: { enabled: true, cross_version_cache: false },
       annotations: { "workers/message": "first" },
     });
   });
 
   it("patches only the changed fields, restoring API defaults for removed ones", async () => {
     const inputs = await checked({ ...base, compatibilityFlags: ["nodejs_compat"] });
-    expect(settingsPatch(inputs, ["compatibilityFlags", "placement", "usageModel"])).toEqual({
+    expect(settingsPatch(inputs, ["compatibilityFlags", "placement", "usageModel", "cacheOptions"])).toEqual({
       compatibility_flags: ["nodejs_compat"],
       placement: {},
       usage_model: "standard",
+      cache_options: { enabled: false, cross_version_cache: false },
     });
   });
 

@@ -11,7 +11,13 @@ import {
 } from "../../provider/resources/worker-deployment";
 import { workerScriptProvider, type WorkerScriptInputs } from "../../provider/resources/worker-script";
 import { workerSecretProvider } from "../../provider/resources/worker-secret";
-import { workerVersionProvider, type WorkerVersionInputs, type WorkerVersionOutputs } from "../../provider/resources/worker-version";
+import {
+  workerVersionProvider,
+  WORKER_VERSION_FIELDS,
+  type WorkerVersionInputs,
+  type WorkerVersionOutputs,
+} from "../../provider/resources/worker-version";
+import type { DiffKeysOf } from "../../provider/resources/fields";
 import { ACCOUNT, client, newRun, scope, startTestEmulator, takeCalls } from "../support";
 
 let emulator: Emulator;
@@ -132,6 +138,41 @@ describe("WorkerVersion", () => {
     takeCalls(emulator);
     await workerVersionProvider.delete();
     expect(takeCalls(emulator)).toEqual([]);
+  });
+});
+
+/**
+ * One row per field WorkerVersion's diff compares, typed against its table: a versioned input added to
+ * worker-config.ts without a row here does not compile. Every change uploads a new version (replace).
+ */
+const VERSION_CHANGES = {
+  accountId: { accountId: "f".repeat(32) },
+  scriptName: { scriptName: "api-2" },
+  contentHash: { content: code(9) },
+  bindings: { bindings: [{ type: "plain_text", name: "MODE", text: "canary" }] },
+  compatibilityDate: { compatibilityDate: "2025-02-02" },
+  compatibilityFlags: { compatibilityFlags: ["nodejs_compat"] },
+  placement: { placement: { mode: "smart" } },
+  limits: { limits: { cpuMs: 10 } },
+  usageModel: { usageModel: "unbound" },
+  cacheOptions: { cacheOptions: { enabled: true } },
+  annotations: { annotations: { workersMessage: "canary" } },
+  keepBindings: { keepBindings: [] },
+  previewAlias: { previewAlias: "feature-x" },
+} satisfies Record<DiffKeysOf<typeof WORKER_VERSION_FIELDS>, Partial<WorkerVersionInputs>>;
+
+describe("WorkerVersion diff", () => {
+  const versionBase = { accountId: ACCOUNT, scriptName: "api", content: code(1), compatibilityDate: "2025-01-01" };
+  const checkedVersion = async (inputs: Record<string, unknown>) => {
+    const result = await workerVersionProvider.check({}, inputs);
+    expect(result.failures ?? []).toEqual([]);
+    return result.inputs!;
+  };
+
+  it.each(Object.entries(VERSION_CHANGES))("uploads a new version when %s changes", async (field, change) => {
+    const olds = await checkedVersion(versionBase);
+    const news = await checkedVersion({ ...versionBase, ...change });
+    expect(await workerVersionProvider.diff("v", olds, news)).toMatchObject({ changes: true, replaces: [field] });
   });
 });
 

@@ -49,6 +49,13 @@ export const usageModelSchema = z.enum(USAGE_MODELS);
 
 export const limitsSchema = z.looseObject({ cpu_ms: z.number().int().positive().optional() });
 
+/**
+ * `cache_options`, the Worker's cache configuration, versioned: in the upload metadata, POST …/versions and
+ * …/settings (the official SDK's `ScriptUpdateParams.Metadata.CacheOptions`: `enabled` required,
+ * `cross_version_cache` optional; terraform-provider-cloudflare's `workers_script` defaults both to false).
+ */
+export const cacheOptionsSchema = z.looseObject({ enabled: z.boolean(), cross_version_cache: z.boolean().optional() });
+
 const placementTargetSchema = z.union([
   z.looseObject({ region: z.string() }),
   z.looseObject({ hostname: z.string() }),
@@ -225,6 +232,7 @@ export const uploadMetadataSchema = z.looseObject({
   usage_model: z.string().optional(),
   logpush: z.boolean().optional(),
   limits: limitsSchema.optional(),
+  cache_options: cacheOptionsSchema.optional(),
   annotations: annotationsSchema.optional(),
 });
 export type UploadMetadata = z.infer<typeof uploadMetadataSchema>;
@@ -236,6 +244,7 @@ export const uploadMetadataInputSchema = uploadMetadataSchema.extend({ bindings:
 export const scriptSettingsSchema = z.looseObject({
   annotations: annotationsSchema.optional(),
   bindings: wireBindingListSchema.optional(),
+  cache_options: cacheOptionsSchema.nullish(),
   compatibility_date: z.string().optional(),
   compatibility_flags: z.array(z.string()).optional(),
   limits: limitsSchema.optional(),
