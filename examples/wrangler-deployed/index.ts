@@ -3,7 +3,10 @@
  * its secrets, its script-level settings (logpush, tail consumers survive every `wrangler deploy`) and its
  * workers.dev subdomain. There is no WorkerScript here.
  *
- * Config: `scriptName` (the Worker wrangler deploys, default "billing"), `stripeKey` and `signingKey` (secrets).
+ * Config: `scriptName` (the Worker wrangler deploys, default "billing"; it must exist: deploy it first),
+ * `stripeKey` and `signingKey` (secrets), `tailConsumer` (the Worker of the account that receives this one's
+ * tail events, default "log-sink"; Workers & Pages in the dashboard lists them), `subdomain` (serve on
+ * workers.dev, default true).
  */
 import * as pulumi from "@pulumi/pulumi";
 import { WorkerScriptSettings, WorkerSecret, WorkerSubdomain } from "pulumi-cloudflare-workers";

@@ -1,9 +1,9 @@
 /**
  * What a new user does, outside this repository: a fresh project folder under the OS temp folder, the package
- * installed from a packed tarball or a git clone, with npm or pnpm, on a chosen Node.js (first on PATH, where
+ * installed from a packed tarball or a git clone, with npm, pnpm or yarn, on a chosen Node.js (first on PATH, where
  * Pulumi's language host and the dynamic-provider plugin find `node`), and a stack run by the real CLI.
  *
- * The Node.js builds (the `node` npm package) and pnpm are installed once per machine into
+ * The Node.js builds (the `node` npm package), pnpm and yarn are installed once per machine into
  * ~/.cache/pulumi-cloudflare-workers/user-path; the tarball is packed once per test file.
  */
 import { spawn, spawnSync } from "node:child_process";
@@ -70,6 +70,11 @@ export function nodeBin(version: string): string {
 /** The pnpm executable. */
 export function pnpmBin(): string {
   return path.join(cachedInstall("pnpm", "pnpm@10"), "node_modules", ".bin", "pnpm");
+}
+
+/** The yarn classic (1.x) executable. */
+export function yarnBin(): string {
+  return path.join(cachedInstall("yarn", "yarn@1"), "node_modules", ".bin", "yarn");
 }
 
 /** `npm pack` of this repository into a temp folder (prepare builds dist/ when stale): the tarball path. */
