@@ -1,10 +1,10 @@
 import * as pulumi from "@pulumi/pulumi";
-import type { DispatchNamespaceProgramInputs } from "../provider/resources/dispatch-namespace";
+import type { DISPATCH_NAMESPACE_FIELDS } from "../provider/resources/dispatch-namespace";
 import { lazyProvider } from "./lazy-provider";
-import type { ArgsOf } from "./types";
+import type { ArgsOfFields, PropsOf } from "./types";
 
 /** The inputs of a DispatchNamespace: `name` (changing it replaces the namespace), `adopt`, `accountId`. */
-export type DispatchNamespaceArgs = ArgsOf<DispatchNamespaceProgramInputs>;
+export type DispatchNamespaceArgs = ArgsOfFields<typeof DISPATCH_NAMESPACE_FIELDS>;
 
 /**
  * A Workers for Platforms dispatch namespace. Upload Workers into it with `WorkerScript({ dispatchNamespace })`.
@@ -22,7 +22,13 @@ export class DispatchNamespace extends pulumi.dynamic.Resource {
   declare public readonly trustedWorkers: pulumi.Output<boolean | undefined>;
 
   constructor(name: string, args: DispatchNamespaceArgs, opts?: pulumi.CustomResourceOptions) {
-    const props = { ...args, namespaceId: undefined, createdOn: undefined, trustedWorkers: undefined };
+    const props = {
+      accountId: undefined,
+      ...args,
+      namespaceId: undefined,
+      createdOn: undefined,
+      trustedWorkers: undefined,
+    } satisfies PropsOf<DispatchNamespace>;
     super(lazyProvider("dispatchNamespaceProvider"), name, props, opts, "cloudflare-workers", "DispatchNamespace");
   }
 }

@@ -15,10 +15,11 @@
  * these functions by value instead, which works the same, only larger.
  */
 import type * as dynamic from "@pulumi/pulumi/dynamic";
+import type { ImplementationName } from "./types";
 
 /** What a provider object holds of its own: the export of `pulumi-cloudflare-workers/provider` that implements it. */
 export interface LazyProvider {
-  implementation: string;
+  implementation: ImplementationName;
 }
 
 type Implementation = Required<Omit<dynamic.ResourceProvider, "configure">>;

@@ -7,11 +7,13 @@
  */
 import type * as pulumi from "@pulumi/pulumi";
 import methods = require("./lazy-methods");
+import type { ImplementationName } from "./types";
 
 /** One object per implementation: Pulumi caches a provider's serialization per object, so a fleet of N resources serializes it once, not N times. */
-const providers = new Map<string, pulumi.dynamic.ResourceProvider>();
+const providers = new Map<ImplementationName, pulumi.dynamic.ResourceProvider>();
 
-export function lazyProvider(implementation: string): pulumi.dynamic.ResourceProvider {
+/** The provider object of `implementation`, an export of `pulumi-cloudflare-workers/provider` (a misspelt name fails to compile). */
+export function lazyProvider(implementation: ImplementationName): pulumi.dynamic.ResourceProvider {
   let provider = providers.get(implementation);
   if (provider === undefined) {
     const own: methods.LazyProvider = { implementation };

@@ -1,28 +1,14 @@
 import * as pulumi from "@pulumi/pulumi";
-import type { WorkerCustomDomainInputs } from "../provider/resources/worker-custom-domain";
+import type { WORKER_CUSTOM_DOMAIN_FIELDS } from "../provider/resources/worker-custom-domain";
 import { lazyProvider } from "./lazy-provider";
+import type { ArgsOfFields, PropsOf } from "./types";
 
-export interface WorkerCustomDomainArgs {
-  accountId?: pulumi.Input<string>;
-  /** A zone of the account or a subdomain of one, e.g. `"app.example.com"`. Changing it replaces the domain. */
-  hostname: pulumi.Input<string>;
-  /** The Worker serving the hostname; a change moves the hostname to that Worker in place. */
-  scriptName: pulumi.Input<string>;
-  /** The hostname's zone; Cloudflare finds it from the hostname when unset. */
-  zoneId?: pulumi.Input<string>;
-  /** Deprecated by Cloudflare: the Worker environment ("production" when unset). */
-  environment?: pulumi.Input<string>;
-  /** At create: take the hostname over from another Worker's custom domain. */
-  overrideExistingOrigin?: pulumi.Input<boolean>;
-  /** At create: replace DNS records that already exist at the hostname. */
-  overrideExistingDnsRecord?: pulumi.Input<boolean>;
-  /** Serve the Worker's production traffic on the hostname (default true); switched off outside the program, it shows as drift. */
-  enabled?: pulumi.Input<boolean>;
-  /** Serve the Worker's previews at `<preview>.<hostname>` (default false). */
-  previewsEnabled?: pulumi.Input<boolean>;
-  /** Take over a custom domain of this hostname that exists already (moving it to this Worker if needed). */
-  adopt?: pulumi.Input<boolean>;
-}
+/**
+ * The inputs of a WorkerCustomDomain (derived from the provider's field table): `hostname`, `scriptName`,
+ * `zoneId`, `environment`, `overrideExistingOrigin`, `overrideExistingDnsRecord`, `enabled`,
+ * `previewsEnabled`, `adopt`; `accountId` as everywhere.
+ */
+export type WorkerCustomDomainArgs = ArgsOfFields<typeof WORKER_CUSTOM_DOMAIN_FIELDS>;
 
 /** Serves a Worker on a hostname of your own (Cloudflare creates its DNS record and certificate). */
 export class WorkerCustomDomain extends pulumi.dynamic.Resource {
@@ -37,15 +23,14 @@ export class WorkerCustomDomain extends pulumi.dynamic.Resource {
   declare public readonly url: pulumi.Output<string>;
 
   constructor(name: string, args: WorkerCustomDomainArgs, opts?: pulumi.CustomResourceOptions) {
-    super(
-      lazyProvider("workerCustomDomainProvider"),
-      name,
-      { domainId: undefined, zoneName: undefined, certId: undefined, url: undefined, ...args },
-      opts,
-      "cloudflare-workers",
-      "WorkerCustomDomain",
-    );
+    const props = {
+      accountId: undefined,
+      domainId: undefined,
+      zoneName: undefined,
+      certId: undefined,
+      url: undefined,
+      ...args,
+    } satisfies PropsOf<WorkerCustomDomain>;
+    super(lazyProvider("workerCustomDomainProvider"), name, props, opts, "cloudflare-workers", "WorkerCustomDomain");
   }
 }
-
-export type WorkerCustomDomainArgsAreInputs = keyof WorkerCustomDomainArgs extends keyof WorkerCustomDomainInputs ? true : never;

@@ -1,14 +1,14 @@
 import * as pulumi from "@pulumi/pulumi";
-import type { WorkerDeploymentProgramInputs } from "../provider/resources/worker-deployment";
+import type { WORKER_DEPLOYMENT_FIELDS, WorkerDeploymentProgramInputs } from "../provider/resources/worker-deployment";
 import { lazyProvider } from "./lazy-provider";
-import type { ArgsOf, InputOf } from "./types";
+import type { ArgsOfFields, InputOf, PropsOf } from "./types";
 
 /**
  * The inputs of a WorkerDeployment (derived from the provider's field table): `scriptName`, `versions` (one or
  * two `{ versionId, percentage }`, adding up to 100: a WorkerVersion's or WorkerScript's `versionId`),
  * `message` (at most 100 bytes), `force` (deploy even a rollback over changed secrets); `accountId` as everywhere.
  */
-export type WorkerDeploymentArgs = ArgsOf<WorkerDeploymentProgramInputs>;
+export type WorkerDeploymentArgs = ArgsOfFields<typeof WORKER_DEPLOYMENT_FIELDS>;
 export type WorkerDeploymentVersionArgs = InputOf<WorkerDeploymentProgramInputs["versions"][number]>;
 
 /**
@@ -25,7 +25,7 @@ export class WorkerDeployment extends pulumi.dynamic.Resource {
   declare public readonly createdOn: pulumi.Output<string | undefined>;
 
   constructor(name: string, args: WorkerDeploymentArgs, opts?: pulumi.CustomResourceOptions) {
-    const props = { ...args, deploymentId: undefined, createdOn: undefined };
+    const props = { accountId: undefined, ...args, deploymentId: undefined, createdOn: undefined } satisfies PropsOf<WorkerDeployment>;
     super(lazyProvider("workerDeploymentProvider"), name, props, opts, "cloudflare-workers", "WorkerDeployment");
   }
 }

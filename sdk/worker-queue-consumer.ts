@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
-import type { WorkerQueueConsumerProgramInputs } from "../provider/resources/worker-queue-consumer";
+import type { WORKER_QUEUE_CONSUMER_FIELDS } from "../provider/resources/worker-queue-consumer";
 import { lazyProvider } from "./lazy-provider";
-import type { ArgsOf } from "./types";
+import type { ArgsOfFields, PropsOf } from "./types";
 
 /**
  * The inputs of a WorkerQueueConsumer: the queue (`queueName` or `queueId`, e.g. a `cloudflare.Queue`'s), the
@@ -9,7 +9,7 @@ import type { ArgsOf } from "./types";
  * `maxWaitTimeMs` (0-60000), `maxConcurrency` (1-250), `retryDelay` (seconds, 0-43200); unset settings stay
  * Cloudflare's. `adopt` takes over the queue's existing Worker consumer.
  */
-export type WorkerQueueConsumerArgs = ArgsOf<WorkerQueueConsumerProgramInputs>;
+export type WorkerQueueConsumerArgs = ArgsOfFields<typeof WORKER_QUEUE_CONSUMER_FIELDS>;
 
 /** A Worker consuming a queue: its `queue()` handler receives the messages in batches. One per queue. */
 export class WorkerQueueConsumer extends pulumi.dynamic.Resource {
@@ -21,13 +21,13 @@ export class WorkerQueueConsumer extends pulumi.dynamic.Resource {
   declare public readonly consumerId: pulumi.Output<string>;
 
   constructor(name: string, args: WorkerQueueConsumerArgs, opts?: pulumi.CustomResourceOptions) {
-    super(
-      lazyProvider("workerQueueConsumerProvider"),
-      name,
-      { queueId: undefined, queueName: undefined, consumerId: undefined, ...args },
-      opts,
-      "cloudflare-workers",
-      "WorkerQueueConsumer",
-    );
+    const props = {
+      accountId: undefined,
+      queueId: undefined,
+      queueName: undefined,
+      consumerId: undefined,
+      ...args,
+    } satisfies PropsOf<WorkerQueueConsumer>;
+    super(lazyProvider("workerQueueConsumerProvider"), name, props, opts, "cloudflare-workers", "WorkerQueueConsumer");
   }
 }

@@ -1,9 +1,9 @@
 import * as pulumi from "@pulumi/pulumi";
-import { SECRET_BINDING_TYPES } from "../provider/cloudflare/schemas/bindings";
 import type { ModuleInput } from "../provider/resources/modules";
-import type { WorkerScriptProgramInputs } from "../provider/resources/worker-script";
+import type { WORKER_SCRIPT_FIELDS, WorkerScriptProgramInputs } from "../provider/resources/worker-script";
 import { lazyProvider } from "./lazy-provider";
-import type { ArgsOf, WorkerBinding } from "./types";
+import { secretBindings } from "./secrets";
+import type { ArgsOf, ArgsOfFields, PropsOf } from "./types";
 
 /** A module of a Worker: inline source, or a file relative to the Pulumi project folder; its type is inferred from the extension when omitted. */
 export type WorkerModuleArgs = ArgsOf<ModuleInput>;
@@ -14,15 +14,7 @@ export type WorkerModuleArgs = ArgsOf<ModuleInput>;
  * `limits`, `usageModel`, `migrations`, `annotations`, `keepBindings`, `adopt`, `force`, `trackVersion`,
  * `assets`; `accountId` defaults to the stack config `cloudflare-workers:accountId`, then CLOUDFLARE_ACCOUNT_ID.
  */
-export type WorkerScriptArgs = ArgsOf<WorkerScriptProgramInputs>;
-
-const SECRET_TYPES: readonly unknown[] = SECRET_BINDING_TYPES;
-
-function hasSecretBinding(list: unknown): boolean {
-  return (
-    Array.isArray(list) && list.some((b: unknown) => typeof b === "object" && b !== null && "type" in b && SECRET_TYPES.includes(b.type))
-  );
-}
+export type WorkerScriptArgs = ArgsOfFields<typeof WORKER_SCRIPT_FIELDS>;
 
 /** A Cloudflare Worker: code and versioned configuration. */
 export class WorkerScript extends pulumi.dynamic.Resource {
@@ -30,7 +22,8 @@ export class WorkerScript extends pulumi.dynamic.Resource {
   declare public readonly scriptName: pulumi.Output<string>;
   declare public readonly dispatchNamespace: pulumi.Output<string | undefined>;
   declare public readonly mainModule: pulumi.Output<string | undefined>;
-  declare public readonly bindings: pulumi.Output<WorkerBinding[] | undefined>;
+  /** As the program gave them: a binding of a type this package does not know is kept as written (`opaque: true`). */
+  declare public readonly bindings: pulumi.Output<WorkerScriptProgramInputs["bindings"]>;
   declare public readonly compatibilityDate: pulumi.Output<string | undefined>;
   declare public readonly compatibilityFlags: pulumi.Output<string[] | undefined>;
   declare public readonly usageModel: pulumi.Output<string | undefined>;
@@ -45,14 +38,15 @@ export class WorkerScript extends pulumi.dynamic.Resource {
   declare public readonly modifiedOn: pulumi.Output<string | undefined>;
 
   constructor(name: string, args: WorkerScriptArgs, opts?: pulumi.CustomResourceOptions) {
-    // Inline secret bindings make the whole list a secret, so their values are never stored in plain text.
-    const bindings =
-      args.bindings === undefined
-        ? undefined
-        : pulumi.output(args.bindings as pulumi.Input<unknown[]>).apply((list) => (hasSecretBinding(list) ? pulumi.secret(list) : list));
     const props = {
+      accountId: undefined,
+      dispatchNamespace: undefined,
+      mainModule: undefined,
+      compatibilityDate: undefined,
+      compatibilityFlags: undefined,
+      usageModel: undefined,
       ...args,
-      bindings,
+      bindings: secretBindings(args.bindings as pulumi.Input<unknown[]> | undefined),
       contentHash: undefined,
       assetsState: undefined,
       assetsChanges: undefined,
@@ -62,7 +56,7 @@ export class WorkerScript extends pulumi.dynamic.Resource {
       handlers: undefined,
       createdOn: undefined,
       modifiedOn: undefined,
-    };
+    } satisfies PropsOf<WorkerScript>;
     super(lazyProvider("workerScriptProvider"), name, props, opts, "cloudflare-workers", "WorkerScript");
   }
 }

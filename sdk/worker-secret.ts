@@ -1,7 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
-import type { SecretKeyInput, WorkerSecretProgramInputs } from "../provider/resources/worker-secret";
+import type { SecretKeyInput, WORKER_SECRET_FIELDS } from "../provider/resources/worker-secret";
 import { lazyProvider } from "./lazy-provider";
-import type { ArgsOf } from "./types";
+import { secretInputs } from "./secrets";
+import type { ArgsOf, ArgsOfFields, PropsOf, SecretKeysOf } from "./types";
 
 /** A secret_key: `format`, WebCrypto `algorithm` (e.g. `{ name: "HMAC", hash: "SHA-256" }`), `usages`, and `keyBase64` or `keyJwk`. */
 export type WorkerSecretKeyArgs = ArgsOf<SecretKeyInput>;
@@ -10,7 +11,13 @@ export type WorkerSecretKeyArgs = ArgsOf<SecretKeyInput>;
  * The inputs of a WorkerSecret: `scriptName`, `name`, exactly one of `text` and `secretKey` (always stored as
  * Pulumi secrets), `adopt` (take over an existing secret as it is), `accountId`, `dispatchNamespace`.
  */
-export type WorkerSecretArgs = ArgsOf<WorkerSecretProgramInputs>;
+export type WorkerSecretArgs = ArgsOfFields<typeof WORKER_SECRET_FIELDS>;
+
+/** The inputs stored as Pulumi secrets: every field the table marks `secret`. */
+export const WORKER_SECRET_SECRET_INPUTS = { text: true, secretKey: true } as const satisfies Record<
+  SecretKeysOf<typeof WORKER_SECRET_FIELDS>,
+  true
+>;
 
 /**
  * One secret of a Worker, set through the secrets endpoints: rotating it is one API call and never touches
@@ -27,11 +34,12 @@ export class WorkerSecret extends pulumi.dynamic.Resource {
 
   constructor(name: string, args: WorkerSecretArgs, opts?: pulumi.CustomResourceOptions) {
     const props = {
+      accountId: undefined,
+      dispatchNamespace: undefined,
       ...args,
-      text: args.text === undefined ? undefined : pulumi.secret(args.text),
-      secretKey: args.secretKey === undefined ? undefined : pulumi.secret(args.secretKey),
+      ...secretInputs(args, WORKER_SECRET_SECRET_INPUTS),
       type: undefined,
-    };
+    } satisfies PropsOf<WorkerSecret>;
     super(lazyProvider("workerSecretProvider"), name, props, opts, "cloudflare-workers", "WorkerSecret");
   }
 }

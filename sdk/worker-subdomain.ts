@@ -1,10 +1,10 @@
 import * as pulumi from "@pulumi/pulumi";
-import type { WorkerSubdomainProgramInputs } from "../provider/resources/worker-subdomain";
+import type { WORKER_SUBDOMAIN_FIELDS } from "../provider/resources/worker-subdomain";
 import { lazyProvider } from "./lazy-provider";
-import type { ArgsOf } from "./types";
+import type { ArgsOfFields, PropsOf } from "./types";
 
 /** The inputs of a WorkerSubdomain: `scriptName`, `enabled`, `previewsEnabled` (left to the API when unset), `adopt`. */
-export type WorkerSubdomainArgs = ArgsOf<WorkerSubdomainProgramInputs>;
+export type WorkerSubdomainArgs = ArgsOfFields<typeof WORKER_SUBDOMAIN_FIELDS>;
 
 /** The workers.dev subdomain of a Worker. Removing the resource disables it. */
 export class WorkerSubdomain extends pulumi.dynamic.Resource {
@@ -16,6 +16,7 @@ export class WorkerSubdomain extends pulumi.dynamic.Resource {
   declare public readonly url: pulumi.Output<string | undefined>;
 
   constructor(name: string, args: WorkerSubdomainArgs, opts?: pulumi.CustomResourceOptions) {
-    super(lazyProvider("workerSubdomainProvider"), name, { url: undefined, ...args }, opts, "cloudflare-workers", "WorkerSubdomain");
+    const props = { accountId: undefined, previewsEnabled: undefined, url: undefined, ...args } satisfies PropsOf<WorkerSubdomain>;
+    super(lazyProvider("workerSubdomainProvider"), name, props, opts, "cloudflare-workers", "WorkerSubdomain");
   }
 }

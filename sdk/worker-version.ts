@@ -1,16 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import { lazyProvider } from "./lazy-provider";
-import { SECRET_BINDING_TYPES } from "../provider/cloudflare/schemas/bindings";
-import type { WorkerVersionProgramInputs } from "../provider/resources/worker-version";
-import type { ArgsOf } from "./types";
-
-const SECRET_TYPES: readonly unknown[] = SECRET_BINDING_TYPES;
-
-function hasSecretBinding(list: unknown): boolean {
-  return (
-    Array.isArray(list) && list.some((b: unknown) => typeof b === "object" && b !== null && "type" in b && SECRET_TYPES.includes(b.type))
-  );
-}
+import type { WORKER_VERSION_FIELDS } from "../provider/resources/worker-version";
+import { secretBindings } from "./secrets";
+import type { ArgsOfFields, PropsOf } from "./types";
 
 /**
  * The inputs of a WorkerVersion (derived from the provider's field table, WorkerScript's versioned entries):
@@ -19,7 +11,7 @@ function hasSecretBinding(list: unknown): boolean {
  * are carried over by `keepBindings`), `compatibilityDate`/`compatibilityFlags`, `placement`, `limits`,
  * `usageModel`, `annotations` (`workersMessage`, `workersTag`), `keepBindings`; `accountId` as everywhere.
  */
-export type WorkerVersionArgs = ArgsOf<WorkerVersionProgramInputs>;
+export type WorkerVersionArgs = ArgsOfFields<typeof WORKER_VERSION_FIELDS>;
 
 /**
  * One version of a Worker, uploaded and not deployed (`POST …/versions`, as `wrangler versions upload`).
@@ -40,20 +32,17 @@ export class WorkerVersion extends pulumi.dynamic.Resource {
   declare public readonly previewAliasUrl: pulumi.Output<string | undefined>;
 
   constructor(name: string, args: WorkerVersionArgs, opts?: pulumi.CustomResourceOptions) {
-    const bindings =
-      args.bindings === undefined
-        ? undefined
-        : pulumi.output(args.bindings as pulumi.Input<unknown[]>).apply((list) => (hasSecretBinding(list) ? pulumi.secret(list) : list));
     const props = {
+      accountId: undefined,
       ...args,
-      bindings,
+      bindings: secretBindings(args.bindings as pulumi.Input<unknown[]> | undefined),
       versionId: undefined,
       versionNumber: undefined,
       contentHash: undefined,
       createdOn: undefined,
       previewUrl: undefined,
       previewAliasUrl: undefined,
-    };
+    } satisfies PropsOf<WorkerVersion>;
     super(lazyProvider("workerVersionProvider"), name, props, opts, "cloudflare-workers", "WorkerVersion");
   }
 }

@@ -1,10 +1,10 @@
 import * as pulumi from "@pulumi/pulumi";
-import type { WorkflowProgramInputs } from "../provider/resources/workflow";
+import type { WORKFLOW_FIELDS } from "../provider/resources/workflow";
 import { lazyProvider } from "./lazy-provider";
-import type { ArgsOf } from "./types";
+import type { ArgsOfFields, PropsOf } from "./types";
 
 /** The inputs of a Workflow: `workflowName`, the `scriptName` of the Worker exporting `className`, `adopt`. */
-export type WorkflowArgs = ArgsOf<WorkflowProgramInputs>;
+export type WorkflowArgs = ArgsOfFields<typeof WORKFLOW_FIELDS>;
 
 /**
  * A Workflow whose steps a Worker defines (`export class X extends WorkflowEntrypoint`). Pass
@@ -19,6 +19,7 @@ export class Workflow extends pulumi.dynamic.Resource {
   declare public readonly workflowId: pulumi.Output<string | undefined>;
 
   constructor(name: string, args: WorkflowArgs, opts?: pulumi.CustomResourceOptions) {
-    super(lazyProvider("workflowProvider"), name, { workflowId: undefined, ...args }, opts, "cloudflare-workers", "Workflow");
+    const props = { accountId: undefined, workflowId: undefined, ...args } satisfies PropsOf<Workflow>;
+    super(lazyProvider("workflowProvider"), name, props, opts, "cloudflare-workers", "Workflow");
   }
 }
