@@ -33,7 +33,8 @@ interface Case {
   inert: Record<string, unknown>;
 }
 
-const code = "export default { fetch() { return new Response('ok') } }";
+// A queue handler too: the API refuses a queue consumer Worker without one (11001).
+const code = "export default { fetch() { return new Response('ok') }, queue() {} }";
 
 async function worker(source = code): Promise<Record<string, unknown>> {
   const uploaded = await uploadScript(client(), scope, "api", {
