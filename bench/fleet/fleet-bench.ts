@@ -33,6 +33,7 @@ import {
   memoryBySize,
   profileTable,
   resultsTable,
+  timingTable,
   rows,
   stateTable,
   verdicts,
@@ -215,7 +216,16 @@ export function printFleetReport(input: ReportInput, log: (line: string) => void
     `(snapshot writes = CLI − the same step with PULUMI_SKIP_CHECKPOINTS=true; CLI processes over harness = the latter − the harness:` +
       ` the CLI's start, its engine and language host, its provider host start; harness = our provider and the program)`,
   );
-  log(`\n=== engine harness and wrangler: wall time and API calls per lifecycle step, with the limit that binds each figure ===`);
+  log(`\n=== inside each CLI command (timing log of the Node processes it starts) ===`);
+  log(timingTable(input));
+  log(
+    `(snapshot writes = CLI − the same step with PULUMI_SKIP_CHECKPOINTS=true; before node = the pulumi process alone: its start,` +
+      ` the stack's config and snapshot, the engine's set-up, until the language host (or, for refresh and destroy, the provider host) starts;` +
+      ` program start-up = node + tsx + @pulumi/pulumi + the sdk loaded in the program; host start = the dynamic-provider host until it listens;` +
+      ` provider calls = check/diff/create/update/read/delete served by the host, their summed time (8 at once), the longest (the first loads the provider),` +
+      ` first→last call = their span; after last = the last call or the program's exit → the command's exit;` +
+      ` request bytes = the mean gRPC request of those calls (a resource's inputs and state). The parts overlap and do not add up.)`,
+  );
   log(`\n=== fleet: wall time and API calls per lifecycle step, with the limit that binds each figure ===`);
   log(resultsTable(table));
   log(
