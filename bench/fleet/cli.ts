@@ -6,6 +6,7 @@
  */
 import { spawn, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
+import { loadavg } from "node:os";
 import * as path from "node:path";
 import type { Emulator } from "../../emulator";
 import { PACKAGE_ROOT } from "../../tests/engine/paths";
@@ -221,7 +222,8 @@ export async function runCliFleet(options: CliOptions): Promise<CliStep[]> {
       out.push(step);
       log(
         `  cli${options.skipCheckpoints ? "*" : " "}  N=${n} ${spec.name}: ${step.calls.total} calls, ${(wallMs / 1000).toFixed(2)} s` +
-          `${step.snapshotBytes ? `, snapshot ${(step.snapshotBytes / 1024).toFixed(0)} KiB` : ""}${step.problems.length ? ` — ${step.problems[0]}` : ""}`,
+          `${step.snapshotBytes ? `, snapshot ${(step.snapshotBytes / 1024).toFixed(0)} KiB` : ""}, load ${loadavg()[0]!.toFixed(1)}` +
+          `${step.problems.length ? ` — ${step.problems[0]}` : ""}`,
       );
       if (result.code !== 0 && spec.kind === "up") break;
     }

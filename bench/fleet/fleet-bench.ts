@@ -122,9 +122,41 @@ export async function runFleetBenchmark(): Promise<void> {
   const viaCli: CliStep[] = [];
   const profileSizes = sizesFrom(process.env.BENCH_CLI_PROFILE_SIZES, "10,100").filter((n) => cliSizes.includes(n));
   try {
-    for (const n of sizes) {
-      log(`\nN = ${n} (load ${load()})`);
-      ours.push(await runOurs({ emulator, accountId: OUR_ACCOUNT, n, parallel, tokenFor: (i) => `bench-ours-${n}-${i}`, log }));
+    // Size by size, the harness then the CLI (with and without snapshot writes) back to back, so that the
+    // CLI÷harness ratio compares figures taken under about the same load of a shared machine.
+    for (const n of [...new Set([...sizes, ...cliSizes])].sort((a, b) => a - b)) {
+      if (sizes.includes(n)) {
+        log(`\nN = ${n} (load ${load()})`);
+        ours.push(await runOurs({ emulator, accountId: OUR_ACCOUNT, n, parallel, tokenFor: (i) => `bench-ours-${n}-${i}`, log }));
+      }
+      if (!("dir" in cli) || !cliSizes.includes(n)) continue;
+      log(`\nreal Pulumi CLI, N = ${n} (load ${load()})`);
+      try {
+        viaCli.push(
+          ...(await runCliFleet({ cliDir: cli.dir, emulator, accountId: CLI_ACCOUNT, n, tokenFor: (i) => `bench-cli-${n}-${i}`, log })),
+        );
+      } catch (error) {
+        log(`  CLI run failed: ${error instanceof Error ? error.message.split("\n")[0] : String(error)}`);
+      }
+      if (!profileSizes.includes(n)) continue;
+      // The profile: the same steps with PULUMI_SKIP_CHECKPOINTS=true; the difference is the snapshot writes.
+      log(`\nreal Pulumi CLI without snapshot writes (PULUMI_SKIP_CHECKPOINTS=true), N = ${n} (load ${load()})`);
+      try {
+        viaCli.push(
+          ...(await runCliFleet({
+            cliDir: cli.dir,
+            emulator,
+            accountId: CLI_ACCOUNT,
+            n,
+            tokenFor: (i) => `bench-clinc-${n}-${i}`,
+            log,
+            prefix: "cli-nockpt",
+            skipCheckpoints: true,
+          })),
+        );
+      } catch (error) {
+        log(`  CLI run failed: ${error instanceof Error ? error.message.split("\n")[0] : String(error)}`);
+      }
     }
     for (const [k, n] of wranglerSizes.entries()) {
       if (!wrangler) break;
@@ -144,38 +176,6 @@ export async function runFleetBenchmark(): Promise<void> {
           tokenFor: (step) => `bench-wrangler-${n}-${step.replace(/\W+/g, "-")}`,
         })),
       );
-    }
-    if ("dir" in cli) {
-      for (const n of cliSizes) {
-        log(`\nreal Pulumi CLI, N = ${n} (load ${load()})`);
-        try {
-          viaCli.push(
-            ...(await runCliFleet({ cliDir: cli.dir, emulator, accountId: CLI_ACCOUNT, n, tokenFor: (i) => `bench-cli-${n}-${i}`, log })),
-          );
-        } catch (error) {
-          log(`  CLI run failed: ${error instanceof Error ? error.message.split("\n")[0] : String(error)}`);
-        }
-      }
-      // The profile: the same steps with PULUMI_SKIP_CHECKPOINTS=true; the difference is the snapshot writes.
-      for (const n of profileSizes) {
-        log(`\nreal Pulumi CLI without snapshot writes (PULUMI_SKIP_CHECKPOINTS=true), N = ${n} (load ${load()})`);
-        try {
-          viaCli.push(
-            ...(await runCliFleet({
-              cliDir: cli.dir,
-              emulator,
-              accountId: CLI_ACCOUNT,
-              n,
-              tokenFor: (i) => `bench-clinc-${n}-${i}`,
-              log,
-              prefix: "cli-nockpt",
-              skipCheckpoints: true,
-            })),
-          );
-        } catch (error) {
-          log(`  CLI run failed: ${error instanceof Error ? error.message.split("\n")[0] : String(error)}`);
-        }
-      }
     }
   } finally {
     await emulator.close();
@@ -221,7 +221,8 @@ export function printFleetReport(input: ReportInput, log: (line: string) => void
   log(
     `(snapshot writes = CLI − the same step with PULUMI_SKIP_CHECKPOINTS=true; before node = the pulumi process alone: its start,` +
       ` the stack's config and snapshot, the engine's set-up, until the language host (or, for refresh and destroy, the provider host) starts;` +
-      ` program start-up = node + tsx + @pulumi/pulumi + the sdk loaded in the program; host start = the dynamic-provider host until it listens;` +
+      ` program start-up = the program's process start → the provider host's start (node, tsx, @pulumi/pulumi, the sdk, the first registration, the engine launching the plugin);` +
+      ` host start = the dynamic-provider host until it listens;` +
       ` provider calls = check/diff/create/update/read/delete served by the host, their summed time (8 at once), the longest (the first loads the provider),` +
       ` first→last call = their span; after last = the last call or the program's exit → the command's exit;` +
       ` request bytes = the mean gRPC request of those calls (a resource's inputs and state). The parts overlap and do not add up.)`,

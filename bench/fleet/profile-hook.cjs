@@ -6,13 +6,13 @@
  *     (tools/pulumi-cli/language-host.js), the program it runs, or the dynamic-provider host
  *     (@pulumi/pulumi/cmd/dynamic-provider);
  *   - when a gRPC server is listening (`bindAsync`'s callback: the provider host is ready for the engine);
- *   - in the program, when `pulumi-cloudflare-workers` has loaded (node, tsx, @pulumi/pulumi and the sdk:
- *     the program's start-up before its first resource);
- *   - every unary gRPC call the process serves (the provider host's check, diff, create, update, read,
- *     delete, configure; the language host's run): start, end and the size of its request message
- *     (`serializeBinary()`), which is what the engine sends over gRPC: the resource's inputs and state.
+ *   - in the provider host only: every unary gRPC call it serves (check, diff, create, update, read, delete,
+ *     configure): start, end and the size of its request message (`serializeBinary()`), which is what the
+ *     engine sends over gRPC: the resource's inputs and state.
  * The calls are wrapped where @grpc/grpc-js's Server.addService binds the implementation, so the time is the
- * provider host's own, from the request's arrival to its answer.
+ * provider host's own, from the request's arrival to its answer. Nothing is hooked in the program: a wrapper
+ * of the module loader would sit on the stack of every resource registration, and the engine stores that stack
+ * in the snapshot (each resource's `stackTrace`), making it larger than users' snapshots.
  */
 "use strict";
 const fs = require("node:fs");
@@ -68,15 +68,12 @@ if (LOG) {
     };
   };
 
-  let sdkLoaded = false;
-  const load = Module._load;
-  Module._load = function (request, ...rest) {
-    const loaded = load.call(this, request, ...rest);
-    if (request === "@grpc/grpc-js" && loaded?.Server?.prototype) patchServer(loaded.Server.prototype);
-    if (request === "pulumi-cloudflare-workers" && role === "program" && !sdkLoaded) {
-      sdkLoaded = true;
-      write({ event: "sdk", at: Date.now() });
-    }
-    return loaded;
-  };
+  if (role === "provider") {
+    const load = Module._load;
+    Module._load = function (request, ...rest) {
+      const loaded = load.call(this, request, ...rest);
+      if (request === "@grpc/grpc-js" && loaded?.Server?.prototype) patchServer(loaded.Server.prototype);
+      return loaded;
+    };
+  }
 }

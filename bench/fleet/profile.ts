@@ -12,7 +12,7 @@ export const PROFILE_HOOK = path.join(__dirname, "profile-hook.cjs");
 type Role = "language host" | "program" | "provider";
 
 type LogRecord =
-  | { pid: number; role: Role; event: "start" | "exit" | "ready" | "sdk"; at: number }
+  | { pid: number; role: Role; event: "start" | "exit" | "ready"; at: number }
   | { pid: number; role: Role; event: "rpc"; method: string; start: number; end: number; bytes?: number };
 
 export interface RpcFigures {
@@ -32,7 +32,10 @@ export interface CliProfile {
   beforeNodeMs?: number;
   /** The program: its process start → exit (it registers the resources; the engine's work overlaps it). */
   programMs?: number;
-  /** The program's start-up: its process start → `pulumi-cloudflare-workers` loaded (node, tsx, @pulumi/pulumi, the sdk). */
+  /**
+   * The program's start-up: its process start → the provider host's start (node, tsx, @pulumi/pulumi, the sdk,
+   * the first registration, then the engine starting the plugin it needs).
+   */
   programStartMs?: number;
   /** The provider host: process start → listening (node, @pulumi/pulumi and its gRPC server). */
   hostStartMs?: number;
@@ -64,7 +67,7 @@ const max = (values: number[]) => (values.length ? Math.max(...values) : undefin
 /** The profile of one command that ran from `spawnedAt` to `exitedAt` (ms since the epoch). */
 export function profileOf(records: readonly LogRecord[], spawnedAt: number, exitedAt: number): CliProfile {
   const starts = records.filter((r): r is Extract<LogRecord, { at: number }> => r.event === "start");
-  const at = (role: Role, event: "start" | "exit" | "ready" | "sdk") =>
+  const at = (role: Role, event: "start" | "exit" | "ready") =>
     records.filter((r): r is Extract<LogRecord, { at: number }> => r.role === role && r.event === event).map((r) => r.at);
   const calls = records.filter((r): r is Extract<LogRecord, { event: "rpc" }> => r.event === "rpc" && r.role === "provider");
 
@@ -74,9 +77,8 @@ export function profileOf(records: readonly LogRecord[], spawnedAt: number, exit
   const programStart = min(at("program", "start"));
   const programExit = max(at("program", "exit"));
   if (programStart !== undefined && programExit !== undefined) profile.programMs = programExit - programStart;
-  const sdkLoaded = min(at("program", "sdk"));
-  if (programStart !== undefined && sdkLoaded !== undefined) profile.programStartMs = sdkLoaded - programStart;
   const hostStart = min(at("provider", "start"));
+  if (programStart !== undefined && hostStart !== undefined) profile.programStartMs = Math.max(0, hostStart - programStart);
   const hostReady = min(at("provider", "ready"));
   if (hostStart !== undefined && hostReady !== undefined) profile.hostStartMs = hostReady - hostStart;
   const firstCall = min(calls.map((c) => c.start));
