@@ -34,7 +34,7 @@ export interface CliProfile {
   programMs?: number;
   /**
    * The program's start-up: its process start → the provider host's start (node, tsx, @pulumi/pulumi, the sdk,
-   * the first registration, then the engine starting the plugin it needs).
+   * the first registration, then the engine starting the plugin it needs); absent when the host started first.
    */
   programStartMs?: number;
   /** The provider host: process start → listening (node, @pulumi/pulumi and its gRPC server). */
@@ -78,7 +78,8 @@ export function profileOf(records: readonly LogRecord[], spawnedAt: number, exit
   const programExit = max(at("program", "exit"));
   if (programStart !== undefined && programExit !== undefined) profile.programMs = programExit - programStart;
   const hostStart = min(at("provider", "start"));
-  if (programStart !== undefined && hostStart !== undefined) profile.programStartMs = Math.max(0, hostStart - programStart);
+  // A preview with --refresh starts the provider host before the program: no start-up to measure that way.
+  if (programStart !== undefined && hostStart !== undefined && hostStart >= programStart) profile.programStartMs = hostStart - programStart;
   const hostReady = min(at("provider", "ready"));
   if (hostStart !== undefined && hostReady !== undefined) profile.hostStartMs = hostReady - hostStart;
   const firstCall = min(calls.map((c) => c.start));

@@ -48,6 +48,15 @@ describe("profileOf: where one pulumi command's time went", () => {
     });
   });
 
+  it("gives no program start-up when the provider host started first (a preview with --refresh reads before the program runs)", () => {
+    const refreshFirst = lines([
+      { pid: 3, role: "provider", event: "start", at: T + 300 },
+      { pid: 2, role: "program", event: "start", at: T + 5_000 },
+      { pid: 2, role: "program", event: "exit", at: T + 9_000 },
+    ]);
+    expect(profileOf(parseProfileLog(refreshFirst), T, T + 10_000)).not.toHaveProperty("programStartMs");
+  });
+
   it("has no program and no call figures for a command that ran neither", () => {
     const profile = profileOf([], T, T + 500);
     expect(profile).toEqual({ wallMs: 500, rpc: {} });
