@@ -6,11 +6,13 @@
  */
 import { spawn, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
+import { loadavg } from "node:os";
 import * as path from "node:path";
 import type { Emulator } from "../../emulator";
 import { PACKAGE_ROOT } from "../../tests/engine/paths";
 import { makeProjectDir } from "../../tests/engine/project-dir";
 import { countCalls, takeRequests, type CallCount } from "./calls";
+import { parseProfileLog, profileOf, PROFILE_HOOK, type CliProfile } from "./profile";
 import { STEPS, type StepName } from "./steps";
 
 export type CliLookup = { dir: string; how: string } | { skipped: string };
@@ -49,6 +51,8 @@ export interface CliStep {
   state?: StateBytes[];
   /** Run with PULUMI_SKIP_CHECKPOINTS=true (the profile's figure without snapshot writes). */
   skipCheckpoints?: boolean;
+  /** Where the command's time went (bench/fleet/profile-hook.cjs), unless BENCH_CLI_TIMING=0. */
+  profile?: CliProfile;
 }
 
 /** Bytes of one resource's entry in `pulumi stack export` (compact JSON), averaged over the resources of a type. */
@@ -181,9 +185,19 @@ export async function runCliFleet(options: CliOptions): Promise<CliStep[]> {
               ? ["refresh", "--yes", "--skip-preview"]
               : ["destroy", "--yes", "--skip-preview"];
       takeRequests(emulator);
+      const timingLog = path.join(dir, `.timing-${index}.jsonl`);
+      const timing: NodeJS.ProcessEnv =
+        process.env.BENCH_CLI_TIMING === "0"
+          ? {}
+          : {
+              BENCH_PROFILE_LOG: timingLog,
+              NODE_OPTIONS: [process.env.NODE_OPTIONS, `--require ${JSON.stringify(PROFILE_HOOK)}`].filter(Boolean).join(" "),
+            };
+      const spawnedAt = Date.now();
       const started = performance.now();
-      const result = await run(args, dir, { ...env, CLOUDFLARE_API_TOKEN: options.tokenFor(index) });
+      const result = await run(args, dir, { ...env, ...timing, CLOUDFLARE_API_TOKEN: options.tokenFor(index) });
       const wallMs = performance.now() - started;
+      const exitedAt = Date.now();
       const requests = takeRequests(emulator);
       const step: CliStep = {
         step: spec.name,
@@ -196,6 +210,9 @@ export async function runCliFleet(options: CliOptions): Promise<CliStep[]> {
           result.code === 0 ? [] : [`pulumi ${args[0]} exited ${result.code}: ${result.output.trim().split("\n").slice(-4).join(" | ")}`],
         snapshotBytes: snapshotBytes(path.join(dir, ".backend")),
         ...(options.skipCheckpoints ? { skipCheckpoints: true } : {}),
+        ...(fs.existsSync(timingLog)
+          ? { profile: profileOf(parseProfileLog(fs.readFileSync(timingLog, "utf8")), spawnedAt, exitedAt) }
+          : {}),
       };
       if (spec.name === "create" && result.code === 0) {
         const exported = await run(["stack", "export"], dir, env, true);
@@ -205,7 +222,8 @@ export async function runCliFleet(options: CliOptions): Promise<CliStep[]> {
       out.push(step);
       log(
         `  cli${options.skipCheckpoints ? "*" : " "}  N=${n} ${spec.name}: ${step.calls.total} calls, ${(wallMs / 1000).toFixed(2)} s` +
-          `${step.snapshotBytes ? `, snapshot ${(step.snapshotBytes / 1024).toFixed(0)} KiB` : ""}${step.problems.length ? ` — ${step.problems[0]}` : ""}`,
+          `${step.snapshotBytes ? `, snapshot ${(step.snapshotBytes / 1024).toFixed(0)} KiB` : ""}, load ${loadavg()[0]!.toFixed(1)}` +
+          `${step.problems.length ? ` — ${step.problems[0]}` : ""}`,
       );
       if (result.code !== 0 && spec.kind === "up") break;
     }

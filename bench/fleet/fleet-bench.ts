@@ -33,6 +33,7 @@ import {
   memoryBySize,
   profileTable,
   resultsTable,
+  timingTable,
   rows,
   stateTable,
   verdicts,
@@ -121,9 +122,41 @@ export async function runFleetBenchmark(): Promise<void> {
   const viaCli: CliStep[] = [];
   const profileSizes = sizesFrom(process.env.BENCH_CLI_PROFILE_SIZES, "10,100").filter((n) => cliSizes.includes(n));
   try {
-    for (const n of sizes) {
-      log(`\nN = ${n} (load ${load()})`);
-      ours.push(await runOurs({ emulator, accountId: OUR_ACCOUNT, n, parallel, tokenFor: (i) => `bench-ours-${n}-${i}`, log }));
+    // Size by size, the harness then the CLI (with and without snapshot writes) back to back, so that the
+    // CLI÷harness ratio compares figures taken under about the same load of a shared machine.
+    for (const n of [...new Set([...sizes, ...cliSizes])].sort((a, b) => a - b)) {
+      if (sizes.includes(n)) {
+        log(`\nN = ${n} (load ${load()})`);
+        ours.push(await runOurs({ emulator, accountId: OUR_ACCOUNT, n, parallel, tokenFor: (i) => `bench-ours-${n}-${i}`, log }));
+      }
+      if (!("dir" in cli) || !cliSizes.includes(n)) continue;
+      log(`\nreal Pulumi CLI, N = ${n} (load ${load()})`);
+      try {
+        viaCli.push(
+          ...(await runCliFleet({ cliDir: cli.dir, emulator, accountId: CLI_ACCOUNT, n, tokenFor: (i) => `bench-cli-${n}-${i}`, log })),
+        );
+      } catch (error) {
+        log(`  CLI run failed: ${error instanceof Error ? error.message.split("\n")[0] : String(error)}`);
+      }
+      if (!profileSizes.includes(n)) continue;
+      // The profile: the same steps with PULUMI_SKIP_CHECKPOINTS=true; the difference is the snapshot writes.
+      log(`\nreal Pulumi CLI without snapshot writes (PULUMI_SKIP_CHECKPOINTS=true), N = ${n} (load ${load()})`);
+      try {
+        viaCli.push(
+          ...(await runCliFleet({
+            cliDir: cli.dir,
+            emulator,
+            accountId: CLI_ACCOUNT,
+            n,
+            tokenFor: (i) => `bench-clinc-${n}-${i}`,
+            log,
+            prefix: "cli-nockpt",
+            skipCheckpoints: true,
+          })),
+        );
+      } catch (error) {
+        log(`  CLI run failed: ${error instanceof Error ? error.message.split("\n")[0] : String(error)}`);
+      }
     }
     for (const [k, n] of wranglerSizes.entries()) {
       if (!wrangler) break;
@@ -143,38 +176,6 @@ export async function runFleetBenchmark(): Promise<void> {
           tokenFor: (step) => `bench-wrangler-${n}-${step.replace(/\W+/g, "-")}`,
         })),
       );
-    }
-    if ("dir" in cli) {
-      for (const n of cliSizes) {
-        log(`\nreal Pulumi CLI, N = ${n} (load ${load()})`);
-        try {
-          viaCli.push(
-            ...(await runCliFleet({ cliDir: cli.dir, emulator, accountId: CLI_ACCOUNT, n, tokenFor: (i) => `bench-cli-${n}-${i}`, log })),
-          );
-        } catch (error) {
-          log(`  CLI run failed: ${error instanceof Error ? error.message.split("\n")[0] : String(error)}`);
-        }
-      }
-      // The profile: the same steps with PULUMI_SKIP_CHECKPOINTS=true; the difference is the snapshot writes.
-      for (const n of profileSizes) {
-        log(`\nreal Pulumi CLI without snapshot writes (PULUMI_SKIP_CHECKPOINTS=true), N = ${n} (load ${load()})`);
-        try {
-          viaCli.push(
-            ...(await runCliFleet({
-              cliDir: cli.dir,
-              emulator,
-              accountId: CLI_ACCOUNT,
-              n,
-              tokenFor: (i) => `bench-clinc-${n}-${i}`,
-              log,
-              prefix: "cli-nockpt",
-              skipCheckpoints: true,
-            })),
-          );
-        } catch (error) {
-          log(`  CLI run failed: ${error instanceof Error ? error.message.split("\n")[0] : String(error)}`);
-        }
-      }
     }
   } finally {
     await emulator.close();
@@ -215,7 +216,17 @@ export function printFleetReport(input: ReportInput, log: (line: string) => void
     `(snapshot writes = CLI − the same step with PULUMI_SKIP_CHECKPOINTS=true; CLI processes over harness = the latter − the harness:` +
       ` the CLI's start, its engine and language host, its provider host start; harness = our provider and the program)`,
   );
-  log(`\n=== engine harness and wrangler: wall time and API calls per lifecycle step, with the limit that binds each figure ===`);
+  log(`\n=== inside each CLI command (timing log of the Node processes it starts) ===`);
+  log(timingTable(input));
+  log(
+    `(snapshot writes = CLI − the same step with PULUMI_SKIP_CHECKPOINTS=true; before node = the pulumi process alone: its start,` +
+      ` the stack's config and snapshot, the engine's set-up, until the language host (or, for refresh and destroy, the provider host) starts;` +
+      ` program start-up = the program's process start → the provider host's start (node, tsx, @pulumi/pulumi, the sdk, the first registration, the engine launching the plugin);` +
+      ` host start = the dynamic-provider host until it listens;` +
+      ` provider calls = check/diff/create/update/read/delete served by the host, their summed time (8 at once), the longest (the first loads the provider),` +
+      ` first→last call = their span; after last = the last call or the program's exit → the command's exit;` +
+      ` request bytes = the mean gRPC request of those calls (a resource's inputs and state). The parts overlap and do not add up.)`,
+  );
   log(`\n=== fleet: wall time and API calls per lifecycle step, with the limit that binds each figure ===`);
   log(resultsTable(table));
   log(

@@ -5,6 +5,7 @@
 import { DEFAULT_RATE_LIMIT, RATE_LIMIT_GUARD_MS, RATE_LIMIT_REQUESTS, RATE_LIMIT_WINDOW_MS } from "../../provider/cloudflare/limiter";
 import type { CallCount } from "./calls";
 import type { CliStep, StateBytes } from "./cli";
+import { resourceCalls } from "./profile";
 import type { OurRun, OurStep } from "./ours";
 import { STEPS, type StepName } from "./steps";
 import type { WranglerStep } from "./wrangler";
@@ -333,6 +334,56 @@ export function profileTable(input: ReportInput, all: Row[]): string {
     ]);
   }
   return table.length > 1 ? pad(table) : "not measured (BENCH_CLI_PROFILE_SIZES)";
+}
+
+/**
+ * Inside each CLI command (bench/fleet/profile-hook.cjs): the CLI's start before any Node process, the program's
+ * start-up, the provider host's start, the calls to our provider (count, their summed time, the longest, the
+ * span from the first to the last), the time after the last call, and the mean gRPC request of a resource call.
+ * The parts overlap (the program waits for the engine; calls run 8 at once): they are not meant to add up.
+ */
+export function timingTable(input: ReportInput): string {
+  const table = [
+    [
+      "step",
+      "N",
+      "CLI",
+      "snapshot writes",
+      "before node",
+      "program start-up",
+      "host start",
+      "provider calls",
+      "Σ in provider",
+      "longest",
+      "first→last call",
+      "after last",
+      "request bytes",
+    ],
+  ];
+  const ms = (value: number | undefined) => (value === undefined ? "-" : seconds(value));
+  for (const spec of STEPS) {
+    for (const c of input.cli.filter((c) => c.step === spec.name && !c.skipCheckpoints && c.profile)) {
+      const p = c.profile!;
+      const bare = noCheckpointsOf(input, c.step, c.n);
+      const calls = resourceCalls(p);
+      table.push([
+        c.step,
+        String(c.n),
+        seconds(c.wallMs),
+        bare ? seconds(Math.max(0, c.wallMs - bare.wallMs)) : "-",
+        ms(p.beforeNodeMs),
+        ms(p.programStartMs),
+        ms(p.hostStartMs),
+        String(calls.count),
+        seconds(calls.totalMs),
+        seconds(calls.maxMs),
+        ms(p.callSpanMs),
+        ms(p.afterCallsMs),
+        calls.count ? calls.meanBytes.toFixed(0) : "-",
+      ]);
+    }
+  }
+  return table.length > 1 ? pad(table) : "not measured (BENCH_CLI_TIMING=0, or the CLI did not run)";
 }
 
 export function cliVerdicts(input: ReportInput, all: Row[]): Verdict[] {

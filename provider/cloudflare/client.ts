@@ -70,6 +70,8 @@ export interface RequestSpec<T> {
    * 4 characters are ignored (redacting "a" would garble the message).
    */
   redact?: string[];
+  /** Added to the configured per-attempt timeout for this request: the time its large body takes to send. */
+  extraTimeoutMs?: number;
 }
 
 /** A successful answer whose body is not the JSON envelope. */
@@ -259,7 +261,7 @@ export class CloudflareClient {
         .flatMap((value) => [value, JSON.stringify(value).slice(1, -1)]),
       retrySafe,
       maxAttempts: resolveMaxAttempts(this.#options),
-      timeoutMs: resolveTimeoutMs(this.#options),
+      timeoutMs: resolveTimeoutMs(this.#options) + (spec.extraTimeoutMs ?? 0),
     };
   }
 

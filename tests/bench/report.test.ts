@@ -12,6 +12,7 @@ import {
   rateLimitFloorMs,
   resultsTable,
   rows,
+  timingTable,
   verdicts,
   type ReportInput,
 } from "../../bench/fleet/report";
@@ -127,7 +128,24 @@ describe("the CLI headline and issue 22's verdicts", () => {
   ];
   const harness = run(100, [step("create", 100, requests(500), 20_000), step("no-op up", 100, [], 10_000)]);
   const cli = [
-    cliStep("create", 100, 500, 25_000, { state, snapshotBytes: 1_200_000 }),
+    cliStep("create", 100, 500, 25_000, {
+      state,
+      snapshotBytes: 1_200_000,
+      profile: {
+        wallMs: 25_000,
+        beforeNodeMs: 600,
+        programMs: 23_000,
+        programStartMs: 3_000,
+        hostStartMs: 1_500,
+        callSpanMs: 19_000,
+        afterCallsMs: 400,
+        rpc: {
+          configure: { count: 1, totalMs: 2, maxMs: 2, meanBytes: 300 },
+          check: { count: 400, totalMs: 8_000, maxMs: 900, meanBytes: 1_000 },
+          create: { count: 400, totalMs: 40_000, maxMs: 600, meanBytes: 3_000 },
+        },
+      },
+    }),
     cliStep("no-op up", 100, 0, 16_000),
     cliStep("create", 100, 500, 21_000, { skipCheckpoints: true }),
   ];
@@ -137,6 +155,13 @@ describe("the CLI headline and issue 22's verdicts", () => {
     const table = cliTable(ins, rows(ins));
     expect(table).toMatch(/^create\s+100\s+25\.00 s\s+500\s+20\.00 s\s+1\.3x\s+5\.00 s\s+21\.00 s\s+≈1200 s\s+≈48\.0x\s+1172 KiB$/m);
     expect(profileTable(ins, rows(ins))).toMatch(/^create\s+100\s+25\.00 s\s+4\.00 s\s+16 %\s+1\.00 s\s+20\.00 s$/m);
+  });
+
+  it("breaks a CLI command down from its timing log: start, program, host, our calls and their request size", () => {
+    expect(timingTable(ins)).toMatch(
+      /^create\s+100\s+25\.00 s\s+4\.00 s\s+0\.60 s\s+3\.00 s\s+1\.50 s\s+800\s+48\.00 s\s+0\.90 s\s+19\.00 s\s+0\.40 s\s+2000$/m,
+    );
+    expect(timingTable({ ...ins, cli: ins.cli.map(({ profile: _, ...c }) => c) })).toMatch(/^not measured/);
   });
 
   it("says which targets hold: a step over 1.5x of the harness fails, bytes per Worker are summed over the types", () => {

@@ -44,8 +44,10 @@ export async function uploadAssetsBucket(
   accountId: string,
   sessionJwt: string,
   files: AssetFilePart[],
+  options: { extraTimeoutMs?: number } = {},
 ): Promise<{ jwt?: string }> {
   const result = await client.request({
+    ...(options.extraTimeoutMs === undefined ? {} : { extraTimeoutMs: options.extraTimeoutMs }),
     method: "POST",
     path: path`/accounts/${accountId}/workers/assets/upload`,
     query: { base64: true },

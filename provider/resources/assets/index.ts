@@ -2,10 +2,18 @@
  * Static assets of a Worker (`WorkerScript.assets`): check (manifest, wrangler hashes, ignore rules, limits),
  * state and diff (what changed, file by file), and the upload (only what the API lacks, resilient).
  */
-export { checkAssets, loadAssets, clearAssetHashCache, localAssetsHash, type CheckAssetsResult, type LocalAssets } from "./manifest";
+export {
+  checkAssets,
+  loadAssets,
+  clearAssetHashCache,
+  localAssetsHash,
+  manifestHash,
+  type CheckAssetsResult,
+  type LocalAssets,
+} from "./manifest";
 export {
   deployAssets,
-  bucketTimeoutMs,
+  bucketTransferMs,
   AssetsUploadError,
   ASSETS_UPLOAD_CONCURRENCY,
   ASSETS_MAX_SESSIONS,

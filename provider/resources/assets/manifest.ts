@@ -45,6 +45,8 @@ export interface LocalAssets {
   config: WireAssetsConfig;
   /** sha256 (hex) of the manifest and the configuration: any change to what is served changes it. */
   hash: string;
+  /** sha256 (hex) of the manifest alone: tells a change of files from a change of configuration only. */
+  filesHash: string;
   fileCount: number;
   totalBytes: number;
 }
@@ -188,6 +190,11 @@ export function localAssetsHash(manifest: AssetManifest, config: WireAssetsConfi
   return createHash("sha256").update(stableStringify({ manifest, config })).digest("hex");
 }
 
+/** sha256 of the manifest alone, in canonical form. */
+export function manifestHash(manifest: AssetManifest): string {
+  return createHash("sha256").update(stableStringify(manifest)).digest("hex");
+}
+
 /**
  * Validates the `assets` input and builds the manifest of its directory. Every problem comes back as a check
  * failure on `property` that names the file concerned; nothing is thrown for bad input.
@@ -244,7 +251,15 @@ export async function checkAssets(input: unknown, property = "assets", cwd = pro
   });
   return {
     failures: [],
-    assets: { directory, manifest, config, hash: localAssetsHash(manifest, config), fileCount: files.length, totalBytes },
+    assets: {
+      directory,
+      manifest,
+      config,
+      hash: localAssetsHash(manifest, config),
+      filesHash: manifestHash(manifest),
+      fileCount: files.length,
+      totalBytes,
+    },
   };
 }
 

@@ -6,7 +6,8 @@
  *   2. upload the buckets ASSETS_UPLOAD_CONCURRENCY at a time. A bucket's body is read from disk only when it
  *      is sent (memory holds at most that many buckets), each file's hash is verified against the manifest
  *      first (what the API stores under a hash must be that content), and each bucket is retried on its own by
- *      the API client (5 attempts, backoff, Retry-After), with a per-attempt timeout sized to the bucket. When the session JWT is refused part-way (it
+ *      the API client (5 attempts, backoff, Retry-After), with a per-attempt timeout sized to the bucket: the
+ *      configured one (`cloudflare-workers:timeoutMs`) plus the bucket's time on a slow link. When the session JWT is refused part-way (it
  *      expired: a slow link, a huge site), no new bucket is started, a new session is opened and the API asks
  *      only for what it still lacks: what was accepted is never sent again;
  *   3. the completion token and the wire configuration, for `metadata.assets` of the Worker upload.
@@ -17,7 +18,6 @@ import {
   CloudflareApiError,
   CloudflareClient,
   createAssetsUploadSession,
-  DEFAULT_TIMEOUT_MS,
   getDefaultClient,
   uploadAssetsBucket,
   type AssetFilePart,
@@ -36,20 +36,24 @@ export const ASSETS_UPLOAD_CONCURRENCY = 3;
 export const ASSETS_MAX_SESSIONS = 5;
 const FILES_NAMED_IN_ERRORS = 3;
 /**
- * The slowest upload rate per bucket that still succeeds: a bucket (up to tens of MB) gets its own per-attempt
- * timeout from its size, so a slow link is not taken for a stall (and a stall is still cut short).
+ * The slowest upload rate per bucket that still succeeds: a bucket (up to tens of MB) gets the time its bytes
+ * take at this rate on top of the per-attempt timeout, so a slow link is not taken for a stall (and a stall is
+ * still cut short).
  */
 export const ASSETS_MIN_BYTES_PER_SECOND = 128 * 1024;
 
-/** Per-attempt timeout of a bucket upload of `wireBytes`: the usual 60 s, more for a large bucket. Pure. */
-export function bucketTimeoutMs(wireBytes: number): number {
-  return Math.max(DEFAULT_TIMEOUT_MS, 30_000 + Math.ceil((wireBytes / ASSETS_MIN_BYTES_PER_SECOND) * 1000));
+/**
+ * The time `wireBytes` take at ASSETS_MIN_BYTES_PER_SECOND: a bucket upload's per-attempt timeout is the
+ * configured one (`cloudflare-workers:timeoutMs`, CLOUDFLARE_WORKERS_TIMEOUT_MS, 60 s by default) plus this. Pure.
+ */
+export function bucketTransferMs(wireBytes: number): number {
+  return Math.ceil((wireBytes / ASSETS_MIN_BYTES_PER_SECOND) * 1000);
 }
 
 export interface DeployAssetsOptions {
-  /** One client for every request (its own timeout for every bucket). Default: see `clientOptions`. */
+  /** The client of every request; a bucket's per-attempt timeout is the client's plus its transfer time. Default: see `clientOptions`. */
   client?: CloudflareClient;
-  /** Options of the clients used when `client` is not given (buckets get `bucketTimeoutMs` unless `timeoutMs` is set). */
+  /** Options of the client made when `client` is not given. */
   clientOptions?: ClientOptions;
   concurrency?: number;
   maxSessions?: number;
@@ -106,7 +110,7 @@ async function uploadBuckets(
   sessionJwt: string,
   buckets: string[][],
   readBucket: (hashes: string[]) => Promise<{ parts: AssetFilePart[]; bytes: number }>,
-  clientFor: (wireBytes: number) => CloudflareClient,
+  client: CloudflareClient,
   concurrency: number,
   onAccepted: (files: number, bytes: number) => void,
 ): Promise<SessionOutcome> {
@@ -120,7 +124,9 @@ async function uploadBuckets(
         // Built only now, dropped once sent: memory holds `concurrency` buckets at most.
         const bucket = await readBucket(hashes);
         const wireBytes = bucket.parts.reduce((sum, part) => sum + part.base64.length, 0);
-        const { jwt } = await uploadAssetsBucket(clientFor(wireBytes), accountId, sessionJwt, bucket.parts);
+        const { jwt } = await uploadAssetsBucket(client, accountId, sessionJwt, bucket.parts, {
+          extraTimeoutMs: bucketTransferMs(wireBytes),
+        });
         outcome.acceptedBuckets++;
         onAccepted(hashes.length, bucket.bytes);
         if (jwt !== undefined) {
@@ -152,9 +158,6 @@ export async function deployAssets(
   options: DeployAssetsOptions = {},
 ): Promise<DeployedAssets> {
   const client = options.client ?? (options.clientOptions ? new CloudflareClient(options.clientOptions) : getDefaultClient());
-  const clientFor = (wireBytes: number) =>
-    options.client ??
-    new CloudflareClient({ ...options.clientOptions, timeoutMs: options.clientOptions?.timeoutMs ?? bucketTimeoutMs(wireBytes) });
   const concurrency = options.concurrency ?? ASSETS_UPLOAD_CONCURRENCY;
   const maxSessions = options.maxSessions ?? ASSETS_MAX_SESSIONS;
   const report: AssetsUploadReport = { sessions: 0, buckets: 0, files: 0, bytes: 0 };
@@ -193,7 +196,7 @@ export async function deployAssets(
     if (report.sessions === 1) filesToUpload = buckets.flat().length;
 
     // 2.
-    const outcome = await uploadBuckets(scope.accountId, session.jwt, buckets, readBucket, clientFor, concurrency, (files, bytes) => {
+    const outcome = await uploadBuckets(scope.accountId, session.jwt, buckets, readBucket, client, concurrency, (files, bytes) => {
       report.buckets++;
       report.files += files;
       report.bytes += bytes;
