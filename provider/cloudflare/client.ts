@@ -14,9 +14,8 @@ import {
   resolveCredentials,
   resolveMaxAttempts,
   resolveTimeoutMs,
-  type ClientOptions,
   type Credentials,
-  type RequestEvent,
+  type ExplicitSettings,
 } from "./config";
 import { dispatcherFor } from "./dispatcher";
 import {
@@ -28,6 +27,7 @@ import {
   type FailureContext,
 } from "./error-messages";
 import { CloudflareApiError, classifyStatus, type CloudflareErrorCode } from "./errors";
+import type { RequestLimiter } from "./limiter";
 import { getProcessLimiter } from "./limiter";
 import { formatDuration, notice, noticeEnabled } from "./notices";
 import {
@@ -45,6 +45,30 @@ import { envelopeSchema, type CfMessage, type ResultInfo } from "./schemas";
 export { path, scriptPath, type Scope } from "./paths";
 
 export type HttpMethod = "GET" | "PUT" | "POST" | "PATCH" | "DELETE";
+
+/** One attempt, as the `onRequest` hook sees it: never a credential, header or body. */
+export interface RequestEvent {
+  method: string;
+  path: string;
+  status?: number;
+  attempt: number;
+  durationMs: number;
+  error?: string;
+}
+
+/** A client's explicit settings (config.ts) and the dependencies it is given: hooks, clock, limiter. */
+export interface ClientOptions extends ExplicitSettings {
+  /** Observation hook, called once per attempt; it never sees credentials. */
+  onRequest?: (event: RequestEvent) => void;
+  /** Test hook: waits between attempts (backoff, Retry-After). Default: real timers. */
+  sleep?: (ms: number) => Promise<void>;
+  /** Test hook: jitter source in [0, 1). Default Math.random. */
+  random?: () => number;
+  /** Test hook: wall clock used to read an HTTP-date Retry-After. Default Date.now. */
+  now?: () => number;
+  /** The limiter every request passes through. Default: the one shared by every request with the same credentials. */
+  limiter?: RequestLimiter;
+}
 
 export interface RequestSpec<T> {
   method: HttpMethod;

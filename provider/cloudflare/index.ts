@@ -5,9 +5,11 @@ export {
   CloudflareClient,
   getDefaultClient,
   MAX_RESPONSE_BYTES,
+  type ClientOptions,
   type EnvelopeResult,
   type HttpMethod,
   type RawResponse,
+  type RequestEvent,
   type RequestSpec,
 } from "./client";
 export { path, scriptPath, describeScope, type Scope } from "./paths";
