@@ -13,6 +13,7 @@ export {
   type RequestSpec,
 } from "./client";
 export { path, scriptPath, describeScope, type Scope } from "./paths";
+export { runSlot, type RunSlot } from "./run-state";
 export * from "./limiter";
 export { closeDispatchers, dispatcherCount, dispatcherFor } from "./dispatcher";
 export {

@@ -112,7 +112,7 @@ export function makeWorkerSecretProvider(client: ClientSource = getDefaultClient
       const api = clientOf(client);
       // The one read before the write, so a secret someone else set is not overwritten by surprise; not needed for
       // a Worker this run has just uploaded, which has no other secrets.
-      const fresh = !inputs.adopt && wasCreatedHere(scope.accountId, scope.dispatchNamespace, inputs.scriptName);
+      const fresh = !inputs.adopt && wasCreatedHere(api, scope, inputs.scriptName);
       const live = fresh
         ? undefined
         : await listedSecret(api, scope, inputs.scriptName, inputs.name).catch((error) =>
@@ -141,7 +141,7 @@ export function makeWorkerSecretProvider(client: ClientSource = getDefaultClient
       } catch (error) {
         throw mayHaveApplied(error) ? unacknowledgedPut(id, inputs, error as Error) : error;
       }
-      await rememberSecret(scope, inputs.scriptName, { name: inputs.name, type: secretBody(inputs).type });
+      await rememberSecret(api, scope, inputs.scriptName, { name: inputs.name, type: secretBody(inputs).type });
       return { id, outs: outputsOf(inputs) };
     },
 
@@ -166,7 +166,7 @@ export function makeWorkerSecretProvider(client: ClientSource = getDefaultClient
       if (changed.includes("text") || changed.includes("secretKey")) {
         const api = clientOf(client);
         await versionAware(api, scopeOf(news), news, () => putSecret(api, scopeOf(news), news.scriptName, secretBody(news)));
-        await rememberSecret(scopeOf(news), news.scriptName, { name: news.name, type: secretBody(news).type });
+        await rememberSecret(api, scopeOf(news), news.scriptName, { name: news.name, type: secretBody(news).type });
         settle(api, journalKey(news));
       }
       return { outs: outputsOf(news) };
@@ -176,7 +176,7 @@ export function makeWorkerSecretProvider(client: ClientSource = getDefaultClient
       try {
         const api = clientOf(client);
         await versionAware(api, scopeOf(props), props, () => deleteSecret(api, scopeOf(props), props.scriptName, props.name));
-        await forgetSecret(scopeOf(props), props.scriptName, props.name);
+        await forgetSecret(api, scopeOf(props), props.scriptName, props.name);
         settle(api, journalKey(props));
       } catch (error) {
         if (!isNotFound(error)) throw error;
