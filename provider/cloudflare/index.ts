@@ -12,7 +12,7 @@ export {
   type RequestEvent,
   type RequestSpec,
 } from "./client";
-export { path, scriptPath, describeScope, type Scope } from "./paths";
+export { path, scriptPath, describeScope, describeWorker, type Scope } from "./paths";
 export { runSlot, type RunSlot } from "./run-state";
 export * from "./limiter";
 export { closeDispatchers, dispatcherCount, dispatcherFor } from "./dispatcher";

@@ -16,6 +16,7 @@
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 import { z } from "zod";
 import { deleteSecret, getDefaultClient, isNotFound, putSecret, type CloudflareClient, type Scope, type SecretInput } from "../cloudflare";
+import { ResourceInputError } from "./refusals";
 import { explainingRollout, SECRET_ROLLOUT_ADVICE } from "./rollout";
 import { secretKeySchema } from "../cloudflare/schemas";
 import { toWire } from "./case";
@@ -123,7 +124,8 @@ export function makeWorkerSecretProvider(client: ClientSource = getDefaultClient
       // An earlier PUT of this secret that got no answer (this process or one that died) may have set it: it is ours,
       // and is set again below, so whichever way that PUT went the program's value is what is deployed.
       if (live && !inputs.adopt && !mayBeOurs(api, key)) {
-        throw new Error(
+        throw new ResourceInputError(
+          "name",
           `Secret "${inputs.name}" of Worker "${inputs.scriptName}" already exists. Set adopt: true to take it over as it is ` +
             `(the API never shows a secret's value, so the deployed value is kept until this program's value changes), or choose another name. ` +
             `If an earlier \`pulumi up\` of this stack was interrupted while setting it, run \`${RECOVER_ENV}=1 pulumi up\` once instead: it sets this program's value.`,
