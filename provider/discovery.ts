@@ -6,7 +6,8 @@
  *   listWorkers        GET /workers/scripts[?tags=…]; in a dispatch namespace, GET …/scripts/{name} per name
  *   searchWorkers      GET /workers/scripts-search, every page
  *   getWorkerSettings  GET …/settings (account or dispatch namespace)
- *   getWorkerVersion   GET …/versions/{version_id} (seed 001; account scope only, as the API)
+ *   getWorkerVersion   GET …/versions/{version_id} (account scope only, as the API:
+ *                      https://developers.cloudflare.com/api/resources/workers/subresources/scripts/subresources/versions/methods/get/)
  */
 import {
   getDefaultClient,
@@ -94,7 +95,7 @@ export interface WorkerSettings {
   [field: string]: unknown;
 }
 
-/** One version of a Worker (seed 001). */
+/** One version of a Worker, as GET …/versions/{version_id} describes it. */
 export interface WorkerVersion {
   id: string;
   number: number;
@@ -271,7 +272,7 @@ export async function getWorkerSettings(
   return fromWire<WorkerSettings>(await getSettings(client, scope, requireName("scriptName", args.scriptName)));
 }
 
-/** One version of a Worker: its bindings, script and runtime (seed 001). */
+/** One version of a Worker: its bindings, script and runtime. */
 export async function getWorkerVersion(args: GetWorkerVersionArgs, client: CloudflareClient = getDefaultClient()): Promise<WorkerVersion> {
   const scope: Scope = { accountId: accountOf(args.accountId) };
   const versionId = dashedVersionId(requireName("versionId", args.versionId));

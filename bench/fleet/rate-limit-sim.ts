@@ -82,7 +82,7 @@ export async function simulateRateLimitedFleet(options: { resources: number }): 
   const limiterModule = require(path.join(DIST, "cloudflare", "limiter.js")) as {
     createCloudflareLimiter(options: { clock: LimiterClock; limit: number }): RequestLimiter;
     DEFAULT_RATE_LIMIT: number;
-    getProcessLimiter: () => RequestLimiter;
+    sharedLimiter: (...args: unknown[]) => RequestLimiter;
   };
 
   const provider = require(DIST) as {
@@ -93,12 +93,12 @@ export async function simulateRateLimitedFleet(options: { resources: number }): 
     workerSubdomainProvider: DynamicProvider;
   };
 
-  const scriptCache = require(path.join(DIST, "resources", "script-cache.js")) as { clearScriptCache(): void };
-
-  const secretCache = require(path.join(DIST, "resources", "secret-cache.js")) as { clearSecretCache(): void };
+  const defaultClient = (
+    require(path.join(DIST, "cloudflare", "client.js")) as { getDefaultClient(): { newRun(): void } }
+  ).getDefaultClient();
   // A fresh account per run: the account listing a provider process caches must not carry over.
   const account = randomBytes(16).toString("hex");
-  scriptCache.clearScriptCache();
+  defaultClient.newRun();
 
   const clock = new JumpingClock();
   const real = limiterModule.createCloudflareLimiter({ clock, limit: limiterModule.DEFAULT_RATE_LIMIT });
@@ -111,8 +111,8 @@ export async function simulateRateLimitedFleet(options: { resources: number }): 
     pauseFor: (ms) => real.pauseFor(ms),
   };
   const emulator = await startEmulator({ latencyMs: 0 });
-  const original = limiterModule.getProcessLimiter;
-  limiterModule.getProcessLimiter = () => recording;
+  const original = limiterModule.sharedLimiter;
+  limiterModule.sharedLimiter = () => recording;
   const config: Record<string, string> = {
     "cloudflare:apiToken": DEFAULT_EMULATOR_TOKEN,
     "cloudflare-workers:accountId": account,
@@ -158,9 +158,8 @@ export async function simulateRateLimitedFleet(options: { resources: number }): 
     );
     await clock.run(all);
   } finally {
-    limiterModule.getProcessLimiter = original;
-    scriptCache.clearScriptCache();
-    secretCache.clearSecretCache();
+    limiterModule.sharedLimiter = original;
+    defaultClient.newRun();
     await emulator.close();
   }
   const realMs = performance.now() - started;

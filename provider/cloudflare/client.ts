@@ -1,7 +1,7 @@
 /**
  * The one request function of the API client. Everything that touches the wire happens here, in this
  * order for every attempt: configuration (read now, not at import), URL building, auth headers, the
- * process-wide limiter, the request itself with a per-attempt timeout, then the answer: envelope, zod
+ * limiter of these credentials, the request itself with a per-attempt timeout, then the answer: envelope, zod
  * parse of `result`, or a typed `CloudflareApiError`. Retries live here and nowhere else.
  */
 import { inspect } from "node:util";
@@ -14,9 +14,8 @@ import {
   resolveCredentials,
   resolveMaxAttempts,
   resolveTimeoutMs,
-  type ClientOptions,
   type Credentials,
-  type RequestEvent,
+  type ExplicitSettings,
 } from "./config";
 import { dispatcherFor } from "./dispatcher";
 import {
@@ -28,8 +27,9 @@ import {
   type FailureContext,
 } from "./error-messages";
 import { CloudflareApiError, classifyStatus, type CloudflareErrorCode } from "./errors";
-import { getProcessLimiter } from "./limiter";
+import { sharedLimiter, type RequestLimiter } from "./limiter";
 import { formatDuration, notice, noticeEnabled } from "./notices";
+import { RunState, type RunSlot } from "./run-state";
 import {
   isRetrySafe,
   isRetryableStatus,
@@ -45,6 +45,30 @@ import { envelopeSchema, type CfMessage, type ResultInfo } from "./schemas";
 export { path, scriptPath, type Scope } from "./paths";
 
 export type HttpMethod = "GET" | "PUT" | "POST" | "PATCH" | "DELETE";
+
+/** One attempt, as the `onRequest` hook sees it: never a credential, header or body. */
+export interface RequestEvent {
+  method: string;
+  path: string;
+  status?: number;
+  attempt: number;
+  durationMs: number;
+  error?: string;
+}
+
+/** A client's explicit settings (config.ts) and the dependencies it is given: hooks, clock, limiter. */
+export interface ClientOptions extends ExplicitSettings {
+  /** Observation hook, called once per attempt; it never sees credentials. */
+  onRequest?: (event: RequestEvent) => void;
+  /** Test hook: waits between attempts (backoff, Retry-After). Default: real timers. */
+  sleep?: (ms: number) => Promise<void>;
+  /** Test hook: jitter source in [0, 1). Default Math.random. */
+  random?: () => number;
+  /** Test hook: wall clock used to read an HTTP-date Retry-After. Default Date.now. */
+  now?: () => number;
+  /** The limiter every request passes through. Default: the one shared by every request with the same credentials. */
+  limiter?: RequestLimiter;
+}
 
 export interface RequestSpec<T> {
   method: HttpMethod;
@@ -109,6 +133,8 @@ interface Prepared {
   retrySafe: boolean;
   maxAttempts: number;
   timeoutMs: number;
+  /** The client's own limiter, or the one shared by every request to this origin with these credentials. */
+  limiter: RequestLimiter;
 }
 
 const defaultSleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
@@ -146,6 +172,7 @@ function summariseZodError(error: z.ZodError): string {
 
 export class CloudflareClient {
   readonly #options: ClientOptions;
+  readonly #run = new RunState();
 
   constructor(options: ClientOptions = {}) {
     this.#options = { ...options };
@@ -154,6 +181,16 @@ export class CloudflareClient {
   /** The account to use when none is given: the `accountId` option, stack config, CLOUDFLARE_ACCOUNT_ID. */
   resolveAccountId(explicit?: string): string {
     return resolveAccountId(explicit ?? this.#options.accountId);
+  }
+
+  /** This client's cache `slot` for the current run (run-state.ts), made empty on first use. */
+  runCache<T>(slot: RunSlot<T>): T {
+    return this.#run.get(slot);
+  }
+
+  /** Forgets every answer cached for this run, as a new provider process starts without them. */
+  newRun(): void {
+    this.#run.reset();
   }
 
   /** One request: URL building, auth, limiter, retries, envelope, zod parse of `result`, typed errors. */
@@ -262,12 +299,25 @@ export class CloudflareClient {
       retrySafe,
       maxAttempts: resolveMaxAttempts(this.#options),
       timeoutMs: resolveTimeoutMs(this.#options) + (spec.extraTimeoutMs ?? 0),
+      limiter: this.#options.limiter ?? sharedLimiter(base.origin, credentials ?? this.#configuredCredentials()),
     };
+  }
+
+  /**
+   * The credentials of a request sent with another bearer (the assets upload's JWT): it is still this user's
+   * request for Cloudflare's limit. Undefined when none are configured.
+   */
+  #configuredCredentials(): Credentials | undefined {
+    try {
+      return resolveCredentials(this.#options);
+    } catch {
+      return undefined;
+    }
   }
 
   /** Sends with retries until a 2xx answer (returned) or a final failure (thrown as CloudflareApiError). */
   async #send(spec: Pick<RequestSpec<unknown>, "form" | "json">, prepared: Prepared): Promise<RawResponse & { attempts: number }> {
-    const limiter = this.#options.limiter ?? getProcessLimiter();
+    const limiter = prepared.limiter;
     const sleep = this.#options.sleep ?? defaultSleep;
     const random = this.#options.random ?? Math.random;
     const now = this.#options.now ?? Date.now;

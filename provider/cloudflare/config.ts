@@ -14,22 +14,16 @@
  * an email together with a Global API key) is used, and a token wins over a key within one source.
  */
 import { CloudflareConfigError } from "./errors";
-import type { RequestLimiter } from "./limiter";
 
 export const DEFAULT_BASE_URL = "https://api.cloudflare.com/client/v4";
 export const DEFAULT_TIMEOUT_MS = 60_000;
 export const DEFAULT_MAX_ATTEMPTS = 5;
 
-export interface RequestEvent {
-  method: string;
-  path: string;
-  status?: number;
-  attempt: number;
-  durationMs: number;
-  error?: string;
-}
-
-export interface ClientOptions {
+/**
+ * Settings a program gives a client explicitly (`new CloudflareClient({...})`): each wins over the stack
+ * configuration and the environment. The client's other options (hooks, limiter) are in client.ts.
+ */
+export interface ExplicitSettings {
   /** Explicit credentials override stack configuration and environment. */
   apiToken?: string;
   apiKey?: string;
@@ -42,16 +36,6 @@ export interface ClientOptions {
   timeoutMs?: number;
   /** Attempts for a request that may be repeated, default 5. */
   maxAttempts?: number;
-  /** Observation hook, called once per attempt; it never sees credentials. */
-  onRequest?: (event: RequestEvent) => void;
-  /** Test hook: waits between attempts (backoff, Retry-After). Default: real timers. */
-  sleep?: (ms: number) => Promise<void>;
-  /** Test hook: jitter source in [0, 1). Default Math.random. */
-  random?: () => number;
-  /** Test hook: wall clock used to read an HTTP-date Retry-After. Default Date.now. */
-  now?: () => number;
-  /** The limiter every request passes through. Default: the one shared by the whole process. */
-  limiter?: RequestLimiter;
 }
 
 /** The stack configuration keys honoured, one per setting. */
@@ -206,7 +190,7 @@ interface CredentialSource {
   values: { apiToken?: string; apiKey?: string; email?: string };
 }
 
-function credentialSources(options: ClientOptions): CredentialSource[] {
+function credentialSources(options: ExplicitSettings): CredentialSource[] {
   return [
     {
       label: "client options",
@@ -238,7 +222,7 @@ export const HOW_TO_SET_CREDENTIALS =
   `or use a Global API key: \`pulumi config set ${STACK_CONFIG_KEYS.email} <email>\` + ` +
   `\`pulumi config set --secret ${STACK_CONFIG_KEYS.apiKey} <key>\`, or export ${ENV_VARS.email} and ${ENV_VARS.apiKey}`;
 
-export function resolveCredentials(options: ClientOptions = {}): Credentials {
+export function resolveCredentials(options: ExplicitSettings = {}): Credentials {
   const halves: string[] = [];
   for (const source of credentialSources(options)) {
     const { apiToken, apiKey, email } = source.values;
@@ -303,7 +287,7 @@ export function resolveBaseUrl(explicit?: string): string {
 }
 
 /** Per attempt: the `timeoutMs` option → stack config `cloudflare-workers:timeoutMs` → CLOUDFLARE_WORKERS_TIMEOUT_MS → 60 s. */
-export function resolveTimeoutMs(options: ClientOptions): number {
+export function resolveTimeoutMs(options: ExplicitSettings): number {
   if (options.timeoutMs !== undefined) {
     const t = options.timeoutMs;
     if (!Number.isFinite(t) || t <= 0) throw new CloudflareConfigError(`timeoutMs must be a positive number (got ${t}).`);
@@ -337,7 +321,7 @@ export function resolveLogLevel(): LogLevel {
   return LOG_LEVELS.find((level) => level === value) ?? "info";
 }
 
-export function resolveMaxAttempts(options: ClientOptions): number {
+export function resolveMaxAttempts(options: ExplicitSettings): number {
   const n = options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
   if (!Number.isInteger(n) || n < 1) throw new CloudflareConfigError(`maxAttempts must be an integer of at least 1 (got ${n}).`);
   return n;

@@ -5,12 +5,15 @@ export {
   CloudflareClient,
   getDefaultClient,
   MAX_RESPONSE_BYTES,
+  type ClientOptions,
   type EnvelopeResult,
   type HttpMethod,
   type RawResponse,
+  type RequestEvent,
   type RequestSpec,
 } from "./client";
-export { path, scriptPath, describeScope, type Scope } from "./paths";
+export { path, scriptPath, describeScope, describeWorker, type Scope } from "./paths";
+export { runSlot, type RunSlot } from "./run-state";
 export * from "./limiter";
 export { closeDispatchers, dispatcherCount, dispatcherFor } from "./dispatcher";
 export {

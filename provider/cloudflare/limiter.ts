@@ -1,5 +1,5 @@
 /**
- * The process-wide request limiter: at most L requests in any sliding window of 300 s, which is the rule
+ * The request limiter: at most L requests in any sliding window of 300 s, which is the rule
  * Cloudflare applies (1,200 requests per five minutes per user, dashboard and every token included; going
  * over blocks every call with HTTP 429 for up to five minutes). L is 1,200 less RATE_LIMIT_MARGIN, or what
  * the stack config `cloudflare-workers:rateLimit` / CLOUDFLARE_WORKERS_RATE_LIMIT says.
@@ -18,7 +18,7 @@ import { closeSync, mkdirSync, openSync, readFileSync, renameSync, statSync, unl
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { z } from "zod";
-import { configuredSetting, isLoopbackHost, resolveBaseUrl, resolveCredentials, STACK_CONFIG_KEYS } from "./config";
+import { configuredSetting, isLoopbackHost, STACK_CONFIG_KEYS, type Credentials } from "./config";
 import { CloudflareConfigError } from "./errors";
 import { formatDuration, notice } from "./notices";
 
@@ -389,30 +389,39 @@ export function limiterStateFile(origin: string, identity: string): string {
   return join(LIMITER_STATE_DIR, `limiter-${key}.json`);
 }
 
-let processLimiter: SlidingWindowLimiter | undefined;
-
 /**
- * The store for this process's API and credential, chosen when the first request is made. None for a local
- * emulator (loopback), which has no Cloudflare budget to share, unless CLOUDFLARE_WORKERS_LIMITER_STATE=on;
- * none with CLOUDFLARE_WORKERS_LIMITER_STATE=off.
+ * The limiter of each API origin and credential this process has used, by the hash limiterStateFile names
+ * its file with. Cloudflare counts requests per user, not per client or per run, so this outlives a client's
+ * run state (run-state.ts): every client with the same credentials, in this process and (through the file)
+ * in others, spends one budget, and a 429's Retry-After holds all of them.
  */
-function defaultStore(): LimiterStore | undefined {
-  const mode = process.env.CLOUDFLARE_WORKERS_LIMITER_STATE;
-  if (mode === "off") return undefined;
-  try {
-    const url = new URL(resolveBaseUrl());
-    if (isLoopbackHost(url.hostname) && mode !== "on") return undefined;
-    const credentials = resolveCredentials();
-    const identity = credentials.kind === "token" ? credentials.token : `${credentials.email}\0${credentials.apiKey}`;
-    return fileLimiterStore(limiterStateFile(url.origin, identity));
-  } catch (error) {
-    if (error instanceof CloudflareConfigError) return undefined; // the request itself will say what is missing
-    throw error;
-  }
+const sharedLimiters = new Map<string, SlidingWindowLimiter>();
+
+function credentialIdentity(credentials: Credentials | undefined): string {
+  if (credentials === undefined) return "";
+  return credentials.kind === "token" ? credentials.token : `${credentials.email}\0${credentials.apiKey}`;
 }
 
-/** The one limiter shared by every client of this process, its log shared with other processes. */
-export function getProcessLimiter(): RequestLimiter {
-  processLimiter ??= createCloudflareLimiter({ store: defaultStore() });
-  return processLimiter;
+/**
+ * Where the log of one origin and credential is kept between processes. None for a local emulator (loopback),
+ * which has no Cloudflare budget to share, unless CLOUDFLARE_WORKERS_LIMITER_STATE=on; none with
+ * CLOUDFLARE_WORKERS_LIMITER_STATE=off, or without credentials (such a request fails before it is sent).
+ */
+function storeFor(origin: string, identity: string): LimiterStore | undefined {
+  const mode = process.env.CLOUDFLARE_WORKERS_LIMITER_STATE;
+  if (mode === "off" || identity === "") return undefined;
+  if (isLoopbackHost(new URL(origin).hostname) && mode !== "on") return undefined;
+  return fileLimiterStore(limiterStateFile(origin, identity));
+}
+
+/** The one limiter of every request sent to `origin` with `credentials`, its log shared with other processes. */
+export function sharedLimiter(origin: string, credentials: Credentials | undefined): RequestLimiter {
+  const identity = credentialIdentity(credentials);
+  const file = limiterStateFile(origin, identity);
+  let limiter = sharedLimiters.get(file);
+  if (limiter === undefined) {
+    limiter = createCloudflareLimiter({ store: storeFor(origin, identity) });
+    sharedLimiters.set(file, limiter);
+  }
+  return limiter;
 }

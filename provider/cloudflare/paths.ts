@@ -32,6 +32,14 @@ export function scriptPath(scope: Scope, scriptName: string): string {
     : path`/accounts/${scope.accountId}/workers/dispatch/namespaces/${scope.dispatchNamespace}/scripts/${scriptName}`;
 }
 
+/**
+ * Names a Worker and where it lives, in every message that places one: `Worker "api" in account 0123…` or
+ * `Worker "api" in dispatch namespace "ns" of account 0123…`.
+ */
+export function describeWorker(scope: Scope, scriptName: string): string {
+  return `Worker ${JSON.stringify(scriptName)} in ${describeScope(scope)}`;
+}
+
 /** Describes a scope for people: "account 0123…" or "dispatch namespace "ns" of account 0123…". */
 export function describeScope(scope: Scope): string {
   return scope.dispatchNamespace === undefined

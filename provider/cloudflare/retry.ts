@@ -2,7 +2,6 @@
  * Retry rules of the request function, as pure functions: which failures may be repeated, and how long to
  * wait before the next attempt. The request function is the only place that sleeps or loops.
  */
-import type { RequestSpec } from "./client";
 
 /** First backoff step; each later step doubles, up to BACKOFF_CAP_MS. */
 export const BACKOFF_BASE_MS = 500;
@@ -16,7 +15,7 @@ export const RETRY_AFTER_JITTER_MS = 250;
 export const MAX_RETRY_AFTER_MS = 305_000;
 
 /** GET, PUT and DELETE may be repeated; POST and PATCH only where the endpoint says so (`retrySafe: true`). */
-export function isRetrySafe(spec: Pick<RequestSpec<unknown>, "method" | "retrySafe">): boolean {
+export function isRetrySafe(spec: { method: string; retrySafe?: boolean | undefined }): boolean {
   return spec.retrySafe ?? (spec.method === "GET" || spec.method === "PUT" || spec.method === "DELETE");
 }
 

@@ -25,6 +25,7 @@ import {
 } from "../cloudflare";
 import { dispatchNamespaceNameSchema } from "../cloudflare/schemas";
 import { compact } from "./common";
+import { ResourceInputError } from "./refusals";
 import {
   ACCOUNT_FIELD,
   ADOPT_FIELD,
@@ -103,7 +104,8 @@ export function makeDispatchNamespaceProvider(
       let live = await liveNamespace(api, accountId, name);
       // Our own POST whose answer never came (this process or one that died) made it: it is ours.
       if (live && !inputs.adopt && !mayBeOurs(api, key)) {
-        throw new Error(
+        throw new ResourceInputError(
+          "name",
           `Dispatch namespace "${name}" already exists in account ${accountId}. To manage it from this stack, set adopt: true ` +
             `(nothing is changed; note that deleting the resource later deletes the namespace and every Worker in it); otherwise choose another name. ` +
             `If an earlier \`pulumi up\` of this stack was interrupted while creating it, run \`${RECOVER_ENV}=1 pulumi up\` once instead.`,

@@ -53,5 +53,5 @@ export async function writeListedScriptLevelSettings(
   settings: Partial<ScriptLevelSettings>,
 ): Promise<void> {
   await writeScriptLevelSettings(client, scope, scriptName, settings);
-  if (scope.dispatchNamespace === undefined) await rememberScript(scope.accountId, scriptName, settings);
+  if (scope.dispatchNamespace === undefined) await rememberScript(client, scope.accountId, scriptName, settings);
 }

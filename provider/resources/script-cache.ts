@@ -1,9 +1,19 @@
 /**
  * One account-wide GET /workers/scripts answers the etag, handlers and dates of every Worker, so a refresh
- * of N Workers reads the list once instead of N times. The listing lives only in this provider process
- * (one Pulumi operation) and for at most LISTING_TTL_MS; our own writes update it in place.
+ * of N Workers reads the list once instead of N times. The listing is kept in the client's run state
+ * (provider/cloudflare/run-state.ts: one client, one Pulumi operation) for at most LISTING_TTL_MS; our own
+ * writes update it in place.
  */
-import { getSettings, isNotFound, listScripts, type CloudflareClient, type Script, type ScriptSettings } from "../cloudflare";
+import {
+  getSettings,
+  isNotFound,
+  listScripts,
+  runSlot,
+  type CloudflareClient,
+  type Scope,
+  type Script,
+  type ScriptSettings,
+} from "../cloudflare";
 
 export const LISTING_TTL_MS = 60_000;
 
@@ -12,9 +22,11 @@ interface Listing {
   scripts: Promise<Map<string, Script>>;
 }
 
-const listings = new Map<string, Listing>();
+/** The account listings of this client's run, by account id. */
+const LISTINGS = runSlot("account script listings", () => new Map<string, Listing>());
 
 function fetchListing(client: CloudflareClient, accountId: string): Listing {
+  const listings = client.runCache(LISTINGS);
   const scripts = listScripts(client, accountId).then((rows) => new Map(rows.map((s) => [s.id ?? "", s])));
   const listing = { at: Date.now(), scripts };
   // A failed listing is not cached: the next caller asks again.
@@ -24,6 +36,7 @@ function fetchListing(client: CloudflareClient, accountId: string): Listing {
 
 /** The Worker as the account listing shows it, or undefined when the account has no such Worker. */
 export async function listedScript(client: CloudflareClient, accountId: string, name: string): Promise<Script | undefined> {
+  const listings = client.runCache(LISTINGS);
   let listing = listings.get(accountId);
   if (!listing || Date.now() - listing.at > LISTING_TTL_MS) {
     listing = fetchListing(client, accountId);
@@ -47,51 +60,48 @@ export async function freshScript(
     settings = await getSettings(client, { accountId }, name);
   } catch (error) {
     if (!isNotFound(error)) throw error;
-    await forgetScript(accountId, name);
+    await forgetScript(client, accountId, name);
     return undefined;
   }
   let script = await listedScript(client, accountId, name);
   if (script === undefined) {
-    listings.delete(accountId);
+    client.runCache(LISTINGS).delete(accountId);
     script = (await listedScript(client, accountId, name)) ?? { id: name };
   }
   return { script, settings };
 }
 
 /** Records what one of our writes returned, so the cached listing stays true. */
-export async function rememberScript(accountId: string, name: string, script: Partial<Script>): Promise<void> {
-  const listing = listings.get(accountId);
-  if (!listing) return;
-  const scripts = await listing.scripts.catch(() => undefined);
-  if (!scripts) return;
-  scripts.set(name, { ...(scripts.get(name) ?? {}), ...script, id: name });
+export async function rememberScript(client: CloudflareClient, accountId: string, name: string, script: Partial<Script>): Promise<void> {
+  const scripts = await client
+    .runCache(LISTINGS)
+    .get(accountId)
+    ?.scripts.catch(() => undefined);
+  scripts?.set(name, { ...(scripts.get(name) ?? {}), ...script, id: name });
 }
 
-export async function forgetScript(accountId: string, name: string): Promise<void> {
-  const scripts = await listings.get(accountId)?.scripts.catch(() => undefined);
+export async function forgetScript(client: CloudflareClient, accountId: string, name: string): Promise<void> {
+  const scripts = await client
+    .runCache(LISTINGS)
+    .get(accountId)
+    ?.scripts.catch(() => undefined);
   scripts?.delete(name);
 }
 
-/** For tests: start from an empty cache. */
-export function clearScriptCache(): void {
-  listings.clear();
-  createdHere.clear();
-}
-
 /**
- * Workers this provider process created with a full upload. A Worker uploaded moments ago has no secrets but
+ * Workers this client created with a full upload in this run. A Worker uploaded moments ago has no secrets but
  * the ones this run puts there, so a WorkerSecret for it needs no existence check.
  */
-const createdHere = new Set<string>();
+const CREATED_HERE = runSlot("Workers this run created", () => new Set<string>());
 
-function scriptKey(accountId: string, dispatchNamespace: string | undefined, name: string): string {
-  return JSON.stringify([accountId, dispatchNamespace ?? "", name]);
+function scriptKey(scope: Scope, name: string): string {
+  return JSON.stringify([scope.accountId, scope.dispatchNamespace ?? "", name]);
 }
 
-export function markCreatedHere(accountId: string, dispatchNamespace: string | undefined, name: string): void {
-  createdHere.add(scriptKey(accountId, dispatchNamespace, name));
+export function markCreatedHere(client: CloudflareClient, scope: Scope, name: string): void {
+  client.runCache(CREATED_HERE).add(scriptKey(scope, name));
 }
 
-export function wasCreatedHere(accountId: string, dispatchNamespace: string | undefined, name: string): boolean {
-  return createdHere.has(scriptKey(accountId, dispatchNamespace, name));
+export function wasCreatedHere(client: CloudflareClient, scope: Scope, name: string): boolean {
+  return client.runCache(CREATED_HERE).has(scriptKey(scope, name));
 }

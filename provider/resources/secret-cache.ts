@@ -1,10 +1,10 @@
 /**
  * One GET …/secrets answers the name and type of every secret of a Worker, so a refresh (or the existence
  * checks of a create) of a Worker's N WorkerSecrets reads the list once instead of N secrets one by one.
- * Like the account listing of script-cache.ts, a list lives only in this provider process (one Pulumi
- * operation) and for at most SECRET_LIST_TTL_MS; our own writes update it in place.
+ * Like the account listing of script-cache.ts, a list is kept in the client's run state
+ * (provider/cloudflare/run-state.ts) for at most SECRET_LIST_TTL_MS; our own writes update it in place.
  */
-import { listSecrets, type CloudflareClient, type Scope, type Secret } from "../cloudflare";
+import { listSecrets, runSlot, type CloudflareClient, type Scope, type Secret } from "../cloudflare";
 
 export const SECRET_LIST_TTL_MS = 60_000;
 
@@ -13,7 +13,8 @@ interface SecretList {
   secrets: Promise<Map<string, Secret>>;
 }
 
-const lists = new Map<string, SecretList>();
+/** The secrets lists of this client's run, by Worker (account, namespace, name). */
+const SECRET_LISTS = runSlot("Workers' secrets lists", () => new Map<string, SecretList>());
 
 function listKey(scope: Scope, scriptName: string): string {
   return JSON.stringify([scope.accountId, scope.dispatchNamespace ?? "", scriptName]);
@@ -24,6 +25,7 @@ function listKey(scope: Scope, scriptName: string): string {
  * list does (not found when the Worker itself is gone).
  */
 export async function listedSecret(client: CloudflareClient, scope: Scope, scriptName: string, name: string): Promise<Secret | undefined> {
+  const lists = client.runCache(SECRET_LISTS);
   const key = listKey(scope, scriptName);
   let list = lists.get(key);
   if (!list || Date.now() - list.at > SECRET_LIST_TTL_MS) {
@@ -37,17 +39,18 @@ export async function listedSecret(client: CloudflareClient, scope: Scope, scrip
 }
 
 /** Records a secret we just set (never its value), so a list fetched before stays true. */
-export async function rememberSecret(scope: Scope, scriptName: string, secret: Secret): Promise<void> {
-  const secrets = await lists.get(listKey(scope, scriptName))?.secrets.catch(() => undefined);
+export async function rememberSecret(client: CloudflareClient, scope: Scope, scriptName: string, secret: Secret): Promise<void> {
+  const secrets = await client
+    .runCache(SECRET_LISTS)
+    .get(listKey(scope, scriptName))
+    ?.secrets.catch(() => undefined);
   secrets?.set(secret.name, { name: secret.name, type: secret.type });
 }
 
-export async function forgetSecret(scope: Scope, scriptName: string, name: string): Promise<void> {
-  const secrets = await lists.get(listKey(scope, scriptName))?.secrets.catch(() => undefined);
+export async function forgetSecret(client: CloudflareClient, scope: Scope, scriptName: string, name: string): Promise<void> {
+  const secrets = await client
+    .runCache(SECRET_LISTS)
+    .get(listKey(scope, scriptName))
+    ?.secrets.catch(() => undefined);
   secrets?.delete(name);
-}
-
-/** For tests: start from an empty cache, as a new provider process does. */
-export function clearSecretCache(): void {
-  lists.clear();
 }

@@ -1,24 +1,23 @@
 /**
  * Where a Worker answers: the URLs WorkerSubdomain, WorkerVersion, WorkerCustomDomain and WorkerRoute output,
- * and the account's workers.dev subdomain they are built from (read once per account per provider process:
- * the engine starts a new process per command, so a rename is seen on the next one).
+ * and the account's workers.dev subdomain they are built from (read once per account per run of a client:
+ * the engine starts a new provider process per command, so a rename is seen on the next one).
  *
  * The forms are wrangler's (workers-sdk `packages/deploy-helpers/src/deploy/versions-upload.ts`):
  * `https://<script>.<account subdomain>.workers.dev`, a version's preview
  * `https://<first 8 of the version id>-<script>.<account subdomain>.workers.dev`, and an alias's
  * `https://<alias>-<script>.<account subdomain>.workers.dev`.
  */
-import { getAccountSubdomain, isNotFound, type CloudflareClient } from "../cloudflare";
+import { getAccountSubdomain, isNotFound, runSlot, type CloudflareClient } from "../cloudflare";
 import { parseRoutePattern } from "../cloudflare/schemas";
 import { refusalCode, ResourceInputError } from "./refusals";
 
-/** Per client (one API, one set of credentials), per account: the pending or settled answer. */
-let accountSubdomains = new WeakMap<CloudflareClient, Map<string, Promise<string | undefined>>>();
+/** In the client's run state (provider/cloudflare/run-state.ts), per account: the pending or settled answer. */
+const ACCOUNT_SUBDOMAINS = runSlot("accounts' workers.dev subdomains", () => new Map<string, Promise<string | undefined>>());
 
 /** The account's workers.dev subdomain (`<name>`, without `.workers.dev`), or undefined when it has none. */
 export function accountSubdomain(client: CloudflareClient, accountId: string): Promise<string | undefined> {
-  let byAccount = accountSubdomains.get(client);
-  if (byAccount === undefined) accountSubdomains.set(client, (byAccount = new Map()));
+  const byAccount = client.runCache(ACCOUNT_SUBDOMAINS);
   let pending = byAccount.get(accountId);
   if (pending === undefined) {
     pending = getAccountSubdomain(client, accountId).catch((error: unknown) => {
@@ -29,11 +28,6 @@ export function accountSubdomain(client: CloudflareClient, accountId: string): P
     byAccount.set(accountId, pending);
   }
   return pending;
-}
-
-/** Forgets the cached subdomains (tests start a new "process" per operation). */
-export function clearAccountSubdomainCache(): void {
-  accountSubdomains = new WeakMap();
 }
 
 export function workersDevUrl(scriptName: string, subdomain: string): string {

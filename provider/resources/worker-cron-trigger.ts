@@ -13,7 +13,15 @@
  */
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 import { z } from "zod";
-import { getDefaultClient, getSchedules, isNotFound, putSchedules, type CloudflareApiError, type SchedulesResult } from "../cloudflare";
+import {
+  describeWorker,
+  getDefaultClient,
+  getSchedules,
+  isNotFound,
+  putSchedules,
+  type CloudflareApiError,
+  type SchedulesResult,
+} from "../cloudflare";
 import { cronKey, cronProblem } from "../cloudflare/schemas";
 import { compact, scriptResourceId } from "./common";
 import {
@@ -102,14 +110,15 @@ async function write(client: ClientSource, inputs: WorkerCronTriggerInputs, cron
     await putSchedules(clientOf(client), inputs.accountId, inputs.scriptName, crons);
   } catch (error) {
     const code = refusalCode(error, CRON_REFUSALS);
-    if (code === undefined) explainNoWorkersDev(error, `WorkerCronTrigger of Worker '${inputs.scriptName}':`, "crons", inputs.accountId);
+    if (code === undefined)
+      explainNoWorkersDev(error, `WorkerCronTrigger of ${describeWorker(inputs, inputs.scriptName)}:`, "crons", inputs.accountId);
     const fix =
       code === 10072
         ? "remove cron triggers (here or on other Workers of the account), or upgrade the plan (5 per account on Workers Free, 250 on Paid)"
         : "correct the expression";
     throw new ResourceInputError(
       "crons",
-      `WorkerCronTrigger crons of Worker '${inputs.scriptName}': Cloudflare refused ${JSON.stringify(crons)}: ${cloudflareSays(error as CloudflareApiError)}; ${fix}`,
+      `WorkerCronTrigger crons of ${describeWorker(inputs, inputs.scriptName)}: Cloudflare refused ${JSON.stringify(crons)}: ${cloudflareSays(error as CloudflareApiError)}; ${fix}`,
       { cause: error },
     );
   }
@@ -129,7 +138,7 @@ export function makeWorkerCronTriggerProvider(client: ClientSource = getDefaultC
       if (!inputs.adopt && live.length > 0 && !same && !mayBeOurs(api, key)) {
         throw new ResourceInputError(
           "crons",
-          `WorkerCronTrigger: Worker '${inputs.scriptName}' already has cron triggers ${JSON.stringify(live)} set outside this program; set adopt: true to replace them with ${JSON.stringify(inputs.crons)}, or list them in crons ` +
+          `WorkerCronTrigger: ${describeWorker(inputs, inputs.scriptName)} already has cron triggers ${JSON.stringify(live)} set outside this program; set adopt: true to replace them with ${JSON.stringify(inputs.crons)}, or list them in crons ` +
             `(if an earlier \`pulumi up\` of this stack was interrupted while setting them, run \`${RECOVER_ENV}=1 pulumi up\` once instead)`,
         );
       }

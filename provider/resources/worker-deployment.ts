@@ -15,6 +15,7 @@
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 import { z } from "zod";
 import {
+  describeWorker,
   CloudflareApiError,
   createDeployment,
   getDefaultClient,
@@ -27,6 +28,7 @@ import {
 } from "../cloudflare";
 import { DEPLOYMENT_MAX_VERSIONS, DEPLOYMENT_MESSAGE_MAX_BYTES, dashedVersionId } from "../cloudflare/schemas";
 import { compact, printable, scopeOf, scriptResourceId } from "./common";
+import { ResourceInputError } from "./refusals";
 import {
   SCRIPT_SCOPE_FIELDS,
   booleanSchema,
@@ -125,7 +127,7 @@ export type WorkerDeploymentOutputs = WorkerDeploymentInputs;
 export type DeploymentVersionInput = WorkerDeploymentInputs["versions"][number];
 
 function describe(scope: Scope, name: string): string {
-  return `WorkerDeployment of Worker "${name}" in account ${scope.accountId}`;
+  return `WorkerDeployment of ${describeWorker(scope, name)}`;
 }
 
 function deploymentOutputs(d: Deployment): Partial<WorkerDeploymentOutputs> {
@@ -143,15 +145,19 @@ function explained(scope: Scope, name: string, error: unknown): unknown {
   const codes = error.errors.map((e) => e.code);
   const said = error.errors.map((e) => e.message).join("; ") || error.message;
   if (codes.includes(10220)) {
-    return new Error(
+    return new ResourceInputError(
+      "versions",
       `${describe(scope, name)}: the API refused to deploy a version whose secrets changed since it was uploaded (${said}). ` +
         `That version would run with the secrets it was uploaded with. To deploy it anyway set force: true on this WorkerDeployment; ` +
         `otherwise deploy a WorkerVersion uploaded after the secret change.`,
+      { cause: error },
     );
   }
   if (isNotFound(error)) {
-    return new Error(
+    return new ResourceInputError(
+      "versions",
       `${describe(scope, name)}: ${said}. Every versionId must be a version of this Worker (a WorkerVersion's or WorkerScript's versionId output).`,
+      { cause: error },
     );
   }
   return error;

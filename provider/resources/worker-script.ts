@@ -168,8 +168,8 @@ async function codeOf(
   return { modules: code.modules, mainModule: code.mainModule!, hash };
 }
 
-async function remember(scope: Scope, name: string, script: Partial<Script>): Promise<void> {
-  if (scope.dispatchNamespace === undefined) await rememberScript(scope.accountId, name, script);
+async function remember(client: ClientSource, scope: Scope, name: string, script: Partial<Script>): Promise<void> {
+  if (scope.dispatchNamespace === undefined) await rememberScript(clientOf(client), scope.accountId, name, script);
 }
 
 export function makeWorkerScriptProvider(client: ClientSource = getDefaultClient): ProviderOf<WorkerScriptInputs, WorkerScriptOutputs> {
@@ -337,10 +337,10 @@ export function makeWorkerScriptProvider(client: ClientSource = getDefaultClient
         script = await journaled(clientOf(client), key, () =>
           fullUpload(scope, inputs, mainModule, modules, existing !== undefined, migrations),
         );
-        if (!existing) markCreatedHere(scope.accountId, scope.dispatchNamespace, name);
+        if (!existing) markCreatedHere(clientOf(client), scope, name);
       }
       settle(clientOf(client), key);
-      await remember(scope, name, script);
+      await remember(client, scope, name, script);
       const outs: WorkerScriptOutputs = { ...inputs, contentHash: hash, ...scriptOutputs(script), ...(await latestVersion(scope, inputs)) };
       return { id: scriptResourceId(scope, name), outs: storedOutputs(FIELDS, outs) };
     },
@@ -385,7 +385,7 @@ export function makeWorkerScriptProvider(client: ClientSource = getDefaultClient
       if (migrations === undefined) fields = fields.filter((f) => f !== "migrations");
       const script = await writeChange(scope, news, { codeChanged, fields, assetsChanged, hasAssets }, migrations);
       if (script === undefined) return { outs: storedOutputs(FIELDS, outputsAfterUpdate(FIELDS, olds, news)) };
-      await remember(scope, news.scriptName, script);
+      await remember(client, scope, news.scriptName, script);
       const code = codeChanged || assetsChanged ? await codeOf(news) : undefined;
       const hash = code ? code.hash : news.contentHash;
       const carried = {
@@ -419,7 +419,7 @@ export function makeWorkerScriptProvider(client: ClientSource = getDefaultClient
         }
         throw error;
       } finally {
-        if (scope.dispatchNamespace === undefined) await forgetScript(scope.accountId, name);
+        if (scope.dispatchNamespace === undefined) await forgetScript(clientOf(client), scope.accountId, name);
       }
     },
   } satisfies dynamic.ResourceProvider<WorkerScriptInputs, WorkerScriptOutputs>;

@@ -16,6 +16,7 @@
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 import { z } from "zod";
 import { deleteSecret, getDefaultClient, isNotFound, putSecret, type CloudflareClient, type Scope, type SecretInput } from "../cloudflare";
+import { ResourceInputError } from "./refusals";
 import { explainingRollout, SECRET_ROLLOUT_ADVICE } from "./rollout";
 import { secretKeySchema } from "../cloudflare/schemas";
 import { toWire } from "./case";
@@ -112,7 +113,7 @@ export function makeWorkerSecretProvider(client: ClientSource = getDefaultClient
       const api = clientOf(client);
       // The one read before the write, so a secret someone else set is not overwritten by surprise; not needed for
       // a Worker this run has just uploaded, which has no other secrets.
-      const fresh = !inputs.adopt && wasCreatedHere(scope.accountId, scope.dispatchNamespace, inputs.scriptName);
+      const fresh = !inputs.adopt && wasCreatedHere(api, scope, inputs.scriptName);
       const live = fresh
         ? undefined
         : await listedSecret(api, scope, inputs.scriptName, inputs.name).catch((error) =>
@@ -123,7 +124,8 @@ export function makeWorkerSecretProvider(client: ClientSource = getDefaultClient
       // An earlier PUT of this secret that got no answer (this process or one that died) may have set it: it is ours,
       // and is set again below, so whichever way that PUT went the program's value is what is deployed.
       if (live && !inputs.adopt && !mayBeOurs(api, key)) {
-        throw new Error(
+        throw new ResourceInputError(
+          "name",
           `Secret "${inputs.name}" of Worker "${inputs.scriptName}" already exists. Set adopt: true to take it over as it is ` +
             `(the API never shows a secret's value, so the deployed value is kept until this program's value changes), or choose another name. ` +
             `If an earlier \`pulumi up\` of this stack was interrupted while setting it, run \`${RECOVER_ENV}=1 pulumi up\` once instead: it sets this program's value.`,
@@ -141,7 +143,7 @@ export function makeWorkerSecretProvider(client: ClientSource = getDefaultClient
       } catch (error) {
         throw mayHaveApplied(error) ? unacknowledgedPut(id, inputs, error as Error) : error;
       }
-      await rememberSecret(scope, inputs.scriptName, { name: inputs.name, type: secretBody(inputs).type });
+      await rememberSecret(api, scope, inputs.scriptName, { name: inputs.name, type: secretBody(inputs).type });
       return { id, outs: outputsOf(inputs) };
     },
 
@@ -166,7 +168,7 @@ export function makeWorkerSecretProvider(client: ClientSource = getDefaultClient
       if (changed.includes("text") || changed.includes("secretKey")) {
         const api = clientOf(client);
         await versionAware(api, scopeOf(news), news, () => putSecret(api, scopeOf(news), news.scriptName, secretBody(news)));
-        await rememberSecret(scopeOf(news), news.scriptName, { name: news.name, type: secretBody(news).type });
+        await rememberSecret(api, scopeOf(news), news.scriptName, { name: news.name, type: secretBody(news).type });
         settle(api, journalKey(news));
       }
       return { outs: outputsOf(news) };
@@ -176,7 +178,7 @@ export function makeWorkerSecretProvider(client: ClientSource = getDefaultClient
       try {
         const api = clientOf(client);
         await versionAware(api, scopeOf(props), props, () => deleteSecret(api, scopeOf(props), props.scriptName, props.name));
-        await forgetSecret(scopeOf(props), props.scriptName, props.name);
+        await forgetSecret(api, scopeOf(props), props.scriptName, props.name);
         settle(api, journalKey(props));
       } catch (error) {
         if (!isNotFound(error)) throw error;

@@ -11,7 +11,7 @@
  */
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 import { z } from "zod";
-import { deleteSubdomain, getDefaultClient, getSubdomain, isNotFound, setSubdomain } from "../cloudflare";
+import { deleteSubdomain, describeWorker, getDefaultClient, getSubdomain, isNotFound, setSubdomain } from "../cloudflare";
 import { compact, scopeOf, scriptResourceId } from "./common";
 import { accountSubdomain, explainNoWorkersDev, workersDevUrl } from "./urls";
 import {
@@ -77,7 +77,7 @@ async function write(client: ClientSource, inputs: WorkerSubdomainInputs): Promi
       wireOf(FIELDS, inputs, { cleared: true }) as { enabled: boolean; previews_enabled: boolean },
     );
   } catch (error) {
-    explainNoWorkersDev(error, `WorkerSubdomain of Worker '${inputs.scriptName}':`, "enabled", inputs.accountId);
+    explainNoWorkersDev(error, `WorkerSubdomain of ${describeWorker(scopeOf(inputs), inputs.scriptName)}:`, "enabled", inputs.accountId);
   }
 }
 

@@ -128,7 +128,7 @@ async function previewUrls(
 }
 
 async function workerExists(client: CloudflareClient, scope: Scope, name: string): Promise<boolean> {
-  return wasCreatedHere(scope.accountId, undefined, name) || (await listedScript(client, scope.accountId, name)) !== undefined;
+  return wasCreatedHere(client, { accountId: scope.accountId }, name) || (await listedScript(client, scope.accountId, name)) !== undefined;
 }
 
 /** The prefix and 18 hex digits of the digest: 25 characters, within what WorkerScript's `annotations` allow a tag. */

@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { CloudflareClient, type Scope } from "../../provider/cloudflare";
-import { setStackConfig, type RequestEvent } from "../../provider/cloudflare/config";
+import type { RequestEvent } from "../../provider/cloudflare/client";
+import { setStackConfig } from "../../provider/cloudflare/config";
 import { bucketTransferMs, checkAssets, clearAssetHashCache, deployAssets, type LocalAssets } from "../../provider/resources/assets";
 import { ACCOUNT } from "../support/account";
 import { useEmulator } from "../support/emulator";

@@ -9,7 +9,7 @@ import {
   clearStackConfig,
   closeDispatchers,
   createCloudflareLimiter,
-  getProcessLimiter,
+  sharedLimiter,
   grantFromLog,
   listScripts,
   resolveRateLimit,
@@ -40,7 +40,7 @@ async function grantTimes(
   return { times, order };
 }
 
-describe("the process-wide limiter: at most L requests in any sliding 300 s window", () => {
+describe("the limiter: at most L requests in any sliding 300 s window", () => {
   test("the default L is Cloudflare's 1,200 less the documented margin", () => {
     expect(L).toBe(1_140);
     expect(L).toBeLessThan(RATE_LIMIT_REQUESTS);
@@ -142,13 +142,48 @@ describe("the process-wide limiter: at most L requests in any sliding 300 s wind
     expect(log.times).toEqual([3_000, 5_000, 10_000, 10_000]);
   });
 
-  test("every client shares one process-wide limiter", () => {
-    expect(getProcessLimiter()).toBe(getProcessLimiter());
-  });
-
   test("refuses a limiter that could not keep its promise", () => {
     expect(() => new SlidingWindowLimiter({ limit: 0, windowMs: 1 })).toThrow(RangeError);
     expect(() => new SlidingWindowLimiter({ limit: 10, windowMs: 0 })).toThrow(RangeError);
+  });
+});
+
+describe("one limiter per API and credentials, whichever client sends", () => {
+  const token = (label: string) => `${label}-${process.pid}-${Date.now()}-token`;
+
+  test("clients with the same credentials share one limiter; other credentials or another API have their own", () => {
+    const origin = "https://api.cloudflare.com";
+    const same = { kind: "token", token: token("same"), source: "client options" } as const;
+    expect(sharedLimiter(origin, same)).toBe(sharedLimiter(origin, { ...same }));
+    expect(sharedLimiter(origin, same)).not.toBe(sharedLimiter(origin, { kind: "token", token: token("other"), source: "client options" }));
+    expect(sharedLimiter(origin, same)).not.toBe(sharedLimiter("https://api.example.test", same));
+  });
+
+  test("a 429's Retry-After seen by one client holds the next request of another client with the same token, not of one with another token", async () => {
+    const arrived: { token: string; at: number }[] = [];
+    const server = await startTestServer((req, res, i) => {
+      arrived.push({ token: String(req.headers.authorization), at: performance.now() });
+      if (i === 0)
+        sendJson(
+          res,
+          429,
+          { success: false, errors: [{ code: 10000, message: "rate limited" }], messages: [], result: null },
+          { "retry-after": "2" },
+        );
+      else sendJson(res, 200, ok([]));
+    });
+    try {
+      const shared = token("shared");
+      const other = token("other");
+      const make = (apiToken: string) => new CloudflareClient({ apiToken, baseUrl: server.url, maxAttempts: 1 });
+      await expect(listScripts(make(shared), ACCOUNT)).rejects.toThrow(/429/);
+      const limited = performance.now();
+      await Promise.all([listScripts(make(shared), ACCOUNT), listScripts(make(other), ACCOUNT)]);
+      expect(arrived.map((r) => r.token)).toEqual([`Bearer ${shared}`, `Bearer ${other}`, `Bearer ${shared}`]);
+      expect(arrived[2]!.at - limited).toBeGreaterThanOrEqual(1_900);
+    } finally {
+      await server.close();
+    }
   });
 });
 

@@ -1,4 +1,4 @@
-import { path, scriptPath } from "../../provider/cloudflare";
+import { describeWorker, path, scriptPath } from "../../provider/cloudflare";
 import { backoffDelay, parseRetryAfter, isRetrySafe } from "../../provider/cloudflare/retry";
 import { describeNonJsonBody, redact, subjectOfPath } from "../../provider/cloudflare/error-messages";
 
@@ -66,5 +66,14 @@ describe("message helpers", () => {
   test("a non-JSON body is summarised by its title or its text", () => {
     expect(describeNonJsonBody("<html><title> Error 1015 </title></html>", "text/html")).toBe('an HTML page instead of JSON: "Error 1015"');
     expect(describeNonJsonBody("upstream connect error", "text/plain")).toBe('a text/plain body instead of JSON: "upstream connect error"');
+  });
+});
+
+describe("describeWorker", () => {
+  test("names a Worker with its account, or with its dispatch namespace and account", () => {
+    expect(describeWorker({ accountId: "a1" }, "api")).toBe('Worker "api" in account a1');
+    expect(describeWorker({ accountId: "a1", dispatchNamespace: "tenants" }, "api")).toBe(
+      'Worker "api" in dispatch namespace "tenants" of account a1',
+    );
   });
 });

@@ -162,7 +162,7 @@ describe("WorkerCronTrigger", () => {
       const error = await rejection(provider.create({ ...base, crons: six }));
       expect(error).toMatchObject({ property: "crons" });
       expect(error.message).toMatch(
-        /WorkerCronTrigger crons of Worker 'api': Cloudflare refused .*allows 5 cron triggers.*\(code 10072\); remove cron triggers/,
+        /WorkerCronTrigger crons of Worker "api" in account \w+: Cloudflare refused .*allows 5 cron triggers.*\(code 10072\); remove cron triggers/,
       );
     } finally {
       await free.close();

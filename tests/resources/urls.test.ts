@@ -93,7 +93,7 @@ describe("an account without a workers.dev subdomain (10063)", () => {
     const error = await rejection(workerCronTriggerProvider.create({ accountId: ACCOUNT, scriptName: "api", crons: ["*/5 * * * *"] }));
     expect(error).toMatchObject({ property: "crons" });
     expect(error.message).toMatch(
-      /WorkerCronTrigger of Worker 'api': crons: account \w+ has no workers\.dev subdomain yet.*workers\/onboarding/,
+      /WorkerCronTrigger of Worker "api" in account \w+: crons: account \w+ has no workers\.dev subdomain yet.*workers\/onboarding/,
     );
   });
 });

@@ -6,9 +6,6 @@
 import { DEFAULT_EMULATOR_TOKEN, startEmulator, type Emulator, type EmulatorOptions } from "../../emulator";
 import { getDefaultClient } from "../../provider/cloudflare";
 import { clearBundleCache } from "../../provider/resources/bundle";
-import { clearScriptCache } from "../../provider/resources/script-cache";
-import { clearSecretCache } from "../../provider/resources/secret-cache";
-import { clearAccountSubdomainCache } from "../../provider/resources/urls";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -42,10 +39,8 @@ export function clearTestJournal(): void {
 
 /** A new Pulumi operation starts a new provider process: nothing cached survives. */
 export function newRun(): void {
-  clearScriptCache();
-  clearSecretCache();
+  getDefaultClient().newRun();
   clearBundleCache();
-  clearAccountSubdomainCache();
 }
 
 /** The client the resources use by default (configured from the environment useEmulator sets). */

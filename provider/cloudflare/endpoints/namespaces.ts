@@ -1,4 +1,7 @@
-/** Workers for Platforms dispatch namespaces, and the bindings of a script inside one (seed 003). */
+/**
+ * Workers for Platforms dispatch namespaces, and the bindings of a script inside one
+ * (https://developers.cloudflare.com/api/resources/workers_for_platforms/subresources/dispatch/subresources/namespaces/subresources/scripts/subresources/bindings/methods/get/).
+ */
 import { z } from "zod";
 import type { CloudflareClient } from "../client";
 import { path, scriptPath, type Scope } from "../paths";

@@ -47,7 +47,7 @@ export async function listVersions(
   return answer.resultInfo === undefined ? { items: answer.result.items } : { items: answer.result.items, resultInfo: answer.resultInfo };
 }
 
-/** GET `…/versions/{version_id}` (seed 001): bindings, script and runtime of one version. */
+/** GET `…/versions/{version_id}`: bindings, script and runtime of one version (https://developers.cloudflare.com/api/resources/workers/subresources/scripts/subresources/versions/methods/get/). */
 export async function getVersion(client: CloudflareClient, scope: Scope, scriptName: string, versionId: string): Promise<VersionDetail> {
   return client.request({
     method: "GET",

@@ -1,6 +1,8 @@
 /**
- * Worker bindings, exactly as they travel on the wire (snake_case), for every binding type of seeds
- * 000 (script settings), 001 (version detail) and 003 (Workers for Platforms bindings).
+ * Worker bindings, exactly as they travel on the wire (snake_case), for every binding type the API reference
+ * lists in a Worker's settings (https://developers.cloudflare.com/api/resources/workers/subresources/scripts/subresources/script_and_version_settings/methods/get/), a version's
+ * detail (https://developers.cloudflare.com/api/resources/workers/subresources/scripts/subresources/versions/methods/get/) and a Workers for Platforms script's
+ * bindings (https://developers.cloudflare.com/api/resources/workers_for_platforms/subresources/dispatch/subresources/namespaces/subresources/scripts/subresources/bindings/methods/get/).
  *
  * One table of shapes serves three unions:
  * - `wireBindingSchema`: what the API answers. Liberal: objects are loose (fields the API adds later pass
@@ -72,7 +74,8 @@ export const BINDING_FIELDS = {
   analytics_engine: { dataset: nonEmpty },
   assets: {},
   browser: {},
-  // Seeds 000/001 call the database `id`; seed 003 renames it `database_id` and keeps `id` as deprecated.
+  // The settings and version-detail references call the database `id`; the Workers for Platforms bindings
+  // reference names it `database_id` and keeps `id` as deprecated (the pages in this file's header).
   d1: { id: optionalString, database_id: optionalString },
   data_blob: { part: nonEmpty },
   dispatch_namespace: {

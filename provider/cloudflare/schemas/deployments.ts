@@ -4,7 +4,7 @@
  * Source: the official SDK's `resources/workers/scripts/deployments.ts` and `versions.ts`.
  */
 import { z } from "zod";
-import { versionAnnotationsSchema, versionMetadataSchema } from "./script";
+import { versionAnnotationsSchema, versionMetadataSchema } from "./versions";
 
 /** "A deployment can consist of one or two versions of a Worker." */
 export const DEPLOYMENT_MAX_VERSIONS = 2;

@@ -1,7 +1,14 @@
 /** The wire schemas: the one source of truth for shapes on the wire, shared by client, resources and emulator. */
 export * from "./envelope";
 export * from "./bindings";
-export * from "./script";
+export * from "./scripts";
+export * from "./settings";
+export * from "./migrations";
+export * from "./secrets";
+export * from "./subdomain";
+export * from "./versions";
+export * from "./namespaces";
+export * from "./assets";
 export * from "./lenient";
 export * from "./triggers";
 export * from "./cron";
