@@ -2,7 +2,6 @@
  * WorkerVersion and WorkerDeployment against the emulator: the calls each step makes, what serves after it,
  * drift, and the errors a user meets (with what to do).
  */
-import type { Emulator } from "../../emulator";
 import { getScriptContent, getVersion, listDeployments, putSecret } from "../../provider/cloudflare";
 import {
   workerDeploymentProvider,
@@ -12,17 +11,9 @@ import {
 import { workerScriptProvider, type WorkerScriptInputs } from "../../provider/resources/worker-script";
 import { workerSecretProvider } from "../../provider/resources/worker-secret";
 import { workerVersionProvider, type WorkerVersionInputs, type WorkerVersionOutputs } from "../../provider/resources/worker-version";
-import { ACCOUNT, client, newRun, scope, startTestEmulator, takeCalls } from "../support";
+import { ACCOUNT, client, newRun, scope, useEmulator, takeCalls } from "../support";
 
-let emulator: Emulator;
-beforeAll(async () => {
-  emulator = await startTestEmulator();
-});
-afterAll(() => emulator.close());
-beforeEach(() => {
-  emulator.reset();
-  newRun();
-});
+const emulator = useEmulator();
 
 /** Version ids as the API gives them (UUIDs). */
 const A = "0b5ad1c2-53e8-4c4e-9a4b-5d2e8a1c7f3e";
