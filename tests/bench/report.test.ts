@@ -19,8 +19,9 @@ import {
 import type { StepName } from "../../bench/fleet/steps";
 import type { WranglerStep } from "../../bench/fleet/wrangler";
 import type { RecordedRequest } from "../../emulator";
+import { ACCOUNT as ACCOUNT_ID } from "../support/account";
 
-const ACCOUNT = "/accounts/0123456789abcdef0123456789abcdef";
+const ACCOUNT = `/accounts/${ACCOUNT_ID}`;
 
 function requests(count: number, method = "PUT", status = 200): RecordedRequest[] {
   return Array.from({ length: count }, (_, i) => ({

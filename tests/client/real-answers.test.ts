@@ -40,8 +40,8 @@ import {
 } from "../../provider/cloudflare";
 import { recordingSleep } from "./helpers/clocks";
 import { sendJson, startTestServer, type TestServer } from "./helpers/test-server";
+import { ACCOUNT } from "../support/account";
 
-const ACCOUNT = "0123456789abcdef0123456789abcdef";
 const ZONE = "5f1e0d9c8b7a69584736251403f2e1d0";
 const scope: Scope = { accountId: ACCOUNT };
 const unlimited = { acquire: () => Promise.resolve(), pauseFor: () => undefined };

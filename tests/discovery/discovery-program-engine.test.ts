@@ -3,20 +3,19 @@
  * (account from the stack config, credentials from the environment) and manages the settings of each.
  */
 import * as path from "node:path";
-import { DEFAULT_EMULATOR_TOKEN, startEmulator, type Emulator } from "../../emulator";
+import { DEFAULT_EMULATOR_TOKEN } from "../../emulator";
 import { CloudflareClient, getScriptSettings, patchScriptSettings, uploadScript, type Scope } from "../../provider/cloudflare";
 import { Engine } from "../engine/harness";
-import { ACCOUNT } from "../support/account";
+import { ACCOUNT, emulatorEnv, useEmulator } from "../support";
 
 const scope: Scope = { accountId: ACCOUNT };
 const PROGRAM = path.join(__dirname, "fixtures", "discovery-program.ts");
 
-let emulator: Emulator;
+const emulator = useEmulator({ keepState: true });
 let engine: Engine;
 let client: CloudflareClient;
 
 beforeAll(async () => {
-  emulator = await startEmulator();
   client = new CloudflareClient({ baseUrl: emulator.url, apiToken: DEFAULT_EMULATOR_TOKEN });
   for (const [name, tags] of [
     ["edge-a", ["team-edge"]],
@@ -31,14 +30,13 @@ beforeAll(async () => {
   }
   // No CLOUDFLARE_ACCOUNT_ID: the program must take the account from the stack config.
   engine = await Engine.start({
-    env: { CLOUDFLARE_API_BASE_URL: emulator.url, CLOUDFLARE_API_TOKEN: DEFAULT_EMULATOR_TOKEN, CLOUDFLARE_ACCOUNT_ID: "" },
+    env: { ...emulatorEnv(emulator), CLOUDFLARE_ACCOUNT_ID: "" },
     stackConfig: { "cloudflare-workers:accountId": ACCOUNT },
   });
   emulator.clearRequests();
 }, 60_000);
 afterAll(async () => {
   await engine?.close();
-  await emulator?.close();
 });
 
 it("manages the settings of exactly the Workers the program discovers, reading with GETs in the program", async () => {

@@ -3,20 +3,12 @@
  * typed), through the provider implementations and through the sdk functions a stack program calls.
  */
 import * as pulumi from "@pulumi/pulumi";
-import type { Emulator } from "../../emulator";
 import { createNamespace, listVersions, patchScriptSettings, putSecret, uploadScript, type Scope } from "../../provider/cloudflare";
 import { getWorkerSettings, getWorkerVersion, listWorkers, searchWorkers, tagFilter } from "../../provider/discovery";
 import * as sdk from "../../sdk/discovery";
-import { ACCOUNT, client, scope, startTestEmulator, takeCalls } from "../support";
+import { ACCOUNT, client, scope, useEmulator, takeCalls } from "../support";
 
-let emulator: Emulator;
-beforeAll(async () => {
-  emulator = await startTestEmulator();
-});
-afterAll(() => emulator.close());
-beforeEach(() => {
-  emulator.reset();
-});
+const emulator = useEmulator();
 
 function esm(source: string) {
   return [{ name: "index.js", contentType: "application/javascript+module", content: Buffer.from(source) }];

@@ -3,27 +3,23 @@
  * inside it in one stack, a rename that replaces both, and destroy in dependency order.
  */
 import * as path from "node:path";
-import { DEFAULT_EMULATOR_TOKEN, startEmulator, type Emulator } from "../../emulator";
+import { DEFAULT_EMULATOR_TOKEN } from "../../emulator";
 import { CloudflareClient, listNamespaces } from "../../provider/cloudflare";
 import { Engine, type StepReport } from "../engine/harness";
-import { ACCOUNT } from "../support/account";
+import { ACCOUNT, emulatorEnv, useEmulator } from "../support";
 
 const PROGRAM = path.join(__dirname, "fixtures", "platform-program.ts");
 
-let emulator: Emulator;
+const emulator = useEmulator({ keepState: true });
 let engine: Engine;
 let client: CloudflareClient;
 
 beforeAll(async () => {
-  emulator = await startEmulator();
   client = new CloudflareClient({ baseUrl: emulator.url, apiToken: DEFAULT_EMULATOR_TOKEN });
-  engine = await Engine.start({
-    env: { CLOUDFLARE_API_BASE_URL: emulator.url, CLOUDFLARE_API_TOKEN: DEFAULT_EMULATOR_TOKEN, CLOUDFLARE_ACCOUNT_ID: ACCOUNT },
-  });
+  engine = await Engine.start({ env: emulatorEnv(emulator) });
 }, 60_000);
 afterAll(async () => {
   await engine?.close();
-  await emulator?.close();
 });
 
 function ops(report: StepReport): string[] {

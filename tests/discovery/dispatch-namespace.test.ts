@@ -2,7 +2,6 @@
  * DispatchNamespace against the emulator: the exact API calls of each lifecycle step, adoption, drift, and
  * the check failures that name the property.
  */
-import type { Emulator } from "../../emulator";
 import { createNamespace, deleteNamespace, getNamespace, listNamespaces, uploadScript } from "../../provider/cloudflare";
 import {
   DISPATCH_NAMESPACE_DIFF,
@@ -10,16 +9,9 @@ import {
   type DispatchNamespaceInputs,
   type DispatchNamespaceOutputs,
 } from "../../provider/resources/dispatch-namespace";
-import { ACCOUNT, client, startTestEmulator, takeCalls } from "../support";
+import { ACCOUNT, client, useEmulator, takeCalls } from "../support";
 
-let emulator: Emulator;
-beforeAll(async () => {
-  emulator = await startTestEmulator();
-});
-afterAll(() => emulator.close());
-beforeEach(() => {
-  emulator.reset();
-});
+const emulator = useEmulator();
 
 async function checked(news: Partial<DispatchNamespaceInputs>): Promise<DispatchNamespaceInputs> {
   const result = await provider.check({}, news);

@@ -1,17 +1,11 @@
 import { createHash } from "node:crypto";
 import { FormData } from "undici";
-import { Emulator } from "../../emulator";
 import { assetsUploadSessionSchema } from "../../provider/cloudflare/schemas";
-import { startTestEmulator, TestApi, uploadForm } from "./helpers";
+import { TestApi, uploadForm } from "./helpers";
+import { useEmulator, withEmulator } from "../support";
 
-let emulator: Emulator;
-let api: TestApi;
-
-beforeAll(async () => {
-  ({ emulator, api } = await startTestEmulator());
-});
-afterAll(() => emulator.close());
-beforeEach(() => emulator.reset());
+const emulator = useEmulator();
+const api = new TestApi(emulator);
 
 const hashOf = (content: string) => createHash("sha256").update(content).digest("hex").slice(0, 32);
 
@@ -137,8 +131,8 @@ describe("static assets", () => {
 
 describe("asset tokens expire", () => {
   it("refuses an expired session JWT and an expired completion token", async () => {
-    const { emulator: short, api: shortApi } = await startTestEmulator({ assetsSessionTtlMs: 50 });
-    try {
+    await withEmulator({ assetsSessionTtlMs: 50 }, async (short) => {
+      const shortApi = new TestApi(short);
       const f = files(1);
       const res = await shortApi.call("POST", "/workers/scripts/site/assets-upload-session", { json: { manifest: manifestOf(f) } });
       const s = assetsUploadSessionSchema.parse(res.json.result);
@@ -149,8 +143,6 @@ describe("asset tokens expire", () => {
       });
       expect([late.status, late.json.errors[0].code]).toEqual([401, 10000]);
       expect(late.json.errors[0].message).toContain("expired");
-    } finally {
-      await short.close();
-    }
+    });
   });
 });

@@ -1,16 +1,10 @@
-import { Emulator } from "../../emulator";
 import { dispatchNamespaceSchema, dispatchScriptSchema, wireBindingListSchema } from "../../provider/cloudflare/schemas";
 import { multipartBoundary, parseMultipart } from "../../emulator/multipart";
-import { deploy, settingsForm, startTestEmulator, TestApi, uploadForm, WORKER_JS } from "./helpers";
+import { deploy, settingsForm, TestApi, uploadForm, WORKER_JS } from "./helpers";
+import { useEmulator } from "../support";
 
-let emulator: Emulator;
-let api: TestApi;
-
-beforeAll(async () => {
-  ({ emulator, api } = await startTestEmulator());
-});
-afterAll(() => emulator.close());
-beforeEach(() => emulator.reset());
+const emulator = useEmulator();
+const api = new TestApi(emulator);
 
 const NS = "/workers/dispatch/namespaces/tenants";
 

@@ -1,9 +1,7 @@
-/** Shared helpers of the emulator tests: a started emulator, and requests over real HTTP with undici. */
+/** Shared helpers of the emulator tests: requests over real HTTP with undici, and the forms they send. */
 import { FormData, request } from "undici";
-import { DEFAULT_EMULATOR_TOKEN, startEmulator, type Emulator, type EmulatorOptions } from "../../emulator";
-
-export { ACCOUNT } from "../support/account";
-import { ACCOUNT } from "../support/account";
+import { DEFAULT_EMULATOR_TOKEN, type Emulator } from "../../emulator";
+import { ACCOUNT } from "../support";
 
 export interface ApiResponse {
   status: number;
@@ -48,11 +46,6 @@ export class TestApi {
       json: type.includes("application/json") ? JSON.parse(raw.toString("utf8")) : undefined,
     };
   }
-}
-
-export async function startTestEmulator(options: EmulatorOptions = {}): Promise<{ emulator: Emulator; api: TestApi }> {
-  const emulator = await startEmulator(options);
-  return { emulator, api: new TestApi(emulator) };
 }
 
 export interface ModuleSpec {

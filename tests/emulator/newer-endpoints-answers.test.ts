@@ -3,17 +3,12 @@
  * migration tag) in the shapes the evidence shows the real API giving (emulator/README.md, "Answers of the
  * newer endpoints"): less than the SDK types where a recording shows less, nulls and `""` where they show those.
  */
-import { DEFAULT_ZONE, type Emulator } from "../../emulator";
-import { deploy, startTestEmulator, TestApi, uploadForm } from "./helpers";
+import { DEFAULT_ZONE } from "../../emulator";
+import { deploy, TestApi, uploadForm } from "./helpers";
+import { useEmulator } from "../support";
 
-let emulator: Emulator;
-let api: TestApi;
-
-beforeAll(async () => {
-  ({ emulator, api } = await startTestEmulator());
-});
-afterAll(() => emulator.close());
-beforeEach(() => emulator.reset());
+const emulator = useEmulator();
+const api = new TestApi(emulator);
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 

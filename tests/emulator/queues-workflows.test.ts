@@ -2,17 +2,11 @@
  * Queues, queue consumers, Workflows and the account's workers.dev subdomain in the emulator: the real API's
  * envelope, codes and conflicts (evidence in emulator/README.md, "Queue consumers, Workflows and workers.dev").
  */
-import type { Emulator } from "../../emulator";
-import { ACCOUNT, deploy, startTestEmulator, TestApi } from "./helpers";
+import { deploy, TestApi } from "./helpers";
+import { ACCOUNT, useEmulator } from "../support";
 
-let emulator: Emulator;
-let api: TestApi;
-
-beforeAll(async () => {
-  ({ emulator, api } = await startTestEmulator());
-});
-afterAll(() => emulator.close());
-beforeEach(() => emulator.reset());
+const emulator = useEmulator();
+const api = new TestApi(emulator);
 
 const failure = (status: number, code: number, message: RegExp | string) => ({
   status,

@@ -1,9 +1,10 @@
 /** The emulator's enforced rate limit: the answer Cloudflare gives over 1,200 requests in five minutes, and our client never meeting it. */
 import { CloudflareClient, SlidingWindowLimiter, closeDispatchers, listScripts } from "../../provider/cloudflare";
-import { DEFAULT_EMULATOR_TOKEN, type Emulator } from "../../emulator";
+import { DEFAULT_EMULATOR_TOKEN } from "../../emulator";
 import { parseCliArgs } from "../../emulator/cli";
 import { RATE_LIMITED_MESSAGE, RateLimit } from "../../emulator/rate-limit";
-import { ACCOUNT, startTestEmulator, type TestApi } from "./helpers";
+import { TestApi } from "./helpers";
+import { ACCOUNT, useEmulator } from "../support";
 
 const BEARER = { authorization: `Bearer ${DEFAULT_EMULATOR_TOKEN}` };
 
@@ -41,12 +42,8 @@ describe("the rate limit's counting (virtual clock)", () => {
 });
 
 describe("an emulator started with rateLimit", () => {
-  let emulator: Emulator;
-  let api: TestApi;
-  beforeEach(async () => {
-    ({ emulator, api } = await startTestEmulator({ rateLimit: { requests: 4, windowMs: 1_500 } }));
-  });
-  afterEach(() => emulator.close());
+  const emulator = useEmulator({ rateLimit: { requests: 4, windowMs: 1_500 } });
+  const api = new TestApi(emulator);
 
   it("answers the request over the limit, and the ones after it, like Cloudflare: 429, code 971, Retry-After in seconds", async () => {
     const answers = [];

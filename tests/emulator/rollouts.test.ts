@@ -4,17 +4,11 @@
  * deployed (10214 settings, 10215 secrets), rollbacks over changed secrets (10220 unless force), and
  * migration tag preconditions (412 / 10079). Evidence for each: emulator/README.md.
  */
-import { Emulator } from "../../emulator";
-import { deploy, settingsForm, startTestEmulator, TestApi, uploadForm, WORKER_JS } from "./helpers";
+import { deploy, settingsForm, TestApi, uploadForm, WORKER_JS } from "./helpers";
+import { useEmulator } from "../support";
 
-let emulator: Emulator;
-let api: TestApi;
-
-beforeAll(async () => {
-  ({ emulator, api } = await startTestEmulator());
-});
-afterAll(() => emulator.close());
-beforeEach(() => emulator.reset());
+const emulator = useEmulator();
+const api = new TestApi(emulator);
 
 const codeV = (n: number) => [{ name: "index.js", content: `${WORKER_JS}// v${n}\n` }];
 

@@ -6,18 +6,17 @@ import { spawnSync } from "node:child_process";
 import * as path from "node:path";
 import { createHash } from "node:crypto";
 import { FormData, request } from "undici";
-import { VERSION_OVERRIDES_HEADER, type Emulator } from "../../emulator";
-import { ACCOUNT, deploy, startTestEmulator, TestApi, uploadForm } from "./helpers";
+import { VERSION_OVERRIDES_HEADER } from "../../emulator";
+import { deploy, TestApi, uploadForm } from "./helpers";
+import { ACCOUNT, useEmulator } from "../support";
 
-let emulator: Emulator;
-let api: TestApi;
+const emulator = useEmulator({ runWorkers: true, keepState: true });
+const api = new TestApi(emulator);
 let origin: string;
 
-beforeAll(async () => {
-  ({ emulator, api } = await startTestEmulator({ runWorkers: true }));
+beforeAll(() => {
   origin = new URL(emulator.url).origin;
-}, 60_000);
-afterAll(() => emulator.close());
+});
 
 const SUBDOMAIN = `emulator-${ACCOUNT.slice(0, 8)}`;
 const ZONE_ID = "5f1e0d9c8b7a69584736251403f2e1d0";

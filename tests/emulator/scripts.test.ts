@@ -1,16 +1,10 @@
 import { FormData } from "undici";
-import { Emulator } from "../../emulator";
 import { parseMultipart, multipartBoundary } from "../../emulator/multipart";
-import { deploy, startTestEmulator, TestApi, uploadForm, WORKER_JS } from "./helpers";
+import { deploy, TestApi, uploadForm, WORKER_JS } from "./helpers";
+import { useEmulator } from "../support";
 
-let emulator: Emulator;
-let api: TestApi;
-
-beforeAll(async () => {
-  ({ emulator, api } = await startTestEmulator());
-});
-afterAll(() => emulator.close());
-beforeEach(() => emulator.reset());
+const emulator = useEmulator();
+const api = new TestApi(emulator);
 
 function partsOf(res: { headers: Record<string, unknown>; raw: Buffer }) {
   const boundary = multipartBoundary(String(res.headers["content-type"]));

@@ -1,14 +1,8 @@
-import { Emulator } from "../../emulator";
-import { deploy, startTestEmulator, TestApi } from "./helpers";
+import { deploy, TestApi } from "./helpers";
+import { useEmulator } from "../support";
 
-let emulator: Emulator;
-let api: TestApi;
-
-beforeAll(async () => {
-  ({ emulator, api } = await startTestEmulator());
-});
-afterAll(() => emulator.close());
-beforeEach(() => emulator.reset());
+const emulator = useEmulator();
+const api = new TestApi(emulator);
 
 const SECRET_KEY = {
   name: "SIGNING",

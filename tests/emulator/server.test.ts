@@ -3,19 +3,18 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Readable } from "node:stream";
 import { request } from "undici";
-import { DEFAULT_EMULATOR_TOKEN, DEFAULT_GLOBAL_KEY, Emulator, startEmulator } from "../../emulator";
-import { ACCOUNT, deploy, startTestEmulator, TestApi, uploadForm } from "./helpers";
+import { DEFAULT_EMULATOR_TOKEN, DEFAULT_GLOBAL_KEY } from "../../emulator";
+import { deploy, TestApi, uploadForm } from "./helpers";
+import { ACCOUNT, useEmulator, withEmulator } from "../support";
 
 describe("authentication", () => {
-  let emulator: Emulator;
-  let api: TestApi;
-  beforeAll(async () => {
-    ({ emulator, api } = await startTestEmulator({
+  const api = new TestApi(
+    useEmulator({
       tokens: ["tok-a", DEFAULT_EMULATOR_TOKEN],
       globalKeys: [{ email: "me@example.com", key: "k1" }],
-    }));
-  });
-  afterAll(() => emulator.close());
+      keepState: true,
+    }),
+  );
 
   it("accepts every configured bearer token", async () => {
     expect((await api.call("GET", "/workers/scripts", { auth: { authorization: "Bearer tok-a" } })).status).toBe(200);
@@ -43,25 +42,17 @@ describe("authentication", () => {
   });
 
   it("uses the default global key when none is configured", async () => {
-    const { emulator: other, api: otherApi } = await startTestEmulator();
-    try {
-      const res = await otherApi.call("GET", "/workers/scripts", {
+    await withEmulator({}, async (other) => {
+      const res = await new TestApi(other).call("GET", "/workers/scripts", {
         auth: { "x-auth-email": DEFAULT_GLOBAL_KEY.email, "x-auth-key": DEFAULT_GLOBAL_KEY.key },
       });
       expect(res.status).toBe(200);
-    } finally {
-      await other.close();
-    }
+    });
   });
 });
 
 describe("routing and accounts", () => {
-  let emulator: Emulator;
-  let api: TestApi;
-  beforeAll(async () => {
-    ({ emulator, api } = await startTestEmulator());
-  });
-  afterAll(() => emulator.close());
+  const api = new TestApi(useEmulator({ keepState: true }));
 
   it("answers 404 with code 7000 for an unknown path and 405 for a wrong method", async () => {
     const unknown = await api.call("GET", "/workers/nothing-here");
@@ -84,13 +75,8 @@ describe("routing and accounts", () => {
 });
 
 describe("request log and faults", () => {
-  let emulator: Emulator;
-  let api: TestApi;
-  beforeAll(async () => {
-    ({ emulator, api } = await startTestEmulator());
-  });
-  afterAll(() => emulator.close());
-  beforeEach(() => emulator.reset());
+  const emulator = useEmulator();
+  const api = new TestApi(emulator);
 
   it("records method, path relative to /client/v4, decoded query, status and duration", async () => {
     await api.call("GET", "/workers/scripts?tags=a%3Ayes");
@@ -190,8 +176,8 @@ describe("request log and faults", () => {
 
 describe("limits", () => {
   it("refuses a body over maxBodyBytes with 413 and code 10027, and changes nothing", async () => {
-    const { emulator, api } = await startTestEmulator({ maxBodyBytes: 2048 });
-    try {
+    await withEmulator({ maxBodyBytes: 2048 }, async (emulator) => {
+      const api = new TestApi(emulator);
       const big = uploadForm({}, [{ name: "index.js", content: "x".repeat(4096) }]);
       const res = await api.call("PUT", "/workers/scripts/big", { form: big });
       expect(res.status).toBe(413);
@@ -199,14 +185,12 @@ describe("limits", () => {
       const after = await api.call("GET", "/workers/scripts");
       expect(after.json.result).toEqual([]);
       await deploy(api, "small");
-    } finally {
-      await emulator.close();
-    }
+    });
   });
 
   it("refuses a streamed body (no Content-Length) once it passes maxBodyBytes, without reading it all", async () => {
-    const { emulator, api } = await startTestEmulator({ maxBodyBytes: 64 * 1024 });
-    try {
+    await withEmulator({ maxBodyBytes: 64 * 1024 }, async (emulator) => {
+      const api = new TestApi(emulator);
       const chunk = Buffer.alloc(64 * 1024, 120);
       let sent = 0;
       const body = Readable.from(
@@ -226,44 +210,36 @@ describe("limits", () => {
       expect(((await res.body.json()) as { errors: { code: number }[] }).errors[0]!.code).toBe(10027);
       expect(sent).toBeLessThan(64 * chunk.length);
       expect((await api.call("GET", "/workers/scripts")).json.result).toEqual([]);
-    } finally {
-      await emulator.close();
-    }
+    });
   });
 
   it("keeps only the most recent maxRecordedRequests in the request log", async () => {
-    const { emulator, api } = await startTestEmulator({ maxRecordedRequests: 3 });
-    try {
+    await withEmulator({ maxRecordedRequests: 3 }, async (emulator) => {
+      const api = new TestApi(emulator);
       const log = emulator.requests;
       for (let i = 0; i < 5; i++) await api.call("GET", `/workers/scripts?n=${i}`);
       expect(emulator.requests).toBe(log);
       expect(emulator.requests.map((r) => r.query.n)).toEqual(["2", "3", "4"]);
-    } finally {
-      await emulator.close();
-    }
+    });
   });
 
   it("adds latencyMs to every request", async () => {
-    const { emulator, api } = await startTestEmulator({ latencyMs: 120 });
-    try {
+    await withEmulator({ latencyMs: 120 }, async (emulator) => {
+      const api = new TestApi(emulator);
       const started = Date.now();
       await api.call("GET", "/workers/scripts");
       expect(Date.now() - started).toBeGreaterThanOrEqual(110);
-    } finally {
-      await emulator.close();
-    }
+    });
   });
 });
 
 describe("HTTP control endpoints", () => {
-  let emulator: Emulator;
-  let api: TestApi;
+  const emulator = useEmulator({ keepState: true });
+  const api = new TestApi(emulator);
   let base: string;
-  beforeAll(async () => {
-    ({ emulator, api } = await startTestEmulator());
+  beforeAll(() => {
     base = emulator.url.replace(/\/client\/v4$/, "");
   });
-  afterAll(() => emulator.close());
 
   const control = async (method: string, path: string, body?: unknown) => {
     const res = await request(`${base}/__emulator${path}`, {
@@ -301,14 +277,11 @@ describe("HTTP control endpoints", () => {
   });
 
   it("are off when controlEndpoints is false", async () => {
-    const other = await startEmulator({ controlEndpoints: false });
-    try {
+    await withEmulator({ controlEndpoints: false }, async (other) => {
       const res = await request(`${other.url.replace(/\/client\/v4$/, "")}/__emulator/requests`);
       expect(res.statusCode).toBe(404);
       await res.body.dump();
-    } finally {
-      await other.close();
-    }
+    });
   });
 });
 
@@ -317,23 +290,22 @@ describe("stateFile", () => {
     const dir = mkdtempSync(join(tmpdir(), "emulator-state-"));
     const stateFile = join(dir, "state.json");
     try {
-      const first = await startTestEmulator({ stateFile });
-      await deploy(first.api, "persisted", { bindings: [{ type: "plain_text", name: "A", text: "1" }] });
-      await first.api.call("PUT", "/workers/scripts/persisted/secrets", { json: { name: "S", text: "v", type: "secret_text" } });
-      await first.emulator.close();
+      await withEmulator({ stateFile }, async (first) => {
+        const api = new TestApi(first);
+        await deploy(api, "persisted", { bindings: [{ type: "plain_text", name: "A", text: "1" }] });
+        await api.call("PUT", "/workers/scripts/persisted/secrets", { json: { name: "S", text: "v", type: "secret_text" } });
+      });
       expect(JSON.parse(readFileSync(stateFile, "utf8")).accounts[ACCOUNT].scripts.persisted.name).toBe("persisted");
 
-      const second = await startTestEmulator({ stateFile });
-      try {
-        const settings = await second.api.call("GET", "/workers/scripts/persisted/settings");
+      await withEmulator({ stateFile }, async (second) => {
+        const api = new TestApi(second);
+        const settings = await api.call("GET", "/workers/scripts/persisted/settings");
         expect(settings.json.result.bindings).toEqual([
           { type: "plain_text", name: "A", text: "1" },
           { name: "S", type: "secret_text" },
         ]);
-        expect((await second.api.call("GET", "/workers/scripts/persisted/versions")).json.result.items).toHaveLength(2);
-      } finally {
-        await second.emulator.close();
-      }
+        expect((await api.call("GET", "/workers/scripts/persisted/versions")).json.result.items).toHaveLength(2);
+      });
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -1,14 +1,8 @@
-import { Emulator } from "../../emulator";
-import { deploy, settingsForm, startTestEmulator, TestApi } from "./helpers";
+import { deploy, settingsForm, TestApi } from "./helpers";
+import { useEmulator } from "../support";
 
-let emulator: Emulator;
-let api: TestApi;
-
-beforeAll(async () => {
-  ({ emulator, api } = await startTestEmulator());
-});
-afterAll(() => emulator.close());
-beforeEach(() => emulator.reset());
+const emulator = useEmulator();
+const api = new TestApi(emulator);
 
 const KV = { type: "kv_namespace", name: "KV", namespace_id: "0123456789abcdef0123456789abcdef" };
 

@@ -2,20 +2,15 @@
  * Zones, zone routes, custom domains and cron triggers in the emulator: the real API's envelope, codes and
  * conflicts (evidence in emulator/README.md, "Routes, custom domains and cron triggers").
  */
-import { DEFAULT_ZONE, type Emulator } from "../../emulator";
-import { ACCOUNT, deploy, startTestEmulator, TestApi } from "./helpers";
+import { DEFAULT_ZONE } from "../../emulator";
+import { deploy, TestApi } from "./helpers";
+import { ACCOUNT, useEmulator, withEmulator } from "../support";
 
 const OTHER_ZONE = { id: "aa".repeat(16), name: "example.org", dnsRecords: ["legacy.example.org"] };
 const FOREIGN_ZONE = { id: "bb".repeat(16), name: "elsewhere.net", accountId: "cc".repeat(16) };
 
-let emulator: Emulator;
-let api: TestApi;
-
-beforeAll(async () => {
-  ({ emulator, api } = await startTestEmulator({ zones: [DEFAULT_ZONE, OTHER_ZONE, FOREIGN_ZONE], cronTriggerLimit: 5 }));
-});
-afterAll(() => emulator.close());
-beforeEach(() => emulator.reset());
+const emulator = useEmulator({ zones: [DEFAULT_ZONE, OTHER_ZONE, FOREIGN_ZONE], cronTriggerLimit: 5 });
+const api = new TestApi(emulator);
 
 const routes = (zone: string = DEFAULT_ZONE.id) => `//zones/${zone}/workers/routes`;
 
@@ -262,22 +257,19 @@ describe("zones in a state file", () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "emu-zones-"));
     const stateFile = path.join(dir, "state.json");
     try {
-      const first = await startTestEmulator({ stateFile });
-      await deploy(first.api, "api");
-      await first.api.call("POST", routes(), { json: { pattern: "example.com/*", script: "api" } });
-      await first.api.call("PUT", "/workers/domains", { json: { hostname: "app.example.com", service: "api" } });
-      await first.emulator.close();
-      const second = await startTestEmulator({ stateFile });
-      try {
-        expect((await second.api.call("GET", routes())).json.result).toEqual([
+      await withEmulator({ stateFile }, async (first) => {
+        const api = new TestApi(first);
+        await deploy(api, "api");
+        await api.call("POST", routes(), { json: { pattern: "example.com/*", script: "api" } });
+        await api.call("PUT", "/workers/domains", { json: { hostname: "app.example.com", service: "api" } });
+      });
+      await withEmulator({ stateFile }, async (second) => {
+        const api = new TestApi(second);
+        expect((await api.call("GET", routes())).json.result).toEqual([
           expect.objectContaining({ pattern: "example.com/*", script: "api" }),
         ]);
-        expect((await second.api.call("GET", "/workers/domains")).json.result).toEqual([
-          expect.objectContaining({ hostname: "app.example.com" }),
-        ]);
-      } finally {
-        await second.emulator.close();
-      }
+        expect((await api.call("GET", "/workers/domains")).json.result).toEqual([expect.objectContaining({ hostname: "app.example.com" })]);
+      });
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }

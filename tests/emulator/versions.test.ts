@@ -1,15 +1,9 @@
-import { Emulator } from "../../emulator";
 import { versionDetailSchema, versionListSchema } from "../../provider/cloudflare/schemas";
-import { deploy, settingsForm, startTestEmulator, TestApi, uploadForm, WORKER_JS } from "./helpers";
+import { deploy, settingsForm, TestApi, uploadForm, WORKER_JS } from "./helpers";
+import { useEmulator } from "../support";
 
-let emulator: Emulator;
-let api: TestApi;
-
-beforeAll(async () => {
-  ({ emulator, api } = await startTestEmulator());
-});
-afterAll(() => emulator.close());
-beforeEach(() => emulator.reset());
+const emulator = useEmulator();
+const api = new TestApi(emulator);
 
 describe("versions", () => {
   it("lists versions newest first with paging and result_info", async () => {

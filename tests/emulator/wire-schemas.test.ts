@@ -1,5 +1,4 @@
 import type { z } from "zod";
-import { Emulator } from "../../emulator";
 import {
   assetsUploadSessionSchema,
   dispatchNamespaceListSchema,
@@ -18,15 +17,11 @@ import {
   versionListSchema,
   wireBindingListSchema,
 } from "../../provider/cloudflare/schemas";
-import { deploy, settingsForm, startTestEmulator, TestApi, uploadForm } from "./helpers";
+import { deploy, settingsForm, TestApi, uploadForm } from "./helpers";
+import { useEmulator } from "../support";
 
-let emulator: Emulator;
-let api: TestApi;
-
-beforeAll(async () => {
-  ({ emulator, api } = await startTestEmulator());
-});
-afterAll(() => emulator.close());
+const emulator = useEmulator({ keepState: true });
+const api = new TestApi(emulator);
 
 /** Calls an endpoint and parses its envelope and result with the shared wire schemas (what the client does). */
 async function parsed<S extends z.ZodType>(

@@ -1,14 +1,8 @@
-import { Emulator } from "../../emulator";
-import { ACCOUNT, deploy, startTestEmulator, TestApi } from "./helpers";
+import { deploy, TestApi } from "./helpers";
+import { ACCOUNT, useEmulator } from "../support";
 
-let emulator: Emulator;
-let api: TestApi;
-
-beforeAll(async () => {
-  ({ emulator, api } = await startTestEmulator());
-});
-afterAll(() => emulator.close());
-beforeEach(() => emulator.reset());
+const emulator = useEmulator();
+const api = new TestApi(emulator);
 
 describe("the endpoints wrangler calls besides the script ones", () => {
   it("answers the service view of a Worker, and 10090 for a missing one (wrangler's 'new Worker' signal)", async () => {

@@ -7,8 +7,8 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { DEFAULT_EMULATOR_TOKEN, Emulator } from "../../emulator";
-import { ACCOUNT, startTestEmulator, TestApi } from "./helpers";
+import { TestApi } from "./helpers";
+import { emulatorEnv, useEmulator } from "../support";
 
 const run = promisify(execFile);
 const WRANGLER_BIN = process.env.WRANGLER_BIN;
@@ -16,25 +16,21 @@ const describeWithWrangler = WRANGLER_BIN ? describe : describe.skip;
 
 describeWithWrangler("an unmodified wrangler against the emulator", () => {
   jest.setTimeout(180_000);
-  let emulator: Emulator;
-  let api: TestApi;
+  const emulator = useEmulator({ keepState: true });
+  const api = new TestApi(emulator);
   let dir: string;
 
-  beforeAll(async () => {
-    ({ emulator, api } = await startTestEmulator());
+  beforeAll(() => {
     dir = mkdtempSync(join(tmpdir(), "emulator-wrangler-"));
   });
-  afterAll(async () => {
-    await emulator.close();
+  afterAll(() => {
     rmSync(dir, { recursive: true, force: true });
   });
 
   const wrangler = async (cwd: string, args: string[], input?: string) => {
     const env = {
       ...process.env,
-      CLOUDFLARE_API_BASE_URL: emulator.url,
-      CLOUDFLARE_API_TOKEN: DEFAULT_EMULATOR_TOKEN,
-      CLOUDFLARE_ACCOUNT_ID: ACCOUNT,
+      ...emulatorEnv(emulator),
       WRANGLER_SEND_METRICS: "false",
       WRANGLER_HIDE_BANNER: "true",
       CI: "true",

@@ -3,15 +3,15 @@
  * route and a cron trigger, through up, a no-op up, refresh, a change made in the dashboard, repair, destroy.
  */
 import * as path from "node:path";
-import { DEFAULT_EMULATOR_TOKEN, DEFAULT_ZONE, startEmulator, type Emulator } from "../../emulator";
+import { DEFAULT_EMULATOR_TOKEN, DEFAULT_ZONE } from "../../emulator";
 import { CloudflareClient, getSchedules, listDomains, listRoutes, putSchedules } from "../../provider/cloudflare";
 import { Engine, type StepReport } from "../engine/harness";
+import { ACCOUNT, emulatorEnv, useEmulator } from "../support";
 
-const ACCOUNT = "0123456789abcdef0123456789abcdef";
 const PROGRAM = path.join(__dirname, "../../examples/custom-domain/index.ts");
 const ROUTES = `/zones/${DEFAULT_ZONE.id}/workers/routes`;
 
-let emulator: Emulator;
+const emulator = useEmulator({ keepState: true });
 let engine: Engine;
 let client: CloudflareClient;
 
@@ -28,16 +28,14 @@ function calls(): string[] {
 }
 
 beforeAll(async () => {
-  emulator = await startEmulator();
   client = new CloudflareClient({ baseUrl: emulator.url, apiToken: DEFAULT_EMULATOR_TOKEN });
   engine = await Engine.start({
-    env: { CLOUDFLARE_API_BASE_URL: emulator.url, CLOUDFLARE_API_TOKEN: DEFAULT_EMULATOR_TOKEN, CLOUDFLARE_ACCOUNT_ID: ACCOUNT },
+    env: emulatorEnv(emulator),
   });
 }, 60_000);
 
 afterAll(async () => {
   await engine?.close();
-  await emulator?.close();
 });
 
 describe("examples/custom-domain through the engine", () => {

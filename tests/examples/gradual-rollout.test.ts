@@ -4,28 +4,26 @@
  * converges once the latest version serves everything. Asserts the writes of each step and what serves.
  */
 import * as path from "node:path";
-import { DEFAULT_EMULATOR_TOKEN, startEmulator, type Emulator } from "../../emulator";
+import { DEFAULT_EMULATOR_TOKEN } from "../../emulator";
 import { CloudflareClient, listDeployments, listSecrets, type Scope } from "../../provider/cloudflare";
 import { Engine, type StepReport } from "../engine/harness";
+import { ACCOUNT, emulatorEnv, useEmulator } from "../support";
 
-const ACCOUNT = "0123456789abcdef0123456789abcdef";
 const scope: Scope = { accountId: ACCOUNT };
 const PROGRAM = path.join(__dirname, "../../examples/gradual-rollout/index.ts");
 
-let emulator: Emulator;
+const emulator = useEmulator({ keepState: true });
 let client: CloudflareClient;
 let engine: Engine;
 
 beforeAll(async () => {
-  emulator = await startEmulator();
   client = new CloudflareClient({ baseUrl: emulator.url, apiToken: DEFAULT_EMULATOR_TOKEN });
   engine = await Engine.start({
-    env: { CLOUDFLARE_API_BASE_URL: emulator.url, CLOUDFLARE_API_TOKEN: DEFAULT_EMULATOR_TOKEN, CLOUDFLARE_ACCOUNT_ID: ACCOUNT },
+    env: emulatorEnv(emulator),
   });
 }, 60_000);
 afterAll(async () => {
   await engine?.close();
-  await emulator?.close();
 });
 
 function ops(report: StepReport): string[] {

@@ -3,24 +3,22 @@
  * subdomain of a Worker deployed by another tool, and a Worker inside a Workers for Platforms namespace.
  */
 import * as path from "node:path";
-import { DEFAULT_EMULATOR_TOKEN, startEmulator, type Emulator } from "../../emulator";
+import { DEFAULT_EMULATOR_TOKEN } from "../../emulator";
 import { CloudflareClient, getScriptSettings, getSubdomain, listSecrets, uploadScript, type Scope } from "../../provider/cloudflare";
 import { Engine, type StepReport } from "../engine/harness";
-import { ACCOUNT } from "../support/account";
+import { ACCOUNT, emulatorEnv, useEmulator } from "../support";
 
 const scope: Scope = { accountId: ACCOUNT };
 
-let emulator: Emulator;
+const emulator = useEmulator({ keepState: true });
 let client: CloudflareClient;
 
 beforeAll(async () => {
-  emulator = await startEmulator();
   client = new CloudflareClient({ baseUrl: emulator.url, apiToken: DEFAULT_EMULATOR_TOKEN });
 });
-afterAll(() => emulator?.close());
 
 function engineEnv() {
-  return { CLOUDFLARE_API_BASE_URL: emulator.url, CLOUDFLARE_API_TOKEN: DEFAULT_EMULATOR_TOKEN, CLOUDFLARE_ACCOUNT_ID: ACCOUNT };
+  return emulatorEnv(emulator);
 }
 
 function ops(report: StepReport): string[] {

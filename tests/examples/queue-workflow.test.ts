@@ -4,7 +4,7 @@
  * dashboard seen by refresh and put back, destroy.
  */
 import * as path from "node:path";
-import { DEFAULT_EMULATOR_TOKEN, startEmulator, type Emulator } from "../../emulator";
+import { DEFAULT_EMULATOR_TOKEN } from "../../emulator";
 import {
   CloudflareClient,
   getWorkflow,
@@ -14,11 +14,11 @@ import {
   type QueueWire,
 } from "../../provider/cloudflare";
 import { Engine, type StepReport } from "../engine/harness";
-import { ACCOUNT } from "../support/account";
+import { ACCOUNT, emulatorEnv, useEmulator } from "../support";
 
 const PROGRAM = path.join(__dirname, "../../examples/queue-workflow/index.ts");
 
-let emulator: Emulator;
+const emulator = useEmulator({ keepState: true });
 let engine: Engine;
 let client: CloudflareClient;
 let jobs: QueueWire;
@@ -36,19 +36,17 @@ function writes(): string[] {
 }
 
 beforeAll(async () => {
-  emulator = await startEmulator();
   client = new CloudflareClient({ baseUrl: emulator.url, apiToken: DEFAULT_EMULATOR_TOKEN });
   // The queue, as a cloudflare.Queue (or `wrangler queues create jobs`) would have made it.
   jobs = await client.request({ method: "POST", path: `/accounts/${ACCOUNT}/queues`, json: { queue_name: "jobs" }, schema: queueSchema });
   engine = await Engine.start({
-    env: { CLOUDFLARE_API_BASE_URL: emulator.url, CLOUDFLARE_API_TOKEN: DEFAULT_EMULATOR_TOKEN, CLOUDFLARE_ACCOUNT_ID: ACCOUNT },
+    env: emulatorEnv(emulator),
   });
   emulator.clearRequests();
 }, 60_000);
 
 afterAll(async () => {
   await engine?.close();
-  await emulator?.close();
 });
 
 describe("examples/queue-workflow through the engine", () => {

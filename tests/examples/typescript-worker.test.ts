@@ -6,14 +6,14 @@
  */
 import { cpSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
-import { DEFAULT_EMULATOR_TOKEN, startEmulator, type Emulator } from "../../emulator";
+import { DEFAULT_EMULATOR_TOKEN } from "../../emulator";
 import { CloudflareClient, getScriptContent } from "../../provider/cloudflare";
 import { Engine, type StepReport } from "../engine/harness";
+import { ACCOUNT, emulatorEnv, useEmulator } from "../support";
 
-const ACCOUNT = "0123456789abcdef0123456789abcdef";
 const EXAMPLE = path.join(__dirname, "../../examples/typescript-worker");
 
-let emulator: Emulator;
+const emulator = useEmulator({ keepState: true });
 let engine: Engine;
 let client: CloudflareClient;
 let program: string;
@@ -39,11 +39,10 @@ async function deployedModules(): Promise<string[][]> {
 }
 
 beforeAll(async () => {
-  emulator = await startEmulator();
   client = new CloudflareClient({ baseUrl: emulator.url, apiToken: DEFAULT_EMULATOR_TOKEN });
   engine = await Engine.start({
     project: "typescript-worker",
-    env: { CLOUDFLARE_API_BASE_URL: emulator.url, CLOUDFLARE_API_TOKEN: DEFAULT_EMULATOR_TOKEN, CLOUDFLARE_ACCOUNT_ID: ACCOUNT },
+    env: emulatorEnv(emulator),
   });
   cpSync(path.join(EXAMPLE, "index.ts"), path.join(engine.projectDir, "index.ts"));
   cpSync(path.join(EXAMPLE, "worker"), path.join(engine.projectDir, "worker"), { recursive: true });
@@ -55,7 +54,6 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await engine?.close();
-  await emulator?.close();
 });
 
 describe("examples/typescript-worker through the engine", () => {

@@ -3,15 +3,15 @@
  * the serialized providers, the engine's Check/Diff/Create/Update/Read/Delete, state kept between commands.
  */
 import * as path from "node:path";
-import { DEFAULT_EMULATOR_TOKEN, DEFAULT_ZONE, startEmulator, type Emulator } from "../../emulator";
+import { DEFAULT_EMULATOR_TOKEN, DEFAULT_ZONE } from "../../emulator";
 import { Engine, type StepReport } from "../engine/harness";
-import { ACCOUNT } from "../support/account";
+import { ACCOUNT, emulatorEnv, useEmulator } from "../support";
 
 const PROGRAM = path.join(__dirname, "../../examples/worker-with-bindings/index.ts");
 const API_TOKEN = "first-api-token-value";
 const ROTATED = "rotated-api-token-value";
 
-let emulator: Emulator;
+const emulator = useEmulator({ keepState: true });
 let engine: Engine;
 
 function ops(report: StepReport): Record<string, string> {
@@ -32,15 +32,13 @@ function calls(): string[] {
 }
 
 beforeAll(async () => {
-  emulator = await startEmulator();
   engine = await Engine.start({
-    env: { CLOUDFLARE_API_BASE_URL: emulator.url, CLOUDFLARE_API_TOKEN: DEFAULT_EMULATOR_TOKEN, CLOUDFLARE_ACCOUNT_ID: ACCOUNT },
+    env: emulatorEnv(emulator),
   });
 }, 60_000);
 
 afterAll(async () => {
   await engine?.close();
-  await emulator?.close();
 });
 
 describe("examples/worker-with-bindings through the engine", () => {

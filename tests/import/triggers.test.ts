@@ -6,8 +6,8 @@ import { workerCustomDomainProvider } from "../../provider/resources/worker-cust
 import { workerRouteProvider } from "../../provider/resources/worker-route";
 import { workerQueueConsumerProvider } from "../../provider/resources/worker-queue-consumer";
 import { workflowProvider } from "../../provider/resources/workflow";
+import { ACCOUNT } from "../support/account";
 
-const ACCOUNT = "0123456789abcdef0123456789abcdef";
 const ZONE = "5f1e0d9c8b7a69584736251403f2e1d0";
 
 const account: ImportedAccount = {

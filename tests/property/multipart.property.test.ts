@@ -16,7 +16,7 @@ import {
   type WorkerModule,
 } from "../../provider/cloudflare/multipart";
 import { buildMultipart, MultipartError, multipartBoundary, parseMultipart as emulatorParse } from "../../emulator/multipart";
-import { MODULE_TYPES } from "../../provider/resources/modules";
+import { loadModules, MODULE_TYPES } from "../../provider/resources/modules";
 import { RUNS } from "./runs";
 
 async function serialise(form: FormData): Promise<{ body: Buffer; contentType: string }> {
@@ -256,5 +256,32 @@ describe("multipart: truncated and corrupted bodies (properties)", () => {
       ),
       { numRuns: RUNS.heavy },
     );
+  });
+});
+
+describe("part names at the edges of the multipart format (examples the properties found)", () => {
+  // The multipart format (HTML standard, as undici writes it) escapes `"` as %22 but not `%` itself, so a
+  // literal "%22" in a name cannot round trip: check refuses '%' in module names, before anything is sent.
+  it("check refuses a module name holding '%', which no multipart parser could read back unambiguously", () => {
+    const { failures } = loadModules({
+      modules: { "lib/100%22.js": { content: "x" }, "index.js": { content: "y" } },
+      mainModule: "index.js",
+    });
+    expect(failures.map((f) => f.property)).toEqual(["modules"]);
+    expect(failures[0]!.reason).toContain("'%'");
+  });
+
+  // undici's FormData escapes names as the HTML standard says (" → %22, CR → %0D, LF → %0A, backslash kept); a
+  // parser that undid backslash escapes instead would read `a\b.js` as `ab.js` and `a"b.js` as `a%22b.js`.
+  it("the emulator's parser reads a part name with a backslash or a double quote as undici's FormData wrote it", async () => {
+    const names = ["a\\b.js", 'a"b.js'];
+    const form = buildUploadForm(
+      { main_module: names[0] } as never,
+      names.map((name) => ({ name, contentType: "text/plain", content: new Uint8Array([1]) })),
+    );
+    const response = new Response(form);
+    const body = Buffer.from(await response.arrayBuffer());
+    const parts = emulatorParse(body, multipartBoundary(response.headers.get("content-type")!)!);
+    expect(parts.slice(1).map((p) => p.name)).toEqual(names);
   });
 });

@@ -4,30 +4,24 @@
  * state and the emulator agree: nothing lost, nothing half-applied in silence, no orphan.
  */
 import * as path from "node:path";
-import { DEFAULT_EMULATOR_TOKEN, DEFAULT_ZONE, startEmulator, type Emulator } from "../../emulator";
+import { DEFAULT_ZONE } from "../../emulator";
 import { Engine, type StepReport } from "../engine/harness";
+import { emulatorEnv, useEmulator } from "../support";
 import { disagreements } from "./engine-consistency";
-import { ACCOUNT, fault, secretsBusy, takeCalls } from "./helpers";
+import { fault, secretsBusy, takeCalls } from "./helpers";
 
 const PROGRAM = path.join(__dirname, "../../examples/worker-with-bindings/index.ts");
 const secretConfig = { apiToken: "engine-faults-secret-value" };
 
-let emulator: Emulator;
+const emulator = useEmulator();
 let engine: Engine;
 const figures = { runs: 0, faultsServed: 0 };
 
-beforeAll(async () => {
-  emulator = await startEmulator();
-}, 30_000);
-afterAll(async () => {
-  await emulator?.close();
+afterAll(() => {
   console.log(`engine-faults figures: ${JSON.stringify(figures)}`);
 });
 beforeEach(async () => {
-  emulator.reset();
-  engine = await Engine.start({
-    env: { CLOUDFLARE_API_BASE_URL: emulator.url, CLOUDFLARE_API_TOKEN: DEFAULT_EMULATOR_TOKEN, CLOUDFLARE_ACCOUNT_ID: ACCOUNT },
-  });
+  engine = await Engine.start({ env: emulatorEnv(emulator) });
 }, 60_000);
 afterEach(async () => {
   await engine?.close();
@@ -192,4 +186,23 @@ describe("pulumi up, refresh and destroy through faults", () => {
     expect(await disagreements(engine, emulator)).toEqual([]);
     served();
   }, 120_000);
+});
+
+describe("an up whose Worker upload answers were all lost", () => {
+  /** `pulumi up` whose Worker upload is applied every time but never acknowledged (all five attempts). */
+  async function upWithEveryUploadAnswerLost(): Promise<void> {
+    emulator.injectFault(fault("response lost (applied, then reset)", /\/workers\/scripts\/hello-api$/, 5, "PUT"));
+    const report = await engine.up(PROGRAM, { secretConfig });
+    expect(report.ok).toBe(false);
+    expect(report.outcomes.find((o) => o.name === "api")!.error).toMatch(/PUT .*\/workers\/scripts\/hello-api/);
+  }
+
+  // Without recognising its own upload, the next up stopped at the Worker with "already exists … set adopt:
+  // true", leaving an orphan.
+  it("the next up converges: no orphan, every resource created", async () => {
+    await upWithEveryUploadAnswerLost();
+    const next = await engine.up(PROGRAM, { secretConfig });
+    expect(next.ok).toBe(true);
+    expect(await disagreements(engine, emulator)).toEqual([]);
+  }, 90_000);
 });

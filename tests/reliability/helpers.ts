@@ -12,12 +12,9 @@ import {
   listScripts,
   listSecrets,
   type RequestLimiter,
-  type Scope,
 } from "../../provider/cloudflare";
 
-export { ACCOUNT } from "../support/account";
-import { ACCOUNT } from "../support/account";
-export const scope: Scope = { accountId: ACCOUNT };
+import { ACCOUNT, scope } from "../support";
 
 /** An HTML error page as Cloudflare's edge serves it for 5xx (no JSON envelope). */
 export function htmlPage(status: number): string {

@@ -2,16 +2,17 @@
  * A whole lifecycle of the four resources, driven through the providers exactly as the engine calls them
  * (check, then create / update / read / delete with the checked inputs and the stored outputs), with a hook
  * before every step to bring bad weather, and the emulator's world compared with what Pulumi would hold
- * after every step.
+ * after every step. The providers take the client the suite gives them (one that sleeps instantly, one with a
+ * short timeout), as the engine's provider process would take the one its configuration makes.
  */
 import type { Emulator } from "../../emulator";
-import { downloadScript } from "../../provider/cloudflare";
-import { workerScriptProvider } from "../../provider/resources/worker-script";
-import { workerSecretProvider } from "../../provider/resources/worker-secret";
-import { workerScriptSettingsProvider } from "../../provider/resources/worker-script-settings";
-import { workerSubdomainProvider } from "../../provider/resources/worker-subdomain";
-import { newRun } from "../support";
-import { ACCOUNT, observerClient, scope, world, type WorkerWorld } from "./helpers";
+import { downloadScript, getDefaultClient } from "../../provider/cloudflare";
+import { makeWorkerScriptProvider } from "../../provider/resources/worker-script";
+import { makeWorkerSecretProvider } from "../../provider/resources/worker-secret";
+import { makeWorkerScriptSettingsProvider } from "../../provider/resources/worker-script-settings";
+import { makeWorkerSubdomainProvider } from "../../provider/resources/worker-subdomain";
+import { ACCOUNT, newRun, scope } from "../support";
+import { observerClient, world, type WorkerWorld } from "./helpers";
 
 type Json = Record<string, unknown>;
 interface Provider {
@@ -22,12 +23,18 @@ interface Provider {
   update(id: string, olds: Json, news: Json): Promise<{ outs?: Json }>;
   delete(id: string, props: Json): Promise<void>;
 }
-const P = {
-  script: workerScriptProvider as unknown as Provider,
-  secret: workerSecretProvider as unknown as Provider,
-  settings: workerScriptSettingsProvider as unknown as Provider,
-  subdomain: workerSubdomainProvider as unknown as Provider,
-};
+/** What a provider factory takes: a client, or a function giving one. */
+type ClientSource = NonNullable<Parameters<typeof makeWorkerScriptProvider>[0]>;
+
+/** The four providers, every one making its requests with `client`. */
+export function providers(client: ClientSource = getDefaultClient) {
+  return {
+    script: makeWorkerScriptProvider(client) as unknown as Provider,
+    secret: makeWorkerSecretProvider(client) as unknown as Provider,
+    settings: makeWorkerScriptSettingsProvider(client) as unknown as Provider,
+    subdomain: makeWorkerSubdomainProvider(client) as unknown as Provider,
+  };
+}
 
 export const NAME = "reliable-api";
 const code = (version: number) => `// VERSION-${version}\nexport default { fetch() { return new Response("v${version}") } }`;
@@ -65,12 +72,14 @@ async function checked(provider: Provider, news: Json, olds: Json = {}): Promise
  * Runs create → update → refresh → delete of a Worker with a secret, script settings and its subdomain.
  * `before` runs before each step (inject faults there); `after` after it (wait for late requests there).
  * Every step starts a new provider process (no cache survives), as each `pulumi` command does.
- * Returns the number of steps run.
+ * The providers use `client` (default: the process-wide client). Returns the number of steps run.
  */
 export async function runLifecycle(
   emulator: Emulator,
   hooks: { before?: (info: StepInfo) => void; after?: (info: StepInfo) => Promise<void> },
+  client?: ClientSource,
 ): Promise<number> {
+  const P = providers(client);
   let steps = 0;
   const step = async <T>(info: StepInfo, run: () => Promise<T>, expected: Expected): Promise<T> => {
     newRun();
@@ -164,4 +173,4 @@ export async function runLifecycle(
   return steps;
 }
 
-export { P as providers, checked, code };
+export { checked, code };

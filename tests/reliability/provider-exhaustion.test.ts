@@ -1,38 +1,24 @@
 /**
  * Faults that outlast the client's five attempts, through the providers: the step fails with a short, clear
- * error naming the request, and nothing is left half-applied in silence. The waits between attempts are not
- * what is tested here, so the process-wide client gets an instant `sleep` (the client's test hook) that
- * records the waits it asked for; everything else is the real client.
+ * error naming the request, nothing is left half-applied in silence, and the next run converges. The waits
+ * between attempts are not what is tested here, so the providers are given a client with an instant `sleep`
+ * (the client's test hook) that records the waits it asked for; everything else is the real client.
  */
-import type { Emulator } from "../../emulator";
-import { CloudflareApiError, getScriptContent } from "../../provider/cloudflare";
-import { newRun, scope, startTestEmulator } from "../support";
-import { ACCOUNT, fault, observerClient, takeCalls, world } from "./helpers";
-import { checked, code, NAME, providers as P } from "./lifecycle";
+import { CloudflareApiError, CloudflareClient, getScriptContent } from "../../provider/cloudflare";
+import { ACCOUNT, newRun, scope, useEmulator } from "../support";
+import { fault, observerClient, takeCalls, world } from "./helpers";
+import { checked, code, NAME, providers } from "./lifecycle";
 
 const waits: number[] = [];
-jest.mock("../../provider/cloudflare/client", () => {
-  const actual = jest.requireActual("../../provider/cloudflare/client");
-  let client: unknown;
-  return {
-    ...actual,
-    getDefaultClient: () => (client ??= new actual.CloudflareClient({ sleep: async (ms: number) => void waits.push(ms) })),
-  };
-});
+const P = providers(new CloudflareClient({ sleep: async (ms: number) => void waits.push(ms) }));
 
-let emulator: Emulator;
+const emulator = useEmulator();
 const figures = { faultsServed: 0 };
 
-beforeAll(async () => {
-  emulator = await startTestEmulator();
-});
-afterAll(async () => {
-  await emulator.close();
+afterAll(() => {
   console.log(`provider-exhaustion figures: ${JSON.stringify(figures)}`);
 });
 beforeEach(() => {
-  emulator.reset();
-  newRun();
   waits.length = 0;
 });
 
@@ -125,5 +111,39 @@ describe("faults that outlast the retries", () => {
     expect(takeCalls(emulator)).toEqual([`DELETE /workers/scripts/${NAME} (dropped)`, `DELETE /workers/scripts/${NAME} (404)`]);
     expect(await world(emulator)).toEqual({});
     figures.faultsServed += 1;
+  }, 30_000);
+});
+
+describe("a create whose answers were all lost", () => {
+  const worker = { accountId: ACCOUNT, scriptName: NAME, content: code(1), compatibilityDate: "2025-09-01" };
+  const secret = { scriptName: NAME, name: "API_TOKEN", text: "secret-value-0001" };
+
+  /** The upload is applied on the server, but every answer to it is lost: all five attempts. */
+  async function createWithEveryAnswerLost(): Promise<Record<string, unknown>> {
+    const inputs = await checked(P.script, worker);
+    emulator.injectFault(fault("response lost (applied, then reset)", /\/workers\/scripts\/[^/]+$/, 5, "PUT"));
+    await expect(P.script.create(inputs)).rejects.toThrow(/PUT|network|reset|socket/i);
+    newRun(); // the next `pulumi up` is a new provider process
+    return inputs;
+  }
+
+  // WorkerScript.create refuses an existing Worker unless `adopt` is set; the one this very program uploaded a
+  // moment ago, whose answer was lost, is recognised instead, so the user need not add adopt: true (or delete
+  // the Worker by hand) when nothing of anyone else's is at stake.
+  it("the next up converges: the Worker this program uploaded is recognised and taken into state", async () => {
+    const inputs = await createWithEveryAnswerLost();
+    const created = await P.script.create(inputs);
+    expect(created.id).toBe(`${ACCOUNT}/${NAME}`);
+  }, 30_000);
+
+  // The same for WorkerSecret.create, whose existence check cannot tell "set by someone else" from "set by our
+  // own earlier attempt whose answer was lost" by comparing: the secret API never returns values.
+  it("the next up converges for a secret whose PUT was applied but never acknowledged", async () => {
+    await P.script.create(await checked(P.script, worker));
+    const inputs = await checked(P.secret, secret);
+    emulator.injectFault(fault("response lost (applied, then 502)", /\/secrets$/, 5, "PUT"));
+    await expect(P.secret.create(inputs)).rejects.toThrow(/502/);
+    const created = await P.secret.create(inputs);
+    expect(created.id).toBe(`${ACCOUNT}/${NAME}/secrets/API_TOKEN`);
   }, 30_000);
 });

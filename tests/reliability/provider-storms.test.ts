@@ -2,24 +2,16 @@
  * Storms through the providers that are waited out in real time: 429 with Retry-After, and the secrets
  * endpoint's "too many requests modifying the script".
  */
-import type { Emulator } from "../../emulator";
-import { newRun, startTestEmulator } from "../support";
-import { ACCOUNT, fault, secretsBusy, takeCalls, world } from "./helpers";
-import { checked, code, NAME, providers as P } from "./lifecycle";
+import { ACCOUNT, useEmulator } from "../support";
+import { fault, secretsBusy, takeCalls, world } from "./helpers";
+import { checked, code, NAME, providers } from "./lifecycle";
 
-let emulator: Emulator;
+const emulator = useEmulator();
+const P = providers();
 const figures = { faultsServed: 0 };
 
-beforeAll(async () => {
-  emulator = await startTestEmulator();
-});
-afterAll(async () => {
-  await emulator.close();
+afterAll(() => {
   console.log(`provider-storms figures: ${JSON.stringify(figures)}`);
-});
-beforeEach(() => {
-  emulator.reset();
-  newRun();
 });
 
 describe("storms waited out", () => {

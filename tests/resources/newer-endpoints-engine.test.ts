@@ -5,16 +5,16 @@
  * custom domain switched off, a route left without its Worker) show on refresh and are repaired by the next up.
  */
 import * as path from "node:path";
-import { DEFAULT_EMULATOR_TOKEN, DEFAULT_ZONE, startEmulator, type Emulator } from "../../emulator";
+import { DEFAULT_EMULATOR_TOKEN, DEFAULT_ZONE } from "../../emulator";
 import { CloudflareClient, listDeployments, listDomains, listRoutes, putDomain, updateRoute } from "../../provider/cloudflare";
 import { Engine, type StepReport } from "../engine/harness";
+import { ACCOUNT, emulatorEnv, useEmulator } from "../support";
 
-const ACCOUNT = "0123456789abcdef0123456789abcdef";
 const scope = { accountId: ACCOUNT };
 const PROGRAM = path.join(__dirname, "fixtures/newer-endpoints-program.ts");
 const DASHED = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
-let emulator: Emulator;
+const emulator = useEmulator({ keepState: true });
 let engine: Engine;
 let client: CloudflareClient;
 
@@ -33,16 +33,14 @@ function writes(): string[] {
 }
 
 beforeAll(async () => {
-  emulator = await startEmulator();
   client = new CloudflareClient({ baseUrl: emulator.url, apiToken: DEFAULT_EMULATOR_TOKEN });
   engine = await Engine.start({
-    env: { CLOUDFLARE_API_BASE_URL: emulator.url, CLOUDFLARE_API_TOKEN: DEFAULT_EMULATOR_TOKEN, CLOUDFLARE_ACCOUNT_ID: ACCOUNT },
+    env: emulatorEnv(emulator),
   });
 }, 60_000);
 
 afterAll(async () => {
   await engine?.close();
-  await emulator?.close();
 });
 
 describe("versions, deployments, routes and custom domains through the engine, answers as the real API gives them", () => {

@@ -5,24 +5,15 @@
  * diffs after a refresh, and nothing calls a route the namespace scope lacks.
  */
 import { z } from "zod";
-import type { Emulator } from "../../emulator";
 import { createNamespace, getSettings, uploadScript, type Scope } from "../../provider/cloudflare";
 import { workerScriptProvider, type WorkerScriptInputs, type WorkerScriptOutputs } from "../../provider/resources/worker-script";
 import { workerScriptSettingsProvider, type WorkerScriptSettingsInputs } from "../../provider/resources/worker-script-settings";
 import { workerSubdomainProvider } from "../../provider/resources/worker-subdomain";
 import { collectAccount } from "../../cli/import/collect";
 import { tempTree, type TempTree } from "../assets/fixtures";
-import { ACCOUNT, client, newRun, scope, startTestEmulator, takeCalls } from "../support";
+import { ACCOUNT, client, newRun, scope, useEmulator, takeCalls } from "../support";
 
-let emulator: Emulator;
-beforeAll(async () => {
-  emulator = await startTestEmulator();
-});
-afterAll(() => emulator.close());
-beforeEach(() => {
-  emulator.reset();
-  newRun();
-});
+const emulator = useEmulator();
 
 const CODE = "export default { async fetch() { return new Response('ok') } }";
 const CODE_V2 = "export default { async fetch() { return new Response('v2') } }";

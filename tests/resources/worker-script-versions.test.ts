@@ -2,7 +2,6 @@
  * WorkerScript updates as one deployed change each, migrations as a tagged history, and `firstVersionOnly`
  * beside WorkerVersion / WorkerDeployment: the calls on the wire and what the Worker holds after each step.
  */
-import type { Emulator } from "../../emulator";
 import {
   getScriptSettings,
   getSettings,
@@ -16,17 +15,9 @@ import {
 import { workerScriptProvider, type WorkerScriptInputs, type WorkerScriptOutputs } from "../../provider/resources/worker-script";
 import { clearAssetHashCache } from "../../provider/resources/assets";
 import { tempTree, type TempTree } from "../assets/fixtures";
-import { ACCOUNT, client, newRun, scope, startTestEmulator, takeCalls } from "../support";
+import { ACCOUNT, client, newRun, scope, useEmulator, takeCalls } from "../support";
 
-let emulator: Emulator;
-beforeAll(async () => {
-  emulator = await startTestEmulator();
-});
-afterAll(() => emulator.close());
-beforeEach(() => {
-  emulator.reset();
-  newRun();
-});
+const emulator = useEmulator();
 
 const code = (n: number) =>
   `export class Counter {}\nexport class Room {}\nexport class Tally {}\nexport default { async fetch() { return new Response('v${n}') } }`;

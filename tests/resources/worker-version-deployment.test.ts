@@ -2,7 +2,6 @@
  * WorkerVersion and WorkerDeployment against the emulator: the calls each step makes, what serves after it,
  * drift, and the errors a user meets (with what to do).
  */
-import type { Emulator } from "../../emulator";
 import { getScriptContent, getVersion, listDeployments, putSecret } from "../../provider/cloudflare";
 import {
   workerDeploymentProvider,
@@ -18,17 +17,9 @@ import {
   type WorkerVersionOutputs,
 } from "../../provider/resources/worker-version";
 import type { DiffKeysOf } from "../../provider/resources/fields";
-import { ACCOUNT, client, newRun, scope, startTestEmulator, takeCalls } from "../support";
+import { ACCOUNT, client, newRun, scope, useEmulator, takeCalls } from "../support";
 
-let emulator: Emulator;
-beforeAll(async () => {
-  emulator = await startTestEmulator();
-});
-afterAll(() => emulator.close());
-beforeEach(() => {
-  emulator.reset();
-  newRun();
-});
+const emulator = useEmulator();
 
 /** Version ids as the API gives them (UUIDs). */
 const A = "0b5ad1c2-53e8-4c4e-9a4b-5d2e8a1c7f3e";

@@ -6,13 +6,12 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import type { Emulator } from "../../emulator";
 import { workerScriptProvider } from "../../provider/resources/worker-script";
 import { workerSecretProvider } from "../../provider/resources/worker-secret";
 import { workerScriptSettingsProvider } from "../../provider/resources/worker-script-settings";
 import { workerSubdomainProvider } from "../../provider/resources/worker-subdomain";
 import { MAX_TOTAL_MODULE_BYTES } from "../../provider/resources/modules";
-import { ACCOUNT, startTestEmulator } from "../support";
+import { ACCOUNT, useEmulator } from "../support";
 
 type Json = Record<string, unknown>;
 type Provider = { check(olds: Json, news: Json): Promise<{ inputs?: Json; failures?: { property: string; reason: string }[] }> };
@@ -305,16 +304,12 @@ function inputs(resource: string, change: Json): Json {
   return out;
 }
 
-let emulator: Emulator;
-beforeAll(async () => {
-  emulator = await startTestEmulator();
-});
-afterAll(async () => {
+const emulator = useEmulator();
+afterAll(() => {
   const byResource = CATALOGUE.reduce<Record<string, number>>((n, [r]) => ({ ...n, [r]: (n[r] ?? 0) + 1 }), {});
   console.log(
     `bad-input figures: ${JSON.stringify({ cases: CATALOGUE.length, byResource, properties: new Set(CATALOGUE.map((c) => `${c[0]}.${c[3]}`)).size })}`,
   );
-  await emulator.close();
   fs.rmSync(tmp, { recursive: true, force: true });
 });
 

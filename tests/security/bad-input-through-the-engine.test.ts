@@ -3,24 +3,19 @@
  * resource and the property, and not a single request sent to the API.
  */
 import * as path from "node:path";
-import { DEFAULT_EMULATOR_TOKEN, startEmulator, type Emulator } from "../../emulator";
 import { Engine } from "../engine/harness";
-import { ACCOUNT } from "../reliability/helpers";
+import { emulatorEnv, useEmulator } from "../support";
 
 const PROGRAM = path.join(__dirname, "fixtures/bad-input-program.ts");
 const SECRET = "bad-input-secret-value-42";
 
-let emulator: Emulator;
+const emulator = useEmulator({ keepState: true });
 let engine: Engine;
 beforeAll(async () => {
-  emulator = await startEmulator();
-  engine = await Engine.start({
-    env: { CLOUDFLARE_API_BASE_URL: emulator.url, CLOUDFLARE_API_TOKEN: DEFAULT_EMULATOR_TOKEN, CLOUDFLARE_ACCOUNT_ID: ACCOUNT },
-  });
+  engine = await Engine.start({ env: emulatorEnv(emulator) });
 }, 60_000);
 afterAll(async () => {
   await engine?.close();
-  await emulator?.close();
 });
 
 /** [label, config, failing resource, property, requests that would carry the bad input]. */

@@ -6,9 +6,9 @@
  */
 import { randomBytes } from "node:crypto";
 import * as path from "node:path";
-import { startEmulator, type Emulator } from "../../emulator";
 import { Engine, type StepReport } from "../engine/harness";
-import { ACCOUNT, htmlPage } from "../reliability/helpers";
+import { htmlPage } from "../reliability/helpers";
+import { ACCOUNT, useEmulator } from "../support";
 
 const PROGRAM = path.join(__dirname, "../../examples/worker-with-bindings/index.ts");
 const TOKEN = `tok_${randomBytes(18).toString("hex")}`;
@@ -16,7 +16,6 @@ const BAD_TOKEN = `bad_${randomBytes(18).toString("hex")}`;
 const SECRET = `secret_${randomBytes(18).toString("hex")}`;
 const ROTATED = `rotated_${randomBytes(18).toString("hex")}`;
 
-let emulator: Emulator;
 /** Everything the runs produced, for the scans. */
 const produced: { what: string; text: string }[] = [];
 
@@ -31,11 +30,8 @@ function leaksOf(...values: string[]): string[] {
   return produced.filter((p) => values.some((v) => p.text.includes(v) || p.text.includes(encodeURIComponent(v)))).map((p) => p.what);
 }
 
-beforeAll(async () => {
-  emulator = await startEmulator({ tokens: [TOKEN] });
-}, 30_000);
-afterAll(async () => {
-  await emulator?.close();
+const emulator = useEmulator({ tokens: [TOKEN], keepState: true });
+afterAll(() => {
   console.log(`leaks figures: ${JSON.stringify({ scanned: produced.length, chars: produced.reduce((n, p) => n + p.text.length, 0) })}`);
 });
 

@@ -9,10 +9,10 @@ import * as https from "node:https";
 import type { AddressInfo } from "node:net";
 import * as os from "node:os";
 import * as path from "node:path";
-import { DEFAULT_EMULATOR_TOKEN, startEmulator, type Emulator } from "../../emulator";
+import { DEFAULT_EMULATOR_TOKEN } from "../../emulator";
 import { CloudflareApiError, CloudflareClient, CloudflareConfigError, listScripts, resolveBaseUrl } from "../../provider/cloudflare";
 import { workerScriptProvider } from "../../provider/resources/worker-script";
-import { ACCOUNT } from "../reliability/helpers";
+import { ACCOUNT, useEmulator } from "../support";
 
 const REPO = path.join(__dirname, "../..");
 const TOKEN = "transport-test-token-0123456789";
@@ -176,11 +176,7 @@ describe("TLS verification is never turned off", () => {
 });
 
 describe("the emulator listens on loopback and enforces auth", () => {
-  let emulator: Emulator;
-  beforeAll(async () => {
-    emulator = await startEmulator();
-  });
-  afterAll(() => emulator.close());
+  const emulator = useEmulator();
 
   it("listens on 127.0.0.1 by default", () => {
     expect(new URL(emulator.url).hostname).toBe("127.0.0.1");

@@ -1,5 +1,6 @@
-/** The account every test uses: one id, one scope. */
+/** The account every test uses: one id, one scope. It owns the emulator's seeded zones. */
+import { DEFAULT_ACCOUNT_ID } from "../../emulator";
 import type { Scope } from "../../provider/cloudflare";
 
-export const ACCOUNT = "0123456789abcdef0123456789abcdef";
+export const ACCOUNT = DEFAULT_ACCOUNT_ID;
 export const scope: Scope = { accountId: ACCOUNT };

@@ -1,7 +1,10 @@
 /**
+ * The only way tests start the emulator.
+ *
  * `useEmulator()`, called at the top of a test file or inside a `describe`: starts an emulator before the
  * tests, points the CLOUDFLARE_* environment at it, resets it (and the provider's per-run caches) before
- * each test, and afterwards closes it and puts the environment back as it was. Tests never repeat that.
+ * each test unless told to keep its state, and afterwards closes it and puts the environment back as it
+ * was. Tests never repeat that. `withEmulator()` gives one test an emulator of its own, closed after it.
  */
 import { DEFAULT_EMULATOR_TOKEN, startEmulator, type Emulator, type EmulatorOptions } from "../../emulator";
 import { getDefaultClient } from "../../provider/cloudflare";
@@ -46,23 +49,68 @@ export function newRun(): void {
 /** The client the resources use by default (configured from the environment useEmulator sets). */
 export const client = () => getDefaultClient();
 
-/** The started emulator, usable as soon as the tests run (a stand-in that forwards to it). */
-export function useEmulator(options: EmulatorOptions = {}): Emulator {
-  let current: Emulator | undefined;
+/** Options of `useEmulator()`: the emulator's own, and how the fixture treats it between tests. */
+export interface EmulatorFixtureOptions extends EmulatorOptions {
+  /**
+   * Keep the emulator's state, request log, journal and provider caches from one test to the next: for suites
+   * whose tests are the steps of one story (an up, then a change, then a destroy) or share what `beforeAll`
+   * set up. Default false: every test starts from an empty emulator and a new provider run.
+   */
+  keepState?: boolean;
+}
+
+/** The emulator `useEmulator()` returns: the started one, and a way for a test to ask for other options. */
+export interface EmulatorFixture extends Emulator {
+  /**
+   * Closes the current emulator and starts another with `options` (for a test that needs settings of its
+   * own, such as latency or a short session lifetime), and points the environment at it. The fixture
+   * closes it after the tests, like the first.
+   */
+  restart(options?: EmulatorOptions): Promise<void>;
+}
+
+/** The environment a child process (the engine harness, the `pulumi` CLI) needs to use `emulator`. */
+export function emulatorEnv(
+  emulator: Pick<Emulator, "url">,
+): Record<"CLOUDFLARE_API_BASE_URL" | "CLOUDFLARE_API_TOKEN" | "CLOUDFLARE_ACCOUNT_ID", string> {
+  return { CLOUDFLARE_API_BASE_URL: emulator.url, CLOUDFLARE_API_TOKEN: DEFAULT_EMULATOR_TOKEN, CLOUDFLARE_ACCOUNT_ID: ACCOUNT };
+}
+
+function pointEnvironmentAt(emulator: Emulator): void {
+  Object.assign(process.env, emulatorEnv(emulator));
+  useTestJournal();
+}
+
+/** Closes an emulator once: a test may have closed it already. */
+function closer(emulator: Emulator): () => Promise<void> {
+  let closing: Promise<void> | undefined;
+  return () => (closing ??= emulator.close());
+}
+
+/**
+ * The started emulator, usable as soon as the tests run (a stand-in that forwards to it). Options that
+ * change the emulator (fault rules, a rate limit, a state file, `runWorkers`, zones) go here.
+ */
+export function useEmulator(options: EmulatorFixtureOptions = {}): EmulatorFixture {
+  const { keepState = false, ...emulatorOptions } = options;
+  let current: { emulator: Emulator; close: () => Promise<void> } | undefined;
   const saved: Partial<Record<(typeof ENV_KEYS)[number], string>> = {};
+  const start = async (with_: EmulatorOptions) => {
+    const emulator = await startEmulator(with_);
+    current = { emulator, close: closer(emulator) };
+    pointEnvironmentAt(emulator);
+  };
   beforeAll(async () => {
-    current = await startEmulator(options);
     for (const key of ENV_KEYS) saved[key] = process.env[key];
-    process.env.CLOUDFLARE_API_BASE_URL = current.url;
-    process.env.CLOUDFLARE_API_TOKEN = DEFAULT_EMULATOR_TOKEN;
-    process.env.CLOUDFLARE_ACCOUNT_ID = ACCOUNT;
-    useTestJournal();
-  });
-  beforeEach(() => {
-    current?.reset();
-    clearTestJournal();
-    newRun();
-  });
+    await start(emulatorOptions);
+  }, 60_000);
+  if (!keepState) {
+    beforeEach(() => {
+      current?.emulator.reset();
+      clearTestJournal();
+      newRun();
+    });
+  }
   afterAll(async () => {
     await current?.close();
     current = undefined;
@@ -71,24 +119,31 @@ export function useEmulator(options: EmulatorOptions = {}): Emulator {
       else process.env[key] = saved[key];
     }
   });
-  return new Proxy({} as Emulator, {
+  const restart = async (with_: EmulatorOptions = {}) => {
+    await current?.close();
+    await start(with_);
+  };
+  return new Proxy({} as EmulatorFixture, {
     get(_target, key) {
+      if (key === "restart") return restart;
       if (current === undefined) throw new Error("useEmulator(): the emulator is started in beforeAll; use it inside a test or hook");
-      const value = Reflect.get(current, key, current);
-      return typeof value === "function" ? value.bind(current) : value;
+      if (key === "close") return current.close;
+      const value = Reflect.get(current.emulator, key, current.emulator);
+      return typeof value === "function" ? value.bind(current.emulator) : value;
     },
   });
 }
 
 /**
- * For the test files not yet moved onto `useEmulator()`: starts an emulator and points the environment at
- * it, which the caller must close. Prefer `useEmulator()`, which also restores the environment.
+ * Runs `test` with an emulator of its own (a second one beside the file's, or one with other options),
+ * closed when `test` ends however it ends. The environment is left alone: give the emulator's `url` to the
+ * client under test.
  */
-export async function startTestEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
+export async function withEmulator<T>(options: EmulatorOptions, test: (emulator: Emulator) => Promise<T>): Promise<T> {
   const emulator = await startEmulator(options);
-  process.env.CLOUDFLARE_API_BASE_URL = emulator.url;
-  process.env.CLOUDFLARE_API_TOKEN = DEFAULT_EMULATOR_TOKEN;
-  process.env.CLOUDFLARE_ACCOUNT_ID = ACCOUNT;
-  useTestJournal();
-  return emulator;
+  try {
+    return await test(emulator);
+  } finally {
+    await emulator.close();
+  }
 }

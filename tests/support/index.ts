@@ -1,4 +1,4 @@
 /** Shared test fixtures: the account, the emulator fixture, the request log. */
 export { ACCOUNT, scope } from "./account";
-export { client, newRun, startTestEmulator, useEmulator } from "./emulator";
+export { client, emulatorEnv, newRun, useEmulator, withEmulator, type EmulatorFixture, type EmulatorFixtureOptions } from "./emulator";
 export { takeCalls } from "./requests";
