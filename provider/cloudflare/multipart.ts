@@ -6,7 +6,8 @@
  */
 import { File } from "node:buffer";
 import { moduleContentTypeOfName } from "./schemas/modules";
-import { FormData } from "undici";
+import type { FormData } from "undici";
+import { undici } from "./dispatcher";
 import type { UploadMetadata, ScriptSettings } from "./schemas";
 
 /** One module (file) of a Worker. */
@@ -37,7 +38,7 @@ function appendModules(form: FormData, modules: readonly WorkerModule[]): void {
 
 /** PUT `…/scripts/{name}`: a `metadata` part (JSON file, application/json) then one part per module. */
 export function buildUploadForm(metadata: UploadMetadata, modules: readonly WorkerModule[]): FormData {
-  const form = new FormData();
+  const form = new (undici().FormData)();
   form.append("metadata", jsonFile(metadata, "metadata.json"), "metadata.json");
   appendModules(form, modules);
   return form;
@@ -60,7 +61,7 @@ export function buildContentForm(input: ContentInput): FormData {
   if (!input.modules.some((m) => m.name === entry)) {
     throw new TypeError(`the entry point "${entry}" is not one of the modules`);
   }
-  const form = new FormData();
+  const form = new (undici().FormData)();
   const metadata = input.mainModule !== undefined ? { main_module: input.mainModule } : { body_part: input.bodyPart };
   form.append("metadata", jsonFile(metadata, "metadata.json"), "metadata.json");
   appendModules(form, input.modules);
@@ -69,7 +70,7 @@ export function buildContentForm(input: ContentInput): FormData {
 
 /** PATCH `…/settings`: exactly one part, `settings`, holding the JSON of the fields to change. */
 export function buildSettingsForm(settings: Partial<ScriptSettings>): FormData {
-  const form = new FormData();
+  const form = new (undici().FormData)();
   form.append("settings", jsonFile(settings, "settings.json"), "settings.json");
   return form;
 }
@@ -83,7 +84,7 @@ export interface AssetFilePart {
 
 /** POST `/workers/assets/upload?base64=true`: one part per file, name = filename = hash. */
 export function buildAssetsBucketForm(files: readonly AssetFilePart[]): FormData {
-  const form = new FormData();
+  const form = new (undici().FormData)();
   for (const file of files) {
     form.append(file.hash, new File([file.base64], file.hash, { type: file.contentType }), file.hash);
   }
