@@ -9,8 +9,9 @@
  * `withEmulator()` gives one test a second emulator, closed after it, and leaves the environment alone.
  *
  * `useEmulator()` inside a `describe` gives that block an emulator with its own options (it may sit inside
- * tests/cli's `describeWithCli`, whose skipped form never runs its body). Suites whose tests are the steps
- * of one story pass `keepState: true`. A test never calls `startEmulator` itself:
+ * tests/cli's `describeWithCli`, whose skipped form never runs its body); a second one in the same block,
+ * for the same tests, passes `pointEnvironment: false`. Suites whose tests are the steps of one story pass
+ * `keepState: true`. A test never calls `startEmulator` itself:
  * tests/support/only-way.test.ts fails naming the file that does.
  */
 import { DEFAULT_EMULATOR_TOKEN, startEmulator, type Emulator, type EmulatorOptions } from "../../emulator";
@@ -64,6 +65,13 @@ export interface EmulatorFixtureOptions extends EmulatorOptions {
    * set up. Default false: every test starts from an empty emulator and a new provider run.
    */
   keepState?: boolean;
+  /**
+   * Point the CLOUDFLARE_* environment at this emulator (default true). False for a second emulator in the
+   * same block beside the one the environment names (the harness's side in tests/cli/harness-vs-cli): jest
+   * runs `afterAll` hooks in the order they were declared, so two fixtures that both set the environment
+   * would leave it naming the first, closed, emulator. Give `emulatorEnv()` of it to whatever should use it.
+   */
+  pointEnvironment?: boolean;
 }
 
 /** The emulator `useEmulator()` returns: the started one, and a way for a test to ask for other options. */
@@ -101,7 +109,7 @@ function closer(emulator: Emulator): () => Promise<void> {
  * change the emulator (fault rules, a rate limit, a state file, `runWorkers`, zones) go here.
  */
 export function useEmulator(options: EmulatorFixtureOptions = {}): EmulatorFixture {
-  const { keepState = false, ...emulatorOptions } = options;
+  const { keepState = false, pointEnvironment = true, ...emulatorOptions } = options;
   let current: { emulator: Emulator; close: () => Promise<void> } | undefined;
   /** A test restarted the emulator with options of its own: the next test (without keepState) gets a new one. */
   let restarted = false;
@@ -109,10 +117,10 @@ export function useEmulator(options: EmulatorFixtureOptions = {}): EmulatorFixtu
   const start = async (with_: EmulatorOptions) => {
     const emulator = await startEmulator(with_);
     current = { emulator, close: closer(emulator) };
-    pointEnvironmentAt(emulator);
+    if (pointEnvironment) pointEnvironmentAt(emulator);
   };
   beforeAll(async () => {
-    for (const key of ENV_KEYS) saved[key] = process.env[key];
+    if (pointEnvironment) for (const key of ENV_KEYS) saved[key] = process.env[key];
     await start(emulatorOptions);
   }, 60_000);
   if (!keepState) {
@@ -129,6 +137,7 @@ export function useEmulator(options: EmulatorFixtureOptions = {}): EmulatorFixtu
   afterAll(async () => {
     await current?.close();
     current = undefined;
+    if (!pointEnvironment) return;
     for (const key of ENV_KEYS) {
       if (saved[key] === undefined) delete process.env[key];
       else process.env[key] = saved[key];
