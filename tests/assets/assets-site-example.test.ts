@@ -5,12 +5,11 @@
 import { cpSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
-import { DEFAULT_EMULATOR_TOKEN, startEmulator, type Emulator } from "../../emulator";
 import { startRecordingProxy, type RecordingProxy, type WireRequest } from "../../bench/assets/recording-proxy";
 import { CloudflareClient, listScripts, uploadScript } from "../../provider/cloudflare";
 import { checkAssets, clearAssetHashCache } from "../../provider/resources/assets";
 import { Engine, type StepReport } from "../engine/harness";
-import { ACCOUNT } from "../support/account";
+import { ACCOUNT, emulatorEnv, useEmulator } from "../support";
 
 const EXAMPLE = path.join(__dirname, "../../examples/assets-site");
 const PROGRAM = path.join(EXAMPLE, "index.ts");
@@ -37,26 +36,24 @@ describe("examples/assets-site: what its directories upload", () => {
 });
 
 describe("examples/assets-site through the engine", () => {
-  let emulator: Emulator;
+  const emulator = useEmulator({ keepState: true });
   let proxy: RecordingProxy;
   let engine: Engine;
   let docsDir: string;
-  const client = () => new CloudflareClient({ baseUrl: emulator.url, apiToken: DEFAULT_EMULATOR_TOKEN });
+  const client = () => new CloudflareClient({ baseUrl: emulator.url });
   const run = () => ({ config: { docsDir } });
 
   beforeAll(async () => {
-    emulator = await startEmulator();
     proxy = await startRecordingProxy(emulator.url);
     docsDir = path.join(mkdtempSync(path.join(tmpdir(), "assets-site-")), "public");
     cpSync(path.join(EXAMPLE, "public"), docsDir, { recursive: true });
     engine = await Engine.start({
-      env: { CLOUDFLARE_API_BASE_URL: proxy.url, CLOUDFLARE_API_TOKEN: DEFAULT_EMULATOR_TOKEN, CLOUDFLARE_ACCOUNT_ID: ACCOUNT },
+      env: { ...emulatorEnv(emulator), CLOUDFLARE_API_BASE_URL: proxy.url },
     });
   }, 60_000);
   afterAll(async () => {
     await engine?.close();
     await proxy?.close();
-    await emulator?.close();
     rmSync(path.dirname(docsDir), { recursive: true, force: true });
   });
 

@@ -1,4 +1,4 @@
-import { DEFAULT_EMULATOR_TOKEN, startEmulator, type Emulator, type EmulatorOptions } from "../../emulator";
+import type { EmulatorOptions } from "../../emulator";
 import { startRecordingProxy, type RecordingProxy, type WireRequest } from "../../bench/assets/recording-proxy";
 import { CloudflareClient, createNamespace, listScripts, uploadScript, type Scope } from "../../provider/cloudflare";
 import {
@@ -10,14 +10,14 @@ import {
   type WireAssetsConfig,
 } from "../../provider/resources/assets";
 import { numberedFiles, tempTree, type TempTree } from "./fixtures";
-import { ACCOUNT } from "../support/account";
+import { ACCOUNT, useEmulator } from "../support";
 import { captureNotices } from "../client/helpers/notices";
 
 const scope: Scope = { accountId: ACCOUNT };
 const SESSION = `POST /accounts/${ACCOUNT}/workers/scripts/site/assets-upload-session`;
 const BUCKET = `POST /accounts/${ACCOUNT}/workers/assets/upload?base64=true`;
 
-let emulator: Emulator;
+const emulator = useEmulator();
 let proxy: RecordingProxy;
 let tree: TempTree;
 /** Retries without real backoff waits; everything else as in production. */
@@ -25,17 +25,18 @@ const noWait = { sleep: async () => {} };
 const client = new CloudflareClient(noWait);
 const options = { clientOptions: noWait };
 
-async function start(options: EmulatorOptions = {}): Promise<void> {
-  emulator = await startEmulator(options);
+/**
+ * Puts a recording proxy in front of the emulator (restarted first with `options` when given, for this test
+ * only) and points the client at it, so tests see what went on the wire.
+ */
+async function start(options?: EmulatorOptions): Promise<void> {
+  if (options !== undefined) await emulator.restart(options);
   proxy = await startRecordingProxy(emulator.url);
   process.env.CLOUDFLARE_API_BASE_URL = proxy.url;
-  process.env.CLOUDFLARE_API_TOKEN = DEFAULT_EMULATOR_TOKEN;
-  process.env.CLOUDFLARE_ACCOUNT_ID = ACCOUNT;
 }
 
 afterEach(async () => {
   await proxy?.close();
-  await emulator?.close();
   tree?.cleanup();
   clearAssetHashCache();
 });
@@ -182,7 +183,6 @@ describe("deployAssets: only what the API lacks goes on the wire", () => {
   });
 
   it("keeps at most 3 buckets in flight", async () => {
-    await emulator.close();
     await proxy.close();
     await start({ latencyMs: 40 });
     tree = tempTree(numberedFiles(90));

@@ -2,31 +2,28 @@
  * The fleet benchmark's quick mode: our side for a fleet of 2 through the engine harness, against the emulator
  * with Cloudflare's rate limit enforced and a token per step, as `npm run bench` runs it for 10, 100 and 300.
  */
-import { DEFAULT_EMULATOR_TOKEN, startEmulator, type Emulator } from "../../emulator";
+import { DEFAULT_EMULATOR_TOKEN } from "../../emulator";
 import { runOurs } from "../../bench/fleet/ours";
 import { resultsTable, rows } from "../../bench/fleet/report";
 import { STEPS } from "../../bench/fleet/steps";
 import { assertPackageBuilt } from "../engine/paths";
+import { ACCOUNT, useEmulator } from "../support";
 
 const N = 2;
 const tokens = STEPS.map((_, i) => `quick-${i}`);
 
 describe("the fleet benchmark, quick mode", () => {
-  let emulator: Emulator;
-  beforeAll(async () => {
-    assertPackageBuilt();
-    emulator = await startEmulator({
-      latencyMs: 5,
-      rateLimit: { requests: 1_200, windowMs: 300_000 },
-      tokens: [DEFAULT_EMULATOR_TOKEN, ...tokens],
-    });
+  const emulator = useEmulator({
+    latencyMs: 5,
+    rateLimit: { requests: 1_200, windowMs: 300_000 },
+    tokens: [DEFAULT_EMULATOR_TOKEN, ...tokens],
   });
-  afterAll(() => emulator.close());
+  beforeAll(() => assertPackageBuilt());
 
   it("runs every step with the calls each needs, no call on a no-op and no 429, and reports the limit of each figure", async () => {
     const run = await runOurs({
       emulator,
-      accountId: "0123456789abcdef0123456789abcdef",
+      accountId: ACCOUNT,
       n: N,
       tokenFor: (i) => tokens[i]!,
       prefix: "quick",

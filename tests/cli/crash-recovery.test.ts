@@ -11,7 +11,7 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { DEFAULT_ACCOUNT_ID, DEFAULT_EMULATOR_TOKEN, DEFAULT_ZONE, startEmulator, type Emulator } from "../../emulator";
+import { DEFAULT_ZONE } from "../../emulator";
 import {
   CloudflareClient,
   getSchedules,
@@ -21,14 +21,12 @@ import {
   listRoutes,
   listScripts,
   listSecrets,
-  type Scope,
 } from "../../provider/cloudflare";
+import { ACCOUNT, emulatorEnv, scope, useEmulator } from "../support";
 import { recover as recoverWithReadme, upKilledAfter as killedAfter, type Held } from "./kill";
 import { describeWithCli, PulumiStack, tempDir } from "./pulumi-cli";
 
 const FIXTURE = path.join(__dirname, "fixtures", "crash-recovery");
-const ACCOUNT = DEFAULT_ACCOUNT_ID;
-const scope: Scope = { accountId: ACCOUNT };
 const STEP_TIMEOUT = 240_000;
 /** The writes held at each kill point: method and path (after /client/v4) of the request. */
 const CREATES_FIRST = [
@@ -50,7 +48,7 @@ const UPDATES = [
 ] as const;
 
 describeWithCli("a pulumi up killed mid-write recovers with the documented commands (real Pulumi CLI)", (cliDir) => {
-  let emulator: Emulator;
+  const emulator = useEmulator({ keepState: true });
   let stack: PulumiStack;
   let client: CloudflareClient;
   /** The journal of this machine (provider/resources/journal.ts), in a folder of the test's own. */
@@ -61,26 +59,20 @@ describeWithCli("a pulumi up killed mid-write recovers with the documented comma
 
   beforeAll(async () => {
     journalDir = tempDir("crash-journal-");
-    emulator = await startEmulator();
-    client = new CloudflareClient({ baseUrl: emulator.url, apiToken: DEFAULT_EMULATOR_TOKEN, accountId: ACCOUNT });
+    client = new CloudflareClient({ baseUrl: emulator.url, accountId: ACCOUNT });
     stack = new PulumiStack({
       cliDir,
       example: FIXTURE,
       timeoutMs: STEP_TIMEOUT,
       env: {
-        CLOUDFLARE_API_BASE_URL: emulator.url,
-        CLOUDFLARE_API_TOKEN: DEFAULT_EMULATOR_TOKEN,
-        CLOUDFLARE_ACCOUNT_ID: ACCOUNT,
+        ...emulatorEnv(emulator),
         CLOUDFLARE_WORKERS_JOURNAL_DIR: journalDir,
       },
     });
     await stack.init({}, { token: "token-value-1" });
   }, STEP_TIMEOUT);
 
-  afterAll(async () => {
-    stack?.cleanup();
-    await emulator?.close();
-  });
+  afterAll(() => stack?.cleanup());
 
   const upKilledAfter = (held: Held) => killedAfter(stack, emulator, held);
   const recover = () => recoverWithReadme(stack, emulator);

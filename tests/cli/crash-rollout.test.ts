@@ -8,7 +8,6 @@
  *
  * Skipped, saying why, when `npm run -s pulumi-cli` finds no CLI and cannot build one.
  */
-import { DEFAULT_ACCOUNT_ID, DEFAULT_EMULATOR_TOKEN, startEmulator, type Emulator } from "../../emulator";
 import {
   CloudflareClient,
   findQueuesByName,
@@ -17,15 +16,13 @@ import {
   listQueueConsumers,
   listVersions,
   queueSchema,
-  type Scope,
 } from "../../provider/cloudflare";
 import * as path from "node:path";
+import { ACCOUNT, emulatorEnv, scope, useEmulator } from "../support";
 import { recover, upKilledAfter, type Held } from "./kill";
 import { describeWithCli, PulumiStack, tempDir } from "./pulumi-cli";
 
 const FIXTURE = path.join(__dirname, "fixtures", "crash-rollout");
-const ACCOUNT = DEFAULT_ACCOUNT_ID;
-const scope: Scope = { accountId: ACCOUNT };
 const STEP_TIMEOUT = 240_000;
 
 /** Everything on the Worker once WorkerScript has made it: one layer of the engine's plan. */
@@ -38,7 +35,7 @@ const ON_THE_WORKER: Held = [
 const DEPLOYMENT: Held = [["POST", /\/workers\/scripts\/crash-roll\/deployments$/]];
 
 describeWithCli("a pulumi up killed mid-write of versions, deployments, consumers and Workflows recovers (real Pulumi CLI)", (cliDir) => {
-  let emulator: Emulator;
+  const emulator = useEmulator({ keepState: true });
   let stack: PulumiStack;
   let client: CloudflareClient;
 
@@ -46,27 +43,21 @@ describeWithCli("a pulumi up killed mid-write of versions, deployments, consumer
     emulator.requests.filter((r) => r.method !== "GET").map((r) => `${r.method} ${r.path.replace(`/accounts/${ACCOUNT}`, "")}`);
 
   beforeAll(async () => {
-    emulator = await startEmulator();
-    client = new CloudflareClient({ baseUrl: emulator.url, apiToken: DEFAULT_EMULATOR_TOKEN, accountId: ACCOUNT });
+    client = new CloudflareClient({ baseUrl: emulator.url, accountId: ACCOUNT });
     await client.request({ method: "POST", path: `/accounts/${ACCOUNT}/queues`, json: { queue_name: "crash-jobs" }, schema: queueSchema });
     stack = new PulumiStack({
       cliDir,
       example: FIXTURE,
       timeoutMs: STEP_TIMEOUT,
       env: {
-        CLOUDFLARE_API_BASE_URL: emulator.url,
-        CLOUDFLARE_API_TOKEN: DEFAULT_EMULATOR_TOKEN,
-        CLOUDFLARE_ACCOUNT_ID: ACCOUNT,
+        ...emulatorEnv(emulator),
         CLOUDFLARE_WORKERS_JOURNAL_DIR: tempDir("crash-rollout-journal-"),
       },
     });
     await stack.init({}, {});
   }, STEP_TIMEOUT);
 
-  afterAll(async () => {
-    stack?.cleanup();
-    await emulator?.close();
-  });
+  afterAll(() => stack?.cleanup());
 
   /** The live Worker as the program says: what serves, how many versions, one consumer, one Workflow. */
   async function expectStackMatchesProgram(expected: { serving: string; versions: number }): Promise<void> {

@@ -9,7 +9,6 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { DEFAULT_ACCOUNT_ID, DEFAULT_EMULATOR_TOKEN, startEmulator, type Emulator } from "../../emulator";
 import {
   CloudflareClient,
   findQueuesByName,
@@ -22,13 +21,11 @@ import {
   queueSchema,
   updateQueueConsumer,
   uploadScript,
-  type Scope,
 } from "../../provider/cloudflare";
+import { ACCOUNT, emulatorEnv, scope, useEmulator } from "../support";
 import { describeWithCli, opsOf, PulumiStack, type CommandResult } from "./pulumi-cli";
 
 const EXAMPLES = path.join(__dirname, "..", "..", "examples");
-const ACCOUNT = DEFAULT_ACCOUNT_ID;
-const scope: Scope = { accountId: ACCOUNT };
 const STEP_TIMEOUT = 180_000;
 
 interface ExampleSpec {
@@ -188,27 +185,30 @@ function describeFailure(result: CommandResult): string {
 }
 
 describeWithCli("examples through the real Pulumi CLI", (cliDir) => {
-  let emulator: Emulator;
+  // Each example's tests are the steps of one stack (up, update, destroy) on this one emulator.
+  const emulator = useEmulator({ keepState: true });
   let client: CloudflareClient;
   const api: Api = async (method, apiPath, body) => {
     const response = await fetch(`${emulator.url}/accounts/${ACCOUNT}${apiPath}`, {
       method,
-      headers: { authorization: `Bearer ${DEFAULT_EMULATOR_TOKEN}`, "content-type": "application/json" },
+      headers: { authorization: `Bearer ${emulatorEnv(emulator).CLOUDFLARE_API_TOKEN}`, "content-type": "application/json" },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     expect(response.status).toBe(200);
   };
 
-  beforeAll(async () => {
-    emulator = await startEmulator();
-    client = new CloudflareClient({ baseUrl: emulator.url, apiToken: DEFAULT_EMULATOR_TOKEN });
+  beforeAll(() => {
+    client = new CloudflareClient({ baseUrl: emulator.url });
   });
-  afterAll(() => emulator?.close());
 
   describe.each(SPECS)("examples/$example", (spec) => {
     let stack: PulumiStack;
     let scriptsBefore: string[];
-    const secrets = [DEFAULT_EMULATOR_TOKEN, ...Object.values(spec.secretConfig), ...Object.values(spec.update.secretConfig ?? {})];
+    const secrets = () => [
+      emulatorEnv(emulator).CLOUDFLARE_API_TOKEN,
+      ...Object.values(spec.secretConfig),
+      ...Object.values(spec.update.secretConfig ?? {}),
+    ];
 
     beforeAll(async () => {
       await spec.before?.(client);
@@ -216,7 +216,7 @@ describeWithCli("examples through the real Pulumi CLI", (cliDir) => {
       stack = new PulumiStack({
         cliDir,
         example: path.join(EXAMPLES, spec.example),
-        env: { CLOUDFLARE_API_BASE_URL: emulator.url, CLOUDFLARE_API_TOKEN: DEFAULT_EMULATOR_TOKEN, CLOUDFLARE_ACCOUNT_ID: ACCOUNT },
+        env: emulatorEnv(emulator),
       });
       spec.inProject?.(stack.projectDir);
       await stack.init({}, spec.secretConfig);
@@ -282,7 +282,9 @@ describeWithCli("examples through the real Pulumi CLI", (cliDir) => {
           { file: `Pulumi.${stack.stack}.yaml`, text: stack.configFileText() },
         ];
         const leaks = texts.flatMap(({ file, text }) =>
-          secrets.filter((s) => text.includes(s)).map((s) => `${file} holds ${s.slice(0, 4)}…`),
+          secrets()
+            .filter((s) => text.includes(s))
+            .map((s) => `${file} holds ${s.slice(0, 4)}…`),
         );
         expect(leaks).toEqual([]);
         // The secrets are there, encrypted: a secret output is stored as a ciphertext marker.

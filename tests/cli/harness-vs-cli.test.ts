@@ -5,12 +5,12 @@
  * Where they differ the harness is wrong: it is what the other suites use to stand for `pulumi up`.
  */
 import * as path from "node:path";
-import { DEFAULT_ACCOUNT_ID, DEFAULT_EMULATOR_TOKEN, startEmulator, type Emulator } from "../../emulator";
+import type { Emulator } from "../../emulator";
 import { Engine, type StepReport } from "../engine/harness";
+import { ACCOUNT, emulatorEnv, useEmulator } from "../support";
 import { describeWithCli, PulumiStack, steps, type CommandResult, type Deployment } from "./pulumi-cli";
 
 const EXAMPLES = path.join(__dirname, "..", "..", "examples");
-const ACCOUNT = DEFAULT_ACCOUNT_ID;
 const TIMEOUT = 300_000;
 
 interface Step {
@@ -210,29 +210,27 @@ function harnessState(engine: Engine): Record<string, unknown> {
 
 describeWithCli("the engine harness against the real Pulumi CLI", (cliDir) => {
   describe.each(SCENARIOS)("examples/$example", (scenario) => {
-    let cliEmulator: Emulator;
-    let harnessEmulator: Emulator;
+    // Both sides keep their state from step to step; each is given its emulator's environment explicitly.
+    const cliEmulator = useEmulator({ keepState: true });
+    const harnessEmulator = useEmulator({ keepState: true, pointEnvironment: false });
     let stack: PulumiStack;
     let engine: Engine;
     let program: string;
 
     beforeAll(async () => {
-      [cliEmulator, harnessEmulator] = await Promise.all([startEmulator(), startEmulator()]);
-      const env = (emulator: Emulator) => ({
-        CLOUDFLARE_API_BASE_URL: emulator.url,
-        CLOUDFLARE_API_TOKEN: DEFAULT_EMULATOR_TOKEN,
-        CLOUDFLARE_ACCOUNT_ID: ACCOUNT,
+      stack = new PulumiStack({
+        cliDir,
+        example: scenario.folder ?? path.join(EXAMPLES, scenario.example),
+        env: emulatorEnv(cliEmulator),
       });
-      stack = new PulumiStack({ cliDir, example: scenario.folder ?? path.join(EXAMPLES, scenario.example), env: env(cliEmulator) });
       await stack.ok(["stack", "init", stack.stack]);
       // The harness runs the very same files (so paths inside inputs agree), under the same project and stack.
       program = path.join(stack.projectDir, "index.ts");
-      engine = await Engine.start({ project: scenario.example, stack: stack.stack, env: env(harnessEmulator) });
+      engine = await Engine.start({ project: scenario.example, stack: stack.stack, env: emulatorEnv(harnessEmulator) });
     }, TIMEOUT);
     afterAll(async () => {
       await engine?.close();
       stack?.cleanup();
-      await Promise.all([cliEmulator?.close(), harnessEmulator?.close()]);
     });
 
     it.each(scenario.steps.map((step, index) => ({ ...step, index })))(
@@ -245,7 +243,7 @@ describeWithCli("the engine harness against the real Pulumi CLI", (cliDir) => {
           for (const emulator of [cliEmulator, harnessEmulator]) {
             const response = await fetch(`${emulator.url}/accounts/${ACCOUNT}${apiPath}`, {
               method,
-              headers: { authorization: `Bearer ${DEFAULT_EMULATOR_TOKEN}`, "content-type": "application/json" },
+              headers: { authorization: `Bearer ${emulatorEnv(emulator).CLOUDFLARE_API_TOKEN}`, "content-type": "application/json" },
               body: body === undefined ? undefined : JSON.stringify(body),
             });
             expect(response.status).toBe(200);

@@ -8,7 +8,7 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { DEFAULT_ACCOUNT_ID, DEFAULT_EMULATOR_TOKEN, startEmulator, type Emulator } from "../../emulator";
+import { ACCOUNT, emulatorEnv, useEmulator } from "../support";
 import { describeWithCli, opsOf, PulumiStack, type Deployment } from "./pulumi-cli";
 
 const FIXTURE = path.join(__dirname, "fixtures", "old-state");
@@ -16,7 +16,7 @@ const PROGRAM = path.join(__dirname, "..", "..", "bench", "fleet", "program.ts")
 const TIMEOUT = 300_000;
 
 describeWithCli("a stack written by release 0.1.0", (cliDir) => {
-  let emulator: Emulator;
+  const emulator = useEmulator({ keepState: true });
   let stack: PulumiStack;
   const resource = (deployment: Deployment, type: string) => deployment.resources!.find((r) => r.type.endsWith(`:${type}`))!;
   // Secret values decrypted: each export encrypts them afresh, with a new nonce.
@@ -24,16 +24,11 @@ describeWithCli("a stack written by release 0.1.0", (cliDir) => {
     (JSON.parse((await stack.ok(["stack", "export", "--show-secrets"])).stdout) as { deployment: Deployment }).deployment;
 
   beforeAll(async () => {
-    emulator = await startEmulator();
     stack = new PulumiStack({
       cliDir,
       example: FIXTURE,
       passphrase: "old state",
-      env: {
-        CLOUDFLARE_API_BASE_URL: emulator.url,
-        CLOUDFLARE_API_TOKEN: DEFAULT_EMULATOR_TOKEN,
-        CLOUDFLARE_ACCOUNT_ID: DEFAULT_ACCOUNT_ID,
-      },
+      env: emulatorEnv(emulator),
       timeoutMs: TIMEOUT,
     });
     fs.copyFileSync(PROGRAM, path.join(stack.projectDir, "index.ts"));
@@ -43,10 +38,7 @@ describeWithCli("a stack written by release 0.1.0", (cliDir) => {
     await stack.ok(["stack", "import", "--file", path.join(FIXTURE, "state-0.1.0.json"), "--force"]);
   }, TIMEOUT);
 
-  afterAll(async () => {
-    stack?.cleanup();
-    await emulator?.close();
-  });
+  afterAll(() => stack?.cleanup());
 
   it("holds the previous release's providers and module text (the fixture is what it says)", async () => {
     const { deployment } = await stack.exportState();
@@ -97,8 +89,8 @@ describeWithCli("a stack written by release 0.1.0", (cliDir) => {
     "destroys what the old state holds",
     async () => {
       await stack.ok(["destroy", "--yes", "--skip-preview"]);
-      const live = await fetch(`${emulator.url}/accounts/${DEFAULT_ACCOUNT_ID}/workers/scripts`, {
-        headers: { authorization: `Bearer ${DEFAULT_EMULATOR_TOKEN}` },
+      const live = await fetch(`${emulator.url}/accounts/${ACCOUNT}/workers/scripts`, {
+        headers: { authorization: `Bearer ${emulatorEnv(emulator).CLOUDFLARE_API_TOKEN}` },
       });
       expect(((await live.json()) as { result: unknown[] }).result).toEqual([]);
     },

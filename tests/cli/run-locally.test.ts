@@ -11,7 +11,7 @@ import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { request } from "undici";
-import { DEFAULT_ACCOUNT_ID, DEFAULT_EMULATOR_TOKEN, startEmulator, type Emulator } from "../../emulator";
+import { emulatorEnv, useEmulator } from "../support";
 import { describeWithCli, PulumiStack } from "./pulumi-cli";
 
 const EXAMPLES = path.join(__dirname, "..", "..", "examples");
@@ -20,18 +20,14 @@ const STEP_TIMEOUT = 180_000;
 const tokenHash = (token: string) => createHash("sha256").update(token).digest("hex").slice(0, 8);
 
 describeWithCli("Workers deployed by pulumi up run in the emulator", (cliDir) => {
-  let emulator: Emulator;
+  const emulator = useEmulator({ keepState: true, runWorkers: true });
   let origin: string;
   const stacks: PulumiStack[] = [];
   const stackFor = (example: string) => {
     const stack = new PulumiStack({
       cliDir,
       example: path.join(EXAMPLES, example),
-      env: {
-        CLOUDFLARE_API_BASE_URL: emulator.url,
-        CLOUDFLARE_API_TOKEN: DEFAULT_EMULATOR_TOKEN,
-        CLOUDFLARE_ACCOUNT_ID: DEFAULT_ACCOUNT_ID,
-      },
+      env: emulatorEnv(emulator),
       timeoutMs: STEP_TIMEOUT,
     });
     stacks.push(stack);
@@ -45,13 +41,11 @@ describeWithCli("Workers deployed by pulumi up run in the emulator", (cliDir) =>
   }
   const json = async (host: string, urlPath: string) => JSON.parse((await curl(host, urlPath)).text) as Record<string, unknown>;
 
-  beforeAll(async () => {
-    emulator = await startEmulator({ runWorkers: true });
+  beforeAll(() => {
     origin = new URL(emulator.url).origin;
-  }, 60_000);
-  afterAll(async () => {
+  });
+  afterAll(() => {
     for (const stack of stacks) stack.cleanup();
-    await emulator.close();
   });
 
   describe("examples/run-locally", () => {

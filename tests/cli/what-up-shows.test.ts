@@ -5,9 +5,8 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { DEFAULT_EMULATOR_TOKEN, startEmulator, type Emulator } from "../../emulator";
 import { limiterStateFile } from "../../provider/cloudflare";
-import { ACCOUNT } from "../support/account";
+import { ACCOUNT, emulatorEnv, useEmulator } from "../support";
 import { describeWithCli, PulumiStack } from "./pulumi-cli";
 
 const TIMEOUT = 240_000;
@@ -15,13 +14,14 @@ const TIMEOUT = 240_000;
 const RATE_LIMIT = 20;
 
 describeWithCli("what pulumi up shows while the provider waits", (cliDir) => {
-  let emulator: Emulator;
+  const emulator = useEmulator({ keepState: true });
+  let token: string;
   let stack: PulumiStack;
   let stateFile: string;
 
   beforeAll(async () => {
-    emulator = await startEmulator();
-    stateFile = limiterStateFile(new URL(emulator.url).origin, DEFAULT_EMULATOR_TOKEN);
+    token = emulatorEnv(emulator).CLOUDFLARE_API_TOKEN;
+    stateFile = limiterStateFile(new URL(emulator.url).origin, token);
     stack = new PulumiStack({
       cliDir,
       timeoutMs: 200_000,
@@ -41,13 +41,12 @@ describeWithCli("what pulumi up shows while the provider waits", (cliDir) => {
         "cloudflare-workers:apiBaseUrl": emulator.url,
         "cloudflare-workers:rateLimit": String(RATE_LIMIT),
       },
-      { "cloudflare:apiToken": DEFAULT_EMULATOR_TOKEN, token: "first-hour-secret-value" },
+      { "cloudflare:apiToken": token, token: "first-hour-secret-value" },
     );
   }, TIMEOUT);
   afterAll(async () => {
     fs.rmSync(stateFile, { force: true });
     stack?.cleanup();
-    await emulator?.close();
   });
 
   it(
@@ -89,7 +88,7 @@ describeWithCli("what pulumi up shows while the provider waits", (cliDir) => {
           `cloudflare-workers: PUT /accounts/${ACCOUNT}/workers/scripts/first-hour/secrets: HTTP 503 \\(Cloudflare failed on its side\\); retrying in`,
         ),
       );
-      expect(output).not.toContain(DEFAULT_EMULATOR_TOKEN);
+      expect(output).not.toContain(token);
       expect(output).not.toContain("first-hour-secret-value");
       await stack.ok(["destroy", "--yes", "--skip-preview"]);
     },

@@ -2,7 +2,6 @@
  * The version-upload and deployment endpoint functions: against the emulator (what goes on the wire, what
  * comes back), and against a scripted server for the liberal readers (nulls and unknown fields accepted).
  */
-import { startEmulator, DEFAULT_EMULATOR_TOKEN, type Emulator } from "../../emulator";
 import {
   CloudflareApiError,
   CloudflareClient,
@@ -15,10 +14,9 @@ import {
   uploadVersion,
   type WorkerModule,
 } from "../../provider/cloudflare";
+import { ACCOUNT, scope, useEmulator } from "../support";
 import { ok, sendJson, startTestServer, type TestServer } from "./helpers/test-server";
 
-const ACCOUNT = "00112233445566778899aabbccddeeff";
-const scope = { accountId: ACCOUNT };
 const unlimited = { acquire: () => Promise.resolve(), pauseFor: () => undefined };
 const code = (n: number): WorkerModule => ({
   name: "index.js",
@@ -27,17 +25,12 @@ const code = (n: number): WorkerModule => ({
 });
 
 describe("against the emulator", () => {
-  let emulator: Emulator;
+  const emulator = useEmulator();
   let client: CloudflareClient;
-  beforeAll(async () => {
-    emulator = await startEmulator();
-    client = new CloudflareClient({ apiToken: DEFAULT_EMULATOR_TOKEN, baseUrl: emulator.url, limiter: unlimited });
+  beforeAll(() => {
+    client = new CloudflareClient({ baseUrl: emulator.url, limiter: unlimited });
   });
-  afterAll(async () => {
-    await closeDispatchers();
-    await emulator.close();
-  });
-  beforeEach(() => emulator.reset());
+  afterAll(() => closeDispatchers());
 
   it("uploads a version that is not deployed, deploys it at 10% then 100%, and lists the deployments newest first", async () => {
     const first = await uploadScript(client, scope, "w", { metadata: { main_module: "index.js" }, modules: [code(1)] });

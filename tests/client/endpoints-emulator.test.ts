@@ -3,7 +3,7 @@
  * namespace) wherever the API has both, with both auth schemes.
  */
 import { createHash } from "node:crypto";
-import { startEmulator, DEFAULT_EMULATOR_TOKEN, DEFAULT_GLOBAL_KEY, type Emulator } from "../../emulator";
+import { DEFAULT_GLOBAL_KEY } from "../../emulator";
 import {
   CloudflareApiError,
   CloudflareClient,
@@ -43,9 +43,9 @@ import {
   type Scope,
   type WorkerModule,
 } from "../../provider/cloudflare";
+import { ACCOUNT, emulatorEnv, useEmulator } from "../support";
 import { recordingSleep } from "./helpers/clocks";
 
-const ACCOUNT = "00112233445566778899aabbccddeeff";
 const NAMESPACE = "tenants";
 const enc = new TextEncoder();
 const unlimited = { acquire: () => Promise.resolve(), pauseFor: () => undefined };
@@ -65,21 +65,14 @@ const WASM: WorkerModule = {
   content: new Uint8Array([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0]),
 };
 
-let emulator: Emulator;
+const emulator = useEmulator();
 let client: CloudflareClient;
 let sleeper: ReturnType<typeof recordingSleep>;
 
-beforeAll(async () => {
-  emulator = await startEmulator();
-});
-afterAll(async () => {
-  await closeDispatchers();
-  await emulator.close();
-});
+afterAll(() => closeDispatchers());
 beforeEach(() => {
-  emulator.reset();
   sleeper = recordingSleep();
-  client = new CloudflareClient({ apiToken: DEFAULT_EMULATOR_TOKEN, baseUrl: emulator.url, limiter: unlimited, sleep: sleeper.sleep });
+  client = new CloudflareClient({ baseUrl: emulator.url, limiter: unlimited, sleep: sleeper.sleep });
 });
 
 const SCOPES: [string, Scope][] = [
@@ -239,7 +232,7 @@ describe.each(SCOPES)("endpoint functions in %s", (_label, scope) => {
     expect(error.isNotFound).toBe(true);
     expect(error.codes).toContain(10007);
     expect(error.message).toContain('The Worker "ghost" does not exist');
-    expect(error.message).not.toContain(DEFAULT_EMULATOR_TOKEN);
+    expect(error.message).not.toContain(emulatorEnv(emulator).CLOUDFLARE_API_TOKEN);
   });
 
   accountOnly("versions: every change makes one, and getVersion shows its bindings and runtime", async () => {

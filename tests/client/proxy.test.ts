@@ -6,9 +6,8 @@
 import * as http from "node:http";
 import * as net from "node:net";
 import type { AddressInfo } from "node:net";
-import { DEFAULT_EMULATOR_TOKEN, startEmulator, type Emulator } from "../../emulator";
 import { CloudflareApiError, CloudflareClient, closeDispatchers, listScripts } from "../../provider/cloudflare";
-import { ACCOUNT } from "../support/account";
+import { ACCOUNT, useEmulator } from "../support";
 import { recordingSleep } from "./helpers/clocks";
 
 const PROXY_ENV = ["HTTPS_PROXY", "HTTP_PROXY", "NO_PROXY", "https_proxy", "http_proxy", "no_proxy"];
@@ -68,12 +67,11 @@ async function startProxy(): Promise<LoopbackProxy> {
   };
 }
 
-let emulator: Emulator;
+const emulator = useEmulator();
 let proxy: LoopbackProxy;
 
-beforeAll(async () => {
+beforeAll(() => {
   for (const n of PROXY_ENV) saved[n] = process.env[n];
-  emulator = await startEmulator();
 });
 beforeEach(async () => {
   for (const n of PROXY_ENV) delete process.env[n];
@@ -89,12 +87,10 @@ afterAll(async () => {
     if (saved[n] === undefined) delete process.env[n];
     else process.env[n] = saved[n];
   }
-  await emulator.close();
 });
 
 const client = (baseUrl: string) =>
   new CloudflareClient({
-    apiToken: DEFAULT_EMULATOR_TOKEN,
     baseUrl,
     maxAttempts: 1,
     sleep: recordingSleep().sleep,

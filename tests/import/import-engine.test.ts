@@ -10,7 +10,7 @@ import { execFile } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { DEFAULT_EMULATOR_TOKEN, DEFAULT_ZONE, startEmulator, type Emulator } from "../../emulator";
+import { DEFAULT_ZONE } from "../../emulator";
 import {
   CloudflareClient,
   getSchedules,
@@ -26,30 +26,27 @@ import {
 import { Engine, PACKAGE_ROOT, assertPackageBuilt, type StepReport } from "../engine/harness";
 import { pulumiPackageDir } from "../engine/paths";
 import { GATEWAY_MODULES, NAMESPACE, accountSecretConfig, deployFleet, namespaceSecretConfig } from "./fixture";
-import { ACCOUNT } from "../support/account";
+import { ACCOUNT, emulatorEnv, useEmulator } from "../support";
 
 const CLI = path.join(PACKAGE_ROOT, "dist", "cli", "index.js");
 
-let emulator: Emulator;
+// The tests of each describe are the steps of one import: the fleet deployed once, state kept throughout.
+const emulator = useEmulator({ keepState: true });
 let client: CloudflareClient;
 const folders: string[] = [];
 
 beforeAll(async () => {
   assertPackageBuilt();
   if (!fs.existsSync(CLI)) throw new Error(`${CLI} is missing: run \`npm run -s build\` first`);
-  emulator = await startEmulator();
-  client = new CloudflareClient({ baseUrl: emulator.url, apiToken: DEFAULT_EMULATOR_TOKEN });
+  client = new CloudflareClient({ baseUrl: emulator.url });
   await deployFleet(client, ACCOUNT);
   emulator.clearRequests();
 }, 60_000);
-afterAll(async () => {
-  await emulator?.close();
+afterAll(() => {
   for (const dir of folders) fs.rmSync(dir, { recursive: true, force: true });
 });
 
-function apiEnv(): NodeJS.ProcessEnv {
-  return { CLOUDFLARE_API_BASE_URL: emulator.url, CLOUDFLARE_API_TOKEN: DEFAULT_EMULATOR_TOKEN, CLOUDFLARE_ACCOUNT_ID: ACCOUNT };
-}
+const apiEnv = () => emulatorEnv(emulator);
 
 function newFolder(): string {
   const dir = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), "pcw-import-")));

@@ -2,7 +2,7 @@
  * WorkerCronTrigger, WorkerRoute and WorkerCustomDomain: check, and each lifecycle against the emulator with
  * the exact API calls (create → read → no-op diff → update → a change made outside Pulumi → delete).
  */
-import { DEFAULT_EMULATOR_TOKEN, DEFAULT_ZONE, startEmulator, type Emulator } from "../../emulator";
+import { DEFAULT_ZONE } from "../../emulator";
 import {
   CloudflareClient,
   deleteScript,
@@ -22,23 +22,12 @@ import {
 } from "../../provider/resources/worker-cron-trigger";
 import { workerCustomDomainProvider, type WorkerCustomDomainInputs } from "../../provider/resources/worker-custom-domain";
 import { workerRouteProvider, type WorkerRouteInputs } from "../../provider/resources/worker-route";
-import { ACCOUNT, client, newRun, scope, takeCalls } from "../support";
+import { ACCOUNT, client, scope, takeCalls, useEmulator, withEmulator } from "../support";
 
 const ZONE = DEFAULT_ZONE.id;
 const ORG_ZONE = { id: "ab".repeat(16), name: "example.org", dnsRecords: ["legacy.example.org"] };
 
-let emulator: Emulator;
-const saved = { ...process.env };
-beforeAll(async () => {
-  emulator = await startEmulator({ zones: [DEFAULT_ZONE, ORG_ZONE] });
-  process.env.CLOUDFLARE_API_BASE_URL = emulator.url;
-  process.env.CLOUDFLARE_API_TOKEN = DEFAULT_EMULATOR_TOKEN;
-  process.env.CLOUDFLARE_ACCOUNT_ID = ACCOUNT;
-});
-afterAll(async () => {
-  process.env = saved;
-  await emulator.close();
-});
+const emulator = useEmulator({ zones: [DEFAULT_ZONE, ORG_ZONE] });
 
 async function deployWorker(name: string): Promise<void> {
   await uploadScript(client(), scope, name, {
@@ -50,8 +39,6 @@ async function deployWorker(name: string): Promise<void> {
 }
 
 beforeEach(async () => {
-  emulator.reset();
-  newRun();
   await deployWorker("api");
   await deployWorker("other");
   takeCalls(emulator);
@@ -150,8 +137,7 @@ describe("WorkerCronTrigger", () => {
   });
 
   it("turns the plan's limit into an error naming crons and the fix", async () => {
-    const free = await startEmulator({ cronTriggerLimit: 5 });
-    try {
+    await withEmulator({ cronTriggerLimit: 5 }, async (free) => {
       const c = new CloudflareClient({ baseUrl: free.url, accountId: ACCOUNT });
       await uploadScript(c, scope, "api", {
         metadata: { main_module: "w.js" },
@@ -164,9 +150,7 @@ describe("WorkerCronTrigger", () => {
       expect(error.message).toMatch(
         /WorkerCronTrigger crons of Worker "api" in account \w+: Cloudflare refused .*allows 5 cron triggers.*\(code 10072\); remove cron triggers/,
       );
-    } finally {
-      await free.close();
-    }
+    });
   });
 });
 

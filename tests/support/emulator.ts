@@ -4,7 +4,15 @@
  * `useEmulator()`, called at the top of a test file or inside a `describe`: starts an emulator before the
  * tests, points the CLOUDFLARE_* environment at it, resets it (and the provider's per-run caches) before
  * each test unless told to keep its state, and afterwards closes it and puts the environment back as it
- * was. Tests never repeat that. `withEmulator()` gives one test an emulator of its own, closed after it.
+ * was. Tests never repeat that. `restart(options)` gives one test an emulator with settings of its own (a
+ * latency, a short session lifetime); the next test gets one with the fixture's options again.
+ * `withEmulator()` gives one test a second emulator, closed after it, and leaves the environment alone.
+ *
+ * `useEmulator()` inside a `describe` gives that block an emulator with its own options (it may sit inside
+ * tests/cli's `describeWithCli`, whose skipped form never runs its body); a second one in the same block,
+ * for the same tests, passes `pointEnvironment: false`. Suites whose tests are the steps of one story pass
+ * `keepState: true`. A test never calls `startEmulator` itself:
+ * tests/support/only-way.test.ts fails naming the file that does.
  */
 import { DEFAULT_EMULATOR_TOKEN, startEmulator, type Emulator, type EmulatorOptions } from "../../emulator";
 import { getDefaultClient } from "../../provider/cloudflare";
@@ -57,14 +65,23 @@ export interface EmulatorFixtureOptions extends EmulatorOptions {
    * set up. Default false: every test starts from an empty emulator and a new provider run.
    */
   keepState?: boolean;
+  /**
+   * Point the CLOUDFLARE_* environment at this emulator (default true). False for a second emulator in the
+   * same block beside the one the environment names (the harness's side in tests/cli/harness-vs-cli): jest
+   * runs `afterAll` hooks in the order they were declared, so two fixtures that both set the environment
+   * would leave it naming the first, closed, emulator. Give `emulatorEnv()` of it to whatever should use it.
+   */
+  pointEnvironment?: boolean;
 }
 
 /** The emulator `useEmulator()` returns: the started one, and a way for a test to ask for other options. */
 export interface EmulatorFixture extends Emulator {
   /**
    * Closes the current emulator and starts another with `options` (for a test that needs settings of its
-   * own, such as latency or a short session lifetime), and points the environment at it. The fixture
-   * closes it after the tests, like the first.
+   * own, such as latency or a short session lifetime), and points the environment at it. Without
+   * `keepState`, the next test starts on a new emulator with the fixture's own options, so one test's
+   * settings never reach another; with it, the restarted emulator stays for the rest of the story. The
+   * fixture closes the last one after the tests, like the first.
    */
   restart(options?: EmulatorOptions): Promise<void>;
 }
@@ -92,21 +109,27 @@ function closer(emulator: Emulator): () => Promise<void> {
  * change the emulator (fault rules, a rate limit, a state file, `runWorkers`, zones) go here.
  */
 export function useEmulator(options: EmulatorFixtureOptions = {}): EmulatorFixture {
-  const { keepState = false, ...emulatorOptions } = options;
+  const { keepState = false, pointEnvironment = true, ...emulatorOptions } = options;
   let current: { emulator: Emulator; close: () => Promise<void> } | undefined;
+  /** A test restarted the emulator with options of its own: the next test (without keepState) gets a new one. */
+  let restarted = false;
   const saved: Partial<Record<(typeof ENV_KEYS)[number], string>> = {};
   const start = async (with_: EmulatorOptions) => {
     const emulator = await startEmulator(with_);
     current = { emulator, close: closer(emulator) };
-    pointEnvironmentAt(emulator);
+    if (pointEnvironment) pointEnvironmentAt(emulator);
   };
   beforeAll(async () => {
-    for (const key of ENV_KEYS) saved[key] = process.env[key];
+    if (pointEnvironment) for (const key of ENV_KEYS) saved[key] = process.env[key];
     await start(emulatorOptions);
   }, 60_000);
   if (!keepState) {
-    beforeEach(() => {
-      current?.emulator.reset();
+    beforeEach(async () => {
+      if (restarted) {
+        restarted = false;
+        await current?.close();
+        await start(emulatorOptions);
+      } else current?.emulator.reset();
       clearTestJournal();
       newRun();
     });
@@ -114,6 +137,7 @@ export function useEmulator(options: EmulatorFixtureOptions = {}): EmulatorFixtu
   afterAll(async () => {
     await current?.close();
     current = undefined;
+    if (!pointEnvironment) return;
     for (const key of ENV_KEYS) {
       if (saved[key] === undefined) delete process.env[key];
       else process.env[key] = saved[key];
@@ -122,6 +146,7 @@ export function useEmulator(options: EmulatorFixtureOptions = {}): EmulatorFixtu
   const restart = async (with_: EmulatorOptions = {}) => {
     await current?.close();
     await start(with_);
+    restarted = true;
   };
   return new Proxy({} as EmulatorFixture, {
     get(_target, key) {
