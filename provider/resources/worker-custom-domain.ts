@@ -18,6 +18,7 @@ import { isIP } from "node:net";
 import { z } from "zod";
 import {
   deleteDomain,
+  describeWorker,
   getDefaultClient,
   getDomain,
   isNotFound,
@@ -144,14 +145,14 @@ async function explain(client: CloudflareClient, error: unknown, inputs: WorkerC
     case 10007:
       throw new ResourceInputError(
         "scriptName",
-        `WorkerCustomDomain scriptName '${inputs.scriptName}': no such Worker on account ${inputs.accountId} (${says}); deploy it first (pass WorkerScript.scriptName)`,
+        `WorkerCustomDomain scriptName: ${describeWorker(inputs, inputs.scriptName)} does not exist (${says}); deploy it first (pass WorkerScript.scriptName)`,
         { cause: error },
       );
     case 100116: {
       const holder = (await listDomains(client, inputs.accountId, { hostname: inputs.hostname }).catch(() => []))[0];
       throw new ResourceInputError(
         "hostname",
-        `WorkerCustomDomain hostname ${host}: already the custom domain of Worker '${holder?.service ?? "another Worker"}' (${says}); set overrideExistingOrigin: true (or adopt: true) to move it to '${inputs.scriptName}', or remove it there`,
+        `WorkerCustomDomain hostname ${host}: already the custom domain of ${holder?.service ? describeWorker(inputs, holder.service) : "another Worker"} (${says}); set overrideExistingOrigin: true (or adopt: true) to move it to ${JSON.stringify(inputs.scriptName)}, or remove it there`,
         { cause: error },
       );
     }

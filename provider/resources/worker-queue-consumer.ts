@@ -22,6 +22,7 @@ import {
   createQueueConsumer,
   deleteQueueConsumer,
   findQueuesByName,
+  describeWorker,
   getDefaultClient,
   getQueue,
   getQueueConsumer,
@@ -133,7 +134,7 @@ function asWanted(inputs: WorkerQueueConsumerInputs, live: QueueConsumerWire): b
 }
 
 function describe(inputs: WorkerQueueConsumerInputs): string {
-  return inputs.queueName !== undefined ? `queueName "${inputs.queueName}"` : `queueId "${inputs.queueId}"`;
+  return inputs.queueName !== undefined ? `queueName ${JSON.stringify(inputs.queueName)}` : `queueId ${JSON.stringify(inputs.queueId)}`;
 }
 
 /** The queue the inputs name; a queue that does not exist is an error naming the property. */
@@ -181,14 +182,14 @@ function explain(error: unknown, inputs: WorkerQueueConsumerInputs): never {
   if (error.codes.includes(10007)) {
     throw new ResourceInputError(
       "scriptName",
-      `WorkerQueueConsumer scriptName '${inputs.scriptName}': no such Worker on account ${inputs.accountId} (${says}); deploy it first (pass WorkerScript.scriptName)`,
+      `WorkerQueueConsumer scriptName: ${describeWorker(inputs, inputs.scriptName)} does not exist (${says}); deploy it first (pass WorkerScript.scriptName)`,
       { cause: error },
     );
   }
   if (error.codes.includes(11001)) {
     throw new ResourceInputError(
       "scriptName",
-      `WorkerQueueConsumer ${describe(inputs)}: Worker '${inputs.scriptName}' has no queue handler (${says}); export \`async queue(batch, env, ctx)\` from its default export, then run up again`,
+      `WorkerQueueConsumer ${describe(inputs)}: ${describeWorker(inputs, inputs.scriptName)} has no queue handler (${says}); export \`async queue(batch, env, ctx)\` from its default export, then run up again`,
       { cause: error },
     );
   }
@@ -229,7 +230,7 @@ export function makeWorkerQueueConsumerProvider(source: ClientSource = getDefaul
           if (!inputs.adopt && holder !== inputs.scriptName) {
             throw new ResourceInputError(
               "scriptName",
-              `WorkerQueueConsumer ${describe(inputs)}: the queue already has a consumer, Worker '${holder ?? "unknown"}'; a queue has one Worker consumer: set adopt: true to move it to '${inputs.scriptName}', or remove that consumer`,
+              `WorkerQueueConsumer ${describe(inputs)}: the queue already has a consumer, ${holder ? describeWorker(inputs, holder) : "another Worker"}; a queue has one Worker consumer: set adopt: true to move it to ${JSON.stringify(inputs.scriptName)}, or remove that consumer`,
             );
           }
           // Our own consumer from an earlier attempt, or one taken over with adopt: made as wanted in place,

@@ -97,14 +97,14 @@ async function explain(client: CloudflareClient, error: unknown, inputs: WorkerR
   if (code === 10019) {
     throw new ResourceInputError(
       "scriptName",
-      `WorkerRoute scriptName '${inputs.scriptName}': no such Worker on the zone's account (${says}); deploy the Worker first (pass WorkerScript.scriptName so the route waits for it)`,
+      `WorkerRoute scriptName: Worker ${JSON.stringify(inputs.scriptName)} does not exist in the zone's account (${says}); deploy the Worker first (pass WorkerScript.scriptName so the route waits for it)`,
       { cause: error },
     );
   }
   if (code === 10020) {
     const holder = await holderOf(client, inputs.zoneId, inputs.pattern).catch(() => undefined);
     const script = holder === undefined ? undefined : routeScript(holder);
-    const who = holder !== undefined && script !== undefined ? `Worker '${script}' (route ${holder.id})` : "another route";
+    const who = holder !== undefined && script !== undefined ? `Worker ${JSON.stringify(script)} (route ${holder.id})` : "another route";
     throw new ResourceInputError(
       "pattern",
       `WorkerRoute pattern ${JSON.stringify(inputs.pattern)}: already routed to ${who} on zone ${inputs.zoneId}; remove that route, use another pattern, or set adopt: true to take it over`,

@@ -22,6 +22,7 @@ import { z } from "zod";
 import {
   CloudflareApiError,
   deleteScript,
+  describeWorker,
   getDefaultClient,
   getDispatchScript,
   getScriptContent,
@@ -140,10 +141,6 @@ function scriptOutputs(script: Partial<Script> | null | undefined): Partial<Work
   });
 }
 
-function describeWorker(scope: Scope, name: string): string {
-  return `Worker "${name}" in account ${scope.accountId}${scope.dispatchNamespace ? ` (dispatch namespace "${scope.dispatchNamespace}")` : ""}`;
-}
-
 function alreadyExists(scope: Scope, name: string): Error {
   return new Error(
     `${describeWorker(scope, name)} already exists. This program would replace its code and configuration. ` +
@@ -160,10 +157,12 @@ async function codeOf(
     return { modules: [], mainModule: undefined, hash: undefined };
   }
   const code = await loadWorkerCode(inputs);
-  if (!code.modules) throw new Error(`WorkerScript ${inputs.scriptName}: ${code.failures.map((f) => f.reason).join("; ")}`);
+  if (!code.modules) throw new Error(`WorkerScript ${JSON.stringify(inputs.scriptName)}: ${code.failures.map((f) => f.reason).join("; ")}`);
   const hash = contentHash(code.modules, code.mainModule);
   if (inputs.contentHash !== undefined && hash !== inputs.contentHash) {
-    throw new Error(`WorkerScript ${inputs.scriptName}: a module file changed between preview and deployment; run the update again`);
+    throw new Error(
+      `WorkerScript ${JSON.stringify(inputs.scriptName)}: a module file changed between preview and deployment; run the update again`,
+    );
   }
   return { modules: code.modules, mainModule: code.mainModule!, hash };
 }
@@ -265,7 +264,7 @@ export function makeWorkerScriptProvider(client: ClientSource = getDefaultClient
   async function migrationsFor(scope: Scope, inputs: WorkerScriptInputs, liveTag?: string | null): Promise<WireMigrations | undefined> {
     if (inputs.migrations === undefined) return undefined;
     const tag = liveTag !== undefined ? liveTag : liveMigrationTag(await liveScript(scope, inputs.scriptName));
-    return migrationsToSend(inputs.migrations, tag ?? undefined, `WorkerScript "${inputs.scriptName}"`);
+    return migrationsToSend(inputs.migrations, tag ?? undefined, `WorkerScript ${JSON.stringify(inputs.scriptName)}`);
   }
 
   /**
@@ -373,7 +372,7 @@ export function makeWorkerScriptProvider(client: ClientSource = getDefaultClient
       const assetsChanged = changed.includes("assetsState");
       if (news.firstVersionOnly && (codeChanged || fields.length > 0 || assetsChanged)) {
         throw new Error(
-          `WorkerScript "${news.scriptName}" has firstVersionOnly: it wrote the Worker's first version, and its code and configuration ` +
+          `WorkerScript ${JSON.stringify(news.scriptName)} has firstVersionOnly: it wrote the Worker's first version, and its code and configuration ` +
             `now belong to WorkerVersion. Put this change (${[...(codeChanged ? ["code"] : []), ...fields, ...(assetsChanged ? ["assets"] : [])].join(", ")}) ` +
             `in a new WorkerVersion and deploy it with WorkerDeployment, or remove firstVersionOnly to deploy it from here at 100%.`,
         );

@@ -15,7 +15,16 @@
  */
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 import { z } from "zod";
-import { deleteSecret, getDefaultClient, isNotFound, putSecret, type CloudflareClient, type Scope, type SecretInput } from "../cloudflare";
+import {
+  deleteSecret,
+  describeWorker,
+  getDefaultClient,
+  isNotFound,
+  putSecret,
+  type CloudflareClient,
+  type Scope,
+  type SecretInput,
+} from "../cloudflare";
 import { ResourceInputError } from "./refusals";
 import { explainingRollout, SECRET_ROLLOUT_ADVICE } from "./rollout";
 import { secretKeySchema } from "../cloudflare/schemas";
@@ -126,7 +135,7 @@ export function makeWorkerSecretProvider(client: ClientSource = getDefaultClient
       if (live && !inputs.adopt && !mayBeOurs(api, key)) {
         throw new ResourceInputError(
           "name",
-          `Secret "${inputs.name}" of Worker "${inputs.scriptName}" already exists. Set adopt: true to take it over as it is ` +
+          `Secret ${JSON.stringify(inputs.name)} of ${describeWorker(scope, inputs.scriptName)} already exists. Set adopt: true to take it over as it is ` +
             `(the API never shows a secret's value, so the deployed value is kept until this program's value changes), or choose another name. ` +
             `If an earlier \`pulumi up\` of this stack was interrupted while setting it, run \`${RECOVER_ENV}=1 pulumi up\` once instead: it sets this program's value.`,
         );
@@ -200,7 +209,7 @@ function versionAware<T>(client: CloudflareClient, scope: Scope, inputs: WorkerS
     client,
     scope,
     inputs.scriptName,
-    `Secret "${inputs.name}" of Worker "${inputs.scriptName}"`,
+    `Secret ${JSON.stringify(inputs.name)} of ${describeWorker(scope, inputs.scriptName)}`,
     SECRET_ROLLOUT_ADVICE,
     edit,
   );

@@ -27,6 +27,7 @@ import { createHash } from "node:crypto";
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 import { z } from "zod";
 import {
+  describeWorker,
   getDefaultClient,
   getNewestVersion,
   getSubdomain,
@@ -106,7 +107,7 @@ export type WorkerVersionProgramInputs = ProgramInputsOf<typeof FIELDS>;
 export type WorkerVersionOutputs = WorkerVersionInputs;
 
 function describe(scope: Scope, name: string): string {
-  return `WorkerVersion of Worker "${name}" in account ${scope.accountId}`;
+  return `WorkerVersion of ${describeWorker(scope, name)}`;
 }
 
 /** The version's preview URLs, when it has a preview and the Worker's preview URLs are on (wrangler's rule). */

@@ -18,6 +18,7 @@ import { z } from "zod";
 import {
   CloudflareApiError,
   deleteWorkflow,
+  describeWorker,
   getDefaultClient,
   getWorkflow,
   isNotFound,
@@ -88,14 +89,14 @@ function explain(error: unknown, inputs: WorkflowInputs): never {
   if (error.codes.includes(10007)) {
     throw new ResourceInputError(
       "scriptName",
-      `Workflow "${inputs.workflowName}" scriptName '${inputs.scriptName}': no such Worker on account ${inputs.accountId} (${says}); deploy it first (pass WorkerScript.scriptName)`,
+      `Workflow "${inputs.workflowName}" scriptName: ${describeWorker(inputs, inputs.scriptName)} does not exist (${says}); deploy it first (pass WorkerScript.scriptName)`,
       { cause: error },
     );
   }
   if (error.status === 400 && /class/i.test(says)) {
     throw new ResourceInputError(
       "className",
-      `Workflow "${inputs.workflowName}" className '${inputs.className}': Cloudflare refused it (${says}); export the class from Worker '${inputs.scriptName}' (export class ${inputs.className} extends WorkflowEntrypoint) and deploy that first`,
+      `Workflow "${inputs.workflowName}" className ${JSON.stringify(inputs.className)}: Cloudflare refused it (${says}); export the class from ${describeWorker(inputs, inputs.scriptName)} (export class ${inputs.className} extends WorkflowEntrypoint) and deploy that first`,
       { cause: error },
     );
   }
@@ -133,7 +134,7 @@ export function makeWorkflowProvider(source: ClientSource = getDefaultClient) {
       if (live !== undefined && live.script_name !== inputs.scriptName && !inputs.adopt && live.script_deleted !== true) {
         throw new ResourceInputError(
           "workflowName",
-          `Workflow "${inputs.workflowName}" already exists on account ${inputs.accountId}, defined by Worker '${live.script_name}' (class ${live.class_name}); set adopt: true to move it to '${inputs.scriptName}', or choose another workflowName`,
+          `Workflow "${inputs.workflowName}" already exists on account ${inputs.accountId}, defined by Worker ${JSON.stringify(live.script_name)} (class ${live.class_name}); set adopt: true to move it to ${JSON.stringify(inputs.scriptName)}, or choose another workflowName`,
         );
       }
       const same = live !== undefined && live.script_name === inputs.scriptName && live.class_name === inputs.className;
