@@ -49,25 +49,28 @@ export const routePatternSchema = z.string({ error: "expected a route pattern su
   if ("problem" in parts) ctx.addIssue({ code: "custom", message: `${JSON.stringify(pattern)} ${parts.problem}` });
 });
 
-export const WORKER_ROUTE_FIELDS = defineFields({
-  /** The zone of the pattern (Zone ID on the zone's Overview page). */
-  zoneId: { schema: zoneIdSchema, diff: "replace", quote: true },
-  /** `[http(s)://][*|*.]host[/path[*]]`, e.g. "example.com/api/*", "*.example.com/*". */
-  pattern: {
-    schema: routePatternSchema,
-    diff: "update",
-    wire: "pattern",
-    normalise: (v) => (typeof v === "string" ? routePatternKey(v) : v),
+export const WORKER_ROUTE_FIELDS = defineFields(
+  {
+    /** The zone of the pattern (Zone ID on the zone's Overview page). */
+    zoneId: { schema: zoneIdSchema, diff: "replace", quote: true },
+    /** `[http(s)://][*|*.]host[/path[*]]`, e.g. "example.com/api/*", "*.example.com/*". */
+    pattern: {
+      schema: routePatternSchema,
+      diff: "update",
+      wire: "pattern",
+      normalise: (v) => (typeof v === "string" ? routePatternKey(v) : v),
+    },
+    /** The Worker the pattern runs. */
+    scriptName: { schema: scriptNameSchema, diff: "update", wire: "script", quote: true },
+    /** Take over a route of the same pattern (even one running another Worker) instead of failing. */
+    adopt: ADOPT_FIELD,
+    /** The route's id, set by create (an output). */
+    routeId: { schema: z.string().optional(), diff: "ignore", computed: true },
+    /** Output: the URL the pattern serves (`example.com/api/*` → https://example.com/api/); unset for a host wildcard. */
+    url: { schema: z.string().optional(), diff: "ignore", computed: true },
   },
-  /** The Worker the pattern runs. */
-  scriptName: { schema: scriptNameSchema, diff: "update", wire: "script", quote: true },
-  /** Take over a route of the same pattern (even one running another Worker) instead of failing. */
-  adopt: ADOPT_FIELD,
-  /** The route's id, set by create (an output). */
-  routeId: { schema: z.string().optional(), diff: "ignore", computed: true },
-  /** Output: the URL the pattern serves (`example.com/api/*` → https://example.com/api/); unset for a host wildcard. */
-  url: { schema: z.string().optional(), diff: "ignore", computed: true },
-});
+  "WorkerRoute",
+);
 const FIELDS = WORKER_ROUTE_FIELDS;
 
 export type WorkerRouteInputs = InputsOf<typeof FIELDS>;

@@ -43,34 +43,37 @@ import {
 } from "./fields";
 import { cloudflareSays, ResourceInputError } from "./refusals";
 
-export const WORKFLOW_FIELDS = defineFields({
-  accountId: ACCOUNT_FIELD,
-  /** The Workflow's name (what a `workflows` binding's `workflow_name` names). */
-  workflowName: {
-    schema: z
-      .string()
-      .max(64, "at most 64 characters")
-      .regex(
-        WORKFLOW_NAME_PATTERN,
-        "a Workflow name is 1-64 letters, digits, '_' and '-', starting with a letter, digit or '_' (no spaces)",
-      ),
-    diff: "replace",
-    quote: true,
+export const WORKFLOW_FIELDS = defineFields(
+  {
+    accountId: ACCOUNT_FIELD,
+    /** The Workflow's name (what a `workflows` binding's `workflow_name` names). */
+    workflowName: {
+      schema: z
+        .string()
+        .max(64, "at most 64 characters")
+        .regex(
+          WORKFLOW_NAME_PATTERN,
+          "a Workflow name is 1-64 letters, digits, '_' and '-', starting with a letter, digit or '_' (no spaces)",
+        ),
+      diff: "replace",
+      quote: true,
+    },
+    /** The Worker that exports the class. */
+    scriptName: { schema: scriptNameSchema, diff: "update", wire: "script_name", quote: true },
+    /** The exported class that extends WorkflowEntrypoint, e.g. "OrderWorkflow". */
+    className: {
+      schema: z.string().regex(CLASS_NAME_PATTERN, "a JavaScript class name, as the Worker exports it (e.g. OrderWorkflow)"),
+      diff: "update",
+      wire: "class_name",
+      quote: true,
+    },
+    /** Take over a Workflow of this name that another Worker defines, instead of failing. */
+    adopt: ADOPT_FIELD,
+    /** Output: the Workflow's id. */
+    workflowId: { schema: z.string().optional(), diff: "ignore", computed: true },
   },
-  /** The Worker that exports the class. */
-  scriptName: { schema: scriptNameSchema, diff: "update", wire: "script_name", quote: true },
-  /** The exported class that extends WorkflowEntrypoint, e.g. "OrderWorkflow". */
-  className: {
-    schema: z.string().regex(CLASS_NAME_PATTERN, "a JavaScript class name, as the Worker exports it (e.g. OrderWorkflow)"),
-    diff: "update",
-    wire: "class_name",
-    quote: true,
-  },
-  /** Take over a Workflow of this name that another Worker defines, instead of failing. */
-  adopt: ADOPT_FIELD,
-  /** Output: the Workflow's id. */
-  workflowId: { schema: z.string().optional(), diff: "ignore", computed: true },
-});
+  "Workflow",
+);
 const FIELDS = WORKFLOW_FIELDS;
 
 export type WorkflowInputs = InputsOf<typeof FIELDS>;
