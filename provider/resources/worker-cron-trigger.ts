@@ -80,7 +80,17 @@ export const WORKER_CRON_TRIGGER_FIELDS = defineFields(
         "cron triggers belong to Workers of the account; Workers in a dispatch namespace have none (the official SDK has no schedules under a namespace): remove it",
     },
     scriptName: SCRIPT_SCOPE_FIELDS.scriptName,
-    /** Cron expressions (UTC), e.g. "*\/5 * * * *", "0 18 * * FRIL"; `[]` manages "no cron triggers". */
+    /**
+     * Cron expressions (UTC), read as Cloudflare's parser reads them, e.g. "*\/5 * * * *", "0 18 * * FRIL".
+     * Exactly five fields: minute 0-59, hour 0-23, day of month 1-31, month 1-12 or JAN-DEC, day of week 1-7
+     * with 1 = Sunday (so `0` is refused) or SUN-SAT; names in any case; no seconds, year or `?`. Each field
+     * takes `*`, a value, a range `a-b` (which may wrap: `FRI-SUN`), a step (`*\/s`, `a/s`, `a-b/s`) or a
+     * comma list of those. Alone in its field, day of month also takes `L` (the last day), `LW` (the last
+     * weekday), `L-n`, `L-nW` (n days before the last) and `nW` (the weekday nearest the nth); day of week
+     * takes `L` (Saturday), `dL` (the last d of the month: `6L`, `FRIL`) and `d#n` (the nth d: `6#3`); `L`
+     * and `W` in upper case. A schedule listed twice is refused, as Cloudflare refuses it, even in another
+     * spelling (`*\/30 * * * *` and `0,30 * * * *`). Order never matters; `[]` manages "no cron triggers".
+     */
     crons: {
       schema: cronListSchema,
       diff: "update",

@@ -70,7 +70,12 @@ function ipAddressProblem(hostname: string): string | undefined {
 export const WORKER_CUSTOM_DOMAIN_FIELDS = defineFields(
   {
     accountId: ACCOUNT_FIELD,
-    /** The zone apex or a subdomain of a zone of the account, e.g. "app.example.com". */
+    /**
+     * One exact hostname: the apex or a subdomain of a zone of the account, e.g. "app.example.com". Lower
+     * case, at least two labels, at most 253 characters; each label 1-63 of a-z, 0-9 and `-`, neither starting
+     * nor ending with `-`. No `*` (a WorkerRoute takes wildcards), no scheme, path or port (only the host), no
+     * IP address.
+     */
     hostname: { schema: hostnameSchema, diff: "replace", wire: "hostname", quote: true },
     /** The Worker serving the hostname. */
     scriptName: { schema: SCRIPT_SCOPE_FIELDS.scriptName.schema, diff: "update", wire: "service", quote: true },

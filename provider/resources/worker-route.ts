@@ -53,7 +53,12 @@ export const WORKER_ROUTE_FIELDS = defineFields(
   {
     /** The zone of the pattern (Zone ID on the zone's Overview page). */
     zoneId: { schema: zoneIdSchema, diff: "replace", quote: true },
-    /** `[http(s)://][*|*.]host[/path[*]]`, e.g. "example.com/api/*", "*.example.com/*". */
+    /**
+     * `[http(s)://][*|*.]host[/path[*]]`, e.g. "example.com/api/*", "*.example.com/*". The host is the zone or
+     * a subdomain of it and may begin with `*` or `*.` only; the path may end with `*` only (no infix wildcard
+     * such as `/*.jpg`). No query (`?`: end the path with `*` to match any query), fragment, port or user info,
+     * and no scheme but http:// or https://. The host is compared in any case, the path case-sensitively.
+     */
     pattern: {
       schema: routePatternSchema,
       diff: "update",
