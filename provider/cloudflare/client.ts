@@ -493,31 +493,28 @@ export class CloudflareClient {
     },
   ): CloudflareApiError {
     const clean = (text: string): string => redact(redact(text, prepared.secrets), prepared.values, MIN_REDACTED_VALUE_LENGTH);
-    const errors = (init.errors ?? []).map((e) => ({ ...e, message: clean(e.message) }));
-    const ctx: FailureContext = {
+    // The facts both the message describes and the error keeps.
+    const failure = {
       code: init.code,
       method: prepared.method,
       path: prepared.path,
       status: init.status,
-      errors,
+      errors: (init.errors ?? []).map((e) => ({ ...e, message: clean(e.message) })),
       attempts: init.attempts,
+      ...(init.retryAfterMs === undefined ? {} : { retryAfterMs: init.retryAfterMs }),
+    };
+    const ctx: FailureContext = {
+      ...failure,
       retrySafe: prepared.retrySafe,
       timeoutMs: prepared.timeoutMs,
       origin: prepared.origin,
       ...(dispatcherFor(prepared.origin).proxy === undefined ? {} : { proxy: dispatcherFor(prepared.origin).proxy }),
       ...(prepared.credentials === undefined ? {} : { credentials: prepared.credentials }),
-      ...(init.retryAfterMs === undefined ? {} : { retryAfterMs: init.retryAfterMs }),
       ...(init.detail === undefined ? {} : { detail: clean(init.detail) }),
     };
     return new CloudflareApiError({
       message: clean(describeFailure(ctx)),
-      code: init.code,
-      method: prepared.method,
-      path: prepared.path,
-      status: init.status,
-      errors,
-      attempts: init.attempts,
-      ...(init.retryAfterMs === undefined ? {} : { retryAfterMs: init.retryAfterMs }),
+      ...failure,
       ...(init.cause === undefined ? {} : { cause: init.cause }),
     });
   }

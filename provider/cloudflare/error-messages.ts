@@ -6,6 +6,7 @@
 import { ENV_VARS, HOW_TO_SET_CREDENTIALS, HOW_TO_SET_TIMEOUT, STACK_CONFIG_KEYS, describeCredentials, type Credentials } from "./config";
 import { ROUTING_CODES, type CloudflareErrorCode } from "./errors";
 import { RATE_LIMIT_REQUESTS } from "./limiter";
+import { describeScope } from "./paths";
 import type { CfMessage } from "./schemas";
 
 export const REDACTED = "[redacted]";
@@ -60,8 +61,10 @@ export function subjectOfPath(path: string): PathSubject {
 }
 
 function where(subject: PathSubject): string {
-  const account = subject.accountId === undefined ? "this account" : `account ${subject.accountId}`;
-  return subject.dispatchNamespace === undefined ? account : `dispatch namespace "${subject.dispatchNamespace}" of ${account}`;
+  if (subject.accountId !== undefined) return describeScope({ accountId: subject.accountId, dispatchNamespace: subject.dispatchNamespace });
+  return subject.dispatchNamespace === undefined
+    ? "this account"
+    : `dispatch namespace ${JSON.stringify(subject.dispatchNamespace)} of this account`;
 }
 
 /** "Cloudflare 10007: This Worker does not exist on your account.; 10021: …" */

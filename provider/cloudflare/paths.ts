@@ -44,5 +44,5 @@ export function describeWorker(scope: Scope, scriptName: string): string {
 export function describeScope(scope: Scope): string {
   return scope.dispatchNamespace === undefined
     ? `account ${scope.accountId}`
-    : `dispatch namespace "${scope.dispatchNamespace}" of account ${scope.accountId}`;
+    : `dispatch namespace ${JSON.stringify(scope.dispatchNamespace)} of account ${scope.accountId}`;
 }

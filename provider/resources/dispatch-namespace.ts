@@ -42,14 +42,17 @@ import {
 } from "./fields";
 import { journaled, mayBeOurs, RECOVER_ENV, settle, type JournalKey } from "./journal";
 
-export const DISPATCH_NAMESPACE_FIELDS = defineFields({
-  /** Defaults to the stack config `cloudflare-workers:accountId`, then CLOUDFLARE_ACCOUNT_ID. */
-  accountId: ACCOUNT_FIELD,
-  /** The namespace's name (a-z, 0-9, '-' and '_'). Changing it replaces the namespace. */
-  name: { schema: dispatchNamespaceNameSchema, diff: "replace", quote: true },
-  /** Take over a namespace that already exists (nothing is written) instead of failing. */
-  adopt: ADOPT_FIELD,
-});
+export const DISPATCH_NAMESPACE_FIELDS = defineFields(
+  {
+    /** Defaults to the stack config `cloudflare-workers:accountId`, then CLOUDFLARE_ACCOUNT_ID. */
+    accountId: ACCOUNT_FIELD,
+    /** The namespace's name (a-z, 0-9, '-' and '_'). Changing it replaces the namespace. */
+    name: { schema: dispatchNamespaceNameSchema, diff: "replace", quote: true },
+    /** Take over a namespace that already exists (nothing is written) instead of failing. */
+    adopt: ADOPT_FIELD,
+  },
+  "DispatchNamespace",
+);
 const FIELDS = DISPATCH_NAMESPACE_FIELDS;
 
 export type DispatchNamespaceInputs = InputsOf<typeof FIELDS>;

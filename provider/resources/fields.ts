@@ -108,7 +108,7 @@ export type RawInputs = Record<string, unknown>;
  * means something on the wire without a wire name, a field left to the API that also says how to clear or
  * read it, a field kept in the inputs only that the diff would compare.
  */
-export function defineFields<const F extends Fields>(fields: F, table = "field table"): F {
+export function defineFields<const F extends Fields>(fields: F, table: string): F {
   for (const [key, field] of Object.entries(fields)) {
     const refuse = (why: string): never => {
       throw new Error(`${table}: field ${key}: ${why}`);
@@ -298,11 +298,11 @@ export function changedFields<F extends Fields>(
 /** The diff table derived from the field table: each compared field's kind and normaliser (for tests and docs). */
 export function diffTable<F extends Fields>(
   fields: F,
-): Record<string, { kind: "replace" | "update"; normalise?: (value: unknown) => unknown }> {
+): Record<string, { kind: Exclude<DiffKind, "ignore">; normalise?: (value: unknown) => unknown }> {
   return Object.fromEntries(
     Object.entries(fields)
       .filter(([, field]) => field.diff !== "ignore")
-      .map(([key, field]) => [key, { kind: field.diff as "replace" | "update", normalise: field.normalise }]),
+      .map(([key, field]) => [key, { kind: field.diff as Exclude<DiffKind, "ignore">, normalise: field.normalise }]),
   );
 }
 

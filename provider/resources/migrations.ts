@@ -16,6 +16,7 @@ import { liveMigrationTag, migrationListInputSchema, migrationsInputSchema, type
 export { liveMigrationTag };
 import { fromWire, toWire } from "./case";
 import { failuresFrom, type CheckFailure } from "./common";
+import { ResourceInputError } from "./refusals";
 
 type Json = Record<string, unknown>;
 
@@ -121,7 +122,8 @@ export function migrationsToSend(value: unknown, liveTag: string | undefined, wh
     if (liveTag === last) return undefined;
     const at = liveTag === undefined ? -1 : steps.findIndex((s) => s.tag === liveTag);
     if (liveTag !== undefined && at < 0) {
-      throw new Error(
+      throw new ResourceInputError(
+        "migrations",
         `${who}: the live Worker has ${describeTag(liveTag)}, which is not in migrations (tags ${steps.map((s) => `"${s.tag}"`).join(", ")}). ` +
           `Nothing was sent. If steps already applied were removed from the list, put them back in order; if the Worker was migrated outside ` +
           `this program, add that step (tag "${liveTag}") where it belongs. Only the steps after the live tag are ever sent.`,
@@ -133,7 +135,8 @@ export function migrationsToSend(value: unknown, liveTag: string | undefined, wh
   const newTag = single.new_tag!;
   if (liveTag === newTag) return undefined;
   if (liveTag !== single.old_tag) {
-    throw new Error(
+    throw new ResourceInputError(
+      "migrations",
       `${who}: migrations goes from ${describeTag(single.old_tag)} to "${newTag}", but the live Worker has ${describeTag(liveTag)}. Nothing was sent. ` +
         `Write migrations as the ordered list of every step, so that only the steps after the live tag are sent: ${MIGRATIONS_LIST_EXAMPLE}.`,
     );

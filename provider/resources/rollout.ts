@@ -51,16 +51,16 @@ export function describeDeployed(state: RolloutState): string {
 
 /**
  * The error for an edit the API refused because the latest version is not deployed: `what` is the edit
- * ("Secret \"TOKEN\" of Worker \"api\""), `advice` what this resource's user can do besides finishing the rollout.
+ * ("Secret \"TOKEN\" of Worker \"api\" in account …"), `advice` what this resource's user can do besides finishing the rollout.
  */
 export function latestNotDeployedError(what: string, state: RolloutState, cause: CloudflareApiError, advice: string): Error {
   const latest = state.latest === undefined ? "unknown" : versionLabel(state.latest);
-  const error = new Error(
+  return new Error(
     `${what} cannot be changed now: the Worker's latest version is not the one fully deployed (deployed: ${describeDeployed(state)}; latest: ${latest}), ` +
       `and Cloudflare refuses this edit until it is (code ${cause.errors.map((e) => e.code).join(", ")}). Nothing was changed. ` +
       `Deploy the latest version at 100% (WorkerDeployment versions: [{ versionId: <latest>, percentage: 100 }]: a rollback to an older one does not lift this), then run the update again; ${advice}`,
+    { cause },
   );
-  return error;
 }
 
 /**

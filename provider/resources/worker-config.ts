@@ -15,7 +15,7 @@
  * generator and the sdk's Args follow.
  */
 import { z } from "zod";
-import type { ScriptSettings, UploadMetadata, WireBinding } from "../cloudflare";
+import type { ScriptSettings, UploadMetadata, WireBinding, WorkerModule } from "../cloudflare";
 import {
   BINDING_TYPES,
   PART_BINDING_TYPES,
@@ -30,7 +30,7 @@ import {
   type BindingType,
 } from "../cloudflare/schemas";
 import { assetsChange, assetsState, checkAssets, describeAssetsChange, type AssetsState } from "./assets";
-import { buildInputSchema, loadWorkerCode } from "./bundle";
+import { buildInputSchema, loadWorkerCode, type BuildableCodeInputs } from "./bundle";
 import { annotationsToWire, fromWire } from "./case";
 import { printable, type CheckFailure } from "./common";
 import {
@@ -50,6 +50,7 @@ import {
 } from "./fields";
 import { checkMigrations, type WireMigrations } from "./migrations";
 import { contentHash, moduleInputSchema } from "./modules";
+import { ResourceInputError } from "./refusals";
 import {
   DEFAULT_USAGE_MODEL,
   normaliseBindings,
@@ -249,6 +250,26 @@ export async function checkCode(
       inputs.assetsChanges = describeAssetsChange(assetsChange(previous, inputs.assetsState), inputs.assetsState);
     }
   }
+}
+
+/**
+ * The code to deploy, loaded again by create or update (check may have run in another process, minutes earlier).
+ * A code input that no longer loads is refused naming its property; code that differs from what check hashed,
+ * and so from what the preview showed, is refused rather than deployed. `who` names the resource.
+ */
+export async function codeToDeploy(
+  inputs: BuildableCodeInputs & { contentHash?: string },
+  who: string,
+): Promise<{ modules: WorkerModule[]; mainModule: string; hash: string }> {
+  const code = await loadWorkerCode(inputs);
+  if (!code.modules) {
+    throw new ResourceInputError(code.failures[0]?.property ?? "modules", `${who}: ${code.failures.map((f) => f.reason).join("; ")}`);
+  }
+  const hash = contentHash(code.modules, code.mainModule);
+  if (inputs.contentHash !== undefined && hash !== inputs.contentHash) {
+    throw new Error(`${who}: a module file changed between preview and deployment; run the update again`);
+  }
+  return { modules: code.modules, mainModule: code.mainModule!, hash };
 }
 
 /**

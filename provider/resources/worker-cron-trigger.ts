@@ -69,28 +69,41 @@ export const cronListSchema = z.array(z.string({ error: "expected a cron express
 /** Order never matters: compare as a sorted list. */
 const sortedCrons = (value: unknown): unknown => (Array.isArray(value) ? [...value].map(String).sort() : value);
 
-export const WORKER_CRON_TRIGGER_FIELDS = defineFields({
-  accountId: SCRIPT_SCOPE_FIELDS.accountId,
-  // Not an input: named so that check says why.
-  dispatchNamespace: {
-    schema: z.undefined(),
-    diff: "ignore",
-    reason:
-      "cron triggers belong to Workers of the account; Workers in a dispatch namespace have none (the official SDK has no schedules under a namespace): remove it",
+export const WORKER_CRON_TRIGGER_FIELDS = defineFields(
+  {
+    accountId: SCRIPT_SCOPE_FIELDS.accountId,
+    // Not an input: named so that check says why.
+    dispatchNamespace: {
+      schema: z.undefined(),
+      diff: "ignore",
+      reason:
+        "cron triggers belong to Workers of the account; Workers in a dispatch namespace have none (the official SDK has no schedules under a namespace): remove it",
+    },
+    scriptName: SCRIPT_SCOPE_FIELDS.scriptName,
+    /**
+     * Cron expressions (UTC), read as Cloudflare's parser reads them, e.g. "*\/5 * * * *", "0 18 * * FRIL".
+     * Exactly five fields: minute 0-59, hour 0-23, day of month 1-31, month 1-12 or JAN-DEC, day of week 1-7
+     * with 1 = Sunday (so `0` is refused) or SUN-SAT; names in any case; no seconds, year or `?`. Each field
+     * takes `*`, a value, a range `a-b` (which may wrap: `FRI-SUN`), a step (`*\/s`, `a/s`, `a-b/s`) or a
+     * comma list of those. Alone in its field, day of month also takes `L` (the last day), `LW` (the last
+     * weekday), `L-n`, `L-nW` (n days before the last) and `nW` (the weekday nearest the nth); day of week
+     * takes `L` (Saturday), `dL` (the last d of the month: `6L`, `FRIL`) and `d#n` (the nth d: `6#3`); `L`
+     * and `W` in upper case. A schedule listed twice is refused, as Cloudflare refuses it, even in another
+     * spelling (`*\/30 * * * *` and `0,30 * * * *`). Order never matters; `[]` manages "no cron triggers".
+     */
+    crons: {
+      schema: cronListSchema,
+      diff: "update",
+      wire: "schedules",
+      normalise: sortedCrons,
+      required: 'required: a list of cron expressions, e.g. ["*/5 * * * *"]',
+      fromWire: (value) => (Array.isArray(value) ? (value as { cron: string }[]).map((s) => s.cron) : undefined),
+    },
+    /** Take over cron triggers already on the Worker (set by wrangler or the dashboard) instead of failing. */
+    adopt: ADOPT_FIELD,
   },
-  scriptName: SCRIPT_SCOPE_FIELDS.scriptName,
-  /** Cron expressions (UTC), e.g. "*\/5 * * * *", "0 18 * * FRIL"; `[]` manages "no cron triggers". */
-  crons: {
-    schema: cronListSchema,
-    diff: "update",
-    wire: "schedules",
-    normalise: sortedCrons,
-    required: 'required: a list of cron expressions, e.g. ["*/5 * * * *"]',
-    fromWire: (value) => (Array.isArray(value) ? (value as { cron: string }[]).map((s) => s.cron) : undefined),
-  },
-  /** Take over cron triggers already on the Worker (set by wrangler or the dashboard) instead of failing. */
-  adopt: ADOPT_FIELD,
-});
+  "WorkerCronTrigger",
+);
 const FIELDS = WORKER_CRON_TRIGGER_FIELDS;
 
 export type WorkerCronTriggerInputs = InputsOf<typeof FIELDS>;
@@ -151,7 +164,7 @@ export function makeWorkerCronTriggerProvider(client: ClientSource = getDefaultC
       if (!props) return {};
       try {
         const live = await getSchedules(clientOf(client), props.accountId, props.scriptName);
-        const fresh = compact({ ...props, ...inputsFromWire(FIELDS, live, { keys: ["crons"] }) }) as WorkerCronTriggerOutputs;
+        const fresh = compact({ ...props, ...inputsFromWire(FIELDS, live) }) as WorkerCronTriggerOutputs;
         return { id, props: keepStoredWhenSame(FIELDS, props, fresh) };
       } catch (error) {
         // The Worker is gone, and its cron triggers with it.

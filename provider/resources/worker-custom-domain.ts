@@ -18,6 +18,7 @@ import { isIP } from "node:net";
 import { z } from "zod";
 import {
   deleteDomain,
+  describeWorker,
   getDefaultClient,
   getDomain,
   isNotFound,
@@ -66,36 +67,44 @@ function ipAddressProblem(hostname: string): string | undefined {
   return "is an IP address, which no zone can hold: a custom domain is a hostname in one of the account's zones, e.g. app.example.com";
 }
 
-export const WORKER_CUSTOM_DOMAIN_FIELDS = defineFields({
-  accountId: ACCOUNT_FIELD,
-  /** The zone apex or a subdomain of a zone of the account, e.g. "app.example.com". */
-  hostname: { schema: hostnameSchema, diff: "replace", wire: "hostname", quote: true },
-  /** The Worker serving the hostname. */
-  scriptName: { schema: SCRIPT_SCOPE_FIELDS.scriptName.schema, diff: "update", wire: "service", quote: true },
-  /** The zone of the hostname; found by Cloudflare from the hostname when unset. */
-  zoneId: { schema: zoneIdSchema.optional(), diff: "replace", wire: "zone_id", quote: true, unmanagedWhenUnset: true },
-  /** Deprecated by Cloudflare (Worker environments); "production" when unset. */
-  environment: { schema: z.string().min(1).optional(), diff: "replace", wire: "environment", unmanagedWhenUnset: true },
-  /** At create: take the hostname over from another Worker's custom domain. */
-  overrideExistingOrigin: { schema: booleanSchema.optional(), diff: "ignore", wire: "override_existing_origin" },
-  /** At create: replace DNS records already at the hostname. */
-  overrideExistingDnsRecord: { schema: booleanSchema.optional(), diff: "ignore", wire: "override_existing_dns_record" },
-  /**
-   * Serve the Worker's production traffic on the hostname (the API's default: true; workers-sdk#13222). A
-   * domain switched off outside the program shows as drift. Answers without the field read as true.
-   */
-  enabled: { schema: booleanSchema.optional(), diff: "update", wire: "enabled", cleared: true, normalise: (v) => v !== false },
-  /** Serve the Worker's previews at `<preview>.<hostname>` (the API's default: false). */
-  previewsEnabled: { schema: booleanSchema.optional(), diff: "update", wire: "previews_enabled", cleared: false, normalise: flag },
-  /** Take over a custom domain of this hostname that exists already (moving it to this Worker if needed). */
-  adopt: ADOPT_FIELD,
-  // Outputs: what the API measures.
-  domainId: { schema: z.string().optional(), diff: "ignore", computed: true },
-  zoneName: { schema: z.string().optional(), diff: "ignore", computed: true },
-  certId: { schema: z.string().optional(), diff: "ignore", computed: true },
-  /** Output: the URL the hostname serves, https://<hostname>. */
-  url: { schema: z.string().optional(), diff: "ignore", computed: true },
-});
+export const WORKER_CUSTOM_DOMAIN_FIELDS = defineFields(
+  {
+    accountId: ACCOUNT_FIELD,
+    /**
+     * One exact hostname: the apex or a subdomain of a zone of the account, e.g. "app.example.com". Lower
+     * case, at least two labels, at most 253 characters; each label 1-63 of a-z, 0-9 and `-`, neither starting
+     * nor ending with `-`. No `*` (a WorkerRoute takes wildcards), no scheme, path or port (only the host), no
+     * IP address.
+     */
+    hostname: { schema: hostnameSchema, diff: "replace", wire: "hostname", quote: true },
+    /** The Worker serving the hostname. */
+    scriptName: { schema: SCRIPT_SCOPE_FIELDS.scriptName.schema, diff: "update", wire: "service", quote: true },
+    /** The zone of the hostname; found by Cloudflare from the hostname when unset. */
+    zoneId: { schema: zoneIdSchema.optional(), diff: "replace", wire: "zone_id", quote: true, unmanagedWhenUnset: true },
+    /** Deprecated by Cloudflare (Worker environments); "production" when unset. */
+    environment: { schema: z.string().min(1).optional(), diff: "replace", wire: "environment", unmanagedWhenUnset: true },
+    /** At create: take the hostname over from another Worker's custom domain (sent, never reported back). */
+    overrideExistingOrigin: { schema: booleanSchema.optional(), diff: "ignore", wire: "override_existing_origin", read: "never" },
+    /** At create: replace DNS records already at the hostname (sent, never reported back). */
+    overrideExistingDnsRecord: { schema: booleanSchema.optional(), diff: "ignore", wire: "override_existing_dns_record", read: "never" },
+    /**
+     * Serve the Worker's production traffic on the hostname (the API's default: true; workers-sdk#13222). A
+     * domain switched off outside the program shows as drift. Answers without the field read as true.
+     */
+    enabled: { schema: booleanSchema.optional(), diff: "update", wire: "enabled", cleared: true, normalise: (v) => v !== false },
+    /** Serve the Worker's previews at `<preview>.<hostname>` (the API's default: false). */
+    previewsEnabled: { schema: booleanSchema.optional(), diff: "update", wire: "previews_enabled", cleared: false, normalise: flag },
+    /** Take over a custom domain of this hostname that exists already (moving it to this Worker if needed). */
+    adopt: ADOPT_FIELD,
+    // Outputs: what the API measures.
+    domainId: { schema: z.string().optional(), diff: "ignore", computed: true },
+    zoneName: { schema: z.string().optional(), diff: "ignore", computed: true },
+    certId: { schema: z.string().optional(), diff: "ignore", computed: true },
+    /** Output: the URL the hostname serves, https://<hostname>. */
+    url: { schema: z.string().optional(), diff: "ignore", computed: true },
+  },
+  "WorkerCustomDomain",
+);
 const FIELDS = WORKER_CUSTOM_DOMAIN_FIELDS;
 
 export type WorkerCustomDomainInputs = InputsOf<typeof FIELDS>;
@@ -108,19 +117,7 @@ const DOMAIN_REFUSALS = [10007, 100112, 100113, 100116, 100117, 7003] as const;
  * sends them always (`cleared`), so a domain switched off outside the program is switched back on.
  */
 function body(inputs: WorkerCustomDomainInputs, overrides: Partial<CustomDomainInput> = {}, cleared = false): CustomDomainInput {
-  const wire = wireOf(FIELDS, inputs, {
-    keys: [
-      "hostname",
-      "scriptName",
-      "zoneId",
-      "environment",
-      "overrideExistingOrigin",
-      "overrideExistingDnsRecord",
-      "enabled",
-      "previewsEnabled",
-    ],
-    cleared,
-  });
+  const wire = wireOf(FIELDS, inputs, { cleared });
   return { ...(wire as unknown as CustomDomainInput), ...overrides };
 }
 
@@ -144,14 +141,14 @@ async function explain(client: CloudflareClient, error: unknown, inputs: WorkerC
     case 10007:
       throw new ResourceInputError(
         "scriptName",
-        `WorkerCustomDomain scriptName '${inputs.scriptName}': no such Worker on account ${inputs.accountId} (${says}); deploy it first (pass WorkerScript.scriptName)`,
+        `WorkerCustomDomain scriptName: ${describeWorker(inputs, inputs.scriptName)} does not exist (${says}); deploy it first (pass WorkerScript.scriptName)`,
         { cause: error },
       );
     case 100116: {
       const holder = (await listDomains(client, inputs.accountId, { hostname: inputs.hostname }).catch(() => []))[0];
       throw new ResourceInputError(
         "hostname",
-        `WorkerCustomDomain hostname ${host}: already the custom domain of Worker '${holder?.service ?? "another Worker"}' (${says}); set overrideExistingOrigin: true (or adopt: true) to move it to '${inputs.scriptName}', or remove it there`,
+        `WorkerCustomDomain hostname ${host}: already the custom domain of ${holder?.service ? describeWorker(inputs, holder.service) : "another Worker"} (${says}); set overrideExistingOrigin: true (or adopt: true) to move it to ${JSON.stringify(inputs.scriptName)}, or remove it there`,
         { cause: error },
       );
     }
@@ -209,11 +206,8 @@ export function makeWorkerCustomDomainProvider(client: ClientSource = getDefault
       if (!props) return {};
       try {
         const live = await getDomain(clientOf(client), props.accountId, props.domainId ?? id.split("/").pop()!);
-        // What the API reports back: the hostname, its Worker, and the zone and environment when the program sets them.
-        const keys = (["hostname", "scriptName", "zoneId", "environment", "enabled", "previewsEnabled"] as const).filter(
-          (key) => (key !== "zoneId" && key !== "environment") || props[key] !== undefined,
-        );
-        const fresh = { ...outputs(props, live), ...inputsFromWire(FIELDS, live, { stored: props, keys }) };
+        // What the API reports back, as the table says: the zone and environment only when the program sets them.
+        const fresh = { ...outputs(props, live), ...inputsFromWire(FIELDS, live, { stored: props }) };
         return { id, props: keepStoredWhenSame(FIELDS, props, compact(fresh) as WorkerCustomDomainOutputs) };
       } catch (error) {
         if (isNotFound(error)) return {};

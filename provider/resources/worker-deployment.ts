@@ -88,36 +88,39 @@ function normaliseVersions(value: unknown): unknown {
     .sort((a, b) => (a.versionId < b.versionId ? -1 : a.versionId > b.versionId ? 1 : 0));
 }
 
-export const WORKER_DEPLOYMENT_FIELDS = defineFields({
-  accountId: SCRIPT_SCOPE_FIELDS.accountId,
-  // Not an input: named so that check says why.
-  dispatchNamespace: {
-    schema: z.undefined(),
-    diff: "ignore",
-    reason: "versions and deployments exist for Workers of the account only; remove it",
+export const WORKER_DEPLOYMENT_FIELDS = defineFields(
+  {
+    accountId: SCRIPT_SCOPE_FIELDS.accountId,
+    // Not an input: named so that check says why.
+    dispatchNamespace: {
+      schema: z.undefined(),
+      diff: "ignore",
+      reason: "versions and deployments exist for Workers of the account only; remove it",
+    },
+    scriptName: SCRIPT_SCOPE_FIELDS.scriptName,
+    /** One version at 100, or two whose percentages add up to 100. */
+    versions: {
+      schema: deploymentVersionsSchema,
+      diff: "update",
+      normalise: normaliseVersions,
+      required: "required, e.g. [{ versionId: version.versionId, percentage: 100 }]",
+    },
+    /** `workers/message` of each deployment this resource makes. */
+    message: {
+      schema: z
+        .string()
+        .refine((m) => Buffer.byteLength(m) <= DEPLOYMENT_MESSAGE_MAX_BYTES, `at most ${DEPLOYMENT_MESSAGE_MAX_BYTES} bytes`)
+        .optional(),
+      diff: "update",
+    },
+    /** Deploy even where the API would block it (a rollback over changed secrets). */
+    force: { schema: booleanSchema.optional(), diff: "update", normalise: flag },
+    /** The deployment this resource made last, and when. */
+    deploymentId: { schema: z.string().optional(), diff: "ignore", computed: true },
+    createdOn: { schema: z.string().optional(), diff: "ignore", computed: true },
   },
-  scriptName: SCRIPT_SCOPE_FIELDS.scriptName,
-  /** One version at 100, or two whose percentages add up to 100. */
-  versions: {
-    schema: deploymentVersionsSchema,
-    diff: "update",
-    normalise: normaliseVersions,
-    required: "required, e.g. [{ versionId: version.versionId, percentage: 100 }]",
-  },
-  /** `workers/message` of each deployment this resource makes. */
-  message: {
-    schema: z
-      .string()
-      .refine((m) => Buffer.byteLength(m) <= DEPLOYMENT_MESSAGE_MAX_BYTES, `at most ${DEPLOYMENT_MESSAGE_MAX_BYTES} bytes`)
-      .optional(),
-    diff: "update",
-  },
-  /** Deploy even where the API would block it (a rollback over changed secrets). */
-  force: { schema: booleanSchema.optional(), diff: "update", normalise: flag },
-  /** The deployment this resource made last, and when. */
-  deploymentId: { schema: z.string().optional(), diff: "ignore", computed: true },
-  createdOn: { schema: z.string().optional(), diff: "ignore", computed: true },
-});
+  "WorkerDeployment",
+);
 const FIELDS = WORKER_DEPLOYMENT_FIELDS;
 
 export type WorkerDeploymentInputs = InputsOf<typeof FIELDS>;

@@ -22,6 +22,7 @@ import {
   createQueueConsumer,
   deleteQueueConsumer,
   findQueuesByName,
+  describeWorker,
   getDefaultClient,
   getQueue,
   getQueueConsumer,
@@ -44,6 +45,7 @@ import {
   diffWith,
   inputsFromWire,
   keepStoredWhenSame,
+  wireKeys,
   wireOf,
   type ClientSource,
   type InputsOf,
@@ -65,60 +67,77 @@ const queueNameSchema = z
     "a queue name is lower-case letters, digits and '-', at most 63 characters (the name of the cloudflare.Queue)",
   );
 
-export const WORKER_QUEUE_CONSUMER_FIELDS = defineFields({
-  accountId: ACCOUNT_FIELD,
-  /** The queue, by id (cloudflare.Queue's `queueId`, 32 hex characters); or give `queueName`. */
-  queueId: {
-    schema: z
-      .string()
-      .regex(QUEUE_ID_PATTERN, "a queue id is 32 lower-case hexadecimal characters (cloudflare.Queue's queueId)")
-      .optional(),
-    diff: "replace",
-    quote: true,
-    unmanagedWhenUnset: true,
+/** The consumer's settings: on the wire inside its `settings` object, each left to Cloudflare while unset. */
+const CONSUMER_SETTINGS_FIELDS = defineFields(
+  {
+    /** Messages per batch, 1-100 (Cloudflare's default 10). */
+    batchSize: { schema: setting("batch_size", "messages").optional(), diff: "update", wire: "batch_size", unmanagedWhenUnset: true },
+    /** Retries of a failing message, 0-100 (default 3). */
+    maxRetries: { schema: setting("max_retries", "retries").optional(), diff: "update", wire: "max_retries", unmanagedWhenUnset: true },
+    /** How long a batch may wait to fill, 0-60000 ms (default 5000). */
+    maxWaitTimeMs: {
+      schema: setting("max_wait_time_ms", "milliseconds").optional(),
+      diff: "update",
+      wire: "max_wait_time_ms",
+      unmanagedWhenUnset: true,
+    },
+    /** Concurrent invocations, 1-250; unset lets Cloudflare scale up to its maximum (its recommendation). */
+    maxConcurrency: {
+      schema: setting("max_concurrency", "invocations").optional(),
+      diff: "update",
+      wire: "max_concurrency",
+      unmanagedWhenUnset: true,
+    },
+    /** Seconds before a retried message is delivered again, 0-43200 (default 0). */
+    retryDelay: { schema: setting("retry_delay", "seconds").optional(), diff: "update", wire: "retry_delay", unmanagedWhenUnset: true },
   },
-  /** The queue, by name (looked up at create); or give `queueId`. */
-  queueName: { schema: queueNameSchema.optional(), diff: "replace", quote: true, unmanagedWhenUnset: true },
-  /** The Worker whose `queue()` handler consumes the queue. */
-  scriptName: { schema: scriptNameSchema, diff: "update", wire: "script_name", quote: true },
-  /** The queue (by name) that receives the messages still failing after `maxRetries`. */
-  deadLetterQueue: { schema: queueNameSchema.optional(), diff: "update", wire: "dead_letter_queue", quote: true, unmanagedWhenUnset: true },
-  /** Messages per batch, 1-100 (Cloudflare's default 10). */
-  batchSize: { schema: setting("batch_size", "messages").optional(), diff: "update", wire: "batch_size", unmanagedWhenUnset: true },
-  /** Retries of a failing message, 0-100 (default 3). */
-  maxRetries: { schema: setting("max_retries", "retries").optional(), diff: "update", wire: "max_retries", unmanagedWhenUnset: true },
-  /** How long a batch may wait to fill, 0-60000 ms (default 5000). */
-  maxWaitTimeMs: {
-    schema: setting("max_wait_time_ms", "milliseconds").optional(),
-    diff: "update",
-    wire: "max_wait_time_ms",
-    unmanagedWhenUnset: true,
+  "WorkerQueueConsumer settings",
+);
+
+export const WORKER_QUEUE_CONSUMER_FIELDS = defineFields(
+  {
+    accountId: ACCOUNT_FIELD,
+    /** The queue, by id (cloudflare.Queue's `queueId`, 32 hex characters); or give `queueName`. */
+    queueId: {
+      schema: z
+        .string()
+        .regex(QUEUE_ID_PATTERN, "a queue id is 32 lower-case hexadecimal characters (cloudflare.Queue's queueId)")
+        .optional(),
+      diff: "replace",
+      quote: true,
+      unmanagedWhenUnset: true,
+    },
+    /** The queue, by name (looked up at create); or give `queueId`. */
+    queueName: { schema: queueNameSchema.optional(), diff: "replace", quote: true, unmanagedWhenUnset: true },
+    /** The Worker whose `queue()` handler consumes the queue. */
+    scriptName: { schema: scriptNameSchema, diff: "update", wire: "script_name", quote: true },
+    /** The queue (by name) that receives the messages still failing after `maxRetries`. */
+    deadLetterQueue: {
+      schema: queueNameSchema.optional(),
+      diff: "update",
+      wire: "dead_letter_queue",
+      quote: true,
+      unmanagedWhenUnset: true,
+    },
+    ...CONSUMER_SETTINGS_FIELDS,
+    /** Take over the queue's Worker consumer if it has one (even of another Worker) instead of failing. */
+    adopt: ADOPT_FIELD,
+    /** Outputs: the consumer's id (and the queue's id and name, whichever the program did not give). */
+    consumerId: { schema: z.string().optional(), diff: "ignore", computed: true },
   },
-  /** Concurrent invocations, 1-250; unset lets Cloudflare scale up to its maximum (its recommendation). */
-  maxConcurrency: {
-    schema: setting("max_concurrency", "invocations").optional(),
-    diff: "update",
-    wire: "max_concurrency",
-    unmanagedWhenUnset: true,
-  },
-  /** Seconds before a retried message is delivered again, 0-43200 (default 0). */
-  retryDelay: { schema: setting("retry_delay", "seconds").optional(), diff: "update", wire: "retry_delay", unmanagedWhenUnset: true },
-  /** Take over the queue's Worker consumer if it has one (even of another Worker) instead of failing. */
-  adopt: ADOPT_FIELD,
-  /** Outputs: the consumer's id (and the queue's id and name, whichever the program did not give). */
-  consumerId: { schema: z.string().optional(), diff: "ignore", computed: true },
-});
+  "WorkerQueueConsumer",
+);
 const FIELDS = WORKER_QUEUE_CONSUMER_FIELDS;
 
 export type WorkerQueueConsumerInputs = InputsOf<typeof FIELDS>;
 export type WorkerQueueConsumerProgramInputs = ProgramInputsOf<typeof FIELDS>;
 export type WorkerQueueConsumerOutputs = WorkerQueueConsumerInputs & { consumerId: string; queueId: string };
 
-const SETTINGS = ["batchSize", "maxRetries", "maxWaitTimeMs", "maxConcurrency", "retryDelay"] as const;
+const SETTINGS = wireKeys(CONSUMER_SETTINGS_FIELDS);
 
 function body(inputs: WorkerQueueConsumerInputs): QueueConsumerInput {
   const top = wireOf(FIELDS, inputs, { keys: ["scriptName", "deadLetterQueue"] });
-  const settings = wireOf(FIELDS, inputs, { keys: SETTINGS });
+  const settings = wireOf(CONSUMER_SETTINGS_FIELDS, inputs);
   return { type: "worker", ...top, ...(Object.keys(settings).length > 0 ? { settings } : {}) } as QueueConsumerInput;
 }
 
@@ -133,7 +152,7 @@ function asWanted(inputs: WorkerQueueConsumerInputs, live: QueueConsumerWire): b
 }
 
 function describe(inputs: WorkerQueueConsumerInputs): string {
-  return inputs.queueName !== undefined ? `queueName "${inputs.queueName}"` : `queueId "${inputs.queueId}"`;
+  return inputs.queueName !== undefined ? `queueName ${JSON.stringify(inputs.queueName)}` : `queueId ${JSON.stringify(inputs.queueId)}`;
 }
 
 /** The queue the inputs name; a queue that does not exist is an error naming the property. */
@@ -181,14 +200,14 @@ function explain(error: unknown, inputs: WorkerQueueConsumerInputs): never {
   if (error.codes.includes(10007)) {
     throw new ResourceInputError(
       "scriptName",
-      `WorkerQueueConsumer scriptName '${inputs.scriptName}': no such Worker on account ${inputs.accountId} (${says}); deploy it first (pass WorkerScript.scriptName)`,
+      `WorkerQueueConsumer scriptName: ${describeWorker(inputs, inputs.scriptName)} does not exist (${says}); deploy it first (pass WorkerScript.scriptName)`,
       { cause: error },
     );
   }
   if (error.codes.includes(11001)) {
     throw new ResourceInputError(
       "scriptName",
-      `WorkerQueueConsumer ${describe(inputs)}: Worker '${inputs.scriptName}' has no queue handler (${says}); export \`async queue(batch, env, ctx)\` from its default export, then run up again`,
+      `WorkerQueueConsumer ${describe(inputs)}: ${describeWorker(inputs, inputs.scriptName)} has no queue handler (${says}); export \`async queue(batch, env, ctx)\` from its default export, then run up again`,
       { cause: error },
     );
   }
@@ -229,7 +248,7 @@ export function makeWorkerQueueConsumerProvider(source: ClientSource = getDefaul
           if (!inputs.adopt && holder !== inputs.scriptName) {
             throw new ResourceInputError(
               "scriptName",
-              `WorkerQueueConsumer ${describe(inputs)}: the queue already has a consumer, Worker '${holder ?? "unknown"}'; a queue has one Worker consumer: set adopt: true to move it to '${inputs.scriptName}', or remove that consumer`,
+              `WorkerQueueConsumer ${describe(inputs)}: the queue already has a consumer, ${holder ? describeWorker(inputs, holder) : "another Worker"}; a queue has one Worker consumer: set adopt: true to move it to ${JSON.stringify(inputs.scriptName)}, or remove that consumer`,
             );
           }
           // Our own consumer from an earlier attempt, or one taken over with adopt: made as wanted in place,

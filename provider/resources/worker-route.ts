@@ -49,25 +49,33 @@ export const routePatternSchema = z.string({ error: "expected a route pattern su
   if ("problem" in parts) ctx.addIssue({ code: "custom", message: `${JSON.stringify(pattern)} ${parts.problem}` });
 });
 
-export const WORKER_ROUTE_FIELDS = defineFields({
-  /** The zone of the pattern (Zone ID on the zone's Overview page). */
-  zoneId: { schema: zoneIdSchema, diff: "replace", quote: true },
-  /** `[http(s)://][*|*.]host[/path[*]]`, e.g. "example.com/api/*", "*.example.com/*". */
-  pattern: {
-    schema: routePatternSchema,
-    diff: "update",
-    wire: "pattern",
-    normalise: (v) => (typeof v === "string" ? routePatternKey(v) : v),
+export const WORKER_ROUTE_FIELDS = defineFields(
+  {
+    /** The zone of the pattern (Zone ID on the zone's Overview page). */
+    zoneId: { schema: zoneIdSchema, diff: "replace", quote: true },
+    /**
+     * `[http(s)://][*|*.]host[/path[*]]`, e.g. "example.com/api/*", "*.example.com/*". The host is the zone or
+     * a subdomain of it and may begin with `*` or `*.` only; the path may end with `*` only (no infix wildcard
+     * such as `/*.jpg`). No query (`?`: end the path with `*` to match any query), fragment, port or user info,
+     * and no scheme but http:// or https://. The host is compared in any case, the path case-sensitively.
+     */
+    pattern: {
+      schema: routePatternSchema,
+      diff: "update",
+      wire: "pattern",
+      normalise: (v) => (typeof v === "string" ? routePatternKey(v) : v),
+    },
+    /** The Worker the pattern runs. */
+    scriptName: { schema: scriptNameSchema, diff: "update", wire: "script", quote: true },
+    /** Take over a route of the same pattern (even one running another Worker) instead of failing. */
+    adopt: ADOPT_FIELD,
+    /** The route's id, set by create (an output). */
+    routeId: { schema: z.string().optional(), diff: "ignore", computed: true },
+    /** Output: the URL the pattern serves (`example.com/api/*` → https://example.com/api/); unset for a host wildcard. */
+    url: { schema: z.string().optional(), diff: "ignore", computed: true },
   },
-  /** The Worker the pattern runs. */
-  scriptName: { schema: scriptNameSchema, diff: "update", wire: "script", quote: true },
-  /** Take over a route of the same pattern (even one running another Worker) instead of failing. */
-  adopt: ADOPT_FIELD,
-  /** The route's id, set by create (an output). */
-  routeId: { schema: z.string().optional(), diff: "ignore", computed: true },
-  /** Output: the URL the pattern serves (`example.com/api/*` → https://example.com/api/); unset for a host wildcard. */
-  url: { schema: z.string().optional(), diff: "ignore", computed: true },
-});
+  "WorkerRoute",
+);
 const FIELDS = WORKER_ROUTE_FIELDS;
 
 export type WorkerRouteInputs = InputsOf<typeof FIELDS>;
@@ -97,14 +105,14 @@ async function explain(client: CloudflareClient, error: unknown, inputs: WorkerR
   if (code === 10019) {
     throw new ResourceInputError(
       "scriptName",
-      `WorkerRoute scriptName '${inputs.scriptName}': no such Worker on the zone's account (${says}); deploy the Worker first (pass WorkerScript.scriptName so the route waits for it)`,
+      `WorkerRoute scriptName: Worker ${JSON.stringify(inputs.scriptName)} does not exist in the zone's account (${says}); deploy the Worker first (pass WorkerScript.scriptName so the route waits for it)`,
       { cause: error },
     );
   }
   if (code === 10020) {
     const holder = await holderOf(client, inputs.zoneId, inputs.pattern).catch(() => undefined);
     const script = holder === undefined ? undefined : routeScript(holder);
-    const who = holder !== undefined && script !== undefined ? `Worker '${script}' (route ${holder.id})` : "another route";
+    const who = holder !== undefined && script !== undefined ? `Worker ${JSON.stringify(script)} (route ${holder.id})` : "another route";
     throw new ResourceInputError(
       "pattern",
       `WorkerRoute pattern ${JSON.stringify(inputs.pattern)}: already routed to ${who} on zone ${inputs.zoneId}; remove that route, use another pattern, or set adopt: true to take it over`,

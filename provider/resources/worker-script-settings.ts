@@ -29,6 +29,7 @@ import {
   diffTable,
   diffWith,
   inputsFromWire,
+  isWireKey,
   keepStoredWhenSame,
   wireKeys,
   wireNormalised,
@@ -37,41 +38,45 @@ import {
   type InputsOf,
   type ProgramInputsOf,
   type ProviderOf,
+  type WireKeysOf,
 } from "./fields";
 import { toWire } from "./case";
 import { liveScriptLevelSettings, writeListedScriptLevelSettings } from "./listed-settings";
 import { normaliseOptionalObject, normaliseStringSet, normaliseTailConsumers, projectOntoProgram, withoutNulls } from "./normalise";
 
 /** The inputs; the managed settings are those with a wire name, and `cleared` is the API default delete puts back. */
-export const WORKER_SCRIPT_SETTINGS_FIELDS = defineFields({
-  ...SCRIPT_SCOPE_FIELDS,
-  logpush: { schema: booleanSchema.optional(), diff: "update", wire: "logpush", cleared: false },
-  observability: {
-    schema: observabilityInputSchema.optional(),
-    shape: "wire",
-    diff: "update",
-    wire: "observability",
-    cleared: { enabled: false },
-    normalise: (v) => normaliseOptionalObject(withoutNulls(toWire(v))),
+export const WORKER_SCRIPT_SETTINGS_FIELDS = defineFields(
+  {
+    ...SCRIPT_SCOPE_FIELDS,
+    logpush: { schema: booleanSchema.optional(), diff: "update", wire: "logpush", cleared: false },
+    observability: {
+      schema: observabilityInputSchema.optional(),
+      shape: "wire",
+      diff: "update",
+      wire: "observability",
+      cleared: { enabled: false },
+      normalise: (v) => normaliseOptionalObject(withoutNulls(toWire(v))),
+    },
+    tags: {
+      schema: z.array(tagSchema).max(TAGS_MAX_COUNT, `at most ${TAGS_MAX_COUNT} tags`).optional(),
+      diff: "update",
+      wire: "tags",
+      cleared: [],
+      normalise: normaliseStringSet,
+    },
+    tailConsumers: {
+      schema: z.array(tailConsumerSchema.strict()).optional(),
+      shape: "wire",
+      diff: "update",
+      wire: "tail_consumers",
+      cleared: [],
+      normalise: wireNormalised(normaliseTailConsumers),
+    },
+    /** Read the live settings first and write only the fields that differ (nothing for a Worker taken over as it is). */
+    adopt: ADOPT_FIELD,
   },
-  tags: {
-    schema: z.array(tagSchema).max(TAGS_MAX_COUNT, `at most ${TAGS_MAX_COUNT} tags`).optional(),
-    diff: "update",
-    wire: "tags",
-    cleared: [],
-    normalise: normaliseStringSet,
-  },
-  tailConsumers: {
-    schema: z.array(tailConsumerSchema.strict()).optional(),
-    shape: "wire",
-    diff: "update",
-    wire: "tail_consumers",
-    cleared: [],
-    normalise: wireNormalised(normaliseTailConsumers),
-  },
-  /** Read the live settings first and write only the fields that differ (nothing for a Worker taken over as it is). */
-  adopt: ADOPT_FIELD,
-});
+  "WorkerScriptSettings",
+);
 const FIELDS = WORKER_SCRIPT_SETTINGS_FIELDS;
 
 export type WorkerScriptSettingsInputs = InputsOf<typeof FIELDS>;
@@ -79,9 +84,10 @@ export type WorkerScriptSettingsInputs = InputsOf<typeof FIELDS>;
 export type WorkerScriptSettingsProgramInputs = ProgramInputsOf<typeof FIELDS>;
 export type WorkerScriptSettingsOutputs = WorkerScriptSettingsInputs;
 
-type Setting = "logpush" | "observability" | "tags" | "tailConsumers";
-const SETTINGS = wireKeys(FIELDS) as Setting[];
-const isSetting = (field: string): field is Setting => (SETTINGS as string[]).includes(field);
+/** The managed settings: the fields with a wire name. */
+type Setting = WireKeysOf<typeof FIELDS>;
+const SETTINGS = wireKeys(FIELDS);
+const isSetting = (field: string): field is Setting => isWireKey(FIELDS, field);
 
 /** What each input does to the resource when it changes, derived from the field table. */
 export const WORKER_SCRIPT_SETTINGS_DIFF = diffTable(FIELDS);
@@ -108,7 +114,7 @@ export function makeWorkerScriptSettingsProvider(
   return {
     check: checkWith("WorkerScriptSettings", FIELDS, (inputs, { failures }) => {
       if (failures.length === 0 && managed(inputs).length === 0) {
-        failures.push({ property: "logpush", reason: "set at least one of logpush, observability, tags or tailConsumers" });
+        failures.push({ property: SETTINGS[0]!, reason: `set at least one of ${SETTINGS.slice(0, -1).join(", ")} or ${SETTINGS.at(-1)}` });
       }
     }),
     diff: diffWith(FIELDS),

@@ -22,6 +22,7 @@ import { z } from "zod";
 import {
   CloudflareApiError,
   deleteScript,
+  describeWorker,
   getDefaultClient,
   getDispatchScript,
   getScriptContent,
@@ -62,18 +63,19 @@ import {
   type ProgramInputsOf,
 } from "./fields";
 import { contentHash } from "./modules";
-import { loadWorkerCode } from "./bundle";
 import { bindingInProgramForm, isSecretBinding } from "./normalise";
 import { forgetScript, freshScript, listedScript, markCreatedHere, rememberScript } from "./script-cache";
 import { liveMigrationTag, migrationsAsLive, migrationsToSend, type WireMigrations } from "./migrations";
 import { isLatestNotDeployed, latestNotDeployedError, rolloutState } from "./rollout";
 import { scriptWrite } from "./script-writes";
 import { journaled, mayBeOurs, RECOVER_ENV, settle, type JournalKey } from "./journal";
+import { ResourceInputError } from "./refusals";
 import { assetsAfterRead, assetsDiffKey, assetsInputSchema, deployAssets, loadAssets, type AssetsState } from "./assets";
 import {
   WORKER_CODE_FIELDS,
   WORKER_CONFIG_FIELDS,
   checkCode,
+  codeToDeploy,
   isConfigKey,
   keepTypes,
   settingsPatch,
@@ -140,12 +142,9 @@ function scriptOutputs(script: Partial<Script> | null | undefined): Partial<Work
   });
 }
 
-function describeWorker(scope: Scope, name: string): string {
-  return `Worker "${name}" in account ${scope.accountId}${scope.dispatchNamespace ? ` (dispatch namespace "${scope.dispatchNamespace}")` : ""}`;
-}
-
 function alreadyExists(scope: Scope, name: string): Error {
-  return new Error(
+  return new ResourceInputError(
+    "scriptName",
     `${describeWorker(scope, name)} already exists. This program would replace its code and configuration. ` +
       `To take it over, set adopt: true (its secrets and script-level settings such as logpush and tail consumers are kept); ` +
       `otherwise choose another scriptName. If an earlier \`pulumi up\` of this stack was interrupted while uploading it, ` +
@@ -159,13 +158,7 @@ async function codeOf(
   if (inputs.assets !== undefined && inputs.content === undefined && inputs.modules === undefined && inputs.build === undefined) {
     return { modules: [], mainModule: undefined, hash: undefined };
   }
-  const code = await loadWorkerCode(inputs);
-  if (!code.modules) throw new Error(`WorkerScript ${inputs.scriptName}: ${code.failures.map((f) => f.reason).join("; ")}`);
-  const hash = contentHash(code.modules, code.mainModule);
-  if (inputs.contentHash !== undefined && hash !== inputs.contentHash) {
-    throw new Error(`WorkerScript ${inputs.scriptName}: a module file changed between preview and deployment; run the update again`);
-  }
-  return { modules: code.modules, mainModule: code.mainModule!, hash };
+  return codeToDeploy(inputs, `WorkerScript ${JSON.stringify(inputs.scriptName)}`);
 }
 
 async function remember(client: ClientSource, scope: Scope, name: string, script: Partial<Script>): Promise<void> {
@@ -265,7 +258,7 @@ export function makeWorkerScriptProvider(client: ClientSource = getDefaultClient
   async function migrationsFor(scope: Scope, inputs: WorkerScriptInputs, liveTag?: string | null): Promise<WireMigrations | undefined> {
     if (inputs.migrations === undefined) return undefined;
     const tag = liveTag !== undefined ? liveTag : liveMigrationTag(await liveScript(scope, inputs.scriptName));
-    return migrationsToSend(inputs.migrations, tag ?? undefined, `WorkerScript "${inputs.scriptName}"`);
+    return migrationsToSend(inputs.migrations, tag ?? undefined, `WorkerScript ${JSON.stringify(inputs.scriptName)}`);
   }
 
   /**
@@ -372,8 +365,9 @@ export function makeWorkerScriptProvider(client: ClientSource = getDefaultClient
       let fields = changed.filter(isConfigKey);
       const assetsChanged = changed.includes("assetsState");
       if (news.firstVersionOnly && (codeChanged || fields.length > 0 || assetsChanged)) {
-        throw new Error(
-          `WorkerScript "${news.scriptName}" has firstVersionOnly: it wrote the Worker's first version, and its code and configuration ` +
+        throw new ResourceInputError(
+          "firstVersionOnly",
+          `WorkerScript ${JSON.stringify(news.scriptName)} has firstVersionOnly: it wrote the Worker's first version, and its code and configuration ` +
             `now belong to WorkerVersion. Put this change (${[...(codeChanged ? ["code"] : []), ...fields, ...(assetsChanged ? ["assets"] : [])].join(", ")}) ` +
             `in a new WorkerVersion and deploy it with WorkerDeployment, or remove firstVersionOnly to deploy it from here at 100%.`,
         );
@@ -412,9 +406,11 @@ export function makeWorkerScriptProvider(client: ClientSource = getDefaultClient
       } catch (error) {
         if (isNotFound(error)) return;
         if (error instanceof CloudflareApiError && error.status >= 400 && error.status < 500 && !props.force) {
-          throw new Error(
+          throw new ResourceInputError(
+            "force",
             `Cannot delete ${describeWorker(scope, name)}: ${error.errors.map((e) => e.message).join("; ") || error.message}. ` +
               `If other Workers still bind to it, remove those bindings first, or set force: true on this WorkerScript to delete it anyway.`,
+            { cause: error },
           );
         }
         throw error;

@@ -15,7 +15,16 @@
  */
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 import { z } from "zod";
-import { deleteSecret, getDefaultClient, isNotFound, putSecret, type CloudflareClient, type Scope, type SecretInput } from "../cloudflare";
+import {
+  deleteSecret,
+  describeWorker,
+  getDefaultClient,
+  isNotFound,
+  putSecret,
+  type CloudflareClient,
+  type Scope,
+  type SecretInput,
+} from "../cloudflare";
 import { ResourceInputError } from "./refusals";
 import { explainingRollout, SECRET_ROLLOUT_ADVICE } from "./rollout";
 import { secretKeySchema } from "../cloudflare/schemas";
@@ -47,33 +56,36 @@ export const SECRET_TEXT_MAX_BYTES = 5 * 1024;
 
 const NAME_RULE = `a secret name uses letters, digits and '_' (not starting with a digit), at most ${SECRET_NAME_MAX_LENGTH} characters`;
 
-export const WORKER_SECRET_FIELDS = defineFields({
-  ...SCRIPT_SCOPE_FIELDS,
-  /** The secret's binding name. */
-  name: {
-    schema: z.string().regex(SECRET_NAME_PATTERN).max(SECRET_NAME_MAX_LENGTH),
-    diff: "replace",
-    quote: true,
-    reason: NAME_RULE,
-    required: NAME_RULE,
+export const WORKER_SECRET_FIELDS = defineFields(
+  {
+    ...SCRIPT_SCOPE_FIELDS,
+    /** The secret's binding name. */
+    name: {
+      schema: z.string().regex(SECRET_NAME_PATTERN).max(SECRET_NAME_MAX_LENGTH),
+      diff: "replace",
+      quote: true,
+      reason: NAME_RULE,
+      required: NAME_RULE,
+    },
+    /** A secret_text value (the reason of a failure never echoes it). */
+    text: {
+      schema: z
+        .string({ error: "expected a string" })
+        .refine((text) => Buffer.byteLength(text, "utf8") <= SECRET_TEXT_MAX_BYTES, `a secret is at most ${SECRET_TEXT_MAX_BYTES} bytes`)
+        .optional(),
+      diff: "update",
+      secret: true,
+    },
+    /** A secret_key: a WebCrypto key, as the secret_key binding has it (camelCase). */
+    secretKey: { schema: secretKeySchema.optional(), shape: "wire", diff: "update", secret: true },
+    /**
+     * Take over a secret that already exists instead of failing. The API never shows a secret's value, so an
+     * existing secret of the same kind is taken as it is: its value is kept until this program's value changes.
+     */
+    adopt: ADOPT_FIELD,
   },
-  /** A secret_text value (the reason of a failure never echoes it). */
-  text: {
-    schema: z
-      .string({ error: "expected a string" })
-      .refine((text) => Buffer.byteLength(text, "utf8") <= SECRET_TEXT_MAX_BYTES, `a secret is at most ${SECRET_TEXT_MAX_BYTES} bytes`)
-      .optional(),
-    diff: "update",
-    secret: true,
-  },
-  /** A secret_key: a WebCrypto key, as the secret_key binding has it (camelCase). */
-  secretKey: { schema: secretKeySchema.optional(), shape: "wire", diff: "update", secret: true },
-  /**
-   * Take over a secret that already exists instead of failing. The API never shows a secret's value, so an
-   * existing secret of the same kind is taken as it is: its value is kept until this program's value changes.
-   */
-  adopt: ADOPT_FIELD,
-});
+  "WorkerSecret",
+);
 const FIELDS = WORKER_SECRET_FIELDS;
 
 export type WorkerSecretInputs = InputsOf<typeof FIELDS>;
@@ -126,7 +138,7 @@ export function makeWorkerSecretProvider(client: ClientSource = getDefaultClient
       if (live && !inputs.adopt && !mayBeOurs(api, key)) {
         throw new ResourceInputError(
           "name",
-          `Secret "${inputs.name}" of Worker "${inputs.scriptName}" already exists. Set adopt: true to take it over as it is ` +
+          `Secret ${JSON.stringify(inputs.name)} of ${describeWorker(scope, inputs.scriptName)} already exists. Set adopt: true to take it over as it is ` +
             `(the API never shows a secret's value, so the deployed value is kept until this program's value changes), or choose another name. ` +
             `If an earlier \`pulumi up\` of this stack was interrupted while setting it, run \`${RECOVER_ENV}=1 pulumi up\` once instead: it sets this program's value.`,
         );
@@ -200,7 +212,7 @@ function versionAware<T>(client: CloudflareClient, scope: Scope, inputs: WorkerS
     client,
     scope,
     inputs.scriptName,
-    `Secret "${inputs.name}" of Worker "${inputs.scriptName}"`,
+    `Secret ${JSON.stringify(inputs.name)} of ${describeWorker(scope, inputs.scriptName)}`,
     SECRET_ROLLOUT_ADVICE,
     edit,
   );

@@ -33,27 +33,30 @@ import {
   type ProgramInputsOf,
 } from "./fields";
 
-export const WORKER_SUBDOMAIN_FIELDS = defineFields({
-  accountId: SCRIPT_SCOPE_FIELDS.accountId,
-  // Not an input: named so that check says why.
-  dispatchNamespace: {
-    schema: z.undefined(),
-    diff: "ignore",
-    reason: "Workers in a dispatch namespace have no workers.dev subdomain; remove it",
+export const WORKER_SUBDOMAIN_FIELDS = defineFields(
+  {
+    accountId: SCRIPT_SCOPE_FIELDS.accountId,
+    // Not an input: named so that check says why.
+    dispatchNamespace: {
+      schema: z.undefined(),
+      diff: "ignore",
+      reason: "Workers in a dispatch namespace have no workers.dev subdomain; remove it",
+    },
+    scriptName: SCRIPT_SCOPE_FIELDS.scriptName,
+    /** Serve the Worker on <script>.<account subdomain>.workers.dev. */
+    enabled: { schema: booleanSchema, diff: "update", wire: "enabled", required: "required, true or false" },
+    /**
+     * Serve preview URLs there too; unset means off. Always sent: without `previews_enabled` the API may apply
+     * its older default (preview URLs on, and they are public). Wrangler sends both too.
+     */
+    previewsEnabled: { schema: booleanSchema.optional(), diff: "update", wire: "previews_enabled", cleared: false, normalise: flag },
+    /** Read the live state first and write only if it differs (nothing for a Worker taken over as it is). */
+    adopt: ADOPT_FIELD,
+    /** Output: where the Worker answers on workers.dev while `enabled`. */
+    url: { schema: z.string().optional(), diff: "ignore", computed: true },
   },
-  scriptName: SCRIPT_SCOPE_FIELDS.scriptName,
-  /** Serve the Worker on <script>.<account subdomain>.workers.dev. */
-  enabled: { schema: booleanSchema, diff: "update", wire: "enabled", required: "required, true or false" },
-  /**
-   * Serve preview URLs there too; unset means off. Always sent: without `previews_enabled` the API may apply
-   * its older default (preview URLs on, and they are public). Wrangler sends both too.
-   */
-  previewsEnabled: { schema: booleanSchema.optional(), diff: "update", wire: "previews_enabled", cleared: false, normalise: flag },
-  /** Read the live state first and write only if it differs (nothing for a Worker taken over as it is). */
-  adopt: ADOPT_FIELD,
-  /** Output: where the Worker answers on workers.dev while `enabled`. */
-  url: { schema: z.string().optional(), diff: "ignore", computed: true },
-});
+  "WorkerSubdomain",
+);
 const FIELDS = WORKER_SUBDOMAIN_FIELDS;
 
 export type WorkerSubdomainInputs = InputsOf<typeof FIELDS>;

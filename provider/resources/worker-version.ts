@@ -27,6 +27,7 @@ import { createHash } from "node:crypto";
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 import { z } from "zod";
 import {
+  describeWorker,
   getDefaultClient,
   getNewestVersion,
   getSubdomain,
@@ -50,11 +51,10 @@ import {
   type ProgramInputsOf,
   storedOutputs,
 } from "./fields";
-import { contentHash } from "./modules";
-import { loadWorkerCode } from "./bundle";
+import { ResourceInputError } from "./refusals";
 import { listedScript, wasCreatedHere } from "./script-cache";
 import { accountSubdomain, previewUrl, versionPreviewLabel } from "./urls";
-import { WORKER_CODE_FIELDS, WORKER_CONFIG_FIELDS, checkCode, replacing, uploadMetadata } from "./worker-config";
+import { WORKER_CODE_FIELDS, WORKER_CONFIG_FIELDS, checkCode, codeToDeploy, replacing, uploadMetadata } from "./worker-config";
 
 /**
  * A preview alias: a DNS label starting with a letter, of letters, digits and '-' (wrangler's
@@ -106,7 +106,7 @@ export type WorkerVersionProgramInputs = ProgramInputsOf<typeof FIELDS>;
 export type WorkerVersionOutputs = WorkerVersionInputs;
 
 function describe(scope: Scope, name: string): string {
-  return `WorkerVersion of Worker "${name}" in account ${scope.accountId}`;
+  return `WorkerVersion of ${describeWorker(scope, name)}`;
 }
 
 /** The version's preview URLs, when it has a preview and the Worker's preview URLs are on (wrangler's rule). */
@@ -170,25 +170,21 @@ export function makeWorkerVersionProvider(source: ClientSource = getDefaultClien
     async create(inputs: WorkerVersionInputs): Promise<dynamic.CreateResult<WorkerVersionOutputs>> {
       const scope = scopeOf(inputs);
       const name = inputs.scriptName;
-      const code = await loadWorkerCode(inputs);
-      if (!code.modules) throw new Error(`${describe(scope, name)}: ${code.failures.map((f) => f.reason).join("; ")}`);
-      const hash = contentHash(code.modules, code.mainModule);
-      if (inputs.contentHash !== undefined && hash !== inputs.contentHash) {
-        throw new Error(`${describe(scope, name)}: a module file changed between preview and deployment; run the update again`);
-      }
+      const code = await codeToDeploy(inputs, describe(scope, name));
       if (!(await workerExists(client(), scope, name))) {
-        throw new Error(
+        throw new ResourceInputError(
+          "scriptName",
           `${describe(scope, name)}: the Worker does not exist. Create it with a WorkerScript (its first version) and pass that ` +
             `resource's scriptName output here, so the Worker exists before its versions.`,
         );
       }
-      const base = uploadMetadata(inputs, code.mainModule!);
+      const base = uploadMetadata(inputs, code.mainModule);
       const metadata: UploadMetadata = {
         ...base,
         keep_assets: true,
         ...(inputs.previewAlias === undefined ? {} : { annotations: { ...base.annotations, "workers/alias": inputs.previewAlias } }),
       };
-      const tag = uploadTag(metadata, hash);
+      const tag = uploadTag(metadata, code.hash);
       // 1. Our own upload, made by an earlier attempt whose answer was lost, is the newest version: take it.
       const ours = (v: { annotations?: { "workers/tag"?: string | null } | null } | undefined) =>
         v !== undefined && v.annotations?.["workers/tag"] === tag;
@@ -220,7 +216,7 @@ export function makeWorkerVersionProvider(source: ClientSource = getDefaultClien
       const urls = hasPreview === true ? await previewUrls(client(), scope, name, versionId, inputs.previewAlias) : {};
       const outs: WorkerVersionOutputs = storedOutputs(FIELDS, {
         ...inputs,
-        contentHash: hash,
+        contentHash: code.hash,
         versionId,
         versionNumber: version.number ?? undefined,
         createdOn: version.metadata?.created_on ?? undefined,

@@ -18,6 +18,7 @@ import { z } from "zod";
 import {
   CloudflareApiError,
   deleteWorkflow,
+  describeWorker,
   getDefaultClient,
   getWorkflow,
   isNotFound,
@@ -42,34 +43,37 @@ import {
 } from "./fields";
 import { cloudflareSays, ResourceInputError } from "./refusals";
 
-export const WORKFLOW_FIELDS = defineFields({
-  accountId: ACCOUNT_FIELD,
-  /** The Workflow's name (what a `workflows` binding's `workflow_name` names). */
-  workflowName: {
-    schema: z
-      .string()
-      .max(64, "at most 64 characters")
-      .regex(
-        WORKFLOW_NAME_PATTERN,
-        "a Workflow name is 1-64 letters, digits, '_' and '-', starting with a letter, digit or '_' (no spaces)",
-      ),
-    diff: "replace",
-    quote: true,
+export const WORKFLOW_FIELDS = defineFields(
+  {
+    accountId: ACCOUNT_FIELD,
+    /** The Workflow's name (what a `workflows` binding's `workflow_name` names). */
+    workflowName: {
+      schema: z
+        .string()
+        .max(64, "at most 64 characters")
+        .regex(
+          WORKFLOW_NAME_PATTERN,
+          "a Workflow name is 1-64 letters, digits, '_' and '-', starting with a letter, digit or '_' (no spaces)",
+        ),
+      diff: "replace",
+      quote: true,
+    },
+    /** The Worker that exports the class. */
+    scriptName: { schema: scriptNameSchema, diff: "update", wire: "script_name", quote: true },
+    /** The exported class that extends WorkflowEntrypoint, e.g. "OrderWorkflow". */
+    className: {
+      schema: z.string().regex(CLASS_NAME_PATTERN, "a JavaScript class name, as the Worker exports it (e.g. OrderWorkflow)"),
+      diff: "update",
+      wire: "class_name",
+      quote: true,
+    },
+    /** Take over a Workflow of this name that another Worker defines, instead of failing. */
+    adopt: ADOPT_FIELD,
+    /** Output: the Workflow's id. */
+    workflowId: { schema: z.string().optional(), diff: "ignore", computed: true },
   },
-  /** The Worker that exports the class. */
-  scriptName: { schema: scriptNameSchema, diff: "update", wire: "script_name", quote: true },
-  /** The exported class that extends WorkflowEntrypoint, e.g. "OrderWorkflow". */
-  className: {
-    schema: z.string().regex(CLASS_NAME_PATTERN, "a JavaScript class name, as the Worker exports it (e.g. OrderWorkflow)"),
-    diff: "update",
-    wire: "class_name",
-    quote: true,
-  },
-  /** Take over a Workflow of this name that another Worker defines, instead of failing. */
-  adopt: ADOPT_FIELD,
-  /** Output: the Workflow's id. */
-  workflowId: { schema: z.string().optional(), diff: "ignore", computed: true },
-});
+  "Workflow",
+);
 const FIELDS = WORKFLOW_FIELDS;
 
 export type WorkflowInputs = InputsOf<typeof FIELDS>;
@@ -88,14 +92,14 @@ function explain(error: unknown, inputs: WorkflowInputs): never {
   if (error.codes.includes(10007)) {
     throw new ResourceInputError(
       "scriptName",
-      `Workflow "${inputs.workflowName}" scriptName '${inputs.scriptName}': no such Worker on account ${inputs.accountId} (${says}); deploy it first (pass WorkerScript.scriptName)`,
+      `Workflow "${inputs.workflowName}" scriptName: ${describeWorker(inputs, inputs.scriptName)} does not exist (${says}); deploy it first (pass WorkerScript.scriptName)`,
       { cause: error },
     );
   }
   if (error.status === 400 && /class/i.test(says)) {
     throw new ResourceInputError(
       "className",
-      `Workflow "${inputs.workflowName}" className '${inputs.className}': Cloudflare refused it (${says}); export the class from Worker '${inputs.scriptName}' (export class ${inputs.className} extends WorkflowEntrypoint) and deploy that first`,
+      `Workflow "${inputs.workflowName}" className ${JSON.stringify(inputs.className)}: Cloudflare refused it (${says}); export the class from ${describeWorker(inputs, inputs.scriptName)} (export class ${inputs.className} extends WorkflowEntrypoint) and deploy that first`,
       { cause: error },
     );
   }
@@ -133,7 +137,7 @@ export function makeWorkflowProvider(source: ClientSource = getDefaultClient) {
       if (live !== undefined && live.script_name !== inputs.scriptName && !inputs.adopt && live.script_deleted !== true) {
         throw new ResourceInputError(
           "workflowName",
-          `Workflow "${inputs.workflowName}" already exists on account ${inputs.accountId}, defined by Worker '${live.script_name}' (class ${live.class_name}); set adopt: true to move it to '${inputs.scriptName}', or choose another workflowName`,
+          `Workflow "${inputs.workflowName}" already exists on account ${inputs.accountId}, defined by Worker ${JSON.stringify(live.script_name)} (class ${live.class_name}); set adopt: true to move it to ${JSON.stringify(inputs.scriptName)}, or choose another workflowName`,
         );
       }
       const same = live !== undefined && live.script_name === inputs.scriptName && live.class_name === inputs.className;

@@ -83,7 +83,7 @@ describe("examples/gradual-rollout through the engine", () => {
     const during = await run(10, "t0ken-two");
     const failed = during.outcomes.find((o) => o.name === "token");
     expect(failed?.error).toMatch(
-      /Secret "TOKEN" of Worker "rollout-api" cannot be changed now: .*deployed: version \d+ \(.+\) at 10% and version \d+ \(.+\) at 90%; latest: version \d+/,
+      /Secret "TOKEN" of Worker "rollout-api" in account \w+ cannot be changed now: .*deployed: version \d+ \(.+\) at 10% and version \d+ \(.+\) at 90%; latest: version \d+/,
     );
     expect(failed?.error).toContain("Deploy the latest version at 100%");
     expect(failed?.error).not.toContain("t0ken-two");

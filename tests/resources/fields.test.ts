@@ -21,21 +21,24 @@ import { WORKER_CRON_TRIGGER_FIELDS } from "../../provider/resources/worker-cron
 import { WORKER_VERSION_FIELDS } from "../../provider/resources/worker-version";
 import { ACCOUNT } from "../support/account";
 
-const FIELDS = defineFields({
-  ...SCRIPT_SCOPE_FIELDS,
-  enabled: { schema: booleanSchema, diff: "update", wire: "enabled" },
-  tags: { schema: z.array(z.string().min(1)).optional(), diff: "update", wire: "tags", cleared: [], normalise: normaliseStringSet },
-  tailConsumers: {
-    schema: z.array(z.strictObject({ service: z.string(), environment: z.string().optional() })).optional(),
-    shape: "wire",
-    diff: "update",
-    wire: "tail_consumers",
+const FIELDS = defineFields(
+  {
+    ...SCRIPT_SCOPE_FIELDS,
+    enabled: { schema: booleanSchema, diff: "update", wire: "enabled" },
+    tags: { schema: z.array(z.string().min(1)).optional(), diff: "update", wire: "tags", cleared: [], normalise: normaliseStringSet },
+    tailConsumers: {
+      schema: z.array(z.strictObject({ service: z.string(), environment: z.string().optional() })).optional(),
+      shape: "wire",
+      diff: "update",
+      wire: "tail_consumers",
+    },
+    previews: { schema: booleanSchema.optional(), diff: "update", wire: "previews_enabled", unmanagedWhenUnset: true },
+    hash: { schema: z.string().optional(), diff: "update", computed: true },
+    measured: { schema: z.number().optional(), diff: "ignore" },
+    adopt: ADOPT_FIELD,
   },
-  previews: { schema: booleanSchema.optional(), diff: "update", wire: "previews_enabled", unmanagedWhenUnset: true },
-  hash: { schema: z.string().optional(), diff: "update", computed: true },
-  measured: { schema: z.number().optional(), diff: "ignore" },
-  adopt: ADOPT_FIELD,
-});
+  "Thing",
+);
 type Inputs = InputsOf<typeof FIELDS>;
 const check = checkWith("Thing", FIELDS, (inputs) => {
   inputs.hash = `hash-of-${inputs.scriptName}`;
@@ -146,11 +149,14 @@ describe("wire mapping and reads", () => {
 });
 
 describe("storedOutputs", () => {
-  const CODE_FIELDS = defineFields({
-    ...SCRIPT_SCOPE_FIELDS,
-    code: { schema: z.string(), diff: "ignore", inputOnly: true },
-    codeHash: { schema: z.string().optional(), diff: "update", computed: true },
-  });
+  const CODE_FIELDS = defineFields(
+    {
+      ...SCRIPT_SCOPE_FIELDS,
+      code: { schema: z.string(), diff: "ignore", inputOnly: true },
+      codeHash: { schema: z.string().optional(), diff: "update", computed: true },
+    },
+    "Code",
+  );
 
   it("leaves out the fields kept in the inputs only, and undefined members", () => {
     const outs = { accountId: ACCOUNT, scriptName: "api", code: "x".repeat(10_000), codeHash: "abc", etag: undefined };

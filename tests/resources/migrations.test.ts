@@ -38,6 +38,7 @@ describe("migrationsToSend", () => {
     expect(() => migrationsToSend(HISTORY, "v9", 'WorkerScript "api"')).toThrow(
       /WorkerScript "api": the live Worker has migration tag "v9", which is not in migrations \(tags "v1", "v2", "v3"\)\. Nothing was sent\./,
     );
+    expect(() => migrationsToSend(HISTORY, "v9", "W")).toThrow(expect.objectContaining({ property: "migrations" }));
   });
 
   it("keeps the old single-object form working as a one-step history ending at newTag", () => {

@@ -88,7 +88,7 @@ describe("WorkerSecret against the emulator", () => {
   it("refuses to overwrite a secret someone else set, unless adopted", async () => {
     await putSecret(client(), scope, "api", { name: "API_TOKEN", type: "secret_text", text: "from-wrangler" });
     const refused = workerSecretProvider.create(base);
-    await expect(refused).rejects.toThrow(/Secret "API_TOKEN" of Worker "api" already exists. Set adopt: true/);
+    await expect(refused).rejects.toThrow(/Secret "API_TOKEN" of Worker "api" in account \w+ already exists\. Set adopt: true/);
     // The same kind of error as every refusal that names the input to change.
     await expect(refused).rejects.toMatchObject({ name: "ResourceInputError", property: "name" });
     takeCalls(emulator);

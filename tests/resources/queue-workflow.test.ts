@@ -205,7 +205,7 @@ describe("WorkerQueueConsumer", () => {
     const error = await rejection(workerQueueConsumerProvider.create(base));
     expect(error).toMatchObject({ property: "scriptName" });
     expect(error.message).toMatch(
-      /queueName "orders": the queue already has a consumer, Worker 'other'; a queue has one Worker consumer: set adopt: true/,
+      /queueName "orders": the queue already has a consumer, Worker "other" in account \w+; a queue has one Worker consumer: set adopt: true to move it to "consumer"/,
     );
     expect(takeCalls(emulator)).toEqual(["GET /queues?name=orders", `GET ${consumers()}`]);
 
@@ -218,7 +218,7 @@ describe("WorkerQueueConsumer", () => {
   it("names scriptName when the consuming Worker does not exist", async () => {
     const error = await rejection(workerQueueConsumerProvider.create({ ...base, scriptName: "ghost" }));
     expect(error).toMatchObject({ property: "scriptName" });
-    expect(error.message).toMatch(/scriptName 'ghost': no such Worker on account .*deploy it first/);
+    expect(error.message).toMatch(/scriptName: Worker "ghost" in account \w+ does not exist .*deploy it first/);
   });
 
   it("names scriptName and the missing handler when the consuming Worker exports no queue handler", async () => {
@@ -226,7 +226,9 @@ describe("WorkerQueueConsumer", () => {
     takeCalls(emulator);
     const error = await rejection(workerQueueConsumerProvider.create({ ...base, scriptName: "web" }));
     expect(error).toMatchObject({ property: "scriptName" });
-    expect(error.message).toMatch(/Worker 'web' has no queue handler \(.*11001.*\); export `async queue\(batch, env, ctx\)`/);
+    expect(error.message).toMatch(
+      /Worker "web" in account \w+ has no queue handler \(.*11001.*\); export `async queue\(batch, env, ctx\)`/,
+    );
     expect(takeCalls(emulator)).toEqual(["GET /queues?name=orders", `GET ${consumers()}`, `POST ${consumers()}`]);
   });
 });
@@ -301,11 +303,11 @@ export default { async fetch() { return new Response("ok"); } }`;
     const error = await rejection(workflowProvider.create({ ...base, className: "ShippingWorkflow" }));
     expect(error).toMatchObject({ property: "className" });
     expect(error.message).toMatch(
-      /className 'ShippingWorkflow': Cloudflare refused it \(Worker 'shop' does not export a class named 'ShippingWorkflow' \(it exports OrderWorkflow, RefundWorkflow\)\..*export class ShippingWorkflow extends WorkflowEntrypoint/,
+      /className "ShippingWorkflow": Cloudflare refused it \(Worker 'shop' does not export a class named 'ShippingWorkflow' \(it exports OrderWorkflow, RefundWorkflow\)\..*; export the class from Worker "shop" in account \w+ \(export class ShippingWorkflow extends WorkflowEntrypoint/,
     );
     const missing = await rejection(workflowProvider.create({ ...base, scriptName: "ghost" }));
     expect(missing).toMatchObject({ property: "scriptName" });
-    expect(missing.message).toMatch(/scriptName 'ghost': no such Worker/);
+    expect(missing.message).toMatch(/scriptName: Worker "ghost" in account \w+ does not exist/);
   });
 
   it("refuses a Workflow another Worker defines; adopt moves it", async () => {
@@ -313,7 +315,7 @@ export default { async fetch() { return new Response("ok"); } }`;
     takeCalls(emulator);
     const error = await rejection(workflowProvider.create(base));
     expect(error).toMatchObject({ property: "workflowName" });
-    expect(error.message).toMatch(/Workflow "orders" already exists .*defined by Worker 'legacy'.*set adopt: true/);
+    expect(error.message).toMatch(/Workflow "orders" already exists .*defined by Worker "legacy".*set adopt: true to move it to "shop"/);
     expect(takeCalls(emulator)).toEqual(["GET /workflows/orders"]);
     await workflowProvider.create({ ...base, adopt: true });
     expect(takeCalls(emulator)).toEqual(["GET /workflows/orders", "PUT /workflows/orders"]);

@@ -50,7 +50,7 @@ describe("WorkerSecret", () => {
     clearTestJournal();
     newRun();
     await expect(workerSecretProvider.create(secret)).rejects.toThrow(
-      /Secret "TOKEN" of Worker "api" already exists\. .*run `CLOUDFLARE_WORKERS_RECOVER=1 pulumi up` once instead/,
+      /Secret "TOKEN" of Worker "api" in account \w+ already exists\. .*run `CLOUDFLARE_WORKERS_RECOVER=1 pulumi up` once instead/,
     );
     process.env[RECOVER_ENV] = "1";
     newRun();

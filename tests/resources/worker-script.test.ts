@@ -181,9 +181,9 @@ describe("WorkerScript lifecycle against the emulator", () => {
     });
     await putSecret(client(), scope, "api", { name: "KEPT", type: "secret_text", text: "x" });
     await patchScriptSettings(client(), scope, "api", { logpush: true });
-    await expect(workerScriptProvider.create(await checked(base))).rejects.toThrow(
-      /Worker "api" in account 0123456789abcdef0123456789abcdef already exists.*set adopt: true/,
-    );
+    const refusal = workerScriptProvider.create(await checked(base));
+    await expect(refusal).rejects.toThrow(/Worker "api" in account 0123456789abcdef0123456789abcdef already exists.*set adopt: true/);
+    await expect(refusal).rejects.toMatchObject({ name: "ResourceInputError", property: "scriptName" });
     newRun(); // the next `pulumi up`, with adopt set
     takeCalls(emulator);
     const { id, outs, inputs } = await created({ ...base, adopt: true });

@@ -307,7 +307,7 @@ describe("WorkerSecret during a rollout", () => {
     const attempt = workerSecretProvider.update("id", created, rotated);
     await expect(attempt).rejects.toThrow(
       new RegExp(
-        `^Secret "TOKEN" of Worker "api" cannot be changed now: .*\\(deployed: version 4 \\(${canary.versionId}\\) at 10% and version 3 \\(${stable.versionId}\\) at 90%; latest: version 4 \\(${canary.versionId}\\)\\).*code 10215.*Deploy the latest version at 100%`,
+        `^Secret "TOKEN" of Worker "api" in account \\w+ cannot be changed now: .*\\(deployed: version 4 \\(${canary.versionId}\\) at 10% and version 3 \\(${stable.versionId}\\) at 90%; latest: version 4 \\(${canary.versionId}\\)\\).*code 10215.*Deploy the latest version at 100%`,
       ),
     );
     await expect(attempt).rejects.not.toThrow(/two-secret-value/);

@@ -27,7 +27,23 @@
  *
  * One deliberate difference: a bare `*` inside a list (`5,*`), which saffron reads as the field's lowest
  * value, is refused here as almost certainly a mistake.
+ *
+ * Also the wire shapes of a Worker's cron triggers (`…/scripts/{name}/schedules`), from the official SDK
+ * (cloudflare-typescript `resources/workers/scripts/schedules.ts`): the answer liberal, the PUT body strict.
  */
+import { z } from "zod";
+
+/** A cron trigger: `modified_on` (and `created_on`) may be absent (the SDK types both optional). */
+export const scheduleSchema = z.looseObject({ cron: z.string(), created_on: z.string().nullish(), modified_on: z.string().nullish() });
+export const schedulesResultSchema = z.looseObject({
+  schedules: z
+    .array(scheduleSchema)
+    .nullish()
+    .transform((list) => list ?? []),
+});
+export type SchedulesResult = z.infer<typeof schedulesResultSchema>;
+/** PUT `…/schedules` body: the whole list (`[]` clears it). */
+export const schedulesInputSchema = z.array(z.strictObject({ cron: z.string().min(1) }));
 
 export const CRON_FIELDS = ["minute", "hour", "day of month", "month", "day of week"] as const;
 export type CronField = (typeof CRON_FIELDS)[number];

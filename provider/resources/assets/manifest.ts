@@ -17,6 +17,7 @@ import { readdir, readFile, stat } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import type { AssetManifest } from "../../cloudflare";
 import { failuresFrom, printable, stableStringify, type CheckFailure } from "../common";
+import { ResourceInputError } from "../refusals";
 import { HASH_CHUNK_BYTES, hashAssetFile } from "./hash";
 import { ASSETS_IGNORE_FILE, HEADERS_FILE, REDIRECTS_FILE, compileIgnore } from "./ignore";
 import {
@@ -269,7 +270,7 @@ export async function checkAssets(input: unknown, property = "assets", cwd = pro
  */
 export async function loadAssets(input: unknown, expectedHash?: string, property = "assets", cwd = process.cwd()): Promise<LocalAssets> {
   const { failures, assets } = await checkAssets(input, property, cwd);
-  if (assets === undefined) throw new Error(failures.map((f) => f.reason).join("; "));
+  if (assets === undefined) throw new ResourceInputError(failures[0]?.property ?? property, failures.map((f) => f.reason).join("; "));
   if (expectedHash !== undefined && assets.hash !== expectedHash) {
     throw new Error(`${property}: files in "${assets.directory}" changed between the preview and the deployment; run the update again`);
   }
