@@ -150,7 +150,7 @@ describeWithCli("a pulumi up killed mid-write recovers with the documented comma
       await stack.run(["cancel", "--yes"]);
       const refused = await stack.run(["up", "--yes", "--skip-preview"]);
       expect(refused.code).not.toBe(0);
-      expect(refused.stdout + refused.stderr).toContain('Secret "TOKEN" of Worker "crash-api" already exists');
+      expect(refused.stdout + refused.stderr).toContain(`Secret "TOKEN" of Worker "crash-api" in account ${ACCOUNT} already exists`);
       expect(refused.stdout + refused.stderr).toContain("run `CLOUDFLARE_WORKERS_RECOVER=1 pulumi up` once");
       emulator.clearRequests();
       await stack.ok(["up", "--yes", "--skip-preview"], { env: { CLOUDFLARE_WORKERS_RECOVER: "1" } });

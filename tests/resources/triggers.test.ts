@@ -219,7 +219,7 @@ describe("WorkerRoute", () => {
     takeCalls(emulator);
     const error = await rejection(workerRouteProvider.create(base));
     expect(error.message).toMatch(
-      /^WorkerRoute pattern "example.com\/api\/\*": already routed to Worker 'other' \(route [0-9a-f]{32}\) on zone .*set adopt: true/,
+      /^WorkerRoute pattern "example.com\/api\/\*": already routed to Worker "other" \(route [0-9a-f]{32}\) on zone .*set adopt: true/,
     );
     takeCalls(emulator);
     const { outs } = await workerRouteProvider.create({ ...base, adopt: true });
@@ -236,7 +236,7 @@ describe("WorkerRoute", () => {
   it("names scriptName when the Worker does not exist", async () => {
     const error = await rejection(workerRouteProvider.create({ ...base, scriptName: "ghost" }));
     expect(error).toMatchObject({ property: "scriptName" });
-    expect(error.message).toMatch(/^WorkerRoute scriptName 'ghost': no such Worker.*\(code 10019\)/);
+    expect(error.message).toMatch(/^WorkerRoute scriptName: Worker "ghost" does not exist in the zone's account .*\(code 10019\)/);
   });
 });
 
@@ -312,7 +312,7 @@ describe("WorkerCustomDomain", () => {
     await putDomain(client(), ACCOUNT, { hostname: base.hostname, service: "other" });
     const error = await rejection(workerCustomDomainProvider.create(base));
     expect(error.message).toMatch(
-      /^WorkerCustomDomain hostname "app.example.com": already the custom domain of Worker 'other' .*set overrideExistingOrigin: true/,
+      /^WorkerCustomDomain hostname "app.example.com": already the custom domain of Worker "other" in account \w+ .*set overrideExistingOrigin: true/,
     );
     takeCalls(emulator);
     const { outs } = await workerCustomDomainProvider.create({ ...base, adopt: true });
