@@ -1,7 +1,7 @@
 // `prepare`: npm runs it after `npm install` / `npm ci` in this repository, before `npm pack` / `npm publish`,
 // and in the temporary clone it makes for a git dependency (`npm install <git url>`, with devDependencies
 // installed there, not in the user's project: https://docs.npmjs.com/cli/v11/using-npm/scripts#prepare-and-prepublish).
-// 1. Build dist/ (the package's entry points, ignored by git) when it is missing or older than a source file,
+// 1. Build dist/ afresh (the package's entry points, ignored by git) when it is missing or older than a source file,
 //    so every one of those paths yields runnable code. `tsc --noCheck` emits the same JavaScript and
 //    declarations without type-checking (about a fifth of the CPU time and a third of the memory of a checked
 //    build): checking is `npm run typecheck`'s job, and a user installing from git only needs the output.
@@ -38,6 +38,7 @@ if (isStale()) {
     console.error("pulumi-cloudflare-workers: cannot build dist/: TypeScript is not installed (run `npm install` with devDependencies)");
     process.exit(1);
   }
+  require("./clean-dist.js");
   const build = spawnSync(process.execPath, [tsc, "-p", "tsconfig.build.json", "--noCheck"], { cwd: root, stdio: "inherit" });
   if (build.status !== 0) process.exit(build.status ?? 1);
   // tsc leaves an unchanged output file alone: mark the build done.
